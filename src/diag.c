@@ -1,0 +1,169 @@
+/* diag: the diagnostics sink and its text and JSON printers. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+void qs_diags_init(qs_diags *d)
+{
+    memset(d, 0, sizeof *d);
+}
+
+void qs_diags_free(qs_diags *d)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        free(d->items[i].file);
+        free(d->items[i].rule);
+        free(d->items[i].message);
+    }
+    free(d->items);
+    memset(d, 0, sizeof *d);
+}
+
+void qs_diag_add(qs_diags *d, qs_severity sev, const char *file,
+                 unsigned line, unsigned col, const char *rule,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    qs_diag_vadd(d, sev, file, line, col, rule, fmt, ap);
+    va_end(ap);
+}
+
+void qs_diag_vadd(qs_diags *d, qs_severity sev, const char *file,
+                  unsigned line, unsigned col, const char *rule,
+                  const char *fmt, va_list ap)
+{
+    if (d->count == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->items = qs_xrealloc(d->items, d->cap * sizeof *d->items);
+    }
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *message = qs_xmalloc(n > 0 ? (size_t)n + 1 : 1);
+    vsnprintf(message, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
+
+    qs_diag *g = &d->items[d->count];
+    g->file = file ? qs_xstrdup(file) : NULL;
+    g->line = line;
+    g->col = col;
+    g->severity = sev;
+    g->rule = qs_xstrdup(rule);
+    g->message = message;
+    g->seq = d->count;
+    d->count++;
+}
+
+void qs_diags_set_environment_failed(qs_diags *d)
+{
+    d->environment_failed = 1;
+}
+
+void qs_diags_set_internal_failed(qs_diags *d)
+{
+    d->internal_failed = 1;
+}
+
+size_t qs_diags_count(const qs_diags *d, qs_severity sev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->count; i++)
+        n += d->items[i].severity == sev;
+    return n;
+}
+
+static int compare_diags(const void *pa, const void *pb)
+{
+    const qs_diag *a = pa, *b = pb;
+    /* Diagnostics without a file come first: they concern the whole run. */
+    if (!a->file != !b->file)
+        return a->file ? 1 : -1;
+    if (a->file) {
+        int c = strcmp(a->file, b->file);
+        if (c)
+            return c;
+    }
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    if (a->col != b->col)
+        return a->col < b->col ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void qs_diags_sort(qs_diags *d)
+{
+    if (d->count > 1)
+        qsort(d->items, d->count, sizeof *d->items, compare_diags);
+}
+
+const char *qs_severity_name(qs_severity sev)
+{
+    switch (sev) {
+    case QS_SEV_NOTE: return "note";
+    case QS_SEV_WARNING: return "warning";
+    case QS_SEV_APPROVAL: return "approval";
+    case QS_SEV_ERROR: return "error";
+    }
+    return "error";
+}
+
+void qs_diags_print_text(const qs_diags *d, FILE *out)
+{
+    for (size_t i = 0; i < d->count; i++) {
+        const qs_diag *g = &d->items[i];
+        if (g->file && g->line)
+            fprintf(out, "%s:%u:%u: ", g->file, g->line, g->col ? g->col : 1);
+        else if (g->file)
+            fprintf(out, "%s: ", g->file);
+        else
+            fputs("quotesmith: ", out);
+        fprintf(out, "%s: %s [%s]\n", qs_severity_name(g->severity),
+                g->message, g->rule);
+    }
+}
+
+static void print_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+void qs_diags_print_json(const qs_diags *d, FILE *out)
+{
+    fputs("[", out);
+    for (size_t i = 0; i < d->count; i++) {
+        const qs_diag *g = &d->items[i];
+        fputs(i ? ",\n {" : "\n {", out);
+        fputs("\"file\": ", out);
+        if (g->file)
+            print_json_string(out, g->file);
+        else
+            fputs("null", out);
+        fprintf(out, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"rule\": ",
+                g->line, g->col, qs_severity_name(g->severity));
+        print_json_string(out, g->rule);
+        fputs(", \"message\": ", out);
+        print_json_string(out, g->message);
+        fputs("}", out);
+    }
+    fputs(d->count ? "\n]\n" : "]\n", out);
+}

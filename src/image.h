@@ -1,0 +1,35 @@
+/* image: PNG and JPEG images, decoded and vetted by quotesmith itself (libpng
+ * with setjmp error handling and a pixel limit; libjpeg-turbo) before libharu
+ * sees them, because libharu aborts or crashes on broken images.
+ * Ownership: a qs_image owns its pixels and bytes; qs_image_free frees it. */
+#ifndef QS_IMAGE_H
+#define QS_IMAGE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+/* Largest image accepted, in pixels (width x height). */
+#define QS_IMAGE_MAX_PIXELS (40u * 1000u * 1000u)
+
+typedef enum { QS_IMAGE_PNG, QS_IMAGE_JPEG } qs_image_kind;
+
+typedef struct {
+    qs_image_kind kind;
+    unsigned width, height;   /* pixels */
+    /* PNG: decoded 8-bit RGB pixels (rgb), plus an 8-bit alpha plane
+     * (alpha, NULL when opaque). JPEG: the verified file bytes (jpeg). */
+    unsigned char *rgb;
+    unsigned char *alpha;
+    unsigned char *jpeg;
+    size_t jpeg_size;
+    int jpeg_components;      /* 1 gray, 3 RGB */
+} qs_image;
+
+/* Reads, decodes and vets `path` (shown as `display`). Returns NULL after a
+ * diagnostic when the file is unreadable, truncated, corrupt, too large, or
+ * neither PNG nor JPEG. */
+qs_image *qs_image_load(const char *path, const char *display, qs_diags *d);
+void qs_image_free(qs_image *img);
+
+#endif

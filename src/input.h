@@ -1,0 +1,92 @@
+/* input: every file quotesmith reads comes through here. Files are read as
+ * bytes (regular files only, size-capped), confined to the project root
+ * (symlinks resolved), and XML is parsed from memory with no network, no
+ * external entities, no DTDs, no XInclude, bounded depth and attribute
+ * counts, then validated against the format's schema (built into the
+ * binary from schemas/).
+ * Ownership: a qs_inputs owns every qs_input it loaded (bytes, parsed
+ * document, strings); qs_inputs_free releases them all. */
+#ifndef QS_INPUT_H
+#define QS_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libxml/tree.h>
+
+#include "diag.h"
+
+#define QS_DEFAULT_MAX_FILE_SIZE (8u * 1024u * 1024u)
+#define QS_MAX_XML_DEPTH 64
+#define QS_MAX_XML_ATTRIBUTES 256
+
+typedef struct qs_input {
+    char *path;            /* display path: relative to the working directory */
+    char *real;            /* absolute path with symlinks resolved */
+    unsigned char *data;   /* the file's bytes, NUL-terminated */
+    size_t size;
+    xmlDoc *doc;           /* parsed document, or NULL for binary inputs */
+    bool failed;           /* parsing or validation failed once already */
+    size_t *lines;         /* byte offset of each line's start (lazy) */
+    size_t nlines;
+    struct qs_input *next; /* in read order */
+} qs_input;
+
+typedef struct {
+    char *root;            /* the project root, absolute and resolved */
+    size_t max_file_size;
+    qs_input *head, *tail; /* every file read, in read order */
+    struct _xmlSchema *schemas[5]; /* parsed on first use, per qs_format */
+} qs_inputs;
+
+/* The formats the loader knows a schema for. */
+typedef enum {
+    QS_FORMAT_QUOTE,
+    QS_FORMAT_PRICELIST,
+    QS_FORMAT_DEPARTMENT,
+    QS_FORMAT_RULES,
+    QS_FORMAT_TEMPLATE
+} qs_format;
+
+/* Where a file was named: the file, line and column of the href, or NULL
+ * for a file named on the command line. */
+typedef struct {
+    const char *file;
+    unsigned line, col;
+} qs_origin;
+
+/* Sets up the root (a directory; made absolute and resolved). Returns false
+ * after a diagnostic when it does not exist. */
+bool qs_inputs_init(qs_inputs *in, const char *root, size_t max_file_size,
+                    qs_diags *d);
+void qs_inputs_free(qs_inputs *in);
+
+/* Resolves `href` against the directory of the file `base` (a display
+ * path), giving a normalised display path in *out (malloc'd). Absolute
+ * hrefs and URLs with a scheme are refused. Returns false after a diagnostic
+ * at `at` when the result would leave the root. */
+bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
+                      const qs_origin *at, char **out, qs_diags *d);
+
+/* Reads `path` (a display path) as bytes, confined to the root. Returns the
+ * input (owned by `in`) or NULL after a diagnostic at `at` (or at the file
+ * itself when `at` is NULL, which also marks an environment failure). A file
+ * already read is returned again without reading it twice. */
+qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
+                        qs_diags *d);
+
+/* Reads, parses and schema-validates an XML file of the given format.
+ * Returns NULL after diagnostics (at file:line:col) when any step fails. */
+qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
+                            const qs_origin *at, qs_diags *d);
+
+/* The column of `node`'s start tag on its line (1-based), found in the
+ * source bytes; 1 when it cannot be found. With `attr`, the column of that
+ * attribute instead when present. */
+unsigned qs_input_column(const qs_input *src, const xmlNode *node,
+                         const char *attr);
+
+/* The input whose document holds `node`, or NULL. */
+qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node);
+
+#endif

@@ -1,0 +1,224 @@
+/* merge: builds the merged data tree (SPEC 2.1) from the loaded model. The
+ * figures (unit-price, net, margin-percent, totals) are left for price.c;
+ * their attributes are created here, empty, so every <line> lists its
+ * attributes in the documented order. */
+#include "merge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "quote.h"
+
+static bool is_element(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static void set(xmlNode *node, const char *name, const char *value)
+{
+    xmlSetProp(node, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+static xmlNode *add_copy(xmlNode *parent, const xmlNode *n)
+{
+    xmlNode *copy = xmlDocCopyNode((xmlNode *)n, parent->doc, 1);
+    return xmlAddChild(parent, copy);
+}
+
+/* The <name> or <description> in the quote's language: one with lang equal
+ * to `lang`, else one without lang, else the first. */
+static const xmlNode *localized(const xmlNode *parent, const char *element,
+                                const char *lang)
+{
+    const xmlNode *plain = NULL, *first = NULL;
+    for (const xmlNode *c = parent->children; c; c = c->next) {
+        if (!is_element(c, element))
+            continue;
+        xmlChar *l = xmlGetProp(c, (const xmlChar *)"lang");
+        bool match = l && strcmp((const char *)l, lang) == 0;
+        if (!l && !plain)
+            plain = c;
+        xmlFree(l);
+        if (match)
+            return c;
+        if (!first)
+            first = c;
+    }
+    return plain ? plain : first;
+}
+
+static void add_text_child(xmlNode *line, const char *element, const xmlNode *from)
+{
+    if (!from)
+        return;
+    xmlChar *text = xmlNodeGetContent(from);
+    xmlNode *n = xmlNewTextChild(line, NULL, (const xmlChar *)element, text);
+    n->line = from->line;
+    xmlFree(text);
+}
+
+static xmlNode *make_line(const qs_quote *q, qs_line *l, xmlNode *group)
+{
+    xmlNode *line = xmlNewChild(group, NULL, (const xmlChar *)"line", NULL);
+    line->line = l->item->line;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%u", l->pos);
+    set(line, "pos", buf);
+    xmlChar *sku = xmlGetProp(l->item, (const xmlChar *)"sku");
+    set(line, "sku", (const char *)sku);
+    xmlFree(sku);
+    set(line, "qty", l->qty_text);
+    /* An item's own unit wins over the price list's (docs/formats.md). */
+    xmlChar *unit = xmlGetProp(l->item, (const xmlChar *)"unit");
+    set(line, "unit", unit ? (const char *)unit : l->product ? l->product->unit : "");
+    xmlFree(unit);
+    if (l->optional)
+        set(line, "optional", "true");
+    if (l->has_discount)
+        set(line, "discount-percent", l->discount_text);
+    if (l->reason)
+        set(line, "reason", l->reason);
+    set(line, "list-price", l->product ? l->product->price_text : l->custom_price_text);
+    set(line, "unit-price", "");
+    set(line, "net", "");
+    set(line, "tax", l->tax->id);
+    set(line, "tax-percent", l->tax->percent_text);
+    if (l->product && l->product->has_cost) {
+        set(line, "cost", l->product->cost_text);
+        set(line, "margin-percent", "");
+    }
+    if (l->product) {
+        xmlChar *category = xmlGetProp(l->product->node, (const xmlChar *)"category");
+        if (category)
+            set(line, "category", (const char *)category);
+        xmlFree(category);
+        set(line, "pricelist", l->product->list->id);
+    }
+    snprintf(buf, sizeof buf, "%s:%ld", l->src->path, xmlGetLineNo(l->item));
+    set(line, "src", buf);
+
+    /* The item's own name and description win over the price list's. */
+    const xmlNode *name = localized(l->item, "name", q->lang);
+    const xmlNode *desc = localized(l->item, "description", q->lang);
+    if (!name && l->product)
+        name = localized(l->product->node, "name", q->lang);
+    if (!desc && l->product)
+        desc = localized(l->product->node, "description", q->lang);
+    add_text_child(line, "name", name);
+    add_text_child(line, "description", desc);
+    l->line = line;
+    return line;
+}
+
+static xmlNode *merge_department(qs_quote *q, const qs_department *dep,
+                                 xmlNode *parent, size_t *next_line)
+{
+    const xmlNode *root = xmlDocGetRootElement(dep->src->doc);
+    xmlNode *out = xmlNewChild(parent, NULL, (const xmlChar *)"department", NULL);
+    out->line = root->line;
+    static const char *const copied[] = {"name", "owner", "approved-by"};
+    for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
+        xmlChar *v = xmlGetProp(root, (const xmlChar *)copied[i]);
+        if (v)
+            set(out, copied[i], (const char *)v);
+        xmlFree(v);
+    }
+    set(out, "src", dep->src->path);
+
+    xmlNode *loose = NULL; /* the untitled group collecting loose items */
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (is_element(c, "item")) {
+            if (!loose) {
+                loose = xmlNewChild(out, NULL, (const xmlChar *)"group", NULL);
+                loose->line = c->line;
+            }
+            make_line(q, &q->lines[(*next_line)++], loose);
+            continue;
+        }
+        loose = NULL;
+        if (is_element(c, "group")) {
+            xmlNode *group = xmlNewChild(out, NULL, (const xmlChar *)"group", NULL);
+            group->line = c->line;
+            xmlChar *title = xmlGetProp(c, (const xmlChar *)"title");
+            if (title)
+                set(group, "title", (const char *)title);
+            xmlFree(title);
+            for (const xmlNode *i = c->children; i; i = i->next)
+                if (is_element(i, "item"))
+                    make_line(q, &q->lines[(*next_line)++], group);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            add_copy(out, c);
+        }
+    }
+    return out;
+}
+
+static const qs_pricelist *list_of_ref(const qs_quote *q, const xmlNode *ref)
+{
+    for (size_t i = 0; i < q->nlists; i++)
+        if (q->lists[i].href_node == ref)
+            return &q->lists[i];
+    return NULL;
+}
+
+bool qs_quote_merge(qs_quote *q, qs_diags *d)
+{
+    (void)d;
+    const xmlNode *root = xmlDocGetRootElement(q->src->doc);
+    q->tree = xmlNewDoc((const xmlChar *)"1.0");
+    q->tree->encoding = xmlStrdup((const xmlChar *)"UTF-8");
+    xmlNode *quote = xmlNewDocNode(q->tree, NULL, (const xmlChar *)"quote", NULL);
+    xmlDocSetRootElement(q->tree, quote);
+    quote->line = root->line;
+    set(quote, "id", q->id);
+    set(quote, "lang", q->lang);
+    set(quote, "currency", q->currency);
+    set(quote, "status", q->status);
+    set(quote, "src", q->src->path);
+
+    size_t next_dep = 0, next_line = 0;
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_element(c, "department")) {
+            merge_department(q, &q->departments[next_dep++], quote, &next_line);
+            continue;
+        }
+        xmlNode *copy = add_copy(quote, c);
+        const qs_pricelist *list = is_element(c, "pricelist") ? list_of_ref(q, c) : NULL;
+        if (list) {
+            set(copy, "id", list->id);
+            set(copy, "valid-from", list->valid_from);
+            set(copy, "valid-until", list->valid_until);
+            if (list->overrides)
+                set(copy, "overrides", list->overrides);
+            set(copy, "file", list->src->path);
+        }
+    }
+    return true;
+}
+
+void qs_tree_source_of(const xmlNode *node, const char **file, unsigned *line)
+{
+    *file = NULL;
+    *line = 0;
+    if (node && node->type == XML_ATTRIBUTE_NODE)
+        node = node->parent;
+    if (!node)
+        return;
+    *line = (unsigned)xmlGetLineNo(node);
+    for (const xmlNode *n = node; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        xmlAttr *src = xmlHasProp(n, (const xmlChar *)"src");
+        if (!src || !src->children || !src->children->content)
+            continue;
+        const char *value = (const char *)src->children->content;
+        if (is_element(n, "line")) {
+            const char *colon = strrchr(value, ':');
+            if (colon)
+                *line = (unsigned)strtoul(colon + 1, NULL, 10);
+            continue;
+        }
+        *file = value;
+        return;
+    }
+}

@@ -1,0 +1,49 @@
+/* xpath: XPath 1.0 over the merged data tree, for rules and templates.
+ * Every evaluation runs under libxml2's operation limit, so a pathological
+ * expression stops with a diagnostic instead of running for seconds. The
+ * EXSLT regular-expressions function re:test(string, regex[, flags]) is
+ * bound (prefix "re" needs no declaration), backed by regex.c's PCRE2
+ * machinery and limits; so are quotesmith's helper functions (qs:...,
+ * documented in docs/rules.md). No function that reads files (document())
+ * is available.
+ * Ownership: a qs_xpath owns its libxml2 context and compiled regexes. */
+#ifndef QS_XPATH_H
+#define QS_XPATH_H
+
+#include <libxml/tree.h>
+#include <libxml/xpath.h>
+
+#include "diag.h"
+
+/* Operations one evaluation may take before it is stopped. */
+#define QS_XPATH_OP_LIMIT 5000000UL
+
+typedef struct qs_xpath qs_xpath;
+
+/* Where an expression was written, for diagnostics. */
+typedef struct {
+    const char *file;
+    unsigned line, col;
+    const char *rule;  /* rule id for diagnostics, e.g. "max-discount" or "template" */
+} qs_xpath_origin;
+
+qs_xpath *qs_xpath_new(xmlDoc *doc, qs_diags *d);
+void qs_xpath_free(qs_xpath *x);
+
+/* Compiles `expr`. On a syntax error adds a diagnostic at `origin` with
+ * libxml2's explanation and returns NULL. Free with xmlXPathFreeCompExpr. */
+xmlXPathCompExprPtr qs_xpath_compile(qs_xpath *x, const char *expr,
+                                     const qs_xpath_origin *origin);
+
+/* Evaluates `expr` with `node` as the context node (NULL: the document
+ * node), context size and position 1, under QS_XPATH_OP_LIMIT. On an
+ * evaluation error (limit reached, unknown function, regex failure) adds
+ * a diagnostic at `origin` and returns NULL. Free with xmlXPathFreeObject. */
+xmlXPathObjectPtr qs_xpath_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
+                                xmlNode *node, const qs_xpath_origin *origin);
+
+/* The number of operations the last qs_xpath_eval counted (libxml2's
+ * opCount), so a caller can hold many evaluations to a common budget. */
+unsigned long qs_xpath_last_ops(const qs_xpath *x);
+
+#endif

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Runs every test: unit test binaries, then the end-to-end cases.
+# Usage: tests/run.sh BINARY UNIT_DIR
+#   BINARY    the quotesmith binary to test
+#   UNIT_DIR  folder holding the compiled unit test programs (test_*)
+# Each end-to-end case is a folder tests/cases/NAME holding the inputs and
+#   cmd              arguments to quotesmith (one line, split on spaces)
+#   setup            optional shell script run first, in the case's copy
+#   expected-exit    the exit status
+#   expected-stdout  optional, compared byte for byte
+#   expected-stderr  optional, compared byte for byte
+#   check            optional shell script run after, must exit 0
+# A case runs in a fresh copy of its folder, with a 5 s time limit.
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+unitdir=$2
+here=$(cd "$(dirname "$0")" && pwd)
+passed=0 failed=0 skipped=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+fail() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+for t in "$unitdir"/test_*; do
+    [ -x "$t" ] || continue
+    out=$("$t" 2>&1); rc=$?
+    n_ok=$(printf '%s\n' "$out" | grep -c '^ok ')
+    n_fail=$(printf '%s\n' "$out" | grep -c '^FAIL ')
+    passed=$((passed + n_ok)); failed=$((failed + n_fail))
+    printf '%s\n' "$out" | grep -A1 '^FAIL ' | sed 's/^/  /'
+    if [ "$rc" -ne 0 ] && [ "$n_fail" -eq 0 ]; then
+        fail "$(basename "$t") exited $rc"; printf '%s\n' "$out" | tail -5
+    fi
+done
+
+for dir in "$here"/cases/*/; do
+    name=$(basename "$dir")
+    [ -f "$dir/cmd" ] || continue
+    case_dir="$work/$name"
+    cp -R "$dir" "$case_dir"
+    (
+        cd "$case_dir" || exit 1
+        if [ -f setup ] && ! sh ./setup >setup.log 2>&1; then
+            echo "setup failed:"; cat setup.log; exit 1
+        fi
+        # shellcheck disable=SC2046
+        timeout 5 "$bin" $(cat cmd) >actual-stdout 2>actual-stderr </dev/null
+        echo $? >actual-exit
+        ok=1
+        if ! diff -u expected-exit actual-exit >/dev/null; then
+            echo "exit: want $(cat expected-exit), got $(cat actual-exit)"; ok=0
+        fi
+        for s in stdout stderr; do
+            [ -f "expected-$s" ] || continue
+            if ! cmp -s "expected-$s" "actual-$s"; then
+                echo "$s differs:"; diff -u "expected-$s" "actual-$s" | head -20; ok=0
+            fi
+        done
+        if [ -f check ] && ! QS="$bin" sh ./check >check.log 2>&1; then
+            echo "check failed:"; head -20 check.log; ok=0
+        fi
+        [ "$ok" -eq 1 ]
+    ) >"$work/$name.log" 2>&1
+    if [ $? -eq 0 ]; then
+        passed=$((passed + 1))
+    else
+        fail "case $name"; sed 's/^/  /' "$work/$name.log"
+    fi
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
