@@ -165,7 +165,7 @@ bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
     char *abs = absolute_of(path);
     if (!abs || !has_prefix_dir(abs, in->root)) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
-                    "href '%s' leads outside the project root (%s)", href, in->root);
+                    "href '%s' leads outside the project root", href);
         free(abs);
         free(path);
         return false;
@@ -204,8 +204,8 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
     }
     if (!has_prefix_dir(real, in->root)) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
-                    "'%s' resolves to '%s', outside the project root (%s)",
-                    path, real, in->root);
+                    "'%s' resolves to '%s', outside the project root",
+                    path, real);
         if (!at)
             qs_diags_set_environment_failed(d);
         return NULL;
@@ -476,6 +476,13 @@ static void collect_error(void *ctx, xmlErrorPtr err)
         return;
     char *msg = qs_xstrdup(err->message ? err->message : "malformed XML");
     trim_newline(msg);
+    for (char *c = msg; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+    if (err->code == XML_ERR_INVALID_CHAR || err->code == XML_ERR_INVALID_ENCODING) {
+        free(msg);
+        msg = qs_xstrdup("invalid UTF-8; every input file must be UTF-8 encoded");
+    }
     unsigned line = err->line > 0 ? (unsigned)err->line : 0;
     unsigned col = err->int2 > 0 ? (unsigned)err->int2 : 0;
     if (err->node && err->domain == XML_FROM_SCHEMASV) {
@@ -555,6 +562,10 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     if (s->doc || s->failed)
         return s->failed ? NULL : s;
     s->failed = true;
+    if (s->size == 0) {
+        qs_diag_add(d, QS_SEV_ERROR, s->path, 1, 1, "xml-syntax", "the file is empty");
+        return NULL;
+    }
     if (s->size > INT_MAX || !prescan(s, d))
         return NULL;
 

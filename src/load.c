@@ -16,6 +16,9 @@ typedef struct {
     qs_quote *q;
     qs_diags *d;
     bool ok;
+    /* Every price list loaded; otherwise SKUs and tax ids are not checked,
+     * since a broken list would make every line look unknown. */
+    bool lists_complete;
 } loader;
 
 /* ---- small helpers ---- */
@@ -188,16 +191,15 @@ static qs_product *load_product(loader *L, qs_pricelist *list, const xmlNode *n,
     p->node = n;
     const char *mode = attr(L, n, "tier-mode");
     p->graduated = mode ? strcmp(mode, "graduated") == 0 : list_graduated;
-    bool ok = true;
 
     p->price_node = child(n, "price");
     p->price_text = text_of(L, p->price_node);
-    ok &= decimal_value(L, src, p->price_node, NULL, p->price_text, &p->price, -1, false);
+    decimal_value(L, src, p->price_node, NULL, p->price_text, &p->price, -1, false);
     const xmlNode *cost = child(n, "cost");
     if (cost) {
         p->has_cost = true;
         p->cost_text = text_of(L, cost);
-        ok &= decimal_value(L, src, cost, NULL, p->cost_text, &p->cost, -1, false);
+        decimal_value(L, src, cost, NULL, p->cost_text, &p->cost, -1, false);
     }
     size_t ntiers = 0;
     for (const xmlNode *c = n->children; c; c = c->next)
@@ -212,28 +214,25 @@ static qs_product *load_product(loader *L, qs_pricelist *list, const xmlNode *n,
         bool tier_ok = decimal_value(L, src, c, "min-qty", attr(L, c, "min-qty"),
                                      &t->min_qty, -1, true);
         tier_ok &= decimal_value(L, src, c, "price", t->price_text, &t->price, -1, false);
-        if (!tier_ok) {
-            ok = false;
+        if (!tier_ok)
             continue;
-        }
         for (size_t i = 0; i < p->ntiers; i++) {
             if (p->tiers[i].min_qty == t->min_qty) {
                 report(L, QS_SEV_ERROR, src, c, "min-qty", "duplicate-tier",
                        "product '%s' has two tiers with min-qty %s", p->sku,
                        attr(L, c, "min-qty"));
-                ok = false;
             }
         }
         p->ntiers++;
     }
     qsort(p->tiers, p->ntiers, sizeof *p->tiers, compare_tiers);
-    if (p->tax && !qs_quote_get_tax_rate(L->q, p->tax)) {
+    if (p->tax && !qs_quote_get_tax_rate(L->q, p->tax))
         report(L, QS_SEV_ERROR, src, n, "tax", "unknown-tax",
                "product '%s' names tax rate '%s', which no price list defines",
                p->sku, p->tax);
-        ok = false;
-    }
-    return ok ? p : NULL;
+    /* A product with a bad value was reported (the load fails) but stays
+     * known, so its lines do not draw "unknown SKU" as well. */
+    return p;
 }
 
 static int compare_products(const void *a, const void *b)
@@ -252,6 +251,8 @@ static bool list_overrides(const qs_pricelist *a, const qs_pricelist *b)
 static void resolve_duplicate_skus(loader *L)
 {
     qs_quote *q = L->q;
+    if (q->nproducts == 0)
+        return;
     qsort(q->products, q->nproducts, sizeof *q->products, compare_products);
     size_t out = 0;
     for (size_t i = 0; i < q->nproducts; i++) {
@@ -319,6 +320,7 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
         free(path);
         if (!src) {
             L->ok = false;
+            L->lists_complete = false;
             continue;
         }
         for (size_t i = 0; i < loaded; i++) {
@@ -356,8 +358,6 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
             if (!is_element(c, "product"))
                 continue;
             qs_product *p = load_product(L, list, c, graduated);
-            if (!p)
-                continue;
             q->products = qs_xrealloc(q->products, (q->nproducts + 1) * sizeof *q->products);
             q->products[q->nproducts++] = p;
         }
@@ -414,7 +414,7 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item)
                    "custom line '%s' has a price but no tax attribute", sku);
             ok = false;
         }
-    } else {
+    } else if (L->lists_complete) {
         line.product = qs_quote_get_product(q, sku);
         if (!line.product) {
             report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
@@ -424,7 +424,7 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item)
             tax = line.product->tax;
         }
     }
-    if (tax) {
+    if (tax && L->lists_complete) {
         line.tax = qs_quote_get_tax_rate(q, tax);
         if (!line.tax) {
             report(L, QS_SEV_ERROR, src, item, "tax", "unknown-tax",
@@ -538,7 +538,7 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
     q->src = qs_input_load_xml(in, path, QS_FORMAT_QUOTE, NULL, d);
     if (!q->src)
         return false;
-    loader L = {q, d, true};
+    loader L = {q, d, true, true};
     const xmlNode *root = xmlDocGetRootElement(q->src->doc);
     load_quote_header(&L, root);
     load_pricelists(&L, root);

@@ -156,9 +156,10 @@ static void print_summary(const qs_quote *q, const qs_diags *d, int status)
 {
     const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
     xmlChar *gross = xmlGetProp(totals, (const xmlChar *)"gross");
-    printf("%s: quote %s (%s): %zu lines in %zu departments, gross %s %s; "
+    printf("%s: quote %s (%s): %zu line%s in %zu department%s, gross %s %s; "
            "%zu errors, %zu approvals, %zu warnings%s\n",
-           q->src->path, q->id, q->status, q->nlines, q->ndepartments,
+           q->src->path, q->id, q->status, q->nlines, q->nlines == 1 ? "" : "s",
+           q->ndepartments, q->ndepartments == 1 ? "" : "s",
            (const char *)gross, q->currency, qs_diags_count(d, QS_SEV_ERROR),
            qs_diags_count(d, QS_SEV_APPROVAL), qs_diags_count(d, QS_SEV_WARNING),
            status == EXIT_BUILT ? "" : ": not ready to build");

@@ -5,7 +5,8 @@
 #   UNIT_DIR  folder holding the compiled unit test programs (test_*)
 # Each end-to-end case is a folder tests/cases/NAME holding the inputs and
 #   cmd              arguments to quotesmith (one line, split on spaces)
-#   setup            optional shell script run first, in the case's copy
+#   setup            optional shell script run first, in the case's copy;
+#                    $QS_TESTS names the tests folder (for tests/fixtures)
 #   expected-exit    the exit status
 #   expected-stdout  optional, compared byte for byte
 #   expected-stderr  optional, compared byte for byte
@@ -40,6 +41,7 @@ for dir in "$here"/cases/*/; do
     cp -R "$dir" "$case_dir"
     (
         cd "$case_dir" || exit 1
+        export QS_TESTS="$here"
         if [ -f setup ] && ! sh ./setup >setup.log 2>&1; then
             echo "setup failed:"; cat setup.log; exit 1
         fi

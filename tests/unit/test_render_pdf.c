@@ -1,0 +1,373 @@
+/* Unit tests for render_pdf.c: a two-page document built by hand (German
+ * text, shapes, a PNG with alpha, a JPEG, outline, watermark, metadata) is
+ * rendered to memory and checked with poppler-utils and qpdf: the text comes
+ * back exactly without warnings, every font is embedded and subset, the file
+ * is sound, and rendering twice gives the same bytes. Run from the
+ * repository root; needs pdftotext, pdffonts, pdfinfo and qpdf. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "layout.h"
+#include "render_pdf.h"
+
+#define FONT_DIR "templates/standard/fonts/"
+
+static const char *const line1 =
+    "Grüße aus München – Straße, Maß, 1.234,56 € „Angebot“ ‚kurz‘ …";
+static const char *const line2 = "Gesamtbetrag: 12.345,60\xC2\xA0€ (zzgl. 19\xE2\x80\xAF%)";
+/* pdftotext prints no-break spaces as plain spaces. */
+static const char *const line2_text = "Gesamtbetrag: 12.345,60 € (zzgl. 19 %)";
+static const char *const title = "Angebot 2026-0142 für Müller & Söhne";
+
+static qs_item text(float x, float y, int font, float size, const char *s)
+{
+    qs_item it;
+    memset(&it, 0, sizeof it);
+    it.kind = QS_ITEM_TEXT;
+    it.x = x;
+    it.y = y;
+    it.font = font;
+    it.size = size;
+    it.text = s;
+    return it;
+}
+
+static qs_item shape(qs_item_kind kind, float x, float y, float w, float h)
+{
+    qs_item it;
+    memset(&it, 0, sizeof it);
+    it.kind = kind;
+    it.x = x;
+    it.y = y;
+    it.w = w;
+    it.h = h;
+    return it;
+}
+
+/* The hand-built document: fonts and images loaded from the repository. */
+static bool make_doc(qs_doc *doc, qs_diags *d)
+{
+    memset(doc, 0, sizeof *doc);
+    qs_arena_init(&doc->arena);
+    doc->nfonts = 2;
+    doc->fonts = qs_arena_array(&doc->arena, 2, sizeof *doc->fonts);
+    doc->fonts[0] = qs_font_load(FONT_DIR "NotoSans-Regular.ttf", "regular", d);
+    doc->fonts[1] = qs_font_load(FONT_DIR "NotoSans-Bold.ttf", "bold", d);
+    doc->nimages = 2;
+    doc->images = qs_arena_array(&doc->arena, 2, sizeof *doc->images);
+    doc->images[0] = qs_image_load("tests/assets/logo-alpha.png", "logo", d);
+    doc->images[1] = qs_image_load("tests/assets/photo.jpg", "photo", d);
+    doc->meta.title = title;
+    doc->meta.author = "Jonas Weber";
+    doc->meta.subject = "Angebot";
+    doc->meta.keywords = "Server, Installation";
+    doc->meta.creator = "quotesmith test";
+    doc->meta.date = "2026-11-26";
+    doc->watermark = "ENTWURF";
+    doc->watermark_font = 1;
+    return doc->fonts[0] && doc->fonts[1] && doc->images[0] && doc->images[1];
+}
+
+static void free_doc(qs_doc *doc)
+{
+    for (size_t i = 0; i < doc->nfonts; i++)
+        qs_font_free(doc->fonts[i]);
+    for (size_t i = 0; i < doc->nimages; i++)
+        qs_image_free(doc->images[i]);
+    qs_arena_free(&doc->arena);
+}
+
+static void add(qs_layout *l, size_t page, qs_item it)
+{
+    qs_page *p = &l->pages[page];
+    if (p->count == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 8;
+        qs_item *items = qs_arena_array(&l->arena, cap, sizeof *items);
+        if (p->count)
+            memcpy(items, p->items, p->count * sizeof *items);
+        p->items = items;
+        p->cap = cap;
+    }
+    p->items[p->count++] = it;
+}
+
+static void make_layout(qs_layout *l)
+{
+    memset(l, 0, sizeof *l);
+    qs_arena_init(&l->arena);
+    l->width = 595.28f;
+    l->height = 841.89f;
+    l->npages = 2;
+    l->pages = qs_arena_array(&l->arena, 2, sizeof *l->pages);
+
+    add(l, 0, text(56, 780, 1, 16, "Angebot Nr. 2026-0142"));
+    add(l, 0, text(56, 750, 0, 10, line1));
+    qs_item rect = shape(QS_ITEM_RECT, 56, 700, 483, 20);
+    rect.color = (qs_rgb){ 230, 236, 245 };
+    add(l, 0, rect);
+    qs_item line = shape(QS_ITEM_LINE, 56, 695, 483, 0);
+    line.size = 0.5f;
+    line.color = (qs_rgb){ 40, 40, 40 };
+    add(l, 0, line);
+    qs_item logo = shape(QS_ITEM_IMAGE, 450, 770, 64, 32);
+    logo.image = 0;
+    add(l, 0, logo);
+    qs_item photo = shape(QS_ITEM_IMAGE, 56, 560, 128, 96);
+    photo.image = 1;
+    add(l, 0, photo);
+
+    add(l, 1, text(56, 780, 1, 12, "Übersicht"));
+    add(l, 1, text(56, 760, 0, 10, line2));
+    qs_item logo2 = shape(QS_ITEM_IMAGE, 450, 770, 64, 32);
+    logo2.image = 0; /* the same image again: embedded once */
+    add(l, 1, logo2);
+    add(l, 1, text(480, 40, 0, 8, "Seite 2 von 2"));
+
+    l->noutline = 2;
+    l->outline = qs_arena_array(&l->arena, 2, sizeof *l->outline);
+    l->outline[0] = (qs_outline_entry){ "Angebot", 0, 0, 790 };
+    l->outline[1] = (qs_outline_entry){ "Übersicht", 1, 1, 792 };
+}
+
+/* The value of pdfinfo's field `name` in `out` (up to the line's end), or
+ * "" when absent; the result points into a static buffer. */
+static const char *field(const char *out, const char *name)
+{
+    static char value[256];
+    value[0] = '\0';
+    char key[64];
+    snprintf(key, sizeof key, "\n%s:", name);
+    const char *p = strstr(out, key);
+    if (!p && strncmp(out, key + 1, strlen(key + 1)) == 0)
+        p = out - 1;
+    if (!p)
+        return value;
+    p += strlen(key);
+    while (*p == ' ')
+        p++;
+    size_t n = strcspn(p, "\n");
+    if (n >= sizeof value)
+        n = sizeof value - 1;
+    memcpy(value, p, n);
+    value[n] = '\0';
+    return value;
+}
+
+/* Runs `cmd`, returns its exit status and its first `cap` bytes of stdout. */
+static int run(const char *cmd, char *out, size_t cap)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = '\0';
+    char sink[4096];
+    while (fread(sink, 1, sizeof sink, p) > 0) {
+    }
+    int st = pclose(p);
+    return st;
+}
+
+static bool write_file(const char *path, const unsigned char *data, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return false;
+    bool ok = fwrite(data, 1, n, fp) == n;
+    return fclose(fp) == 0 && ok;
+}
+
+static void check_tools(const char *path)
+{
+    char cmd[512], out[16384];
+
+    snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 %s - 2>&1", path);
+    int st = run(cmd, out, sizeof out);
+    CHECK(st == 0, "pdftotext exits 0");
+    CHECK(strstr(out, "Warning") == NULL && strstr(out, "Error") == NULL,
+          "pdftotext prints no warning or error");
+    CHECK(strstr(out, "Angebot Nr. 2026-0142") != NULL, "bold heading round-trips");
+    CHECK(strstr(out, line1) != NULL, "German line round-trips: umlauts, ß, €, „“ ‚‘ – …");
+    CHECK(strstr(out, line2_text) != NULL, "text with no-break spaces round-trips");
+    CHECK(strstr(out, "Übersicht") != NULL && strstr(out, "Seite 2 von 2"),
+          "page 2 text round-trips");
+    if (strstr(out, line1) == NULL || strstr(out, "Warning"))
+        printf("     pdftotext said:\n%s\n", out);
+
+    snprintf(cmd, sizeof cmd, "qpdf --check %s 2>&1", path);
+    st = run(cmd, out, sizeof out);
+    CHECK(st == 0 && strstr(out, "No syntax or stream encoding errors"),
+          "qpdf --check passes");
+    if (st != 0)
+        printf("     qpdf said:\n%s\n", out);
+
+    snprintf(cmd, sizeof cmd, "pdffonts %s 2>&1", path);
+    st = run(cmd, out, sizeof out);
+    CHECK(st == 0, "pdffonts exits 0");
+    int fonts = 0, embedded = 0;
+    char *save = NULL;
+    for (char *ln = strtok_r(out, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(ln, "name", 4) == 0 || strncmp(ln, "----", 4) == 0)
+            continue;
+        fonts++;
+        if (strstr(ln, "Identity-H       yes yes yes"))
+            embedded++;
+    }
+    CHECK(fonts == 2 && embedded == 2,
+          "pdffonts: 2 fonts, all embedded, subset, with ToUnicode (%d of %d)",
+          embedded, fonts);
+
+    snprintf(cmd, sizeof cmd, "pdfinfo -isodates %s 2>&1", path);
+    st = run(cmd, out, sizeof out);
+    CHECK(st == 0, "pdfinfo exits 0");
+    CHECK_STR(field(out, "Producer"), "quotesmith", "Producer is quotesmith");
+    CHECK_STR(field(out, "Title"), title, "Title keeps its umlauts");
+    CHECK_STR(field(out, "Author"), "Jonas Weber", "Author set");
+    CHECK_STR(field(out, "Keywords"), "Server, Installation", "Keywords set");
+    CHECK_STR(field(out, "CreationDate"), "2026-11-26T00:00:00Z",
+              "CreationDate from the quote's date");
+    CHECK_STR(field(out, "ModDate"), "2026-11-26T00:00:00Z",
+              "ModDate from the quote's date");
+    CHECK_STR(field(out, "Pages"), "2", "2 pages");
+    CHECK_STR(field(out, "Page size"), "595.28 x 841.89 pts (A4)", "A4 pages");
+    CHECK(strstr(out, "Haru") == NULL, "libharu is not named");
+
+    /* Page 1 shows the PNG (with its soft mask) and the JPEG, page 2 the
+     * PNG again: 5 uses of 3 image objects. */
+    snprintf(cmd, sizeof cmd,
+             "pdfimages -list %s | tail -n +3 | awk '{print $11}' | sort -u | wc -l",
+             path);
+    run(cmd, out, sizeof out);
+    CHECK(atoi(out) == 2, "images embedded once: 2 XObjects, the PNG and the "
+          "JPEG (got %d)", atoi(out));
+    snprintf(cmd, sizeof cmd, "pdfimages -list %s | grep -c smask", path);
+    run(cmd, out, sizeof out);
+    CHECK(atoi(out) == 2, "the PNG's alpha is a soft mask");
+
+    /* The content streams, uncompressed: the watermark is drawn first on
+     * each page, rotated 45 degrees; outline destinations keep the zoom. */
+    snprintf(cmd, sizeof cmd,
+             "qpdf --qdf --object-streams=disable %s - | grep -a -c "
+             "-e '^0.70711 0.70711 -0.70711 0.70711 .* Tm$' -e '^ *null$'",
+             path);
+    run(cmd, out, sizeof out);
+    CHECK(atoi(out) == 4, "two rotated watermarks and two /XYZ destinations "
+          "with a null zoom (got %d)", atoi(out));
+    snprintf(cmd, sizeof cmd,
+             "qpdf --qdf --object-streams=disable %s - | grep -a -A4 '^stream$' "
+             "| grep -a -c '^/F[0-9] 129.* Tf$'", path);
+    run(cmd, out, sizeof out);
+    CHECK(atoi(out) == 2, "each page's content starts with the watermark");
+}
+
+static void check_failures_reported(qs_doc *doc, qs_layout *l)
+{
+    unsigned char *pdf = NULL;
+    size_t size = 0;
+    qs_diags d;
+
+    qs_diags_init(&d);
+    l->pages[1].items[0].font = 7;
+    bool ok = qs_render_pdf(doc, l, &pdf, &size, &d);
+    CHECK(!ok && pdf == NULL && d.count == 1 && strcmp(d.items[0].rule, "pdf") == 0,
+          "a bad font index fails with one [pdf] diagnostic");
+    l->pages[1].items[0].font = 1;
+    qs_diags_free(&d);
+
+    qs_diags_init(&d);
+    doc->meta.date = "2026-02-30";
+    ok = qs_render_pdf(doc, l, &pdf, &size, &d);
+    CHECK(!ok && pdf == NULL && d.count == 1 && strstr(d.items[0].message, "2026-02-30"),
+          "an impossible date fails with one diagnostic");
+    doc->meta.date = "2026-11-26";
+    qs_diags_free(&d);
+
+    qs_diags_init(&d);
+    l->pages[0].items[1].size = 900; /* libharu allows at most 600 pt */
+    ok = qs_render_pdf(doc, l, &pdf, &size, &d);
+    CHECK(!ok && pdf == NULL && d.count == 1 && strstr(d.items[0].message, "libharu error 0x"),
+          "a libharu error is reported with its code: %s",
+          d.count ? d.items[0].message : "");
+    l->pages[0].items[1].size = 10;
+    qs_diags_free(&d);
+}
+
+static void check_epoch(qs_doc *doc, const qs_layout *l)
+{
+    unsigned char *pdf = NULL;
+    size_t size = 0;
+    qs_diags d;
+    qs_diags_init(&d);
+    const char *date = doc->meta.date;
+    doc->meta.date = NULL;
+    setenv("SOURCE_DATE_EPOCH", "1780000000", 1);
+    bool ok = qs_render_pdf(doc, l, &pdf, &size, &d);
+    unsetenv("SOURCE_DATE_EPOCH");
+    doc->meta.date = date;
+    CHECK(ok, "renders with SOURCE_DATE_EPOCH and no date");
+    char path[] = "/tmp/qs-render-epoch-XXXXXX";
+    int fd = mkstemp(path);
+    if (ok && fd >= 0) {
+        close(fd);
+        write_file(path, pdf, size);
+        char cmd[256], out[4096];
+        snprintf(cmd, sizeof cmd, "pdfinfo -isodates %s 2>&1", path);
+        run(cmd, out, sizeof out);
+        CHECK_STR(field(out, "CreationDate"), "2026-05-28T20:26:40Z",
+                  "CreationDate from SOURCE_DATE_EPOCH");
+        unlink(path);
+    }
+    free(pdf);
+    qs_diags_free(&d);
+}
+
+int main(void)
+{
+    qs_diags d;
+    qs_diags_init(&d);
+    qs_doc doc;
+    bool loaded = make_doc(&doc, &d);
+    CHECK(loaded && d.count == 0, "fonts and images for the test document load");
+    if (!loaded) {
+        qs_diags_print_text(&d, stdout);
+        return 1;
+    }
+    qs_layout l;
+    make_layout(&l);
+
+    unsigned char *pdf = NULL, *again = NULL;
+    size_t size = 0, size2 = 0;
+    bool ok = qs_render_pdf(&doc, &l, &pdf, &size, &d);
+    CHECK(ok && d.count == 0, "renders without diagnostics");
+    if (!ok)
+        qs_diags_print_text(&d, stdout);
+    CHECK(ok && size > 1000 && memcmp(pdf, "%PDF-1.4", 8) == 0,
+          "output is a PDF 1.4 (soft mask) of %zu bytes", size);
+    bool ok2 = qs_render_pdf(&doc, &l, &again, &size2, &d);
+    CHECK(ok2 && size2 == size && memcmp(pdf, again, size) == 0,
+          "rendering twice gives identical bytes");
+    free(again);
+
+    char path[] = "/tmp/qs-render-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0, "temporary file");
+    if (ok && fd >= 0) {
+        close(fd);
+        CHECK(write_file(path, pdf, size), "PDF written to %s", path);
+        check_tools(path);
+        unlink(path);
+    }
+    free(pdf);
+
+    check_epoch(&doc, &l);
+    check_failures_reported(&doc, &l);
+
+    qs_arena_free(&l.arena); /* owns the pages, items and outline */
+    free_doc(&doc);
+    qs_diags_free(&d);
+    return check_failures != 0;
+}
