@@ -4,6 +4,7 @@
  * environment error, 3 internal error. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ typedef struct {
     const char *line;          /* explain: one position */
     size_t max_file_size;
     bool strict;
+    bool timings;              /* print each stage's wall time on stderr */
     bool json;                 /* explain --json */
     diag_format diagnostics;
 } options;
@@ -50,6 +52,7 @@ static const char usage_text[] =
     "  --diagnostics text|json    how to print diagnostics (default: text)\n"
     "  --max-file-size BYTES      largest input file accepted (default: 8388608)\n"
     "  --json                     explain: machine-readable output\n"
+    "  --timings                  print each stage's time on stderr\n"
     "  -h, --help                 this text\n"
     "  --version                  the version\n"
     "\n"
@@ -109,6 +112,8 @@ static int parse_args(int argc, char **argv, options *o)
                 return usage_error("--max-file-size needs a number of bytes, not '%s'", value);
         } else if (strcmp(a, "--strict") == 0) {
             o->strict = true;
+        } else if (strcmp(a, "--timings") == 0) {
+            o->timings = true;
         } else if (strcmp(a, "--json") == 0) {
             o->json = true;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -166,13 +171,43 @@ static void print_summary(const qs_quote *q, const qs_diags *d, int status)
     xmlFree(gross);
 }
 
+/* Wall-clock time per pipeline stage, for --timings (never in output). */
+typedef struct {
+    struct timespec start;
+    char report[512];
+    size_t used;
+} stage_timer;
+
+static void timer_start(stage_timer *t)
+{
+    clock_gettime(CLOCK_MONOTONIC, &t->start);
+}
+
+static void timer_stop(stage_timer *t, const char *stage)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long us = (now.tv_sec - t->start.tv_sec) * 1000000LL +
+                   (now.tv_nsec - t->start.tv_nsec) / 1000;
+    if (t->used < sizeof t->report)
+        t->used += (size_t)snprintf(t->report + t->used, sizeof t->report - t->used,
+                                    "%s%s %lld.%03lld ms", t->used ? ", " : "",
+                                    stage, us / 1000, us % 1000);
+    t->start = now;
+}
+
 static int run(const options *o, qs_diags *d)
 {
     qs_inputs in;
     qs_quote q;
     memset(&q, 0, sizeof q);
+    stage_timer timer = {0};
+    timer_start(&timer);
     bool ok = qs_inputs_init(&in, o->root, o->max_file_size, d) &&
-              qs_quote_load(&q, &in, o->quote, d) && qs_quote_price(&q, d);
+              qs_quote_load(&q, &in, o->quote, d);
+    timer_stop(&timer, "load+merge");
+    ok = ok && qs_quote_price(&q, d);
+    timer_stop(&timer, "price");
     if (ok && o->lang)
         xmlSetProp(xmlDocGetRootElement(q.tree), (const xmlChar *)"lang",
                    (const xmlChar *)o->lang);
@@ -188,6 +223,9 @@ static int run(const options *o, qs_diags *d)
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
     }
+    timer_stop(&timer, "output");
+    if (o->timings)
+        fprintf(stderr, "timings: %s\n", timer.report);
     qs_quote_free(&q);
     qs_inputs_free(&in);
     return status;
