@@ -11,17 +11,18 @@ PREFIX    = /usr/local
 CC        = cc
 CFLAGS    = -std=c11 -Wall -Wextra -Wpedantic -O2 -g
 CPPFLAGS  = -D_XOPEN_SOURCE=700 -I/usr/include/libxml2
-LDLIBS    = -lxml2 -lm
+LDLIBS    = -lhpdf -lxml2 -lpng -ljpeg -lz -lm
 BUILD     = build/release
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # One module per pipeline stage, plus the shared machinery.
-MODULES   = main arena diag decimal input load merge price explain
+MODULES   = main arena diag decimal input load merge price explain \
+            fonts image render_pdf
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
-UNITS     = test_decimal
+UNITS     = test_decimal test_fonts test_image test_render_pdf
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith

@@ -1,0 +1,586 @@
+/* render_pdf: replays a laid-out qs_layout into a PDF with libharu 2.3.0.
+ *
+ * The backend decides nothing about layout: it adds the pages, draws each
+ * item where the layout engine put it, and adds what only a PDF has (fonts
+ * embedded and subset, images, outline, metadata, watermark). It works
+ * around libharu 2.3.0's traps (see shared LIBHARU.md):
+ * - errors are sticky and numeric: the handler keeps the first one only, and
+ *   every call's return value is checked, stopping at the first failure;
+ * - the ToUnicode CMap libharu writes for UTF-8 fonts is malformed: it is
+ *   replaced by a standard one mapping every 2-byte code to itself (the codes
+ *   in the content streams are Unicode values);
+ * - the Producer names libharu and the dates would be absent: both are set
+ *   here, the dates from the quote's date or SOURCE_DATE_EPOCH, never from
+ *   the clock, so the same input gives the same bytes.
+ * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
+ * requires them to be in the font, and text extraction gives them back.
+ * PNG alpha becomes a soft mask (SMask, PDF 1.4); JPEG bytes pass through. */
+#include "render_pdf.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hpdf.h>
+
+#include "arena.h"
+
+#define WATERMARK_GREY 0.85f
+#define MAX_OUTLINE_DEPTH 16
+
+typedef struct {
+    HPDF_Doc pdf;
+    HPDF_STATUS error;        /* first libharu error, 0 when none */
+    HPDF_STATUS detail;
+    HPDF_Font *fonts;         /* per doc->fonts index */
+    HPDF_Image *images;       /* per doc->images index, loaded on first use */
+    HPDF_Page *pages;
+    const qs_doc *doc;
+    qs_diags *diags;
+} render_ctx;
+
+/* ---- errors ---- */
+
+static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
+                          void *data)
+{
+    render_ctx *c = data;
+    if (c->error == 0) {
+        c->error = error_no;
+        c->detail = detail_no;
+    }
+}
+
+/* libharu has no function that turns a code into text: the common ones. */
+static const char *hpdf_error_text(HPDF_STATUS code)
+{
+    switch (code) {
+    case HPDF_FAILD_TO_ALLOC_MEM: return "out of memory";
+    case HPDF_FILE_IO_ERROR: return "file I/O error";
+    case HPDF_FILE_OPEN_ERROR: return "cannot open file";
+    case HPDF_FONT_EXISTS: return "font already loaded";
+    case HPDF_INVALID_DATE_TIME: return "invalid date";
+    case HPDF_INVALID_DESTINATION: return "invalid destination";
+    case HPDF_INVALID_DOCUMENT: return "invalid document";
+    case HPDF_INVALID_ENCODER: return "invalid encoder";
+    case HPDF_INVALID_FONT_NAME: return "invalid font name";
+    case HPDF_INVALID_IMAGE: return "invalid image";
+    case HPDF_INVALID_JPEG_DATA: return "invalid JPEG data";
+    case HPDF_INVALID_OBJECT: return "invalid object";
+    case HPDF_INVALID_OUTLINE: return "invalid outline";
+    case HPDF_INVALID_PAGE: return "invalid page";
+    case HPDF_INVALID_PARAMETER: return "invalid parameter";
+    case HPDF_INVALID_PNG_IMAGE: return "invalid PNG image";
+    case HPDF_INVALID_STREAM: return "invalid stream";
+    case HPDF_PAGE_FONT_NOT_FOUND: return "font not found";
+    case HPDF_PAGE_INVALID_FONT: return "invalid font";
+    case HPDF_PAGE_INVALID_FONT_SIZE: return "invalid font size";
+    case HPDF_PAGE_INVALID_GMODE: return "operator not allowed here";
+    case HPDF_PAGE_INVALID_SIZE: return "invalid page size";
+    case HPDF_PAGE_OUT_OF_RANGE: return "page out of range";
+    case HPDF_REAL_OUT_OF_RANGE: return "number out of range";
+    case HPDF_STREAM_EOF: return "end of stream";
+    case HPDF_STRING_OUT_OF_RANGE: return "string too long";
+    case HPDF_TTF_CANNOT_EMBEDDING_FONT: return "font may not be embedded";
+    case HPDF_TTF_INVALID_CMAP: return "invalid TrueType cmap";
+    case HPDF_TTF_INVALID_FOMAT: return "invalid TrueType format";
+    case HPDF_TTF_MISSING_TABLE: return "TrueType table missing";
+    case HPDF_UNSUPPORTED_FONT_TYPE: return "unsupported font type";
+    case HPDF_UNSUPPORTED_JPEG_FORMAT: return "unsupported JPEG format";
+    case HPDF_ZLIB_ERROR: return "zlib error";
+    case HPDF_INVALID_COLOR_SPACE: return "invalid colour space";
+    case HPDF_INVALID_BIT_PER_COMPONENT: return "invalid bits per component";
+    case HPDF_EXCEED_GSTATE_LIMIT: return "graphics state nested too deep";
+    case HPDF_INVALID_PAGE_INDEX: return "invalid page index";
+    default: return "libharu error";
+    }
+}
+
+/* Adds the one "pdf" diagnostic of a failed render. Returns false. */
+static bool fail(render_ctx *c, const char *what)
+{
+    if (c->error != 0)
+        qs_diag_add(c->diags, QS_SEV_ERROR, NULL, 0, 0, "pdf",
+                    "cannot write the PDF: %s: %s (libharu error 0x%04X, "
+                    "detail %u)", what, hpdf_error_text(c->error),
+                    (unsigned)c->error, (unsigned)c->detail);
+    else
+        qs_diag_add(c->diags, QS_SEV_ERROR, NULL, 0, 0, "pdf",
+                    "cannot write the PDF: %s", what);
+    return false;
+}
+
+/* ---- fonts ---- */
+
+/* Replaces the malformed ToUnicode CMap libharu 2.3.0 writes for a UTF-8
+ * font by a standard one: every 2-byte code maps to the same UTF-16 value,
+ * as 256-code bfranges (surrogate rows left out), at most 100 per block. */
+static bool fix_to_unicode(render_ctx *c, HPDF_Font font)
+{
+    HPDF_Dict cmap = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+    if (!cmap || !cmap->stream)
+        return fail(c, "the font has no ToUnicode CMap to fix");
+    HPDF_MemStream_FreeData(cmap->stream);
+    if (cmap->stream->size != 0)
+        return fail(c, "cannot empty the ToUnicode CMap");
+
+    static const char head[] =
+        "/CIDInit /ProcSet findresource begin\n"
+        "12 dict begin\n"
+        "begincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n"
+        "/CMapType 2 def\n"
+        "1 begincodespacerange\n"
+        "<0000> <FFFF>\n"
+        "endcodespacerange\n";
+    static const char tail[] =
+        "endcmap\n"
+        "CMapName currentdict /CMap defineresource pop\n"
+        "end\n"
+        "end\n";
+    if (HPDF_Stream_WriteStr(cmap->stream, head) != HPDF_OK)
+        return fail(c, "cannot write the ToUnicode CMap");
+
+    unsigned rows[256], nrows = 0;
+    for (unsigned hi = 0; hi < 256; hi++)
+        if (hi < 0xD8 || hi > 0xDF)
+            rows[nrows++] = hi;
+    char line[64];
+    for (unsigned i = 0; i < nrows; i += 100) {
+        unsigned n = nrows - i < 100 ? nrows - i : 100;
+        snprintf(line, sizeof line, "%u beginbfrange\n", n);
+        if (HPDF_Stream_WriteStr(cmap->stream, line) != HPDF_OK)
+            return fail(c, "cannot write the ToUnicode CMap");
+        for (unsigned k = i; k < i + n; k++) {
+            snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n",
+                     rows[k], rows[k], rows[k]);
+            if (HPDF_Stream_WriteStr(cmap->stream, line) != HPDF_OK)
+                return fail(c, "cannot write the ToUnicode CMap");
+        }
+        if (HPDF_Stream_WriteStr(cmap->stream, "endbfrange\n") != HPDF_OK)
+            return fail(c, "cannot write the ToUnicode CMap");
+    }
+    if (HPDF_Stream_WriteStr(cmap->stream, tail) != HPDF_OK)
+        return fail(c, "cannot write the ToUnicode CMap");
+    return true;
+}
+
+/* Loads every font in index order (the subset tags follow the load order).
+ * A file listed twice is loaded once. */
+static bool load_fonts(render_ctx *c)
+{
+    const qs_doc *doc = c->doc;
+    for (size_t i = 0; i < doc->nfonts; i++) {
+        const char *path = qs_font_path(doc->fonts[i]);
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(qs_font_path(doc->fonts[j]), path) == 0) {
+                c->fonts[i] = c->fonts[j];
+                break;
+            }
+        }
+        if (c->fonts[i])
+            continue;
+        char what[300];
+        snprintf(what, sizeof what, "loading font %s", path);
+        const char *name = HPDF_LoadTTFontFromFile(c->pdf, path, HPDF_TRUE);
+        if (!name)
+            return fail(c, what);
+        c->fonts[i] = HPDF_GetFont(c->pdf, name, "UTF-8");
+        if (!c->fonts[i])
+            return fail(c, what);
+        if (!fix_to_unicode(c, c->fonts[i]))
+            return false;
+    }
+    return true;
+}
+
+/* ---- images ---- */
+
+/* Returns the libharu image for doc->images[index], loading it once. */
+static HPDF_Image get_image(render_ctx *c, int index)
+{
+    if (c->images[index])
+        return c->images[index];
+    const qs_image *img = c->doc->images[index];
+    HPDF_Image h = NULL;
+    if (img->kind == QS_IMAGE_JPEG) {
+        if (img->jpeg_size > UINT32_MAX)
+            return NULL;
+        h = HPDF_LoadJpegImageFromMem(c->pdf, img->jpeg,
+                                      (HPDF_UINT)img->jpeg_size);
+    } else {
+        h = HPDF_LoadRawImageFromMem(c->pdf, img->rgb, img->width,
+                                     img->height, HPDF_CS_DEVICE_RGB, 8);
+        if (h && img->alpha) {
+            HPDF_Image mask = HPDF_LoadRawImageFromMem(
+                c->pdf, img->alpha, img->width, img->height,
+                HPDF_CS_DEVICE_GRAY, 8);
+            if (!mask || HPDF_Image_AddSMask(h, mask) != HPDF_OK)
+                return NULL;
+            /* Soft masks are PDF 1.4. */
+            if (c->pdf->pdf_version < HPDF_VER_14)
+                c->pdf->pdf_version = HPDF_VER_14;
+        }
+    }
+    c->images[index] = h;
+    return h;
+}
+
+/* ---- drawing ---- */
+
+static HPDF_REAL channel(unsigned char v)
+{
+    return (HPDF_REAL)v / 255.0f;
+}
+
+static bool draw_text(render_ctx *c, HPDF_Page page, const qs_item *it)
+{
+    if (!it->text || !it->text[0])
+        return true;
+    return HPDF_Page_BeginText(page) == HPDF_OK &&
+           HPDF_Page_SetFontAndSize(page, c->fonts[it->font], it->size) ==
+               HPDF_OK &&
+           HPDF_Page_SetRGBFill(page, channel(it->color.r),
+                                channel(it->color.g),
+                                channel(it->color.b)) == HPDF_OK &&
+           HPDF_Page_TextOut(page, it->x, it->y, it->text) == HPDF_OK &&
+           HPDF_Page_EndText(page) == HPDF_OK;
+}
+
+static bool draw_rect(HPDF_Page page, const qs_item *it)
+{
+    return HPDF_Page_SetRGBFill(page, channel(it->color.r),
+                                channel(it->color.g),
+                                channel(it->color.b)) == HPDF_OK &&
+           HPDF_Page_Rectangle(page, it->x, it->y, it->w, it->h) == HPDF_OK &&
+           HPDF_Page_Fill(page) == HPDF_OK;
+}
+
+static bool draw_line(HPDF_Page page, const qs_item *it)
+{
+    return HPDF_Page_SetRGBStroke(page, channel(it->color.r),
+                                  channel(it->color.g),
+                                  channel(it->color.b)) == HPDF_OK &&
+           HPDF_Page_SetLineWidth(page, it->size) == HPDF_OK &&
+           HPDF_Page_MoveTo(page, it->x, it->y) == HPDF_OK &&
+           HPDF_Page_LineTo(page, it->x + it->w, it->y + it->h) == HPDF_OK &&
+           HPDF_Page_Stroke(page) == HPDF_OK;
+}
+
+static bool draw_image(render_ctx *c, HPDF_Page page, const qs_item *it)
+{
+    HPDF_Image img = get_image(c, it->image);
+    if (!img)
+        return false;
+    return HPDF_Page_DrawImage(page, img, it->x, it->y, it->w, it->h) ==
+           HPDF_OK;
+}
+
+/* Draws doc->watermark across the page centre at 45 degrees, as large as
+ * fits, in light grey. Called before the page's content, so it lies under. */
+static bool draw_watermark(render_ctx *c, HPDF_Page page, float pw, float ph)
+{
+    const qs_doc *doc = c->doc;
+    const char *text = doc->watermark;
+    float em = qs_font_width(doc->fonts[doc->watermark_font], text,
+                             strlen(text), 1.0f);
+    if (em <= 0.0f)
+        return true;
+    const float k = 0.70710678f; /* cos 45 = sin 45 */
+    float shorter = pw < ph ? pw : ph;
+    float size = 0.75f * shorter / k / em;
+    if (size > 600.0f)
+        size = 600.0f;
+    float len = em * size;
+    float rise = 0.35f * size; /* about half a capital's height */
+    float x = pw / 2.0f - len / 2.0f * k + rise * k;
+    float y = ph / 2.0f - len / 2.0f * k - rise * k;
+    return HPDF_Page_GSave(page) == HPDF_OK &&
+           HPDF_Page_BeginText(page) == HPDF_OK &&
+           HPDF_Page_SetFontAndSize(page, c->fonts[doc->watermark_font],
+                                    size) == HPDF_OK &&
+           HPDF_Page_SetRGBFill(page, WATERMARK_GREY, WATERMARK_GREY,
+                                WATERMARK_GREY) == HPDF_OK &&
+           HPDF_Page_SetTextMatrix(page, k, k, -k, k, x, y) == HPDF_OK &&
+           HPDF_Page_ShowText(page, text) == HPDF_OK &&
+           HPDF_Page_EndText(page) == HPDF_OK &&
+           HPDF_Page_GRestore(page) == HPDF_OK;
+}
+
+/* Checks the indexes a page's items refer to; the layout is trusted for
+ * everything else. */
+static bool check_item(render_ctx *c, const qs_item *it)
+{
+    if (it->kind == QS_ITEM_TEXT &&
+        (it->font < 0 || (size_t)it->font >= c->doc->nfonts))
+        return fail(c, "a text item refers to a font that does not exist");
+    if (it->kind == QS_ITEM_TEXT && it->text && strlen(it->text) > 65535)
+        return fail(c, "a text run is longer than 65535 bytes, which "
+                       "libharu would cut");
+    if (it->kind == QS_ITEM_IMAGE &&
+        (it->image < 0 || (size_t)it->image >= c->doc->nimages ||
+         !c->doc->images[it->image]))
+        return fail(c, "an image item refers to an image that does not exist");
+    return true;
+}
+
+static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
+{
+    HPDF_Page page = HPDF_AddPage(c->pdf);
+    char what[64];
+    snprintf(what, sizeof what, "drawing page %zu", index + 1);
+    if (!page || HPDF_Page_SetWidth(page, l->width) != HPDF_OK ||
+        HPDF_Page_SetHeight(page, l->height) != HPDF_OK)
+        return fail(c, what);
+    c->pages[index] = page;
+    if (c->doc->watermark && c->doc->watermark[0] &&
+        !draw_watermark(c, page, l->width, l->height))
+        return fail(c, what);
+    const qs_page *p = &l->pages[index];
+    for (size_t i = 0; i < p->count; i++) {
+        const qs_item *it = &p->items[i];
+        if (!check_item(c, it))
+            return false;
+        bool ok = true;
+        switch (it->kind) {
+        case QS_ITEM_TEXT: ok = draw_text(c, page, it); break;
+        case QS_ITEM_RECT: ok = draw_rect(page, it); break;
+        case QS_ITEM_LINE: ok = draw_line(page, it); break;
+        case QS_ITEM_IMAGE: ok = draw_image(c, page, it); break;
+        }
+        if (!ok)
+            return fail(c, what);
+    }
+    return true;
+}
+
+/* ---- outline and metadata ---- */
+
+/* Makes `dst` show its page with `top` at the window's top, keeping the
+ * reader's zoom: /XYZ 0 top null. libharu 2.3.0 takes no null (or 0) zoom,
+ * so the zoom it writes is replaced by a null. */
+static bool set_destination(HPDF_Destination dst, float top)
+{
+    if (HPDF_Destination_SetXYZ(dst, 0, top, 1) != HPDF_OK ||
+        dst->list->count != 5)
+        return false;
+    void *zoom = HPDF_List_RemoveByIndex(dst->list, 4);
+    if (!zoom)
+        return false;
+    HPDF_Obj_Free(dst->mmgr, zoom);
+    HPDF_Null null = HPDF_Null_New(dst->mmgr);
+    return null && HPDF_Array_Add(dst, null) == HPDF_OK;
+}
+
+static bool add_outline(render_ctx *c, const qs_layout *l)
+{
+    if (l->noutline == 0)
+        return true;
+    HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
+    if (!utf8)
+        return fail(c, "getting the UTF-8 encoder for the outline");
+    HPDF_Outline parents[MAX_OUTLINE_DEPTH];
+    int depth = 0; /* number of valid entries in parents */
+    for (size_t i = 0; i < l->noutline; i++) {
+        const qs_outline_entry *e = &l->outline[i];
+        if (e->page >= l->npages)
+            return fail(c, "an outline entry points past the last page");
+        int level = e->level < 0 ? 0 : e->level;
+        if (level > depth)
+            level = depth; /* no skipped levels */
+        if (level >= MAX_OUTLINE_DEPTH)
+            level = MAX_OUTLINE_DEPTH - 1;
+        HPDF_Outline parent = level > 0 ? parents[level - 1] : NULL;
+        HPDF_Outline o = HPDF_CreateOutline(c->pdf, parent,
+                                            e->title ? e->title : "", utf8);
+        HPDF_Destination dst = o ? HPDF_Page_CreateDestination(
+                                       c->pages[e->page]) : NULL;
+        float top = e->y < 0 ? 0 : (e->y > l->height ? l->height : e->y);
+        if (!o || !dst ||
+            !set_destination(dst, top) ||
+            HPDF_Outline_SetDestination(o, dst) != HPDF_OK ||
+            HPDF_Outline_SetOpened(o, HPDF_TRUE) != HPDF_OK)
+            return fail(c, "adding an outline entry");
+        parents[level] = o;
+        depth = level + 1;
+    }
+    return true;
+}
+
+/* Parses "YYYY-MM-DD" strictly into a date at 00:00:00 UTC. */
+static bool parse_date(const char *s, HPDF_Date *out)
+{
+    for (int i = 0; i < 10; i++) {
+        bool dash = i == 4 || i == 7;
+        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+            return false;
+    }
+    if (s[10] != '\0')
+        return false;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+            (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m == 2 && d == 29 && !leap)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->year = y;
+    out->month = m;
+    out->day = d;
+    out->ind = '+';
+    return true;
+}
+
+/* SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a date, when it is set. */
+static bool epoch_date(HPDF_Date *out, bool *set)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    *set = s && s[0];
+    if (!*set)
+        return true;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || v < 0 || v > 253402300799LL) /* 9999-12-31 */
+        return false;
+    time_t t = (time_t)v;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return false;
+    memset(out, 0, sizeof *out);
+    out->year = tm.tm_year + 1900;
+    out->month = tm.tm_mon + 1;
+    out->day = tm.tm_mday;
+    out->hour = tm.tm_hour;
+    out->minutes = tm.tm_min;
+    out->seconds = tm.tm_sec;
+    out->ind = '+';
+    return true;
+}
+
+static bool set_metadata(render_ctx *c)
+{
+    const qs_metadata *m = &c->doc->meta;
+    if (HPDF_SetCurrentEncoder(c->pdf, "UTF-8") != HPDF_OK)
+        return fail(c, "setting the metadata encoder");
+    struct { HPDF_InfoType type; const char *value; } attrs[] = {
+        { HPDF_INFO_TITLE, m->title },       { HPDF_INFO_AUTHOR, m->author },
+        { HPDF_INFO_SUBJECT, m->subject },   { HPDF_INFO_KEYWORDS, m->keywords },
+        { HPDF_INFO_CREATOR, m->creator },   { HPDF_INFO_PRODUCER, "quotesmith" },
+    };
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        if (attrs[i].value && attrs[i].value[0] &&
+            HPDF_SetInfoAttr(c->pdf, attrs[i].type, attrs[i].value) != HPDF_OK)
+            return fail(c, "setting the document metadata");
+    }
+
+    HPDF_Date date;
+    bool have = false;
+    if (m->date) {
+        if (!parse_date(m->date, &date)) {
+            qs_diag_add(c->diags, QS_SEV_ERROR, NULL, 0, 0, "pdf",
+                        "cannot write the PDF: document date '%s' is not a "
+                        "valid YYYY-MM-DD date", m->date);
+            return false;
+        }
+        have = true;
+    } else if (!epoch_date(&date, &have)) {
+        qs_diag_add(c->diags, QS_SEV_ERROR, NULL, 0, 0, "pdf",
+                    "cannot write the PDF: SOURCE_DATE_EPOCH is not a "
+                    "number of seconds between 1970 and 9999");
+        return false;
+    }
+    if (have &&
+        (HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_CREATION_DATE, date) != HPDF_OK ||
+         HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_MOD_DATE, date) != HPDF_OK))
+        return fail(c, "setting the document dates");
+    return true;
+}
+
+/* ---- the whole document ---- */
+
+/* Saves into libharu's memory stream and copies it out. */
+static bool save(render_ctx *c, unsigned char **pdf, size_t *size)
+{
+    if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
+        return fail(c, "saving the document");
+    HPDF_UINT32 total = HPDF_GetStreamSize(c->pdf);
+    if (total == 0)
+        return fail(c, "the document is empty");
+    unsigned char *buf = qs_xmalloc(total);
+    HPDF_UINT32 got = 0;
+    while (got < total) {
+        HPDF_UINT32 n = total - got;
+        HPDF_STATUS st = HPDF_ReadFromStream(c->pdf, buf + got, &n);
+        got += n;
+        /* The last read may report the end of the stream. */
+        if (st != HPDF_OK && !(st == HPDF_STREAM_EOF && got == total)) {
+            free(buf);
+            return fail(c, "reading the saved document");
+        }
+        if (n == 0 && got < total) {
+            free(buf);
+            return fail(c, "the saved document is shorter than announced");
+        }
+    }
+    *pdf = buf;
+    *size = total;
+    return true;
+}
+
+static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
+                   size_t *size)
+{
+    const qs_doc *doc = c->doc;
+    if (doc->watermark && doc->watermark[0] &&
+        (doc->watermark_font < 0 || (size_t)doc->watermark_font >= doc->nfonts))
+        return fail(c, "the watermark's font does not exist");
+    if (l->npages == 0)
+        return fail(c, "the layout has no pages");
+    if (!(l->width >= 3.0f && l->width <= 14400.0f && l->height >= 3.0f &&
+          l->height <= 14400.0f))
+        return fail(c, "page sides must lie between 3 and 14400 pt");
+    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK ||
+        HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
+        return fail(c, "setting up the document");
+    if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
+        HPDF_SetPagesConfiguration(c->pdf, 1024) != HPDF_OK)
+        return fail(c, "setting up a page tree for many pages");
+    if (!load_fonts(c))
+        return false;
+    for (size_t i = 0; i < l->npages; i++)
+        if (!render_page(c, l, i))
+            return false;
+    return add_outline(c, l) && set_metadata(c) && save(c, pdf, size);
+}
+
+bool qs_render_pdf(const qs_doc *doc, const qs_layout *l,
+                   unsigned char **pdf, size_t *size, qs_diags *d)
+{
+    *pdf = NULL;
+    *size = 0;
+    render_ctx c;
+    memset(&c, 0, sizeof c);
+    c.doc = doc;
+    c.diags = d;
+    c.pdf = HPDF_New(on_hpdf_error, &c);
+    if (!c.pdf)
+        return fail(&c, "creating the document");
+    c.fonts = qs_xcalloc(doc->nfonts + 1, sizeof *c.fonts);
+    c.images = qs_xcalloc(doc->nimages + 1, sizeof *c.images);
+    c.pages = qs_xcalloc(l->npages + 1, sizeof *c.pages);
+    bool ok = render(&c, l, pdf, size);
+    HPDF_Free(c.pdf);
+    free(c.fonts);
+    free(c.images);
+    free(c.pages);
+    return ok;
+}
