@@ -17,12 +17,12 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # One module per pipeline stage, plus the shared machinery.
 MODULES   = main arena diag decimal input load merge price explain \
-            fonts image render_pdf
+            fonts image layout render_pdf
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
-UNITS     = test_decimal test_fonts test_image test_render_pdf
+UNITS     = test_decimal test_fonts test_image test_layout test_render_pdf test_price_props
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith

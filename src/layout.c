@@ -1,0 +1,1585 @@
+/* layout: owns the layout engine, which turns a qs_doc (page masters and a
+ * flow of blocks) into a qs_layout (pages of positioned items).
+ *
+ * It works in two passes. Measuring turns every block into "slices":
+ * unbreakable horizontal strips (a line of text, a table row, an image) with
+ * their items positioned relative to the strip's top-left corner, the space
+ * above them, and how strongly each is tied to the next one (orphans and
+ * widows, keep-with-next, keep-together). Paginating then places the slices
+ * on pages greedily, moving a tied chain of slices to the next page when it
+ * does not fit, and adds repeated table headers and carried-forward subtotals
+ * at table breaks. Headers and footers are measured last, once per page, when
+ * the page count is known. Every step is linear in the number of slices.
+ *
+ * Memory: slices and scratch item arrays are heap arrays freed before
+ * qs_layout_run returns; bookkeeping records live in a scratch arena; item
+ * texts and outline titles live in the layout's arena; the pages array, the
+ * pages' item arrays and the outline array are heap arrays that
+ * qs_layout_free releases. */
+#include "layout.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decimal.h"
+
+#define DEFAULT_LEADING 1.2f
+#define THIN_RULE 0.5f          /* pt: rules above rows and under headers */
+#define EPS 0.01f               /* pt: tolerance of every fit test */
+#define MAX_BG_DEPTH 16         /* nested block backgrounds drawn */
+#define MM 2.834646f
+
+enum { KEEP_NONE, KEEP_WEAK, KEEP_STRONG, KEEP_SINGLE };
+
+/* ---- measured slices ---- */
+
+typedef enum {
+    SL_BOX,      /* a line, an image, a rule */
+    SL_SPACER,   /* an explicit SPACE block */
+    SL_BREAK,    /* an explicit page break */
+    SL_ABS,      /* absolutely placed items, relative to the page top-left */
+    SL_HEADER,   /* a table's header row (first appearance) */
+    SL_ROW       /* a table body row */
+} slice_kind;
+
+/* A block background: a rect drawn behind every slice of the block. */
+typedef struct bg_ref {
+    const struct bg_ref *parent;
+    float x, w;
+    qs_rgb color;
+} bg_ref;
+
+typedef struct outline_req {
+    const char *title;
+    int level;
+    struct outline_req *next;
+} outline_req;
+
+typedef struct {
+    const qs_table *t;
+    float width;
+    float *col_x, *col_w;
+    bool has_header;
+    size_t header_first, header_count;
+    float header_h;
+    const bg_ref *header_bg;
+    bool carry_foot, carry_head;
+    float carry_h;
+    qs_decimal *running;   /* running[i]: sum of carry_amount of rows 0..i */
+    int places;
+} table_info;
+
+typedef struct {
+    slice_kind kind;
+    int keep;              /* tie to the next slice: KEEP_* */
+    float before;          /* space above, dropped at the top of a page */
+    float h;
+    size_t first, count;   /* items in the pool */
+    const bg_ref *bg;
+    outline_req *outline;
+    table_info *table;     /* SL_HEADER and SL_ROW */
+    size_t row;            /* SL_ROW */
+    const char *what;      /* names the slice in diagnostics */
+} slice;
+
+typedef struct {
+    slice *v;
+    size_t n, cap;
+} slice_vec;
+
+/* ---- text ---- */
+
+typedef enum { TK_TEXT, TK_SPACE, TK_SHY, TK_HBREAK, TK_NEWLINE } tk_kind;
+
+typedef struct {
+    tk_kind kind;
+    const qs_span *span;
+    const qs_font *font;
+    const char *s;         /* TK_TEXT: bytes, no control chars or soft hyphens */
+    size_t len;
+    float w;               /* TEXT, SPACE: width; SHY: width of '-' */
+} token;
+
+/* A line runs from token t0 byte o0 up to (not including) token t1 byte o1;
+ * o1 > 0 means the line ends inside token t1. */
+typedef struct {
+    size_t t0, o0, t1, o1;
+    size_t nl;             /* the '\n' token that ended it, or SIZE_MAX */
+    float w;               /* natural width without trailing spaces */
+    bool hyphen;           /* ends at the soft hyphen t1: draw '-' */
+    bool last;             /* last line or ended by '\n': never justified */
+} line;
+
+typedef struct {
+    const qs_doc *doc;
+    qs_layout *out;
+    qs_arena scratch;
+    qs_diags *d;
+    bool failed;
+    unsigned page_no, pages;   /* values of page fields; 0 while unknown */
+    /* What the next slice takes over. */
+    float pending;
+    outline_req *out_head, **out_tail;
+    const bg_ref *bg;
+    /* Buffers reused by every paragraph. */
+    token *tok;
+    size_t ntok, tokcap;
+    line *lines;
+    size_t nlines, linecap;
+    char *buf;
+    size_t buflen, bufcap;
+} measure;
+
+/* ---- small helpers ---- */
+
+static void *grow(void *v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return v;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    *cap = c;
+    return qs_xrealloc(v, c * elem);
+}
+
+static qs_item *item_push(qs_page *p)
+{
+    p->items = grow(p->items, &p->cap, p->count + 1, sizeof *p->items);
+    qs_item *it = &p->items[p->count++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+/* v rounded to 0.1 as text, without the C locale. */
+static char *fmt1(float v, char buf[32])
+{
+    long n = lround((double)v * 10.0);
+    const char *sign = "";
+    if (n < 0) {
+        sign = "-";
+        n = -n;
+    }
+    snprintf(buf, 32, "%s%ld.%ld", sign, n / 10, n % 10);
+    return buf;
+}
+
+static void fail(measure *m, const char *fmt, ...) QS_PRINTF(2, 3);
+static void fail(measure *m, const char *fmt, ...)
+{
+    if (m->failed)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    qs_diag_add(m->d, QS_SEV_ERROR, NULL, 0, 0, "layout", "%s", msg);
+    m->failed = true;
+}
+
+static const qs_font *get_font(measure *m, int idx)
+{
+    if (idx < 0 || (size_t)idx >= m->doc->nfonts || m->doc->fonts[idx] == NULL) {
+        fail(m, "font %d is not loaded", idx);
+        return NULL;
+    }
+    return m->doc->fonts[idx];
+}
+
+static bool same_style(const qs_span *a, const qs_span *b)
+{
+    return a->font == b->font && a->size == b->size && a->color.r == b->color.r &&
+           a->color.g == b->color.g && a->color.b == b->color.b;
+}
+
+static slice *new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume)
+{
+    sv->v = grow(sv->v, &sv->cap, sv->n + 1, sizeof *sv->v);
+    slice *s = &sv->v[sv->n++];
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->what = "a block";
+    if (!consume)
+        return s;
+    s->before = m->pending;
+    m->pending = 0;
+    s->outline = m->out_head;
+    m->out_head = NULL;
+    m->out_tail = &m->out_head;
+    s->bg = m->bg;
+    return s;
+}
+
+/* ---- emitting slices: shared by the paginator and every stacking ---- */
+
+typedef struct {
+    const bg_ref *ref[MAX_BG_DEPTH];
+    size_t item[MAX_BG_DEPTH];
+    float top[MAX_BG_DEPTH];
+    size_t n;
+} bg_stack;
+
+/* Opens, extends and closes background rects so that each block's rect
+ * covers its slices from the first one's top to the last one's bottom. */
+static void update_bg(qs_page *dst, bg_stack *bs, const bg_ref *bg, float x0,
+                      float top, float bottom)
+{
+    const bg_ref *chain[MAX_BG_DEPTH];
+    size_t depth = 0;
+    for (const bg_ref *r = bg; r != NULL; r = r->parent)
+        depth++;
+    size_t skip = depth > MAX_BG_DEPTH ? depth - MAX_BG_DEPTH : 0;
+    size_t n = depth - skip, k = n;
+    for (const bg_ref *r = bg; r != NULL; r = r->parent) {
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
+        chain[--k] = r;
+    }
+    size_t common = 0;
+    while (common < bs->n && common < n && bs->ref[common] == chain[common])
+        common++;
+    bs->n = common;
+    for (size_t i = common; i < n; i++) {
+        qs_item *it = item_push(dst);
+        it->kind = QS_ITEM_RECT;
+        it->x = x0 + chain[i]->x;
+        it->w = chain[i]->w;
+        it->color = chain[i]->color;
+        bs->ref[i] = chain[i];
+        bs->item[i] = dst->count - 1;
+        bs->top[i] = top;
+    }
+    bs->n = n;
+    for (size_t i = 0; i < bs->n; i++) {
+        qs_item *it = &dst->items[bs->item[i]];
+        it->y = bottom;
+        it->h = bs->top[i] - bottom;
+    }
+}
+
+/* Copies items [first, first+count) of pool to dst, offset by (x0, top). */
+static void copy_items(qs_page *dst, const qs_page *pool, size_t first, size_t count,
+                       float x0, float top)
+{
+    dst->items = grow(dst->items, &dst->cap, dst->count + count, sizeof *dst->items);
+    for (size_t k = 0; k < count; k++) {
+        qs_item it = pool->items[first + k];
+        it.x += x0;
+        it.y += top;
+        dst->items[dst->count++] = it;
+    }
+}
+
+static void emit_slice(qs_page *dst, bg_stack *bs, const slice *s, const qs_page *pool,
+                       float x0, float top)
+{
+    if (s->bg != NULL || bs->n > 0)
+        update_bg(dst, bs, s->bg, x0, top, top - s->h);
+    copy_items(dst, pool, s->first, s->count, x0, top);
+}
+
+static bool stacked(const slice *s)
+{
+    return s->kind != SL_BREAK && s->kind != SL_ABS;
+}
+
+/* Height of slices [from, sv->n) stacked without pagination. */
+static float stack_height(const slice_vec *sv, size_t from)
+{
+    float h = 0;
+    bool first = true;
+    for (size_t i = from; i < sv->n; i++) {
+        const slice *s = &sv->v[i];
+        if (!stacked(s))
+            continue;
+        h += (first ? 0 : s->before) + s->h;
+        first = false;
+    }
+    return h;
+}
+
+/* Emits slices [from, to) one under the other from `top` (no pagination:
+ * cells, absolute blocks, headers, footers); returns their height. */
+static float stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_page *pool,
+                          qs_page *dst, float x0, float top)
+{
+    bg_stack bs = {.n = 0};
+    float y = top;
+    bool first = true;
+    for (size_t i = from; i < to; i++) {
+        const slice *s = &sv->v[i];
+        if (!stacked(s))
+            continue;
+        if (!first)
+            y -= s->before;
+        emit_slice(dst, &bs, s, pool, x0, y);
+        y -= s->h;
+        first = false;
+    }
+    return top - y;
+}
+
+/* ---- paragraphs: tokens ---- */
+
+static token *tok_push(measure *m, tk_kind kind, const qs_span *sp, const qs_font *f)
+{
+    m->tok = grow(m->tok, &m->tokcap, m->ntok + 1, sizeof *m->tok);
+    token *t = &m->tok[m->ntok++];
+    memset(t, 0, sizeof *t);
+    t->kind = kind;
+    t->span = sp;
+    t->font = f;
+    return t;
+}
+
+static void tok_text(measure *m, const qs_span *sp, const qs_font *f, const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    token *t = tok_push(m, TK_TEXT, sp, f);
+    t->s = s;
+    t->len = len;
+    t->w = qs_font_width(f, s, len, sp->size);
+}
+
+static bool is_space_cp(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\r';
+}
+
+static bool is_control_cp(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+static bool is_break_dash(uint32_t cp)
+{
+    return cp == '-' || cp == 0x2010 || cp == 0x2013;
+}
+
+static const char *span_text(measure *m, const qs_span *sp)
+{
+    unsigned v = sp->field == QS_FIELD_PAGE ? m->page_no
+               : sp->field == QS_FIELD_PAGES ? m->pages : 0;
+    if (sp->field == QS_FIELD_NONE || v == 0)
+        return sp->text ? sp->text : "";
+    return qs_arena_printf(&m->out->arena, "%u", v);
+}
+
+/* Splits one span into tokens. Spaces collapse (also across spans); a break
+ * opportunity follows a hyphen or en dash that has text on both sides. */
+static void tokenize_span(measure *m, const qs_span *sp, const qs_font *f)
+{
+    const char *text = span_text(m, sp);
+    size_t len = strlen(text), i = 0, run = SIZE_MAX;
+    while (i < len) {
+        size_t used = 1;
+        uint32_t cp = qs_utf8_decode(text + i, len - i, &used);
+        if (used == 0)
+            used = 1;
+        bool plain = cp != (uint32_t)-1 && !is_space_cp(cp) && cp != '\n' &&
+                     cp != 0xAD && !is_control_cp(cp);
+        if (plain) {
+            bool text_before = run != SIZE_MAX ||
+                               (m->ntok > 0 && m->tok[m->ntok - 1].kind == TK_TEXT);
+            if (run == SIZE_MAX)
+                run = i;
+            i += used;
+            if (is_break_dash(cp) && text_before && i < len && text[i] != ' ' &&
+                text[i] != '\t' && text[i] != '\r' && text[i] != '\n') {
+                tok_text(m, sp, f, text + run, i - run);
+                run = SIZE_MAX;
+                tok_push(m, TK_HBREAK, sp, f);
+            }
+            continue;
+        }
+        if (run != SIZE_MAX)
+            tok_text(m, sp, f, text + run, i - run);
+        run = SIZE_MAX;
+        if (cp != (uint32_t)-1 && is_space_cp(cp)) {
+            if (m->ntok == 0 || m->tok[m->ntok - 1].kind != TK_SPACE)
+                tok_push(m, TK_SPACE, sp, f)->w = qs_font_width(f, " ", 1, sp->size);
+        } else if (cp == '\n') {
+            tok_push(m, TK_NEWLINE, sp, f);
+        } else if (cp == 0xAD) {
+            tok_push(m, TK_SHY, sp, f)->w = qs_font_width(f, "-", 1, sp->size);
+        }
+        i += used;
+    }
+    if (run != SIZE_MAX)
+        tok_text(m, sp, f, text + run, len - run);
+}
+
+static bool tokenize(measure *m, const qs_para *p)
+{
+    m->ntok = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        const qs_font *f = get_font(m, p->spans[i].font);
+        if (f == NULL)
+            return false;
+        tokenize_span(m, &p->spans[i], f);
+    }
+    return true;
+}
+
+/* ---- paragraphs: line breaking ---- */
+
+typedef struct {
+    bool set;
+    size_t t, next;
+    float w;
+    bool hyphen;
+} cand;
+
+static void line_push(measure *m, const line *l)
+{
+    m->lines = grow(m->lines, &m->linecap, m->nlines + 1, sizeof *m->lines);
+    m->lines[m->nlines++] = *l;
+}
+
+/* Fits bytes [o, len) of text token k into `avail` pt, character by
+ * character; returns the end offset of what fits, its width in *w. */
+static size_t fit_chars(const token *k, size_t o, float avail, float *w)
+{
+    float sum = 0;
+    while (o < k->len) {
+        size_t used = 1;
+        qs_utf8_decode(k->s + o, k->len - o, &used);
+        if (used == 0)
+            used = 1;
+        float cw = qs_font_width(k->font, k->s + o, used, k->span->size);
+        if (sum + cw > avail + EPS)
+            break;
+        sum += cw;
+        o += used;
+    }
+    *w = sum;
+    return o;
+}
+
+static void text_excerpt(const token *k, char out[40])
+{
+    size_t n = k->len < 30 ? k->len : 30;
+    while (n > 0 && n < k->len && ((unsigned char)k->s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(out, k->s, n);
+    out[n] = '\0';
+}
+
+/* Breaks one line starting at token *t, byte *o; advances them past it.
+ * Greedy: the line ends at the last break opportunity that fits; a word is
+ * broken between characters only when it alone is wider than the line. */
+static bool break_one(measure *m, float maxw, size_t *t, size_t *o)
+{
+    line l = {.t0 = *t, .o0 = *o, .nl = SIZE_MAX};
+    float w = 0, glue = 0;
+    bool content = false;
+    cand c = {.set = false};
+    size_t i = *t, off = *o;
+    for (;;) {
+        if (i >= m->ntok) {
+            l.t1 = i;
+            l.w = w;
+            l.last = true;
+            *t = i;
+            *o = 0;
+            break;
+        }
+        const token *k = &m->tok[i];
+        if (k->kind == TK_SPACE) {
+            if (content) {
+                c = (cand){.set = true, .t = i, .next = i + 1, .w = w};
+                glue = k->w;
+            }
+            i++;
+            continue;
+        }
+        if (k->kind == TK_NEWLINE) {
+            l.t1 = i;
+            l.w = w;
+            l.nl = i;
+            l.last = true;
+            *t = i + 1;
+            *o = 0;
+            break;
+        }
+        if (k->kind == TK_SHY || k->kind == TK_HBREAK) {
+            float hw = k->kind == TK_SHY ? k->w : 0;
+            if (content && w + hw <= maxw + EPS)
+                c = (cand){.set = true, .t = i, .next = i + 1, .w = w + hw,
+                           .hyphen = k->kind == TK_SHY};
+            i++;
+            continue;
+        }
+        float avail = maxw - w - glue;
+        if (off == 0 && k->w <= avail + EPS) {
+            w += glue + k->w;
+            glue = 0;
+            content = true;
+            i++;
+            continue;
+        }
+        float fw;
+        size_t fit = fit_chars(k, off, avail, &fw);
+        if (fit == k->len) {
+            w += glue + fw;
+            glue = 0;
+            content = true;
+            i++;
+            off = 0;
+            continue;
+        }
+        if (c.set) {
+            l.t1 = c.t;
+            l.w = c.w;
+            l.hyphen = c.hyphen;
+            *t = c.next;
+            *o = 0;
+        } else if (fit > off) {
+            l.t1 = i;
+            l.o1 = fit;
+            l.w = w + glue + fw;
+            *t = i;
+            *o = fit;
+        } else if (content) {
+            l.t1 = i;
+            l.o1 = off;
+            l.w = w;
+            *t = i;
+            *o = off;
+        } else {
+            char ex[40], wb[32];
+            text_excerpt(k, ex);
+            fail(m, "text '%s' does not fit in a column %s pt wide", ex,
+                 fmt1(maxw > 0 ? maxw : 0, wb));
+            return false;
+        }
+        break;
+    }
+    line_push(m, &l);
+    return true;
+}
+
+static bool break_lines(measure *m, float maxw)
+{
+    m->nlines = 0;
+    size_t t = 0, o = 0;
+    while (t < m->ntok) {
+        while (o == 0 && t < m->ntok &&
+               (m->tok[t].kind == TK_SPACE || m->tok[t].kind == TK_SHY ||
+                m->tok[t].kind == TK_HBREAK))
+            t++;
+        if (t >= m->ntok)
+            break;
+        size_t t_before = t, o_before = o;
+        if (!break_one(m, maxw, &t, &o))
+            return false;
+        if (t == t_before && o == o_before) {
+            fail(m, "line breaking made no progress");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- paragraphs: emitting lines ---- */
+
+static void buf_add(measure *m, const char *s, size_t n)
+{
+    m->buf = grow(m->buf, &m->bufcap, m->buflen + n + 1, 1);
+    memcpy(m->buf + m->buflen, s, n);
+    m->buflen += n;
+}
+
+typedef struct {
+    const qs_span *style;
+    float x, y;
+} run_state;
+
+static void run_flush(measure *m, run_state *r, qs_page *iv)
+{
+    if (r->style != NULL && m->buflen > 0) {
+        qs_item *it = item_push(iv);
+        it->kind = QS_ITEM_TEXT;
+        it->x = r->x;
+        it->y = r->y;
+        it->font = r->style->font;
+        it->size = r->style->size;
+        it->color = r->style->color;
+        it->text = qs_arena_strndup(&m->out->arena, m->buf, m->buflen);
+    }
+    r->style = NULL;
+    m->buflen = 0;
+}
+
+static void run_text(measure *m, run_state *r, qs_page *iv, const qs_span *sp, float x,
+                     const char *s, size_t n)
+{
+    if (r->style == NULL || !same_style(r->style, sp)) {
+        run_flush(m, r, iv);
+        r->style = sp;
+        r->x = x;
+    }
+    buf_add(m, s, n);
+}
+
+/* The tokens of line l: [t0, tend). */
+static size_t line_end(const line *l)
+{
+    return l->o1 > 0 ? l->t1 + 1 : l->t1;
+}
+
+static void piece_range(const line *l, size_t k, const token *tk, size_t *a, size_t *b)
+{
+    *a = k == l->t0 ? l->o0 : 0;
+    *b = (k == l->t1 && l->o1 > 0) ? l->o1 : tk->len;
+}
+
+typedef struct {
+    float size, asc, desc;
+} metrics;
+
+static void add_metrics(metrics *mt, const token *tk)
+{
+    float size = tk->span->size;
+    float a = (float)qs_font_ascent(tk->font) * size / 1000.0f;
+    float d = -(float)qs_font_descent(tk->font) * size / 1000.0f;
+    mt->size = size > mt->size ? size : mt->size;
+    mt->asc = a > mt->asc ? a : mt->asc;
+    mt->desc = d > mt->desc ? d : mt->desc;
+}
+
+/* Emits the text items of line l (baseline at y) and returns its height. */
+static float emit_line(measure *m, const line *l, float maxw, float indent, qs_align align,
+                       float leading, float top, qs_page *iv)
+{
+    size_t tend = line_end(l);
+    metrics mt = {0, 0, 0};
+    size_t last_text = SIZE_MAX, gaps = 0;
+    for (size_t k = l->t0; k < tend; k++) {
+        add_metrics(&mt, &m->tok[k]);
+        if (m->tok[k].kind == TK_TEXT)
+            last_text = k;
+    }
+    if (l->nl != SIZE_MAX)
+        add_metrics(&mt, &m->tok[l->nl]);
+    if (l->hyphen)
+        add_metrics(&mt, &m->tok[l->t1]);
+    float size = mt.size, asc = mt.asc, desc = mt.desc;
+    for (size_t k = l->t0; last_text != SIZE_MAX && k < last_text; k++)
+        gaps += m->tok[k].kind == TK_SPACE;
+    float h = leading * size;
+    float baseline = top - (h - (asc + desc)) / 2 - asc;
+
+    float x = indent, extra = 0;
+    bool justify = align == QS_ALIGN_JUSTIFY && !l->last && gaps > 0;
+    if (align == QS_ALIGN_RIGHT)
+        x += maxw - l->w;
+    else if (align == QS_ALIGN_CENTER)
+        x += (maxw - l->w) / 2;
+    else if (justify)
+        extra = (maxw - l->w) / (float)gaps;
+
+    /* A space joins the run around it only when the style goes on after
+     * it; justified lines place each word on its own. */
+    run_state r = {.style = NULL, .y = baseline};
+    bool space = false;
+    m->buflen = 0;
+    for (size_t k = l->t0; last_text != SIZE_MAX && k <= last_text; k++) {
+        const token *tk = &m->tok[k];
+        if (tk->kind == TK_SPACE) {
+            if (justify)
+                run_flush(m, &r, iv);
+            space = true;
+            x += tk->w + (justify ? extra : 0);
+            continue;
+        }
+        if (tk->kind != TK_TEXT)
+            continue;
+        size_t a, b;
+        piece_range(l, k, tk, &a, &b);
+        if (a >= b)
+            continue;
+        float w = (a == 0 && b == tk->len) ? tk->w
+                : qs_font_width(tk->font, tk->s + a, b - a, tk->span->size);
+        if (space && r.style != NULL && same_style(r.style, tk->span))
+            buf_add(m, " ", 1);
+        space = false;
+        run_text(m, &r, iv, tk->span, x, tk->s + a, b - a);
+        x += w;
+    }
+    if (l->hyphen)
+        run_text(m, &r, iv, m->tok[l->t1].span, x, "-", 1);
+    run_flush(m, &r, iv);
+    return h;
+}
+
+static void measure_para(measure *m, const qs_para *p, float width, int cell_align,
+                         slice_vec *sv, qs_page *iv)
+{
+    if (!tokenize(m, p))
+        return;
+    float maxw = width - p->indent;
+    if (!break_lines(m, maxw))
+        return;
+    qs_align align = p->align;
+    if (cell_align >= 0 && align == QS_ALIGN_LEFT)
+        align = (qs_align)cell_align;
+    float leading = p->leading > 0 ? p->leading : DEFAULT_LEADING;
+    size_t fs = sv->n, n = m->nlines;
+    for (size_t i = 0; i < n; i++) {
+        size_t first = iv->count;
+        float h = emit_line(m, &m->lines[i], maxw, p->indent, align, leading, 0, iv);
+        slice *s = new_slice(m, sv, SL_BOX, true);
+        s->first = first;
+        s->count = iv->count - first;
+        s->h = h;
+        s->what = "a line of text";
+    }
+    /* Orphans and widows: at least two lines together at either end; a
+     * paragraph of two or three lines moves whole. */
+    if (n >= 2 && n <= 3) {
+        for (size_t i = fs; i + 1 < fs + n; i++)
+            sv->v[i].keep = KEEP_STRONG;
+    } else if (n >= 4) {
+        sv->v[fs].keep = KEEP_STRONG;
+        sv->v[fs + n - 2].keep = KEEP_STRONG;
+    }
+}
+
+/* ---- blocks ---- */
+
+static void measure_blocks(measure *m, const qs_blocks *bs, float width, int cell_align,
+                           slice_vec *sv, qs_page *iv);
+
+/* Measures blocks apart from the flow (cells, absolute blocks, headers and
+ * footers): no pending space, outline or background leaks in or out. */
+static void measure_isolated(measure *m, const qs_blocks *bs, float width, int cell_align,
+                             const bg_ref *bg, slice_vec *sv, qs_page *iv)
+{
+    float pending = m->pending;
+    outline_req *head = m->out_head, **tail = m->out_tail;
+    const bg_ref *saved_bg = m->bg;
+    m->pending = 0;
+    m->out_head = NULL;
+    m->out_tail = &m->out_head;
+    m->bg = bg;
+    measure_blocks(m, bs, width, cell_align, sv, iv);
+    m->pending = pending;
+    m->out_head = head;
+    m->out_tail = tail;
+    m->bg = saved_bg;
+}
+
+static void measure_image(measure *m, const qs_image_ref *ref, float width,
+                          slice_vec *sv, qs_page *iv)
+{
+    if (ref->image < 0 || (size_t)ref->image >= m->doc->nimages ||
+        m->doc->images[ref->image] == NULL) {
+        fail(m, "image %d is not loaded", ref->image);
+        return;
+    }
+    const qs_image *img = m->doc->images[ref->image];
+    if (img->width == 0 || img->height == 0) {
+        fail(m, "image %d has no pixels", ref->image);
+        return;
+    }
+    float pw = (float)img->width, ph = (float)img->height, w, h;
+    if (ref->width > 0 && ref->height > 0) {
+        float sc = fminf(ref->width / pw, ref->height / ph);
+        w = pw * sc;
+        h = ph * sc;
+    } else if (ref->width > 0) {
+        w = ref->width;
+        h = ref->width * ph / pw;
+    } else if (ref->height > 0) {
+        h = ref->height;
+        w = ref->height * pw / ph;
+    } else {
+        w = pw;
+        h = ph;
+    }
+    if (w > width) {
+        h = h * width / w;
+        w = width;
+    }
+    size_t first = iv->count;
+    qs_item *it = item_push(iv);
+    it->kind = QS_ITEM_IMAGE;
+    it->image = ref->image;
+    it->w = w;
+    it->h = h;
+    it->y = -h;
+    it->x = ref->align == QS_ALIGN_RIGHT ? width - w
+          : ref->align == QS_ALIGN_CENTER ? (width - w) / 2 : 0;
+    slice *s = new_slice(m, sv, SL_BOX, true);
+    s->first = first;
+    s->count = 1;
+    s->h = h;
+    s->what = "an image";
+}
+
+static void measure_rule(measure *m, const qs_rule *r, float width, slice_vec *sv, qs_page *iv)
+{
+    size_t first = iv->count;
+    qs_item *it = item_push(iv);
+    it->kind = QS_ITEM_LINE;
+    it->y = -r->thickness / 2;
+    it->w = width;
+    it->size = r->thickness;
+    it->color = r->color;
+    slice *s = new_slice(m, sv, SL_BOX, true);
+    s->first = first;
+    s->count = 1;
+    s->h = r->thickness;
+    s->what = "a rule";
+}
+
+static void measure_absolute(measure *m, const qs_block *b, slice_vec *sv, qs_page *iv)
+{
+    slice_vec tsv = {0};
+    qs_page tiv = {0};
+    const bg_ref *bg = NULL;
+    if (b->has_background) {
+        bg_ref *r = qs_arena_alloc(&m->scratch, sizeof *r);
+        r->w = b->u.group.width;
+        r->color = b->background;
+        bg = r;
+    }
+    measure_isolated(m, &b->u.group.children, b->u.group.width, -1, bg, &tsv, &tiv);
+    size_t first = iv->count;
+    stack_slices(&tsv, 0, tsv.n, &tiv, iv, b->u.group.x, -b->u.group.y);
+    slice *s = new_slice(m, sv, SL_ABS, false);
+    s->first = first;
+    s->count = iv->count - first;
+    if (sv->n >= 2)
+        s->keep = sv->v[sv->n - 2].keep;
+    free(tsv.v);
+    free(tiv.items);
+}
+
+/* ---- tables ---- */
+
+static bool parse_amount(const char *text, qs_decimal *v, int *places)
+{
+    bool neg = text[0] == '-';
+    const char *p = neg ? text + 1 : text;
+    if (qs_decimal_parse(p, v) != QS_DEC_OK)
+        return false;
+    if (neg)
+        *v = -*v;
+    const char *dot = strchr(p, '.');
+    int fd = dot ? (int)strlen(dot + 1) : 0;
+    if (fd > *places)
+        *places = fd;
+    return true;
+}
+
+static bool table_columns(measure *m, const qs_table *t, float width, table_info *ti)
+{
+    ti->col_x = qs_arena_array(&m->scratch, t->ncolumns, sizeof(float));
+    ti->col_w = qs_arena_array(&m->scratch, t->ncolumns, sizeof(float));
+    float fixed = 0, shares = 0;
+    for (size_t c = 0; c < t->ncolumns; c++) {
+        if (t->columns[c].width < 0) {
+            fail(m, "table column %zu has a negative width", c + 1);
+            return false;
+        }
+        if (t->columns[c].relative)
+            shares += t->columns[c].width;
+        else
+            fixed += t->columns[c].width;
+    }
+    if (fixed > width + 0.5f) {
+        char a[32], b[32];
+        fail(m, "table columns (%s pt) are wider than the space for them (%s pt)",
+             fmt1(fixed, a), fmt1(width, b));
+        return false;
+    }
+    float rest = width - fixed > 0 ? width - fixed : 0, x = 0;
+    for (size_t c = 0; c < t->ncolumns; c++) {
+        const qs_column *col = &t->columns[c];
+        float w = !col->relative ? col->width : shares > 0 ? rest * col->width / shares : 0;
+        ti->col_x[c] = x;
+        ti->col_w[c] = w;
+        x += w;
+    }
+    ti->width = x;
+    return true;
+}
+
+static bool table_carry(measure *m, const qs_table *t, table_info *ti)
+{
+    ti->carry_foot = t->carry_label_foot != NULL;
+    ti->carry_head = t->carry_label_head != NULL;
+    if (!ti->carry_foot && !ti->carry_head)
+        return true;
+    if (get_font(m, t->carry_style.font) == NULL)
+        return false;
+    if (t->carry_column >= t->ncolumns) {
+        fail(m, "carry column %zu is not a column of the table", t->carry_column + 1);
+        return false;
+    }
+    ti->running = qs_arena_array(&m->scratch, t->nrows ? t->nrows : 1, sizeof(qs_decimal));
+    qs_decimal sum = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *a = t->rows[r].carry_amount;
+        qs_decimal v;
+        if (a != NULL) {
+            if (!parse_amount(a, &v, &ti->places)) {
+                fail(m, "carry amount '%s' of table row %zu is not a decimal", a, r + 1);
+                return false;
+            }
+            if (!qs_decimal_add(sum, v, &sum)) {
+                fail(m, "the carried-forward sum overflows at table row %zu", r + 1);
+                return false;
+            }
+        }
+        ti->running[r] = sum;
+    }
+    if (ti->places > QS_DECIMAL_DIGITS)
+        ti->places = QS_DECIMAL_DIGITS;
+    ti->carry_h = 2 * t->cell_padding + DEFAULT_LEADING * t->carry_style.size;
+    return true;
+}
+
+typedef struct {
+    slice_vec sv;
+    qs_page iv;
+    size_t *ranges;    /* per cell: first slice, end slice, first column, span */
+} row_scratch;
+
+/* Appends the items of one row to iv (relative to the row's top-left) and
+ * returns its height, or -1 after a diagnostic. */
+static float measure_row(measure *m, const qs_table *t, const table_info *ti, const qs_row *row,
+                         const qs_rgb *band, row_scratch *rs, qs_page *iv)
+{
+    float pad = t->cell_padding;
+    rs->sv.n = 0;
+    rs->iv.count = 0;
+    size_t col = 0;
+    float content = 0;
+    for (size_t c = 0; c < row->count; c++) {
+        const qs_cell *cell = &row->cells[c];
+        size_t span = cell->colspan >= 1 ? (size_t)cell->colspan : 1;
+        if (span > t->ncolumns - col) {
+            fail(m, "a table row has more cells than the table has columns (%zu)",
+                 t->ncolumns);
+            return -1;
+        }
+        float cw = 0;
+        for (size_t k = col; k < col + span; k++)
+            cw += ti->col_w[k];
+        size_t *r = &rs->ranges[4 * c];
+        r[0] = rs->sv.n;
+        measure_isolated(m, &cell->content, cw - 2 * pad, (int)cell->align, NULL, &rs->sv,
+                         &rs->iv);
+        if (m->failed)
+            return -1;
+        r[1] = rs->sv.n;
+        r[2] = col;
+        float ch = stack_height(&rs->sv, r[0]);
+        content = ch > content ? ch : content;
+        col += span;
+    }
+    float h = content + 2 * pad;
+    const qs_rgb *fill = row->has_background ? &row->background : band;
+    if (fill != NULL) {
+        qs_item *it = item_push(iv);
+        it->kind = QS_ITEM_RECT;
+        it->y = -h;
+        it->w = ti->width;
+        it->h = h;
+        it->color = *fill;
+    }
+    if (row->rule_above) {
+        qs_item *it = item_push(iv);
+        it->kind = QS_ITEM_LINE;
+        it->w = ti->width;
+        it->size = THIN_RULE;
+    }
+    for (size_t c = 0; c < row->count; c++) {
+        size_t *r = &rs->ranges[4 * c];
+        stack_slices(&rs->sv, r[0], r[1], &rs->iv, iv, ti->col_x[r[2]] + pad, -pad);
+    }
+    return h;
+}
+
+static void measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs_page *iv)
+{
+    if (t->ncolumns == 0) {
+        fail(m, "a table has no columns");
+        return;
+    }
+    table_info *ti = qs_arena_alloc(&m->scratch, sizeof *ti);
+    ti->t = t;
+    if (!table_columns(m, t, width, ti) || !table_carry(m, t, ti))
+        return;
+    row_scratch rs = {.sv = {0}, .iv = {0}};
+    rs.ranges = qs_xcalloc(4 * t->ncolumns, sizeof *rs.ranges);
+    if (t->header != NULL) {
+        size_t first = iv->count;
+        float h = measure_row(m, t, ti, t->header, NULL, &rs, iv);
+        if (h >= 0) {
+            qs_item *it = item_push(iv);
+            it->kind = QS_ITEM_LINE;
+            it->y = -h;
+            it->w = ti->width;
+            it->size = THIN_RULE;
+            slice *s = new_slice(m, sv, SL_HEADER, true);
+            s->first = first;
+            s->count = iv->count - first;
+            s->h = h;
+            s->table = ti;
+            s->keep = t->nrows > 0 ? KEEP_STRONG : KEEP_NONE;
+            s->what = "a table header row";
+            ti->has_header = true;
+            ti->header_first = first;
+            ti->header_count = s->count;
+            ti->header_h = h;
+            ti->header_bg = s->bg;
+        }
+    }
+    size_t stripe = 0;
+    for (size_t r = 0; r < t->nrows && !m->failed; r++) {
+        const qs_row *row = &t->rows[r];
+        const qs_rgb *band = NULL;
+        if (row->kind == QS_ROW_HEADING)
+            stripe = 0;
+        else if (row->kind == QS_ROW_BODY && stripe++ % 2 == 1 && t->zebra)
+            band = &t->zebra_color;
+        size_t first = iv->count;
+        float h = measure_row(m, t, ti, row, band, &rs, iv);
+        if (h < 0)
+            break;
+        slice *s = new_slice(m, sv, SL_ROW, true);
+        s->first = first;
+        s->count = iv->count - first;
+        s->h = h;
+        s->table = ti;
+        s->row = r;
+        s->keep = row->kind == QS_ROW_HEADING && r + 1 < t->nrows ? KEEP_STRONG : KEEP_NONE;
+        s->what = "a table row";
+    }
+    free(rs.sv.v);
+    free(rs.iv.items);
+    free(rs.ranges);
+}
+
+static void measure_block(measure *m, const qs_block *b, float width, int cell_align,
+                          slice_vec *sv, qs_page *iv)
+{
+    size_t fs = sv->n;
+    const bg_ref *saved_bg = m->bg;
+    if (b->kind != QS_BLOCK_SPACE && b->kind != QS_BLOCK_ABSOLUTE)
+        m->pending += b->space_before;
+    if (b->outline_title != NULL && b->kind != QS_BLOCK_ABSOLUTE) {
+        outline_req *o = qs_arena_alloc(&m->scratch, sizeof *o);
+        o->title = b->outline_title;
+        o->level = b->outline_level;
+        *m->out_tail = o;
+        m->out_tail = &o->next;
+    }
+    if (b->has_background && b->kind != QS_BLOCK_ABSOLUTE) {
+        bg_ref *r = qs_arena_alloc(&m->scratch, sizeof *r);
+        r->parent = m->bg;
+        r->w = width;
+        r->color = b->background;
+        m->bg = r;
+    }
+    switch (b->kind) {
+    case QS_BLOCK_PARA:
+        measure_para(m, &b->u.para, width, cell_align, sv, iv);
+        break;
+    case QS_BLOCK_TABLE:
+        measure_table(m, &b->u.table, width, sv, iv);
+        break;
+    case QS_BLOCK_IMAGE:
+        measure_image(m, &b->u.image, width, sv, iv);
+        break;
+    case QS_BLOCK_RULE:
+        measure_rule(m, &b->u.rule, width, sv, iv);
+        break;
+    case QS_BLOCK_SPACE: {
+        slice *s = new_slice(m, sv, SL_SPACER, true);
+        s->h = b->space_before;
+        s->first = iv->count;
+        s->what = "a space";
+        break;
+    }
+    case QS_BLOCK_PAGE_BREAK:
+        new_slice(m, sv, SL_BREAK, false);
+        break;
+    case QS_BLOCK_GROUP:
+        measure_blocks(m, &b->u.group.children, width, cell_align, sv, iv);
+        break;
+    case QS_BLOCK_ABSOLUTE:
+        measure_absolute(m, b, sv, iv);
+        break;
+    }
+    m->bg = saved_bg;
+    if (b->kind == QS_BLOCK_ABSOLUTE || b->kind == QS_BLOCK_PAGE_BREAK || m->failed)
+        return;
+    if (b->keep_together)
+        for (size_t i = fs; i + 1 < sv->n; i++)
+            if (sv->v[i].keep < KEEP_WEAK)
+                sv->v[i].keep = KEEP_WEAK;
+    if (b->keep_with_next && sv->n > fs)
+        sv->v[sv->n - 1].keep = KEEP_STRONG;
+    m->pending += b->space_after;
+}
+
+static void measure_blocks(measure *m, const qs_blocks *bs, float width, int cell_align,
+                           slice_vec *sv, qs_page *iv)
+{
+    for (size_t i = 0; i < bs->count && !m->failed; i++)
+        measure_block(m, &bs->items[i], width, cell_align, sv, iv);
+}
+
+/* ---- pagination ---- */
+
+typedef struct {
+    measure *m;
+    const slice_vec *sv;
+    const qs_page *pool;
+    qs_layout *out;
+    size_t pagecap, outlinecap;
+    float left, bottom, cursor;
+    bool at_top;       /* no flow slice on this page yet (continuations aside) */
+    bool forced;       /* the page began at the start or at a page break */
+    size_t placed;     /* slices on this page: a page break skips empty pages */
+    const slice *last; /* the last flow slice placed, on any page */
+    bg_stack bs;
+} pager;
+
+static const qs_master *page_master(const qs_doc *doc, size_t page)
+{
+    return page == 0 ? &doc->first : &doc->rest;
+}
+
+static float content_height(const qs_master *ms)
+{
+    return ms->height - ms->margin_top - ms->margin_bottom;
+}
+
+static qs_page *cur_page(pager *P)
+{
+    return &P->out->pages[P->out->npages - 1];
+}
+
+static void new_page(pager *P, bool forced)
+{
+    qs_layout *out = P->out;
+    out->pages = grow(out->pages, &P->pagecap, out->npages + 1, sizeof *out->pages);
+    qs_page *pg = &out->pages[out->npages++];
+    memset(pg, 0, sizeof *pg);
+    const qs_master *ms = page_master(P->m->doc, out->npages - 1);
+    pg->width = ms->width;
+    pg->height = ms->height;
+    P->left = ms->margin_left;
+    P->bottom = ms->margin_bottom;
+    P->cursor = ms->height - ms->margin_top;
+    P->at_top = true;
+    P->forced = forced;
+    P->placed = 0;
+    P->bs.n = 0;
+}
+
+static void add_outline(pager *P, const outline_req *o, float y)
+{
+    qs_layout *out = P->out;
+    for (; o != NULL; o = o->next) {
+        out->outline = grow(out->outline, &P->outlinecap, out->noutline + 1,
+                            sizeof *out->outline);
+        qs_outline_entry *e = &out->outline[out->noutline++];
+        e->title = qs_arena_strdup(&out->arena, o->title);
+        e->level = o->level;
+        e->page = out->npages - 1;
+        e->y = y;
+    }
+}
+
+static void place(pager *P, const slice *s)
+{
+    if (s->kind == SL_SPACER && P->at_top && !P->forced)
+        return;
+    float top = P->cursor - (P->at_top ? 0 : s->before);
+    emit_slice(cur_page(P), &P->bs, s, P->pool, P->left, top);
+    add_outline(P, s->outline, top);
+    P->cursor = top - s->h;
+    P->at_top = false;
+    P->placed++;
+    P->last = s;
+}
+
+static void place_abs(pager *P, const slice *s)
+{
+    qs_page *pg = cur_page(P);
+    copy_items(pg, P->pool, s->first, s->count, 0, pg->height);
+    P->placed++;
+}
+
+/* One carried-forward row at the cursor: the label in the first column and
+ * the running sum right-aligned in the carry column. */
+static void place_carry(pager *P, const table_info *ti, size_t row, bool foot)
+{
+    const qs_table *t = ti->t;
+    measure *m = P->m;
+    qs_page *pg = cur_page(P);
+    const qs_span *st = &t->carry_style;
+    const qs_font *f = m->doc->fonts[st->font];
+    float pad = t->cell_padding, top = P->cursor;
+    char buf[QS_DECIMAL_BUFSIZE];
+    const char *amount = qs_decimal_format(ti->running[row], ti->places, buf);
+    if (t->format_carry != NULL)
+        amount = t->format_carry(t->format_ctx, &m->out->arena, amount);
+    amount = qs_arena_strdup(&m->out->arena, amount ? amount : "");
+    const char *label = qs_arena_strdup(&m->out->arena,
+                                        foot ? t->carry_label_foot : t->carry_label_head);
+    float asc = (float)qs_font_ascent(f) * st->size / 1000.0f;
+    float desc = -(float)qs_font_descent(f) * st->size / 1000.0f;
+    float lh = DEFAULT_LEADING * st->size;
+    float baseline = top - pad - (lh - (asc + desc)) / 2 - asc;
+    if (foot) {
+        qs_item *it = item_push(pg);
+        it->kind = QS_ITEM_LINE;
+        it->x = P->left;
+        it->y = top;
+        it->w = ti->width;
+        it->size = THIN_RULE;
+    }
+    const char *texts[2] = {label, amount};
+    size_t c = t->carry_column;
+    float aw = qs_font_width(f, amount, strlen(amount), st->size);
+    float xs[2] = {P->left + ti->col_x[0] + pad,
+                   P->left + ti->col_x[c] + ti->col_w[c] - pad - aw};
+    for (int i = 0; i < 2; i++) {
+        if (texts[i][0] == '\0')
+            continue;
+        qs_item *it = item_push(pg);
+        it->kind = QS_ITEM_TEXT;
+        it->x = xs[i];
+        it->y = baseline;
+        it->font = st->font;
+        it->size = st->size;
+        it->color = st->color;
+        it->text = texts[i];
+    }
+    P->cursor = top - ti->carry_h;
+}
+
+/* Is a break before `next` inside a table, after one of its rows or its
+ * header? Then the new page repeats the header (and the carry row). */
+static const table_info *continued_table(const pager *P, const slice *next)
+{
+    if (next->kind != SL_ROW || P->last == NULL || P->last->table != next->table)
+        return NULL;
+    return next->table;
+}
+
+static void break_page(pager *P, const slice *next)
+{
+    const table_info *ti = continued_table(P, next);
+    const slice *last = P->last;
+    bool rows = ti != NULL && last->kind == SL_ROW;
+    if (rows && ti->carry_foot)
+        place_carry(P, ti, last->row, true);
+    new_page(P, false);
+    if (ti == NULL)
+        return;
+    if (ti->has_header) {
+        slice hs = {.kind = SL_HEADER, .h = ti->header_h, .first = ti->header_first,
+                    .count = ti->header_count, .bg = ti->header_bg};
+        emit_slice(cur_page(P), &P->bs, &hs, P->pool, P->left, P->cursor);
+        P->cursor -= ti->header_h;
+    }
+    if (rows && ti->carry_head)
+        place_carry(P, ti, last->row, false);
+}
+
+/* Room a fresh page offers for a chain starting at `s`. */
+static float fresh_room(const pager *P, const slice *s)
+{
+    float room = content_height(&P->m->doc->rest);
+    const table_info *ti = continued_table(P, s);
+    if (ti != NULL) {
+        room -= ti->header_h;
+        if (ti->carry_head && P->last->kind == SL_ROW)
+            room -= ti->carry_h;
+    }
+    return room;
+}
+
+/* The chain of slices tied to i at `level` or stronger: returns its last
+ * index; *h is its height without the first slice's space above, plus the
+ * room a carried-forward row needs if the table goes on after it. */
+static size_t chain_end(const pager *P, size_t i, int level, float *h)
+{
+    const slice_vec *sv = P->sv;
+    float sum = 0;
+    size_t j = i;
+    for (;;) {
+        const slice *s = &sv->v[j];
+        if (s->kind != SL_ABS)
+            sum += (j == i ? 0 : s->before) + s->h;
+        if (s->keep < level || j + 1 >= sv->n || sv->v[j + 1].kind == SL_BREAK)
+            break;
+        j++;
+    }
+    const slice *e = &sv->v[j];
+    if (e->table != NULL && e->table->carry_foot && j + 1 < sv->n &&
+        sv->v[j + 1].kind == SL_ROW && sv->v[j + 1].table == e->table)
+        sum += e->table->carry_h;
+    *h = sum;
+    return j;
+}
+
+static bool too_tall(pager *P, const slice *s, float h)
+{
+    char a[32], b[32];
+    fail(P->m, "%s (%s pt high) does not fit on a page (%s pt of content height)", s->what,
+         fmt1(h, a), fmt1(fresh_room(P, s), b));
+    return false;
+}
+
+static bool paginate(pager *P)
+{
+    const slice_vec *sv = P->sv;
+    size_t i = 0, weak_until = 0, strong_until = 0;
+    new_page(P, true);
+    while (i < sv->n) {
+        const slice *s = &sv->v[i];
+        if (s->kind == SL_BREAK) {
+            if (P->placed > 0)
+                new_page(P, true);
+            i++;
+            continue;
+        }
+        if (s->kind == SL_ABS) {
+            place_abs(P, s);
+            i++;
+            continue;
+        }
+        int level = i >= weak_until ? KEEP_WEAK : i >= strong_until ? KEEP_STRONG : KEEP_SINGLE;
+        for (;;) {
+            float h;
+            size_t j = chain_end(P, i, level, &h);
+            float room = P->cursor - P->bottom;
+            float fresh = fresh_room(P, s);
+            bool here = h + (P->at_top ? 0 : s->before) <= room + EPS;
+            bool there = h <= fresh + EPS && (!P->at_top || fresh > room + EPS);
+            if (here || there) {
+                if (!here)
+                    break_page(P, s);
+                for (; i <= j; i++)
+                    if (sv->v[i].kind == SL_ABS)
+                        place_abs(P, &sv->v[i]);
+                    else
+                        place(P, &sv->v[i]);
+                break;
+            }
+            if (level == KEEP_SINGLE)
+                return too_tall(P, s, h);
+            if (level == KEEP_WEAK)
+                weak_until = j + 1;
+            else
+                strong_until = j + 1;
+            level = i >= strong_until ? KEEP_STRONG : KEEP_SINGLE;
+        }
+    }
+    add_outline(P, P->m->out_head, P->cursor);
+    return true;
+}
+
+/* Headers and footers, once per page now that the page count is known. */
+static void page_furniture(measure *m, qs_layout *out)
+{
+    slice_vec sv = {0};
+    qs_page iv = {0};
+    m->pages = (unsigned)out->npages;
+    for (size_t p = 0; p < out->npages && !m->failed; p++) {
+        const qs_master *ms = page_master(m->doc, p);
+        qs_page *pg = &out->pages[p];
+        float w = ms->width - ms->margin_left - ms->margin_right;
+        m->page_no = (unsigned)p + 1;
+        sv.n = 0;
+        iv.count = 0;
+        measure_isolated(m, &ms->header, w, -1, NULL, &sv, &iv);
+        stack_slices(&sv, 0, sv.n, &iv, pg, ms->margin_left, ms->height - ms->header_offset);
+        sv.n = 0;
+        iv.count = 0;
+        measure_isolated(m, &ms->footer, w, -1, NULL, &sv, &iv);
+        float h = stack_height(&sv, 0);
+        stack_slices(&sv, 0, sv.n, &iv, pg, ms->margin_left, ms->footer_offset + h);
+    }
+    free(sv.v);
+    free(iv.items);
+}
+
+/* ---- public ---- */
+
+static void init_master(qs_master *ms)
+{
+    memset(ms, 0, sizeof *ms);
+    ms->width = 595.276f;
+    ms->height = 841.89f;
+    ms->margin_top = ms->margin_right = ms->margin_bottom = ms->margin_left = 20 * MM;
+}
+
+void qs_doc_init(qs_doc *doc)
+{
+    memset(doc, 0, sizeof *doc);
+    qs_arena_init(&doc->arena);
+    init_master(&doc->first);
+    init_master(&doc->rest);
+}
+
+void qs_doc_free(qs_doc *doc)
+{
+    for (size_t i = 0; i < doc->nfonts; i++)
+        if (doc->fonts[i] != NULL)
+            qs_font_free(doc->fonts[i]);
+    for (size_t i = 0; i < doc->nimages; i++)
+        if (doc->images[i] != NULL)
+            qs_image_free(doc->images[i]);
+    qs_arena_free(&doc->arena);
+    memset(doc, 0, sizeof *doc);
+}
+
+bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
+{
+    memset(out, 0, sizeof *out);
+    qs_arena_init(&out->arena);
+    out->width = doc->first.width;
+    out->height = doc->first.height;
+    measure m = {.doc = doc, .out = out, .d = d};
+    qs_arena_init(&m.scratch);
+    m.out_tail = &m.out_head;
+    slice_vec sv = {0};
+    qs_page pool = {0};
+    float w1 = doc->first.width - doc->first.margin_left - doc->first.margin_right;
+    float w2 = doc->rest.width - doc->rest.margin_left - doc->rest.margin_right;
+    float width = w1 < w2 ? w1 : w2;
+    if (content_height(&doc->first) <= 0 || content_height(&doc->rest) <= 0 || width <= 0)
+        fail(&m, "the page margins leave no room for content");
+    if (!m.failed)
+        measure_blocks(&m, &doc->flow, width, -1, &sv, &pool);
+    if (!m.failed) {
+        pager P = {.m = &m, .sv = &sv, .pool = &pool, .out = out};
+        paginate(&P);
+    }
+    if (!m.failed)
+        page_furniture(&m, out);
+    free(sv.v);
+    free(pool.items);
+    free(m.tok);
+    free(m.lines);
+    free(m.buf);
+    qs_arena_free(&m.scratch);
+    return !m.failed;
+}
+
+void qs_layout_free(qs_layout *l)
+{
+    for (size_t i = 0; i < l->npages; i++)
+        free(l->pages[i].items);
+    free(l->pages);
+    free(l->outline);
+    qs_arena_free(&l->arena);
+    memset(l, 0, sizeof *l);
+}
+
+/* ---- dump ---- */
+
+static void put_num(FILE *out, float v)
+{
+    long n = lround((double)v * 10.0);
+    if (n < 0) {
+        fputc('-', out);
+        n = -n;
+    }
+    fprintf(out, "%ld.%ld", n / 10, n % 10);
+}
+
+static void put_nums(FILE *out, const float *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        fputc(' ', out);
+        put_num(out, v[i]);
+    }
+}
+
+static void put_quoted(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void dump_item(const qs_item *it, FILE *out)
+{
+    switch (it->kind) {
+    case QS_ITEM_TEXT: {
+        float v[2] = {it->x, it->y};
+        fputs("  text", out);
+        put_nums(out, v, 2);
+        fprintf(out, " %d", it->font);
+        put_nums(out, &it->size, 1);
+        fputc(' ', out);
+        put_quoted(out, it->text ? it->text : "");
+        break;
+    }
+    case QS_ITEM_RECT: {
+        float v[4] = {it->x, it->y, it->w, it->h};
+        fputs("  rect", out);
+        put_nums(out, v, 4);
+        fprintf(out, " #%02x%02x%02x", it->color.r, it->color.g, it->color.b);
+        break;
+    }
+    case QS_ITEM_LINE: {
+        float v[5] = {it->x, it->y, it->x + it->w, it->y + it->h, it->size};
+        fputs("  line", out);
+        put_nums(out, v, 5);
+        break;
+    }
+    case QS_ITEM_IMAGE: {
+        float v[4] = {it->x, it->y, it->w, it->h};
+        fprintf(out, "  image %d", it->image);
+        put_nums(out, v, 4);
+        break;
+    }
+    }
+    fputc('\n', out);
+}
+
+void qs_layout_dump(const qs_layout *l, FILE *out)
+{
+    for (size_t p = 0; p < l->npages; p++) {
+        const qs_page *pg = &l->pages[p];
+        fprintf(out, "page %zu ", p + 1);
+        put_num(out, pg->width);
+        fputc('x', out);
+        put_num(out, pg->height);
+        fputc('\n', out);
+        for (size_t i = 0; i < pg->count; i++)
+            dump_item(&pg->items[i], out);
+    }
+    for (size_t i = 0; i < l->noutline; i++) {
+        const qs_outline_entry *e = &l->outline[i];
+        fprintf(out, "outline %d %zu", e->level, e->page + 1);
+        put_nums(out, &e->y, 1);
+        fputc(' ', out);
+        put_quoted(out, e->title);
+        fputc('\n', out);
+    }
+}

@@ -1,0 +1,863 @@
+/* Unit tests of the layout engine: documents built by hand, checked on the
+ * page model and its text dump. Run from the repository root. */
+#include "check.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+#define REGULAR "templates/standard/fonts/NotoSans-Regular.ttf"
+#define BOLD "templates/standard/fonts/NotoSans-Bold.ttf"
+#define MAX_BLOCKS 4096
+
+static const char *lorem =
+    "Wir danken Ihnen für Ihre Anfrage und bieten Ihnen die folgenden Leistungen "
+    "zu den unten genannten Bedingungen an. Alle Preise verstehen sich netto "
+    "zuzüglich der gesetzlichen Umsatzsteuer. Lieferung und Installation erfolgen "
+    "nach Absprache innerhalb von vier Wochen nach Auftragseingang, die Abnahme "
+    "wird schriftlich bestätigt und die Rechnung folgt nach der Abnahme.";
+
+/* ---- building documents ---- */
+
+static qs_diags diags;
+
+static void doc_open(qs_doc *doc)
+{
+    qs_doc_init(doc);
+    doc->fonts = qs_arena_array(&doc->arena, 2, sizeof *doc->fonts);
+    doc->fonts[0] = qs_font_load(REGULAR, "NotoSans-Regular.ttf", &diags);
+    doc->fonts[1] = qs_font_load(BOLD, "NotoSans-Bold.ttf", &diags);
+    doc->nfonts = 2;
+    doc->flow.items = qs_arena_array(&doc->arena, MAX_BLOCKS, sizeof(qs_block));
+}
+
+static qs_block *add_block(qs_doc *doc, qs_blocks *to, qs_block_kind kind)
+{
+    (void)doc;
+    qs_block *b = &to->items[to->count++];
+    memset(b, 0, sizeof *b);
+    b->kind = kind;
+    return b;
+}
+
+static void set_para(qs_doc *doc, qs_block *b, const char *text, int font, float size,
+                     qs_align align)
+{
+    b->kind = QS_BLOCK_PARA;
+    b->u.para.spans = qs_arena_array(&doc->arena, 1, sizeof(qs_span));
+    b->u.para.spans[0].text = qs_arena_strdup(&doc->arena, text);
+    b->u.para.spans[0].font = font;
+    b->u.para.spans[0].size = size;
+    b->u.para.count = 1;
+    b->u.para.align = align;
+    b->u.para.leading = 1.25f;
+}
+
+static qs_block *add_para(qs_doc *doc, const char *text, float size, qs_align align)
+{
+    qs_block *b = add_block(doc, &doc->flow, QS_BLOCK_PARA);
+    set_para(doc, b, text, 0, size, align);
+    return b;
+}
+
+static qs_blocks one_para(qs_doc *doc, const char *text, float size, qs_align align)
+{
+    qs_blocks bs = {qs_arena_array(&doc->arena, 1, sizeof(qs_block)), 1};
+    set_para(doc, &bs.items[0], text, 0, size, align);
+    return bs;
+}
+
+static void set_cell(qs_doc *doc, qs_cell *c, const char *text, qs_align align)
+{
+    c->content = one_para(doc, text, 9, QS_ALIGN_LEFT);
+    c->content.items[0].u.para.leading = 1.2f;
+    c->align = align;
+    c->colspan = 1;
+}
+
+static qs_row make_row(qs_doc *doc, const char *a, const char *b, const char *amount)
+{
+    qs_row r;
+    memset(&r, 0, sizeof r);
+    r.cells = qs_arena_array(&doc->arena, 2, sizeof(qs_cell));
+    r.count = 2;
+    set_cell(doc, &r.cells[0], a, QS_ALIGN_LEFT);
+    set_cell(doc, &r.cells[1], b, QS_ALIGN_RIGHT);
+    r.carry_amount = amount ? qs_arena_strdup(&doc->arena, amount) : NULL;
+    return r;
+}
+
+/* A two-column table (60 pt fixed, the rest relative) of n rows "Row i" /
+ * "1.10", with a header row "Pos" / "Betrag". */
+static qs_table *add_table(qs_doc *doc, size_t n)
+{
+    qs_block *b = add_block(doc, &doc->flow, QS_BLOCK_TABLE);
+    qs_table *t = &b->u.table;
+    t->columns = qs_arena_array(&doc->arena, 2, sizeof(qs_column));
+    t->columns[0] = (qs_column){60, false};
+    t->columns[1] = (qs_column){1, true};
+    t->ncolumns = 2;
+    t->header = qs_arena_alloc(&doc->arena, sizeof(qs_row));
+    *t->header = make_row(doc, "Pos", "Betrag", NULL);
+    t->rows = qs_arena_array(&doc->arena, n, sizeof(qs_row));
+    t->nrows = n;
+    for (size_t i = 0; i < n; i++) {
+        char a[32];
+        snprintf(a, sizeof a, "Row %zu", i + 1);
+        t->rows[i] = make_row(doc, a, "1.10", "1.10");
+    }
+    t->cell_padding = 2;
+    t->zebra = true;
+    t->zebra_color = (qs_rgb){0xee, 0xee, 0xee};
+    return t;
+}
+
+/* ---- reading the page model ---- */
+
+static float item_width(const qs_doc *doc, const qs_item *it)
+{
+    return qs_font_width(doc->fonts[it->font], it->text, strlen(it->text), it->size);
+}
+
+static float right_margin(const qs_doc *doc)
+{
+    return doc->first.width - doc->first.margin_right;
+}
+
+/* Index of the page holding a TEXT item equal to text, or -1. */
+static int page_of(const qs_layout *l, const char *text)
+{
+    for (size_t p = 0; p < l->npages; p++)
+        for (size_t i = 0; i < l->pages[p].count; i++) {
+            const qs_item *it = &l->pages[p].items[i];
+            if (it->kind == QS_ITEM_TEXT && strcmp(it->text, text) == 0)
+                return (int)p;
+        }
+    return -1;
+}
+
+static const qs_item *find_text(const qs_layout *l, size_t page, const char *text)
+{
+    if (page >= l->npages)
+        return NULL;
+    for (size_t i = 0; i < l->pages[page].count; i++) {
+        const qs_item *it = &l->pages[page].items[i];
+        if (it->kind == QS_ITEM_TEXT && strcmp(it->text, text) == 0)
+            return it;
+    }
+    return NULL;
+}
+
+/* Lines of text on a page: TEXT items grouped by baseline, in order. */
+static size_t page_lines(const qs_layout *l, size_t page)
+{
+    size_t n = 0;
+    float y = -1;
+    for (size_t i = 0; i < l->pages[page].count; i++) {
+        const qs_item *it = &l->pages[page].items[i];
+        if (it->kind == QS_ITEM_TEXT && fabsf(it->y - y) > 0.01f) {
+            n++;
+            y = it->y;
+        }
+    }
+    return n;
+}
+
+static bool run(qs_doc *doc, qs_layout *l)
+{
+    return qs_layout_run(doc, l, &diags);
+}
+
+static void done(qs_doc *doc, qs_layout *l)
+{
+    qs_layout_free(l);
+    qs_doc_free(doc);
+}
+
+/* ---- tests ---- */
+
+static void test_wrap(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    add_para(&doc, lorem, 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "wrap: layout runs");
+    size_t n = 0;
+    bool inside = true, no_space_edges = true;
+    char joined[2048] = "";
+    for (size_t i = 0; i < l.pages[0].count; i++) {
+        const qs_item *it = &l.pages[0].items[i];
+        if (it->kind != QS_ITEM_TEXT)
+            continue;
+        n++;
+        if (it->x < doc.first.margin_left - 0.01f ||
+            it->x + item_width(&doc, it) > right_margin(&doc) + 0.01f)
+            inside = false;
+        size_t len = strlen(it->text);
+        if (it->text[0] == ' ' || it->text[len - 1] == ' ')
+            no_space_edges = false;
+        if (joined[0])
+            strcat(joined, " ");
+        strcat(joined, it->text);
+    }
+    CHECK(l.npages == 1 && n >= 3, "wrap: a long paragraph makes %zu lines", n);
+    CHECK(inside, "wrap: every line lies between the margins");
+    CHECK(no_space_edges, "wrap: no line starts or ends with a space");
+    CHECK_STR(joined, lorem, "wrap: the lines give back the text");
+    done(&doc, &l);
+}
+
+static void test_long_word(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    doc.first.margin_right = doc.rest.margin_right = doc.first.width - 56.7f - 100;
+    const char *word = "Donaudampfschifffahrtsgesellschaftskapitänsmützenhalter";
+    add_para(&doc, word, 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "long word: layout runs");
+    char joined[256] = "";
+    bool fits = true;
+    size_t n = 0;
+    for (size_t i = 0; i < l.pages[0].count; i++) {
+        const qs_item *it = &l.pages[0].items[i];
+        n++;
+        fits = fits && item_width(&doc, it) <= 100.01f;
+        strcat(joined, it->text);
+    }
+    CHECK(n >= 3 && fits, "long word: broken into %zu pieces within the column", n);
+    CHECK_STR(joined, word, "long word: pieces give back the word, no hyphen added");
+    done(&doc, &l);
+}
+
+static void test_soft_hyphen(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    add_para(&doc, "Die Mehrwert\xC2\xADsteuer", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "soft hyphen: layout runs");
+    CHECK(find_text(&l, 0, "Die Mehrwertsteuer") != NULL,
+          "soft hyphen: not drawn when the line does not break there");
+    qs_layout_free(&l);
+    /* A column where "Die Mehrwert-" fits but "Die Mehrwertsteuer" does not. */
+    const qs_font *f = doc.fonts[0];
+    float w = qs_font_width(f, "Die Mehrwert-", strlen("Die Mehrwert-"), 11) + 2;
+    doc.first.margin_right = doc.rest.margin_right = doc.first.width - 56.7f - w;
+    CHECK(run(&doc, &l), "soft hyphen: narrow layout runs");
+    CHECK(find_text(&l, 0, "Die Mehrwert-") != NULL && find_text(&l, 0, "steuer") != NULL,
+          "soft hyphen: '-' drawn at the break");
+    done(&doc, &l);
+}
+
+static void test_hyphen_and_nbsp(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    const qs_font *f = doc.fonts[0];
+    float w = qs_font_width(f, "bedingungen", 11, 11) + 1;
+    doc.first.margin_right = doc.rest.margin_right = doc.first.width - 56.7f - w;
+    add_para(&doc, "Liefer-bedingungen", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "hyphen: layout runs");
+    CHECK(find_text(&l, 0, "Liefer-") != NULL && find_text(&l, 0, "bedingungen") != NULL,
+          "hyphen: breaks after a hard hyphen");
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    /* "Summe 10" fits, "Summe 10 000" does not: the no-break space holds. */
+    doc_open(&doc);
+    f = doc.fonts[0];
+    w = qs_font_width(f, "Summe 10", 8, 11) + 1;
+    doc.first.margin_right = doc.rest.margin_right = doc.first.width - 56.7f - w;
+    add_para(&doc, "Summe 10\xC2\xA0" "000 EUR", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "nbsp: layout runs");
+    CHECK(find_text(&l, 0, "Summe") != NULL && find_text(&l, 0, "10\xC2\xA0" "000") != NULL,
+          "nbsp: never breaks at a no-break space");
+    done(&doc, &l);
+}
+
+static void test_alignment(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    add_para(&doc, "Rechts", 11, QS_ALIGN_RIGHT);
+    add_para(&doc, "Mitte", 11, QS_ALIGN_CENTER);
+    add_para(&doc, "eins\nzwei drei", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "align: layout runs");
+    const qs_item *r = find_text(&l, 0, "Rechts");
+    CHECK(r && fabsf(r->x + item_width(&doc, r) - right_margin(&doc)) < 0.05f,
+          "align: right-aligned text ends at the right margin");
+    const qs_item *c = find_text(&l, 0, "Mitte");
+    float mid = (doc.first.margin_left + right_margin(&doc)) / 2;
+    CHECK(c && fabsf(c->x + item_width(&doc, c) / 2 - mid) < 0.05f,
+          "align: centred text is centred");
+    const qs_item *e = find_text(&l, 0, "eins"), *z = find_text(&l, 0, "zwei drei");
+    CHECK(e && z && z->y < e->y, "newline: '\\n' forces a line break");
+    done(&doc, &l);
+
+    /* Justify: every line but the last starts at the left margin and ends at
+     * the right margin, one item per word; the last one is left-aligned. */
+    doc_open(&doc);
+    add_para(&doc, lorem, 11, QS_ALIGN_JUSTIFY);
+    CHECK(run(&doc, &l), "justify: layout runs");
+    float y = -1, line_start = 0, line_end = 0;
+    size_t full = 0, lines = 0, items = 0;
+    float spaced_y = -1000;
+    bool ok = true;
+    for (size_t i = 0; i <= l.pages[0].count; i++) {
+        const qs_item *it = i < l.pages[0].count ? &l.pages[0].items[i] : NULL;
+        if (it == NULL || fabsf(it->y - y) > 0.01f) {
+            if (lines > 0) {
+                full += fabsf(line_end - right_margin(&doc)) < 0.05f;
+                ok = ok && fabsf(line_start - doc.first.margin_left) < 0.01f;
+            }
+            if (it == NULL)
+                break;
+            lines++;
+            y = it->y;
+            line_start = it->x;
+        }
+        items++;
+        if (strchr(it->text, ' ') != NULL && spaced_y < it->y)
+            spaced_y = it->y;
+        line_end = it->x + item_width(&doc, it);
+    }
+    ok = ok && spaced_y <= y + 0.01f; /* only the last line has spaces */
+    CHECK(ok && lines >= 3 && full == lines - 1 && items > 2 * lines,
+          "justify: %zu of %zu lines span the column, one item per word", full, lines);
+    CHECK(line_end < right_margin(&doc) - 1, "justify: the last line is left-aligned");
+    done(&doc, &l);
+}
+
+static void test_inline_fonts(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *b = add_para(&doc, "x", 11, QS_ALIGN_LEFT);
+    qs_span *sp = qs_arena_array(&doc.arena, 3, sizeof *sp);
+    sp[0] = (qs_span){"Der ", 0, 11, {0, 0, 0}, QS_FIELD_NONE};
+    sp[1] = (qs_span){"fette", 1, 11, {0, 0, 0}, QS_FIELD_NONE};
+    sp[2] = (qs_span){" Preis", 0, 11, {0, 0, 0}, QS_FIELD_NONE};
+    b->u.para.spans = sp;
+    b->u.para.count = 3;
+    CHECK(run(&doc, &l), "inline: layout runs");
+    const qs_item *a = find_text(&l, 0, "Der"), *f = find_text(&l, 0, "fette");
+    const qs_item *p = find_text(&l, 0, "Preis");
+    CHECK(a && f && f->font == 1 && a->font == 0, "inline: one run per font");
+    CHECK(a && f && p && fabsf(a->y - f->y) < 0.01f &&
+              f->x > a->x && p->x >= f->x + item_width(&doc, f) - 0.01f,
+          "inline: runs follow each other on one baseline");
+    done(&doc, &l);
+}
+
+/* Fills page 1 with n one-line paragraphs of 12 pt (15 pt high). */
+static void fill_lines(qs_doc *doc, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char t[32];
+        snprintf(t, sizeof t, "Filler %zu", i + 1);
+        add_para(doc, t, 12, QS_ALIGN_LEFT);
+    }
+}
+
+static size_t lines_per_page(const qs_doc *doc)
+{
+    float h = doc->first.height - doc->first.margin_top - doc->first.margin_bottom;
+    return (size_t)(h / 15.0f);
+}
+
+static void test_keep_with_next(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    size_t per = lines_per_page(&doc);
+    fill_lines(&doc, per - 1);
+    qs_block *h = add_para(&doc, "Heading", 12, QS_ALIGN_LEFT);
+    h->keep_with_next = true;
+    h->outline_title = "Heading";
+    h->outline_level = 1;
+    add_para(&doc, lorem, 12, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "keep-with-next: layout runs");
+    CHECK(page_of(&l, "Heading") == 1, "keep-with-next: the heading moved to page 2");
+    CHECK(l.pages[1].count > 0 && strcmp(l.pages[1].items[0].text, "Heading") == 0,
+          "keep-with-next: page 2 starts with the heading");
+    CHECK(l.noutline == 1 && l.outline[0].page == 1 && l.outline[0].level == 1 &&
+              fabsf(l.outline[0].y - (doc.rest.height - doc.rest.margin_top)) < 0.01f,
+          "outline: entry on page 2 at the top of the content area");
+    done(&doc, &l);
+}
+
+static void test_orphans_widows(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    size_t per = lines_per_page(&doc);
+    /* Room for one more line: a paragraph may not leave one line alone. */
+    fill_lines(&doc, per - 1);
+    add_para(&doc, lorem, 12, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "orphans: layout runs");
+    CHECK(page_lines(&l, 0) == per - 1 && l.npages == 2,
+          "orphans: no single first line at the page foot (%zu lines on page 1)",
+          page_lines(&l, 0));
+    size_t total = page_lines(&l, 1);
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    /* Room for all but one line: two lines go over, not one. */
+    doc_open(&doc);
+    fill_lines(&doc, per - (total - 1));
+    add_para(&doc, lorem, 12, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "widows: layout runs");
+    CHECK(l.npages == 2 && page_lines(&l, 1) == 2,
+          "widows: the last line is not alone at the page head (%zu there)",
+          l.npages == 2 ? page_lines(&l, 1) : 0);
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    /* A three-line paragraph moves whole. */
+    doc_open(&doc);
+    fill_lines(&doc, per - 2);
+    add_para(&doc, "a\nb\nc", 12, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "short paragraph: layout runs");
+    CHECK(page_of(&l, "a") == 1 && page_of(&l, "c") == 1,
+          "short paragraph: three lines move whole");
+    done(&doc, &l);
+}
+
+static void test_keep_together_and_break(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    size_t per = lines_per_page(&doc);
+    fill_lines(&doc, per - 3);
+    qs_block *g = add_block(&doc, &doc.flow, QS_BLOCK_GROUP);
+    g->keep_together = true;
+    g->u.group.children.items = qs_arena_array(&doc.arena, 5, sizeof(qs_block));
+    const char *names[5] = {"g1", "g2", "g3", "g4", "g5"};
+    for (int i = 0; i < 5; i++)
+        set_para(&doc, add_block(&doc, &g->u.group.children, QS_BLOCK_PARA), names[i], 0,
+                 12, QS_ALIGN_LEFT);
+    add_block(&doc, &doc.flow, QS_BLOCK_PAGE_BREAK);
+    qs_block *after = add_para(&doc, "After break", 12, QS_ALIGN_LEFT);
+    after->space_before = 20;
+    CHECK(run(&doc, &l), "keep-together: layout runs");
+    CHECK(page_of(&l, "g1") == 1 && page_of(&l, "g5") == 1,
+          "keep-together: the group moved whole to page 2");
+    CHECK(page_of(&l, "After break") == 2 && l.npages == 3,
+          "page break: starts a new page");
+    const qs_item *a = find_text(&l, 2, "After break");
+    const qs_item *g1 = find_text(&l, 1, "g1");
+    CHECK(a && g1 && fabsf(a->y - g1->y) < 0.01f,
+          "space-before: collapsed at the top of a page");
+    done(&doc, &l);
+}
+
+static int rows_on_page(const qs_layout *l, size_t page, int *first)
+{
+    int n = 0;
+    *first = -1;
+    for (size_t i = 0; i < l->pages[page].count; i++) {
+        const qs_item *it = &l->pages[page].items[i];
+        int k;
+        if (it->kind == QS_ITEM_TEXT && sscanf(it->text, "Row %d", &k) == 1) {
+            if (*first < 0)
+                *first = k;
+            n++;
+        }
+    }
+    return n;
+}
+
+static const char *comma_format(void *ctx, qs_arena *a, const char *amount)
+{
+    (void)ctx;
+    char *s = qs_arena_strdup(a, amount);
+    char *dot = strchr(s, '.');
+    if (dot)
+        *dot = ',';
+    return s;
+}
+
+static void test_big_table(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    add_para(&doc, "Angebot", 14, QS_ALIGN_LEFT);
+    qs_table *t = add_table(&doc, 500);
+    t->carry_label_foot = "Übertrag";
+    t->carry_label_head = "Übertrag";
+    t->carry_column = 1;
+    t->carry_style = (qs_span){NULL, 1, 9, {0, 0, 0}, QS_FIELD_NONE};
+    add_para(&doc, "Ende", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "table: 500 rows lay out");
+    CHECK(l.npages >= 4, "table: spans %zu pages", l.npages);
+    bool header_everywhere = true, split = false, sums_ok = true, seq = true;
+    int total = 0, expect_first = 1;
+    for (size_t p = 0; p < l.npages; p++) {
+        int first, n = rows_on_page(&l, p, &first);
+        if (n == 0)
+            continue;
+        header_everywhere = header_everywhere && find_text(&l, p, "Pos") != NULL &&
+                            find_text(&l, p, "Betrag") != NULL;
+        seq = seq && first == expect_first;
+        expect_first += n;
+        total += n;
+        /* Each row's amount sits on its page: as many "1.10" as rows. */
+        int amounts = 0;
+        for (size_t i = 0; i < l.pages[p].count; i++)
+            amounts += l.pages[p].items[i].kind == QS_ITEM_TEXT &&
+                       strcmp(l.pages[p].items[i].text, "1.10") == 0;
+        split = split || amounts != n;
+        /* The foot carry is the sum of rows so far, the head carry the same
+         * sum carried from the page before. */
+        char want[32];
+        long cents = 110L * total;
+        snprintf(want, sizeof want, "%ld.%02ld", cents / 100, cents % 100);
+        if (total < 500)
+            sums_ok = sums_ok && find_text(&l, p, want) != NULL;
+        if (p + 1 < l.npages && total < 500)
+            sums_ok = sums_ok && find_text(&l, p + 1, want) != NULL;
+    }
+    CHECK(header_everywhere, "table: header row on every page");
+    CHECK(total == 500 && seq, "table: rows per page sum to 500, in order (%d)", total);
+    CHECK(!split, "table: no row split across pages");
+    CHECK(sums_ok, "table: carry-forward sums at every foot and head are exact");
+    CHECK(page_of(&l, "Übertrag") == 0, "table: carry label at the first page foot");
+    size_t zebra = 0;
+    for (size_t p = 0; p < l.npages; p++)
+        for (size_t i = 0; i < l.pages[p].count; i++) {
+            const qs_item *it = &l.pages[p].items[i];
+            zebra += it->kind == QS_ITEM_RECT && it->color.r == 0xee;
+        }
+    CHECK(zebra == 250, "table: every other body row striped (%zu)", zebra);
+    CHECK(page_of(&l, "Ende") == (int)l.npages - 1, "table: the flow continues after it");
+    done(&doc, &l);
+}
+
+/* Page 1 holds exactly 37 rows: the carry is 37 x 1.10 = 40.70. */
+static void test_carry_37(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_table *t = add_table(&doc, 60);
+    t->carry_label_foot = "Übertrag";
+    t->carry_label_head = "Übertrag aus Vorseite";
+    t->carry_column = 1;
+    t->carry_style = (qs_span){NULL, 1, 9, {0, 0, 0}, QS_FIELD_NONE};
+    float row = 2 * 2 + 1.2f * 9; /* padding + one line */
+    float content = row * (1 + 37) + t->cell_padding * 2 + 1.2f * 9 + row / 2;
+    doc.first.margin_top = doc.first.height - doc.first.margin_bottom - content;
+    CHECK(run(&doc, &l), "carry: layout runs");
+    int first, n = rows_on_page(&l, 0, &first);
+    CHECK(n == 37, "carry: 37 rows on page 1 (%d)", n);
+    const qs_item *foot = find_text(&l, 0, "40.70");
+    const qs_item *lab = find_text(&l, 0, "Übertrag");
+    CHECK(foot && lab && fabsf(foot->y - lab->y) < 0.01f,
+          "carry: 'Übertrag ... 40.70' at the foot of page 1");
+    CHECK(foot && fabsf(foot->x + item_width(&doc, foot) -
+                        (right_margin(&doc) - t->cell_padding)) < 0.05f,
+          "carry: sum right-aligned in the carry column");
+    const qs_item *head = find_text(&l, 1, "40.70");
+    const qs_item *hl = find_text(&l, 1, "Übertrag aus Vorseite");
+    const qs_item *hdr = find_text(&l, 1, "Pos");
+    const qs_item *r38 = find_text(&l, 1, "Row 38");
+    CHECK(head && hl && hdr && r38 && hdr->y > head->y && head->y > r38->y,
+          "carry: header, then 'Übertrag aus Vorseite ... 40.70', then row 38 on page 2");
+    CHECK(foot && foot->font == 1 && foot->size == 9, "carry: in carry_style's font and size");
+    qs_layout_free(&l);
+    t->format_carry = comma_format;
+    CHECK(run(&doc, &l) && find_text(&l, 0, "40,70") != NULL,
+          "carry: format_carry formats the sum");
+    done(&doc, &l);
+}
+
+static void test_table_keeps(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    size_t per = lines_per_page(&doc);
+    fill_lines(&doc, per - 1);
+    qs_table *t = add_table(&doc, 3);
+    (void)t;
+    CHECK(run(&doc, &l), "table keeps: layout runs");
+    CHECK(page_of(&l, "Pos") == 1 && page_of(&l, "Row 1") == 1,
+          "table keeps: a header is never alone at a page foot");
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    doc_open(&doc);
+    t = add_table(&doc, 200);
+    t->rows[99].kind = QS_ROW_HEADING;
+    t->rows[99].cells[0].content.items[0].u.para.spans[0].text = "Gruppe";
+    CHECK(run(&doc, &l), "heading row: layout runs");
+    CHECK(page_of(&l, "Gruppe") == page_of(&l, "Row 101"),
+          "heading row: kept with the next row");
+    done(&doc, &l);
+}
+
+static void test_page_numbers(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_blocks foot = one_para(&doc, "x", 9, QS_ALIGN_RIGHT);
+    qs_span *sp = qs_arena_array(&doc.arena, 4, sizeof *sp);
+    sp[0] = (qs_span){"Seite ", 0, 9, {0, 0, 0}, QS_FIELD_NONE};
+    sp[1] = (qs_span){"#", 0, 9, {0, 0, 0}, QS_FIELD_PAGE};
+    sp[2] = (qs_span){" von ", 0, 9, {0, 0, 0}, QS_FIELD_NONE};
+    sp[3] = (qs_span){"#", 0, 9, {0, 0, 0}, QS_FIELD_PAGES};
+    foot.items[0].u.para.spans = sp;
+    foot.items[0].u.para.count = 4;
+    doc.first.footer = doc.rest.footer = foot;
+    doc.first.footer_offset = doc.rest.footer_offset = 20;
+    doc.rest.header = one_para(&doc, "Angebot Q-1", 9, QS_ALIGN_LEFT);
+    doc.rest.header_offset = 20;
+    for (int i = 0; i < 9; i++) {
+        if (i > 0)
+            add_block(&doc, &doc.flow, QS_BLOCK_PAGE_BREAK);
+        add_para(&doc, "Inhalt", 11, QS_ALIGN_LEFT);
+    }
+    CHECK(run(&doc, &l), "page numbers: layout runs");
+    CHECK(l.npages == 9, "page numbers: 9 pages");
+    const qs_item *s2 = find_text(&l, 1, "Seite 2 von 9");
+    CHECK(s2 != NULL, "page numbers: 'Seite 2 von 9' in the footer of page 2");
+    CHECK(find_text(&l, 8, "Seite 9 von 9") != NULL, "page numbers: last page");
+    CHECK(s2 && fabsf(s2->x + item_width(&doc, s2) - right_margin(&doc)) < 0.05f &&
+              s2->y > 20 && s2->y < 20 + 9,
+          "footer: right-aligned, ending footer_offset above the page bottom");
+    const qs_item *h = find_text(&l, 1, "Angebot Q-1");
+    CHECK(h && h->y < doc.rest.height - 20 && h->y > doc.rest.height - 20 - 12 &&
+              page_of(&l, "Angebot Q-1") == 1,
+          "header: from header_offset below the page top, on later pages only");
+    done(&doc, &l);
+}
+
+static void test_dump(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_image *img = qs_arena_alloc(&doc.arena, sizeof *img);
+    img->width = 200;
+    img->height = 100;
+    doc.images = qs_arena_array(&doc.arena, 1, sizeof *doc.images);
+    doc.images[0] = img;
+    doc.nimages = 1;
+    qs_block *b = add_para(&doc, "Say \"hi\"", 10, QS_ALIGN_LEFT);
+    b->outline_title = "Intro";
+    b->has_background = true;
+    b->background = (qs_rgb){0xff, 0x80, 0x00};
+    qs_block *r = add_block(&doc, &doc.flow, QS_BLOCK_RULE);
+    r->u.rule.thickness = 1;
+    r->space_before = 5;
+    qs_block *im = add_block(&doc, &doc.flow, QS_BLOCK_IMAGE);
+    im->u.image.width = 100;
+    CHECK(run(&doc, &l), "dump: layout runs");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    qs_layout_dump(&l, f);
+    fclose(f);
+    /* 10 pt at leading 1.25: a 12.5 pt line from 785.2 (the top margin).
+     * Noto Sans ascent 1.069 em, descent 0.293 em: the half-leading is
+     * (12.5 - 13.62) / 2, so the baseline is 785.2 + 0.56 - 10.69 = 775.1.
+     * The rule (5 pt below) is centred on its 1 pt; the image follows. */
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  rect 56.7 772.7 481.9 12.5 #ff8000\n"
+        "  text 56.7 775.1 0 10.0 \"Say \\\"hi\\\"\"\n"
+        "  line 56.7 767.2 538.6 767.2 1.0\n"
+        "  image 0 56.7 716.7 100.0 50.0\n"
+        "outline 0 1 785.2 \"Intro\"\n";
+    CHECK_STR(text, want, "dump: exact text of a small page");
+    /* The same bytes under a decimal-comma locale. */
+    const char *loc = setlocale(LC_NUMERIC, "de_DE.UTF-8");
+    if (loc == NULL)
+        loc = setlocale(LC_NUMERIC, "de_DE");
+    char *text2 = NULL;
+    size_t len2 = 0;
+    f = open_memstream(&text2, &len2);
+    qs_layout_dump(&l, f);
+    fclose(f);
+    setlocale(LC_NUMERIC, "C");
+    CHECK(strcmp(text, text2) == 0, "dump: independent of the C locale (%s)",
+          loc ? loc : "no de_DE locale installed");
+    free(text);
+    free(text2);
+    doc.nimages = 0; /* the fake image is not the doc's to free */
+    done(&doc, &l);
+}
+
+static void test_images(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_image img;
+    memset(&img, 0, sizeof img);
+    img.width = 200;
+    img.height = 100;
+    qs_image *imgs[1] = {&img};
+    doc.images = imgs;
+    doc.nimages = 1;
+    float sizes[5][2] = {{100, 0}, {0, 25}, {0, 0}, {1000, 0}, {100, 100}};
+    for (int i = 0; i < 5; i++) {
+        qs_block *b = add_block(&doc, &doc.flow, QS_BLOCK_IMAGE);
+        b->u.image.width = sizes[i][0];
+        b->u.image.height = sizes[i][1];
+        b->u.image.align = i == 4 ? QS_ALIGN_RIGHT : QS_ALIGN_LEFT;
+    }
+    CHECK(run(&doc, &l), "images: layout runs");
+    const qs_item *it[5];
+    size_t n = 0;
+    for (size_t p = 0; p < l.npages; p++)
+        for (size_t i = 0; i < l.pages[p].count && n < 5; i++)
+            if (l.pages[p].items[i].kind == QS_ITEM_IMAGE)
+                it[n++] = &l.pages[p].items[i];
+    CHECK(n == 5, "images: five image items");
+    if (n == 5) {
+        float colw = right_margin(&doc) - doc.first.margin_left;
+        CHECK(fabsf(it[0]->w - 100) < 0.01f && fabsf(it[0]->h - 50) < 0.01f,
+              "images: width only keeps the aspect ratio");
+        CHECK(fabsf(it[1]->w - 50) < 0.01f && fabsf(it[1]->h - 25) < 0.01f,
+              "images: height only keeps the aspect ratio");
+        CHECK(fabsf(it[2]->w - 200) < 0.01f && fabsf(it[2]->h - 100) < 0.01f,
+              "images: no size means 72 dpi");
+        CHECK(fabsf(it[3]->w - colw) < 0.01f && fabsf(it[3]->h - colw / 2) < 0.01f,
+              "images: scaled down to the column width");
+        CHECK(fabsf(it[4]->w - 100) < 0.01f && fabsf(it[4]->h - 50) < 0.01f &&
+                  fabsf(it[4]->x + it[4]->w - right_margin(&doc)) < 0.01f,
+              "images: fitted into a box, aligned right");
+    }
+    doc.nimages = 0;
+    doc.images = NULL;
+    done(&doc, &l);
+}
+
+static void test_absolute(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *a = add_block(&doc, &doc.flow, QS_BLOCK_ABSOLUTE);
+    a->u.group.x = 70.9f;
+    a->u.group.y = 127.6f;
+    a->u.group.width = 240.9f;
+    a->u.group.children = one_para(&doc, "Muster GmbH\nHauptstraße 1\n12345 Berlin", 10,
+                                   QS_ALIGN_LEFT);
+    add_para(&doc, "Sehr geehrte Damen und Herren,", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "absolute: layout runs");
+    const qs_item *m = find_text(&l, 0, "Muster GmbH");
+    const qs_item *s = find_text(&l, 0, "12345 Berlin");
+    const qs_item *f = find_text(&l, 0, "Sehr geehrte Damen und Herren,");
+    float top = doc.first.height - 127.6f;
+    CHECK(m && fabsf(m->x - 70.9f) < 0.01f && m->y < top && m->y > top - 12.5f,
+          "absolute: placed at x, y from the page top");
+    CHECK(s && m && fabsf(m->y - s->y - 25) < 0.01f, "absolute: its lines stack");
+    float flow_top = doc.first.height - doc.first.margin_top;
+    CHECK(f && f->y < flow_top && f->y > flow_top - 14,
+          "absolute: the flow does not move");
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    /* A cover page of absolute blocks only, then a page break. */
+    doc_open(&doc);
+    a = add_block(&doc, &doc.flow, QS_BLOCK_ABSOLUTE);
+    a->u.group.x = 100;
+    a->u.group.y = 300;
+    a->u.group.width = 300;
+    a->u.group.children = one_para(&doc, "Cover", 24, QS_ALIGN_CENTER);
+    add_block(&doc, &doc.flow, QS_BLOCK_PAGE_BREAK);
+    add_para(&doc, "Body", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l) && page_of(&l, "Cover") == 0 && page_of(&l, "Body") == 1,
+          "absolute: a cover page of absolute blocks keeps its page break");
+    done(&doc, &l);
+}
+
+static void test_errors(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_table *t = add_table(&doc, 3);
+    char *tall = qs_arena_alloc(&doc.arena, 200 * 2 + 1);
+    for (int i = 0; i < 200; i++)
+        memcpy(tall + 2 * i, "x\n", 2);
+    t->rows[1].cells[0].content.items[0].u.para.spans[0].text = tall;
+    size_t before = diags.count;
+    bool ok = run(&doc, &l);
+    CHECK(!ok && diags.count == before + 1 && strcmp(diags.items[before].rule, "layout") == 0 &&
+              diags.items[before].severity == QS_SEV_ERROR,
+          "errors: a row taller than the page gives one 'layout' error");
+    if (diags.count > before)
+        printf("     (%s)\n", diags.items[before].message);
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    doc_open(&doc);
+    t = add_table(&doc, 1);
+    t->columns[0].width = doc.first.width; /* nothing left for column 2 */
+    doc.first.margin_left = doc.rest.margin_left = 0;
+    doc.first.margin_right = doc.rest.margin_right = 0;
+    before = diags.count;
+    ok = run(&doc, &l);
+    CHECK(!ok && diags.count == before + 1, "errors: a word in a 0-wide column");
+    if (diags.count > before)
+        printf("     (%s)\n", diags.items[before].message);
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    doc_open(&doc);
+    t = add_table(&doc, 2);
+    t->carry_label_foot = "Übertrag";
+    t->carry_style.size = 9;
+    t->rows[1].carry_amount = "1,10";
+    before = diags.count;
+    CHECK(!run(&doc, &l) && diags.count == before + 1,
+          "errors: a carry amount that is not a decimal");
+    done(&doc, &l);
+}
+
+int main(void)
+{
+    qs_diags_init(&diags);
+    qs_doc doc;
+    doc_open(&doc);
+    bool fonts = doc.fonts[0] != NULL && doc.fonts[1] != NULL;
+    qs_doc_free(&doc);
+    CHECK(fonts, "the test fonts load (run from the repository root)");
+    if (!fonts)
+        return 1;
+    test_wrap();
+    test_long_word();
+    test_soft_hyphen();
+    test_hyphen_and_nbsp();
+    test_alignment();
+    test_inline_fonts();
+    test_keep_with_next();
+    test_orphans_widows();
+    test_keep_together_and_break();
+    test_big_table();
+    test_carry_37();
+    test_table_keeps();
+    test_page_numbers();
+    test_dump();
+    test_images();
+    test_absolute();
+    test_errors();
+    qs_diags_free(&diags);
+    return check_failures != 0;
+}
