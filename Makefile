@@ -11,18 +11,18 @@ PREFIX    = /usr/local
 CC        = cc
 CFLAGS    = -std=c11 -Wall -Wextra -Wpedantic -O2 -g
 CPPFLAGS  = -D_XOPEN_SOURCE=700 -I/usr/include/libxml2
-LDLIBS    = -lhpdf -lxml2 -lpng -ljpeg -lz -lm
+LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lz -lm
 BUILD     = build/release
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # One module per pipeline stage, plus the shared machinery.
 MODULES   = main arena diag decimal input load merge price explain \
-            fonts image layout render_pdf
+            regex xpath rules checks fonts image layout render_pdf
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
-UNITS     = test_decimal test_fonts test_image test_layout test_render_pdf test_price_props
+UNITS     = test_decimal test_rules test_fonts test_image test_layout test_render_pdf test_price_props
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith
@@ -68,6 +68,10 @@ test: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    sh tests/run.sh build/asan/quotesmith build/asan/tests
 
+# A benchmark, not a timed test: prints a table (docs/performance.md).
+bench: quotesmith
+	sh bench/run.sh
+
 install: quotesmith
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	cp quotesmith $(DESTDIR)$(PREFIX)/bin/
@@ -76,4 +80,4 @@ install: quotesmith
 clean:
 	rm -rf build quotesmith out
 
-.PHONY: all deps demo test units install clean
+.PHONY: all deps demo test units bench install clean

@@ -330,42 +330,78 @@ static bool is_name_end(unsigned char c)
            c == '>' || c == '=' || c == '\0';
 }
 
-/* Offset of `needle` (followed by a name end) in [from, to), or `to`. */
-static size_t find_token(const unsigned char *data, size_t from, size_t to,
-                         const char *needle)
+static bool is_space(unsigned char c)
 {
-    size_t n = strlen(needle);
-    for (size_t i = from; i + n <= to; i++)
-        if (memcmp(data + i, needle, n) == 0 && (i + n == to || is_name_end(data[i + n])))
-            return i;
-    return to;
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-unsigned qs_input_column(const qs_input *src, const xmlNode *node, const char *attr)
+/* Offset of the attribute `name` in the start tag at `tag`, or false. */
+static bool find_attribute(const unsigned char *p, size_t n, size_t tag,
+                           const char *name, size_t *at)
+{
+    size_t i = tag + 1, len = strlen(name);
+    while (i < n && !is_name_end(p[i]))
+        i++;
+    for (;;) {
+        while (i < n && is_space(p[i]))
+            i++;
+        if (i >= n || p[i] == '>' || p[i] == '/')
+            return false;
+        size_t start = i;
+        while (i < n && !is_name_end(p[i]))
+            i++;
+        size_t end = i;
+        while (i < n && is_space(p[i]))
+            i++;
+        if (i >= n || p[i] != '=')
+            return false;
+        i++;
+        while (i < n && is_space(p[i]))
+            i++;
+        if (i >= n || (p[i] != '"' && p[i] != '\''))
+            return false;
+        unsigned char quote = p[i++];
+        while (i < n && p[i] != quote)
+            i++;
+        i++;
+        if (end - start == len && memcmp(p + start, name, len) == 0) {
+            *at = start;
+            return true;
+        }
+    }
+}
+
+/* Largest start tag searched back over, in bytes. */
+enum { MAX_START_TAG = 64 * 1024 };
+
+void qs_input_locate(const qs_input *src, const xmlNode *node, const char *attr,
+                     unsigned *line, unsigned *col)
 {
     qs_input *s = (qs_input *)src; /* the line index is a cache */
-    long line = xmlGetLineNo(node);
-    if (line < 1)
-        return 1;
+    long l = xmlGetLineNo(node);
+    *line = l > 0 ? (unsigned)l : 0;
+    *col = 1;
+    if (l < 1 || !s->data)
+        return;
     index_lines(s);
-    if ((size_t)line > s->nlines)
-        return 1;
-    size_t start = s->lines[line - 1];
-    size_t end = (size_t)line < s->nlines ? s->lines[line] : s->size;
-
-    char tag[256];
-    snprintf(tag, sizeof tag, "<%s", (const char *)node->name);
-    size_t at = find_token(s->data, start, end, tag);
-    if (at == end)
-        return 1;
-    if (attr) {
-        size_t a = find_token(s->data, at, end, attr);
-        if (a != end)
-            at = a;
+    if ((size_t)l > s->nlines)
+        return;
+    /* libxml2 records the line where a start tag ends: the tag begins at
+     * the last "<name" before the end of that line. */
+    size_t end = (size_t)l < s->nlines ? s->lines[l] : s->size;
+    size_t floor = end > MAX_START_TAG ? end - MAX_START_TAG : 0;
+    size_t len = strlen((const char *)node->name);
+    for (size_t i = end; i-- > floor;) {
+        if (s->data[i] != '<' || i + 1 + len >= s->size ||
+            memcmp(s->data + i + 1, node->name, len) != 0 ||
+            !is_name_end(s->data[i + 1 + len]))
+            continue;
+        size_t at = i;
+        if (attr)
+            find_attribute(s->data, s->size, i, attr, &at);
+        position_of(s, at, line, col);
+        return;
     }
-    unsigned l, c;
-    position_of(s, at, &l, &c);
-    return c;
 }
 
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node)
@@ -485,11 +521,8 @@ static void collect_error(void *ctx, xmlErrorPtr err)
     }
     unsigned line = err->line > 0 ? (unsigned)err->line : 0;
     unsigned col = err->int2 > 0 ? (unsigned)err->int2 : 0;
-    if (err->node && err->domain == XML_FROM_SCHEMASV) {
-        const xmlNode *node = err->node;
-        line = (unsigned)xmlGetLineNo(node);
-        col = qs_input_column(sink->s, node, NULL);
-    }
+    if (err->node && err->domain == XML_FROM_SCHEMASV)
+        qs_input_locate(sink->s, err->node, NULL, &line, &col);
     if (line == 0)
         line = 1;
     qs_diag_add(sink->d, QS_SEV_ERROR, sink->s->path, line, col ? col : 1,

@@ -80,11 +80,11 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
 qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
                             const qs_origin *at, qs_diags *d);
 
-/* The column of `node`'s start tag on its line (1-based), found in the
- * source bytes; 1 when it cannot be found. With `attr`, the column of that
- * attribute instead when present. */
-unsigned qs_input_column(const qs_input *src, const xmlNode *node,
-                         const char *attr);
+/* The line and column (1-based, in characters) where `node`'s start tag
+ * begins in the source bytes, or with `attr` where that attribute is
+ * written, when present. Falls back to the node's line and column 1. */
+void qs_input_locate(const qs_input *src, const xmlNode *node, const char *attr,
+                     unsigned *line, unsigned *col);
 
 /* The input whose document holds `node`, or NULL. */
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node);

@@ -31,8 +31,9 @@ static void report(loader *L, qs_severity sev, const qs_input *src,
                    const xmlNode *node, const char *attr, const char *rule,
                    const char *fmt, ...)
 {
-    unsigned line = node ? (unsigned)xmlGetLineNo(node) : 0;
-    unsigned col = node ? qs_input_column(src, node, attr) : 0;
+    unsigned line = 0, col = 0;
+    if (node)
+        qs_input_locate(src, node, attr, &line, &col);
     va_list ap;
     va_start(ap, fmt);
     qs_diag_vadd(L->d, sev, src->path, line, col, rule, fmt, ap);
@@ -74,8 +75,8 @@ static const char *text_of(loader *L, const xmlNode *node)
 
 static qs_origin origin_of(const qs_input *src, const xmlNode *node, const char *attr)
 {
-    qs_origin at = {src->path, (unsigned)xmlGetLineNo(node),
-                    qs_input_column(src, node, attr)};
+    qs_origin at = {src->path, 0, 0};
+    qs_input_locate(src, node, attr, &at.line, &at.col);
     return at;
 }
 

@@ -16,6 +16,9 @@
 #include "input.h"
 #include "price.h"
 #include "quote.h"
+#include "rules.h"
+#include "checks.h"
+#include "xpath.h"
 #include "version.h"
 
 enum { EXIT_BUILT = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
@@ -140,21 +143,25 @@ static int parse_args(int argc, char **argv, options *o)
     return -1;
 }
 
-/* The exit status the diagnostics call for. Approval findings block a
- * final quote only; warnings block only with --strict. */
+/* The exit status the diagnostics call for (rules.h has the policy for
+ * findings: approvals block a final quote only, warnings only --strict). */
 static int exit_status(const qs_diags *d, bool draft, bool strict)
 {
     if (d->internal_failed)
         return EXIT_INTERNAL;
     if (d->environment_failed)
         return EXIT_USAGE;
-    if (qs_diags_count(d, QS_SEV_ERROR) > 0)
-        return EXIT_INVALID;
-    if (!draft && qs_diags_count(d, QS_SEV_APPROVAL) > 0)
-        return EXIT_INVALID;
-    if (strict && qs_diags_count(d, QS_SEV_WARNING) > 0)
-        return EXIT_INVALID;
-    return EXIT_BUILT;
+    return qs_rules_exit_status(d, draft, strict);
+}
+
+/* The validation stage: built-in checks, then every rules file. */
+static void validate(qs_quote *q, qs_diags *d)
+{
+    qs_checks_run(q->tree, d);
+    qs_xpath *x = qs_xpath_new(q->tree, d);
+    for (size_t i = 0; i < q->nrules; i++)
+        qs_rules_check(x, q->tree, q->rules[i], d);
+    qs_xpath_free(x);
 }
 
 static void print_summary(const qs_quote *q, const qs_diags *d, int status)
@@ -208,6 +215,9 @@ static int run(const options *o, qs_diags *d)
     timer_stop(&timer, "load+merge");
     ok = ok && qs_quote_price(&q, d);
     timer_stop(&timer, "price");
+    if (ok)
+        validate(&q, d);
+    timer_stop(&timer, "validate");
     if (ok && o->lang)
         xmlSetProp(xmlDocGetRootElement(q.tree), (const xmlChar *)"lang",
                    (const xmlChar *)o->lang);

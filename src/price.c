@@ -25,8 +25,9 @@ static const char *format(qs_quote *q, qs_decimal v, int places)
 
 static void overflow_at_line(qs_diags *d, const qs_line *l)
 {
-    qs_diag_add(d, QS_SEV_ERROR, l->src->path, (unsigned)xmlGetLineNo(l->item),
-                qs_input_column(l->src, l->item, NULL), "overflow",
+    unsigned line, col;
+    qs_input_locate(l->src, l->item, NULL, &line, &col);
+    qs_diag_add(d, QS_SEV_ERROR, l->src->path, line, col, "overflow",
                 "the figures of this line are too large to compute exactly");
 }
 
