@@ -11,18 +11,20 @@ PREFIX    = /usr/local
 CC        = cc
 CFLAGS    = -std=c11 -Wall -Wextra -Wpedantic -O2 -g
 CPPFLAGS  = -D_XOPEN_SOURCE=700 -I/usr/include/libxml2
-LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lz -lm
+LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lnettle -lz -lm
 BUILD     = build/release
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # One module per pipeline stage, plus the shared machinery.
 MODULES   = main arena diag decimal input load merge price explain \
-            regex xpath rules checks fonts image layout render_pdf
+            regex xpath rules checks format template fonts image layout \
+            render_pdf ubl package sha256
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
-            schemas/rules.xsd
+            schemas/rules.xsd schemas/template.xsd
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
-UNITS     = test_decimal test_rules test_fonts test_image test_layout test_render_pdf test_price_props
+UNITS     = test_decimal test_rules test_format test_template test_fonts \
+            test_image test_layout test_render_pdf test_price_props
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith

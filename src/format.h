@@ -1,0 +1,72 @@
+/* format: locale-independent display formatting of the tree's decimal
+ * strings (money, percentages, quantities) and ISO dates, in the document's
+ * language. Values are parsed with decimal.c and never pass through binary
+ * floating point or the C locale.
+ *
+ * Typography (the same in every function):
+ * - German groups thousands with '.' and separates decimals with ','; English
+ *   uses ',' and '.'.
+ * - Between an amount and its currency, and between a German number and
+ *   '%', the functions write U+00A0 NO-BREAK SPACE (DIN 5008 asks for a full
+ *   space; the no-break keeps the pair on one line).
+ * - Negative values start with an ASCII hyphen-minus, in both languages:
+ *   "-1.234,56 €", "-€1,234.56". (U+2212 would be finer, but the shipped
+ *   Noto Sans subset has no glyph for it, and '-' survives copy and paste
+ *   into spreadsheets.)
+ * Ownership: results are written into caller-provided buffers of
+ * QS_FORMAT_BUFSIZE bytes; nothing is allocated. */
+#ifndef QS_FORMAT_H
+#define QS_FORMAT_H
+
+#include <stdbool.h>
+
+/* Large enough for any result: sign, symbol, 15 grouped integer digits,
+ * 4 fractional digits, spaces, a long date. */
+#define QS_FORMAT_BUFSIZE 80
+
+typedef enum { QS_LANG_DE, QS_LANG_EN } qs_lang;
+
+typedef enum {
+    QS_FMT_OK,
+    QS_FMT_NUMBER,    /* not -?[0-9]+(\.[0-9]{1,4})? with <= 15 integer digits */
+    QS_FMT_CURRENCY,  /* not an ISO 4217 code quotesmith knows */
+    QS_FMT_DATE,      /* not a real calendar date YYYY-MM-DD */
+    QS_FMT_OVERFLOW   /* rounding overflowed */
+} qs_fmt_status;
+
+typedef enum { QS_DATE_SHORT, QS_DATE_LONG } qs_date_style;
+
+/* Parses "de" or "en" into *out. Returns false for anything else. */
+bool qs_lang_parse(const char *text, qs_lang *out);
+
+/* A short English description of a failure, for diagnostics. */
+const char *qs_format_status_message(qs_fmt_status st);
+
+/* Formats `amount` (a decimal string, optionally with a leading '-') in
+ * `currency` (ISO 4217) with at least the currency's minor digits
+ * (qs_currency_minor_digits) and never rounded: a unit price of 0.125 keeps
+ * its third decimal, 1234.5 gets its second:
+ *   de: "1.234,56 €", "0,125 €", "1.234,56 CHF", "1.235 ¥"
+ *   en: "€1,234.56",  "€0.125",  "CHF 1,234.56", "$1,234.56", "¥1,235"
+ * Symbols are used for EUR (€), USD ($), GBP (£) and JPY (¥); every other
+ * currency is written as its code. */
+qs_fmt_status qs_format_money(const char *amount, const char *currency,
+                              qs_lang lang, char out[QS_FORMAT_BUFSIZE]);
+
+/* Formats a percentage, trailing fractional zeros dropped, no grouping:
+ * de "19 %" (U+00A0 before '%'), "2,5 %"; en "19%", "2.5%". */
+qs_fmt_status qs_format_percent(const char *value, qs_lang lang,
+                                char out[QS_FORMAT_BUFSIZE]);
+
+/* Formats a quantity, thousands grouped, trailing fractional zeros dropped:
+ * de "2,5", "1.000"; en "2.5", "1,000". */
+qs_fmt_status qs_format_quantity(const char *value, qs_lang lang,
+                                 char out[QS_FORMAT_BUFSIZE]);
+
+/* Formats an ISO date "YYYY-MM-DD" (checked against the calendar):
+ *   short: de "26.11.2026",        en "26 Nov 2026"
+ *   long:  de "26. November 2026", en "26 November 2026" */
+qs_fmt_status qs_format_date(const char *iso, qs_lang lang, qs_date_style style,
+                             char out[QS_FORMAT_BUFSIZE]);
+
+#endif

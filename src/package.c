@@ -1,0 +1,527 @@
+/* package: writes the proposal package into OUTDIR atomically and builds
+ * its manifest.json.
+ *
+ * The protocol (docs/package.md, "Atomicity"):
+ *   1. every file, manifest included, is written to ".NAME.tmp.XXXXXX" in
+ *      OUTDIR (mkstemp), in full, fsync'd and closed;
+ *   2. each existing NAME gets a hard link ".NAME.bak.PID.K", so it can be
+ *      put back;
+ *   3. the temporaries are renamed over their names, the manifest last;
+ *   4. the backups are removed and OUTDIR is fsync'd.
+ * A failure in 1-3 removes every temporary, puts back every file already
+ * replaced (from its backup; a file that did not exist before is removed
+ * again), and leaves the earlier package as it was. */
+#include "package.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/tree.h>
+
+#include "arena.h"
+#include "sha256.h"
+#include "version.h"
+
+#define MANIFEST_NAME "manifest.json"
+
+/* ---- manifest.json ---- */
+
+/* A growable, NUL-terminated text buffer (malloc'd). */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} text;
+
+static void put_mem(text *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 1024;
+        while (t->len + n + 1 > cap)
+            cap *= 2;
+        t->data = qs_xrealloc(t->data, cap);
+        t->cap = cap;
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    t->data[t->len] = '\0';
+}
+
+static void put(text *t, const char *s)
+{
+    put_mem(t, s, strlen(s));
+}
+
+static void putf(text *t, const char *fmt, ...) QS_PRINTF(2, 3);
+static void putf(text *t, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        put_mem(t, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* The length of the valid UTF-8 sequence at s, or 0 when it is not one. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+    size_t n;
+    unsigned min;
+    unsigned cp;
+    if (s[0] < 0x80)
+        return 1;
+    if ((s[0] & 0xe0) == 0xc0) {
+        n = 2; min = 0x80; cp = s[0] & 0x1fu;
+    } else if ((s[0] & 0xf0) == 0xe0) {
+        n = 3; min = 0x800; cp = s[0] & 0x0fu;
+    } else if ((s[0] & 0xf8) == 0xf0) {
+        n = 4; min = 0x10000; cp = s[0] & 0x07u;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3fu);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped;
+ * bytes that are not UTF-8 (a file name can hold any) become U+FFFD. */
+static void put_json_string(text *t, const char *s)
+{
+    put(t, "\"");
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+        size_t n = utf8_sequence(p);
+        if (*p == '"') {
+            put(t, "\\\"");
+        } else if (*p == '\\') {
+            put(t, "\\\\");
+        } else if (*p == '\n') {
+            put(t, "\\n");
+        } else if (*p == '\r') {
+            put(t, "\\r");
+        } else if (*p == '\t') {
+            put(t, "\\t");
+        } else if (*p < 0x20) {
+            putf(t, "\\u%04x", *p);
+        } else if (n == 0) {
+            put(t, "\\ufffd");
+            n = 1;
+        } else {
+            put_mem(t, (const char *)p, n);
+        }
+        p += n ? n : 1;
+    }
+    put(t, "\"");
+}
+
+/* "key": "value" with the attribute of `n` (empty when absent). */
+static void put_attr(text *t, const char *indent, const char *key,
+                     const xmlNode *n, const char *name, bool last)
+{
+    xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
+    putf(t, "%s\"%s\": ", indent, key);
+    put_json_string(t, v ? (const char *)v : "");
+    put(t, last ? "\n" : ",\n");
+    xmlFree(v);
+}
+
+/* The input's path relative to the project root, from its real path; the
+ * display path when the real path is not below the root. */
+static const char *root_relative(const qs_inputs *in, const qs_input *f)
+{
+    size_t len = in->root ? strlen(in->root) : 0;
+    if (!f->real || len == 0 || strncmp(f->real, in->root, len) != 0)
+        return f->path;
+    if (in->root[len - 1] == '/')
+        return f->real + len;
+    return f->real[len] == '/' ? f->real + len + 1 : f->path;
+}
+
+static const xmlNode *tree_child(const xmlNode *parent, const char *name)
+{
+    for (const xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static void put_totals(text *t, const qs_quote *q)
+{
+    const xmlNode *root = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
+    const xmlNode *totals = tree_child(root, "totals");
+    put(t, "  \"totals\": {\n");
+    put_attr(t, "    ", "net", totals, "net", false);
+    put_attr(t, "    ", "discount", totals, "discount", false);
+    put_attr(t, "    ", "taxable", totals, "taxable", false);
+    put_attr(t, "    ", "gross", totals, "gross", false);
+    put(t, "    \"taxes\": [");
+    bool first = true;
+    for (const xmlNode *c = totals ? totals->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "tax") != 0)
+            continue;
+        put(t, first ? "\n      {\n" : ",\n      {\n");
+        put_attr(t, "        ", "id", c, "id", false);
+        put_attr(t, "        ", "percent", c, "percent", false);
+        put_attr(t, "        ", "base", c, "base", false);
+        put_attr(t, "        ", "amount", c, "amount", true);
+        put(t, "      }");
+        first = false;
+    }
+    put(t, first ? "]\n" : "\n    ]\n");
+    put(t, "  },\n");
+}
+
+static void put_file(text *t, const char *name_key, const char *name,
+                     const void *data, size_t size, bool size_first)
+{
+    char hex[QS_SHA256_HEX_SIZE];
+    qs_sha256_hex(data, size, hex);
+    putf(t, "      \"%s\": ", name_key);
+    put_json_string(t, name);
+    if (size_first)
+        putf(t, ",\n      \"size\": %zu,\n      \"sha256\": \"%s\"\n", size, hex);
+    else
+        putf(t, ",\n      \"sha256\": \"%s\",\n      \"size\": %zu\n", hex, size);
+}
+
+char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
+                          const qs_diags *findings, size_t *size)
+{
+    text t = {0};
+    put(&t, "{\n  \"tool\": \"quotesmith\",\n  \"version\": ");
+    put_json_string(&t, QS_VERSION);
+    put(&t, ",\n  \"quote\": ");
+    put_json_string(&t, q->id);
+    put(&t, ",\n  \"status\": ");
+    put_json_string(&t, q->status);
+    put(&t, ",\n  \"currency\": ");
+    put_json_string(&t, q->currency);
+    put(&t, ",\n");
+    put_totals(&t, q);
+
+    put(&t, "  \"inputs\": [");
+    bool first = true;
+    for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next) {
+        put(&t, first ? "\n    {\n" : ",\n    {\n");
+        put_file(&t, "path", root_relative(q->in, f), f->data, f->size, false);
+        put(&t, "    }");
+        first = false;
+    }
+    put(&t, first ? "],\n" : "\n  ],\n");
+
+    put(&t, "  \"outputs\": [");
+    for (size_t i = 0; i < n; i++) {
+        put(&t, i ? ",\n    {\n" : "\n    {\n");
+        put_file(&t, "name", outs[i].name, outs[i].data, outs[i].size, true);
+        put(&t, "    }");
+    }
+    put(&t, n ? "\n  ],\n" : "],\n");
+
+    putf(&t, "  \"diagnostics\": {\n    \"error\": %zu,\n    \"approval\": %zu,\n"
+             "    \"warning\": %zu,\n    \"note\": %zu\n  }\n}\n",
+         findings ? qs_diags_count(findings, QS_SEV_ERROR) : 0,
+         findings ? qs_diags_count(findings, QS_SEV_APPROVAL) : 0,
+         findings ? qs_diags_count(findings, QS_SEV_WARNING) : 0,
+         findings ? qs_diags_count(findings, QS_SEV_NOTE) : 0);
+    *size = t.len;
+    return t.data;
+}
+
+/* ---- the atomic writer ---- */
+
+/* One file of the package on its way into OUTDIR. */
+typedef struct {
+    const char *name;
+    const unsigned char *data;
+    size_t size;
+    char *target;      /* OUTDIR/NAME */
+    char *temp;        /* OUTDIR/.NAME.tmp.XXXXXX once created, else NULL */
+    char *backup;      /* OUTDIR/.NAME.bak.PID.K once linked, else NULL */
+    bool existed;      /* NAME existed before (with or without a backup) */
+    bool renamed;      /* the temporary replaced NAME */
+} staged;
+
+static void output_error(qs_diags *d, const char *path, const char *what, int err)
+{
+    qs_diag_add(d, QS_SEV_ERROR, path, 0, 0, "output", "%s '%s': %s", what, path,
+                strerror(err));
+    qs_diags_set_environment_failed(d);
+}
+
+static bool valid_name(const char *name)
+{
+    return name && *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+           strcmp(name, "..") != 0 && strcmp(name, MANIFEST_NAME) != 0;
+}
+
+/* mkdir -p: creates `dir` and its missing parents (mode 0777 & ~umask).
+ * Refuses a path where a component exists and is not a directory. */
+static bool make_dirs(const char *dir, qs_diags *d)
+{
+    char *path = qs_xstrdup(dir);
+    size_t len = strlen(path);
+    bool ok = true;
+    for (size_t i = 1; i <= len && ok; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char saved = path[i];
+        path[i] = '\0';
+        struct stat st;
+        if (mkdir(path, 0777) != 0) {
+            int err = errno;
+            if (err != EEXIST) {
+                output_error(d, path, "cannot create the output directory", err);
+                ok = false;
+            } else if (stat(path, &st) != 0) {
+                output_error(d, path, "cannot use the output directory", errno);
+                ok = false;
+            } else if (!S_ISDIR(st.st_mode)) {
+                qs_diag_add(d, QS_SEV_ERROR, path, 0, 0, "output",
+                            "cannot use '%s' as output directory: it exists and "
+                            "is not a directory", path);
+                qs_diags_set_environment_failed(d);
+                ok = false;
+            }
+        }
+        path[i] = saved;
+    }
+    free(path);
+    return ok;
+}
+
+/* Writes all of data to fd, retrying short writes and EINTR. */
+static bool write_all(int fd, const unsigned char *data, size_t size)
+{
+    while (size > 0) {
+        ssize_t n = write(fd, data, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return false;
+        if (n == 0) {
+            errno = EIO;
+            return false;
+        }
+        data += n;
+        size -= (size_t)n;
+    }
+    return true;
+}
+
+/* The process's umask, for giving temporaries the mode a plain open()
+ * would (mkstemp makes them 0600). */
+static mode_t current_umask(void)
+{
+    mode_t mask = umask(022);
+    umask(mask);
+    return mask;
+}
+
+/* Step 1: the temporary for one file, complete and on disk. */
+static bool write_temp(staged *s, const char *outdir, mode_t mask, qs_diags *d)
+{
+    char *temp = qs_xmalloc(strlen(outdir) + strlen(s->name) + 16);
+    sprintf(temp, "%s/.%s.tmp.XXXXXX", outdir, s->name);
+    int fd = mkstemp(temp);
+    if (fd < 0) {
+        output_error(d, s->target, "cannot create a temporary file to write", errno);
+        free(temp);
+        return false;
+    }
+    s->temp = temp;
+    bool ok = true;
+    int err = 0;
+    if (fchmod(fd, 0666 & ~mask) != 0 || !write_all(fd, s->data, s->size)) {
+        ok = false;
+        err = errno;
+    } else {
+        int rc;
+        while ((rc = fsync(fd)) != 0 && errno == EINTR)
+            ;
+        if (rc != 0) {
+            ok = false;
+            err = errno;
+        }
+    }
+    if (close(fd) != 0 && errno != EINTR && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok)
+        output_error(d, s->target, "cannot write", err);
+    return ok;
+}
+
+/* Step 2: a hard link to the existing file, to put it back if a later
+ * rename fails. A file system without hard links gets no backup. */
+static bool link_backup(staged *s, const char *outdir, qs_diags *d)
+{
+    struct stat st;
+    if (lstat(s->target, &st) != 0) {
+        if (errno == ENOENT)
+            return true;
+        output_error(d, s->target, "cannot replace", errno);
+        return false;
+    }
+    s->existed = true;
+    char *backup = qs_xmalloc(strlen(outdir) + strlen(s->name) + 64);
+    for (unsigned k = 0; k < 100; k++) {
+        sprintf(backup, "%s/.%s.bak.%ld.%u", outdir, s->name, (long)getpid(), k);
+        if (link(s->target, backup) == 0) {
+            s->backup = backup;
+            return true;
+        }
+        if (errno == EEXIST)
+            continue;
+        if (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP ||
+            errno == EMLINK || errno == ENOSYS)
+            break;
+        output_error(d, s->target, "cannot keep a backup of", errno);
+        free(backup);
+        return false;
+    }
+    free(backup);
+    return true;
+}
+
+/* Undoes steps 1-3 for every file: removes temporaries, puts replaced
+ * files back, removes backups. */
+static void roll_back(staged *files, size_t n, qs_diags *d)
+{
+    for (size_t i = n; i-- > 0;) {
+        staged *s = &files[i];
+        if (s->renamed && s->backup) {
+            if (rename(s->backup, s->target) == 0) {
+                free(s->backup);
+                s->backup = NULL;
+            } else {
+                /* Keep the backup: it is the only copy of the old file. */
+                qs_diag_add(d, QS_SEV_ERROR, s->target, 0, 0, "output",
+                            "cannot restore '%s' (the earlier file is kept as "
+                            "'%s'): %s", s->target, s->backup, strerror(errno));
+                free(s->backup);
+                s->backup = NULL;
+            }
+        } else if (s->renamed && s->existed) {
+            qs_diag_add(d, QS_SEV_ERROR, s->target, 0, 0, "output",
+                        "cannot restore '%s': the file system keeps no backup",
+                        s->target);
+        } else if (s->renamed) {
+            unlink(s->target);
+        } else if (s->temp) {
+            unlink(s->temp);
+        }
+        if (s->backup)
+            unlink(s->backup);
+    }
+}
+
+/* Step 4: makes the renames durable. Some file systems refuse fsync on a
+ * directory (EINVAL); that is not an error. */
+static void sync_dir(const char *outdir, qs_diags *d)
+{
+    int fd = open(outdir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return;
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)
+        qs_diag_add(d, QS_SEV_WARNING, outdir, 0, 0, "output",
+                    "cannot sync the output directory '%s': %s", outdir,
+                    strerror(errno));
+    close(fd);
+}
+
+static bool stage_all(staged *files, size_t count, const char *outdir, qs_diags *d)
+{
+    mode_t mask = current_umask();
+    for (size_t i = 0; i < count; i++)
+        if (!write_temp(&files[i], outdir, mask, d))
+            return false;
+    for (size_t i = 0; i < count; i++)
+        if (!link_backup(&files[i], outdir, d))
+            return false;
+    for (size_t i = 0; i < count; i++) {
+        if (rename(files[i].temp, files[i].target) != 0) {
+            output_error(d, files[i].target, "cannot replace", errno);
+            return false;
+        }
+        files[i].renamed = true;
+        free(files[i].temp);
+        files[i].temp = NULL;
+    }
+    return true;
+}
+
+bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
+                      const qs_quote *q, const qs_diags *findings, qs_diags *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            dup = dup || strcmp(outs[i].name, outs[j].name) == 0;
+        if (!valid_name(outs[i].name) || dup) {
+            qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "internal",
+                        "bad output file name '%s'", outs[i].name ? outs[i].name : "");
+            qs_diags_set_internal_failed(d);
+            return false;
+        }
+    }
+    if (!outdir || !*outdir || !make_dirs(outdir, d)) {
+        if (!outdir || !*outdir) {
+            qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "output",
+                        "the output directory name is empty");
+            qs_diags_set_environment_failed(d);
+        }
+        return false;
+    }
+
+    size_t manifest_size;
+    char *manifest = qs_package_manifest(outs, n, q, findings, &manifest_size);
+    size_t count = n + 1;
+    staged *files = qs_xcalloc(count, sizeof *files);
+    for (size_t i = 0; i < count; i++) {
+        staged *s = &files[i];
+        if (i < n) {
+            s->name = outs[i].name;
+            s->data = outs[i].data;
+            s->size = outs[i].size;
+        } else {
+            s->name = MANIFEST_NAME;   /* renamed last */
+            s->data = (const unsigned char *)manifest;
+            s->size = manifest_size;
+        }
+        s->target = qs_xmalloc(strlen(outdir) + strlen(s->name) + 2);
+        sprintf(s->target, "%s/%s", outdir, s->name);
+    }
+
+    bool ok = stage_all(files, count, outdir, d);
+    if (ok) {
+        for (size_t i = 0; i < count; i++)
+            if (files[i].backup && unlink(files[i].backup) != 0)
+                qs_diag_add(d, QS_SEV_WARNING, files[i].backup, 0, 0, "output",
+                            "cannot remove the backup '%s': %s", files[i].backup,
+                            strerror(errno));
+        sync_dir(outdir, d);
+    } else {
+        roll_back(files, count, d);
+    }
+    for (size_t i = 0; i < count; i++) {
+        free(files[i].target);
+        free(files[i].temp);
+        free(files[i].backup);
+    }
+    free(files);
+    free(manifest);
+    return ok;
+}

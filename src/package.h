@@ -1,0 +1,40 @@
+/* package: the last pipeline stage. Writes the proposal package (the
+ * rendered outputs plus manifest.json) into OUTDIR atomically: every file
+ * goes to a temporary first, and the earlier package is replaced only when
+ * every temporary is complete (docs/package.md). */
+#ifndef QS_PACKAGE_H
+#define QS_PACKAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "quote.h"
+
+/* One output file: a plain file name (no '/', not "manifest.json") and its
+ * bytes. The package borrows the bytes; the caller keeps ownership. */
+typedef struct {
+    const char *name;
+    const unsigned char *data;
+    size_t size;
+} qs_output;
+
+/* Writes outs[0..n) and manifest.json into `outdir`, creating it and its
+ * parents (like mkdir -p) when missing. `q` must be loaded and priced;
+ * `findings` holds the run's diagnostics so far (counted into the
+ * manifest; may be NULL, and may be the same sink as `d`).
+ * On any failure no temporary is left behind, the files of an earlier
+ * package are unchanged, a diagnostic with rule "output" names the path
+ * and the system's reason, and `d` is marked as an environment failure
+ * (exit 2); returns false. A bad output name is an internal error. */
+bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
+                      const qs_quote *q, const qs_diags *findings, qs_diags *d);
+
+/* The manifest.json text qs_package_write writes for these outputs
+ * (deterministic: fixed key order, 2-space indent, no timestamps).
+ * Returns a malloc'd, NUL-terminated buffer (the caller frees it) and its
+ * length in *size (without the NUL). */
+char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
+                          const qs_diags *findings, size_t *size);
+
+#endif

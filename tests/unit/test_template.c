@@ -1,0 +1,485 @@
+/* Unit tests for src/template.c: a small template evaluated against a tiny
+ * merged tree (blocks, spans, interpolation, formatting functions,
+ * for-each/if, tables with carry-forward, page fields in the footer,
+ * metadata, watermark, both languages), and template errors reported at
+ * exact file:line:col.
+ *
+ * Each test runs in a fresh temporary project root holding copies of the
+ * standard template's Noto Sans faces, so display paths are short and
+ * stable ("template.xml"). */
+#include "check.h"
+#include "template.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "input.h"
+#include "layout.h"
+
+#define NBSP "\xC2\xA0"
+#define EURO "\xE2\x82\xAC"
+
+static char repo[4096];
+static char workdir[64];
+
+static bool copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    bool ok = in && out;
+    char buf[8192];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        ok = false;
+    return ok;
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        exit(2);
+    }
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Makes the temporary project root with fonts/R.ttf and fonts/B.ttf. */
+static void setup(void)
+{
+    if (!getcwd(repo, sizeof repo)) {
+        perror("getcwd");
+        exit(2);
+    }
+    strcpy(workdir, "/tmp/qs-test-template-XXXXXX");
+    if (!mkdtemp(workdir) || chdir(workdir) != 0) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    if (system("mkdir -p fonts") != 0)
+        exit(2);
+    char from[4200];
+    snprintf(from, sizeof from, "%s/templates/standard/fonts/NotoSans-Regular.ttf", repo);
+    bool ok = copy_file(from, "fonts/R.ttf");
+    snprintf(from, sizeof from, "%s/templates/standard/fonts/NotoSans-Bold.ttf", repo);
+    ok = ok && copy_file(from, "fonts/B.ttf");
+    if (!ok) {
+        fprintf(stderr, "cannot copy the standard template's fonts\n");
+        exit(2);
+    }
+}
+
+static void teardown(void)
+{
+    if (chdir(repo) != 0)
+        return;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", workdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", workdir);
+}
+
+static const char *TREE =
+    "<quote id=\"2026-0142\" lang=\"de\" currency=\"EUR\" status=\"draft\" src=\"quote.xml\">\n"
+    "  <date>2026-11-26</date>\n"
+    "  <seller><name>Nordlicht Systemhaus GmbH</name></seller>\n"
+    "  <customer><name>Muster Logistik GmbH</name></customer>\n"
+    "  <department name=\"hardware\" src=\"hardware.xml\">\n"
+    "    <group title=\"Server\">\n"
+    "      <line pos=\"1\" qty=\"2.5\" net=\"1234.56\" tax-percent=\"19\" src=\"hardware.xml:5\">"
+    "<name>PowerServer R750</name></line>\n"
+    "      <line pos=\"2\" qty=\"1000\" net=\"0.125\" tax-percent=\"7\" src=\"hardware.xml:6\">"
+    "<name>Kabel</name></line>\n"
+    "    </group>\n"
+    "  </department>\n"
+    "  <totals net=\"1234.685\" gross=\"1469.28\"/>\n"
+    "</quote>\n";
+
+static const char *TEMPLATE =
+    "<template version=\"1\">\n"
+    "  <page size=\"A4\" margin-top=\"20mm\" margin-left=\"25mm\"/>\n"
+    "  <fonts><font name=\"sans\" href=\"fonts/R.ttf\" bold=\"fonts/B.ttf\"/></fonts>\n"
+    "  <strings><string id=\"pos\"><text lang=\"de\">Pos.</text>"
+    "<text lang=\"en\">Item</text></string>"
+    "<string id=\"dept-hardware\"><text>Hardware</text></string></strings>\n"
+    "  <styles>\n"
+    "    <style name=\"body\" font=\"sans\" size=\"10\" color=\"#222222\"/>\n"
+    "    <style name=\"small\" parent=\"body\" size=\"8\" color=\"#666666\"/>\n"
+    "    <style name=\"heading\" parent=\"body\" bold=\"true\" size=\"14\" space-before=\"6mm\"/>\n"
+    "  </styles>\n"
+    "  <metadata><title lang=\"de\">Angebot {@id}</title>"
+    "<title lang=\"en\">Quotation {@id}</title><author>{seller/name}</author></metadata>\n"
+    "  <watermark test=\"@status = 'draft'\" lang=\"de\">ENTWURF</watermark>\n"
+    "  <watermark test=\"@status = 'draft'\" lang=\"en\">DRAFT</watermark>\n"
+    "  <master page=\"all\" margin-bottom=\"30mm\">\n"
+    "    <footer><p style=\"small\" align=\"right\">Seite {page} von {pages}</p></footer>\n"
+    "  </master>\n"
+    "  <body>\n"
+    "    <heading>Angebot {@id}</heading>\n"
+    "    <p>Hallo   <b>{customer/name}</b>, Summe {money(totals/@gross)}.</p>\n"
+    "    <if test=\"@status = 'final'\"><p>nie</p></if>\n"
+    "    <for-each select=\"department\"><p lang=\"de\">Abteilung {t(concat('dept-', @name), @name)} "
+    "{t(concat('x-', @name), @name)}</p></for-each>\n"
+    "    <table zebra=\"#EEEEEE\" carry-label=\"\xC3\x9C" "bertrag\" carry-column=\"3\">\n"
+    "      <column width=\"10mm\" align=\"right\"/><column width=\"1*\"/>"
+    "<column width=\"30mm\" align=\"right\"/>\n"
+    "      <header><cell>{t('pos')}</cell><cell>Name</cell><cell>Netto</cell></header>\n"
+    "      <for-each select=\"department/group/line\">\n"
+    "        <row carry=\"@net\"><cell>{@pos}</cell><cell><p>{name}</p>"
+    "<p style=\"small\">{qty(@qty)} x {percent(@tax-percent)}</p></cell>"
+    "<cell>{money(@net)}</cell></row>\n"
+    "      </for-each>\n"
+    "      <row kind=\"total\"><cell colspan=\"2\">Summe<if test=\"totals\"> netto</if></cell>"
+    "<cell>{money(total(department/group/line/@net))}</cell></row>\n"
+    "    </table>\n"
+    "    <p>Datum: {date(date)} / {date(date, 'long')} {{x}}</p>\n"
+    "  </body>\n"
+    "</template>\n";
+
+typedef struct {
+    qs_inputs in;
+    qs_diags d;
+    qs_doc doc;
+    xmlDoc *tree;
+    bool ok;
+} run;
+
+static void build(run *r, const char *template_text, const char *tree_text,
+                  const char *lang)
+{
+    write_file("template.xml", template_text);
+    qs_diags_init(&r->d);
+    qs_inputs_init(&r->in, ".", QS_DEFAULT_MAX_FILE_SIZE, &r->d);
+    r->tree = xmlReadMemory(tree_text, (int)strlen(tree_text), "quote.xml", "UTF-8",
+                            XML_PARSE_NONET);
+    qs_doc_init(&r->doc);
+    r->ok = qs_template_build(&r->in, "template.xml", NULL, r->tree, "quote.xml", lang,
+                              &r->doc, &r->d);
+}
+
+static void finish(run *r)
+{
+    qs_doc_free(&r->doc);
+    xmlFreeDoc(r->tree);
+    qs_inputs_free(&r->in);
+    qs_diags_free(&r->d);
+}
+
+static void print_diags(const run *r)
+{
+    for (size_t i = 0; i < r->d.count; i++) {
+        const qs_diag *g = &r->d.items[i];
+        printf("     diag %s:%u:%u: %s [%s]\n", g->file ? g->file : "-", g->line, g->col,
+               g->message, g->rule);
+    }
+}
+
+/* The concatenated text of a paragraph's spans ("{page}" for fields). */
+static const char *para_text(const qs_block *b)
+{
+    static char buf[1024];
+    buf[0] = '\0';
+    if (b->kind != QS_BLOCK_PARA)
+        return "(not a paragraph)";
+    for (size_t i = 0; i < b->u.para.count; i++) {
+        const qs_span *s = &b->u.para.spans[i];
+        const char *t = s->field == QS_FIELD_PAGE    ? "{page}"
+                        : s->field == QS_FIELD_PAGES ? "{pages}"
+                                                     : s->text;
+        strncat(buf, t, sizeof buf - strlen(buf) - 1);
+    }
+    return buf;
+}
+
+static const char *cell_text(const qs_row *row, size_t cell, size_t para)
+{
+    if (cell >= row->count || para >= row->cells[cell].content.count)
+        return "(none)";
+    return para_text(&row->cells[cell].content.items[para]);
+}
+
+static void test_build_de(void)
+{
+    run r;
+    build(&r, TEMPLATE, TREE, NULL);
+    CHECK(r.ok, "the test template builds");
+    CHECK(r.d.count == 0, "without diagnostics (%zu)", r.d.count);
+    print_diags(&r);
+    qs_doc *doc = &r.doc;
+    CHECK(doc->nfonts == 2, "two faces loaded (%zu)", doc->nfonts);
+    CHECK(doc->flow.count == 5, "five blocks in the flow (%zu)", doc->flow.count);
+    if (doc->flow.count != 5) {
+        finish(&r);
+        return;
+    }
+    const qs_block *h = &doc->flow.items[0];
+    CHECK_STR(para_text(h), "Angebot 2026-0142", "heading text");
+    CHECK(h->outline_title && strcmp(h->outline_title, "Angebot 2026-0142") == 0,
+          "the heading is an outline entry");
+    CHECK(h->keep_with_next, "a heading keeps with the next block");
+    CHECK(h->u.para.spans[0].font == 1 && h->u.para.spans[0].size == 14,
+          "heading in bold 14 pt");
+    CHECK(h->space_before > 16.9f && h->space_before < 17.1f, "space-before 6mm = 17 pt");
+
+    const qs_block *p = &doc->flow.items[1];
+    CHECK_STR(para_text(p), "Hallo Muster Logistik GmbH, Summe 1.469,28" NBSP EURO ".",
+              "interpolation, whitespace collapsed, money()");
+    CHECK(p->u.para.count == 3, "three spans: regular, bold, regular (%zu)", p->u.para.count);
+    if (p->u.para.count == 3) {
+        CHECK(p->u.para.spans[0].font == 0 && p->u.para.spans[1].font == 1 &&
+                  p->u.para.spans[2].font == 0,
+              "<b> selects the bold face");
+        CHECK(p->u.para.spans[0].color.r == 0x22, "style colour #222222");
+    }
+    CHECK_STR(para_text(&doc->flow.items[2]), "Abteilung Hardware hardware",
+              "for-each, t() with a computed id and fallback; a false if gives nothing");
+
+    const qs_block *tb = &doc->flow.items[3];
+    CHECK(tb->kind == QS_BLOCK_TABLE, "a table");
+    if (tb->kind == QS_BLOCK_TABLE) {
+        const qs_table *t = &tb->u.table;
+        CHECK(t->ncolumns == 3 && !t->columns[0].relative && t->columns[1].relative,
+              "three columns, the second relative");
+        CHECK(t->nrows == 3, "one row per line plus the total (%zu)", t->nrows);
+        CHECK(t->zebra && t->zebra_color.r == 0xEE, "zebra");
+        CHECK(t->header && strcmp(cell_text(t->header, 0, 0), "Pos.") == 0,
+              "header with t('pos')");
+        if (t->nrows == 3) {
+            CHECK_STR(cell_text(&t->rows[0], 0, 0), "1", "row 1 pos");
+            CHECK(t->rows[0].cells[0].align == QS_ALIGN_RIGHT &&
+                      t->rows[0].cells[0].content.items[0].u.para.align == QS_ALIGN_RIGHT,
+                  "column alignment reaches the cell's paragraph");
+            CHECK_STR(cell_text(&t->rows[0], 1, 0), "PowerServer R750", "row 1 name");
+            CHECK_STR(cell_text(&t->rows[0], 1, 1), "2,5 x 19" NBSP "%", "qty() and percent()");
+            CHECK_STR(cell_text(&t->rows[1], 1, 1), "1.000 x 7" NBSP "%", "qty 1000");
+            CHECK_STR(cell_text(&t->rows[0], 2, 0), "1.234,56" NBSP EURO, "money(@net)");
+            CHECK_STR(cell_text(&t->rows[1], 2, 0), "0,125" NBSP EURO, "money keeps 0.125");
+            CHECK(t->rows[0].carry_amount && strcmp(t->rows[0].carry_amount, "1234.56") == 0,
+                  "carry amount from carry=\"@net\"");
+            CHECK(t->rows[2].kind == QS_ROW_TOTAL && t->rows[2].cells[0].colspan == 2 &&
+                      t->rows[2].carry_amount == NULL,
+                  "total row with colspan");
+            CHECK_STR(cell_text(&t->rows[2], 1, 0), "1.234,685" NBSP EURO,
+                      "money(total(...)) sums exactly");
+            CHECK(t->rows[2].cells[0].content.count == 1, "an inline if continues the cell's paragraph");
+            CHECK_STR(cell_text(&t->rows[2], 0, 0), "Summe netto", "inline if in a cell");
+        }
+        CHECK(t->carry_label_head && strcmp(t->carry_label_head, "\xC3\x9C" "bertrag") == 0 &&
+                  t->carry_label_foot && strcmp(t->carry_label_foot, "\xC3\x9C" "bertrag") == 0,
+              "carry labels");
+        CHECK(t->carry_column == 2, "carry column 3 is index 2");
+        qs_arena a;
+        qs_arena_init(&a);
+        const char *f = t->format_carry ? t->format_carry(t->format_ctx, &a, "12345.6") : "";
+        CHECK_STR(f, "12.345,60" NBSP EURO, "carry amounts are formatted as money");
+        qs_arena_free(&a);
+    }
+    CHECK_STR(para_text(&doc->flow.items[4]), "Datum: 26.11.2026 / 26. November 2026 {x}",
+              "date() short and long, {{ }} escapes");
+
+    CHECK(doc->first.footer.count == 1 && doc->rest.footer.count == 1,
+          "page=\"all\" gives both masters the footer");
+    if (doc->first.footer.count == 1) {
+        const qs_block *f = &doc->first.footer.items[0];
+        CHECK_STR(para_text(f), "Seite {page} von {pages}", "page fields in the footer");
+        CHECK(f->u.para.count == 4 && f->u.para.spans[1].field == QS_FIELD_PAGE &&
+                  f->u.para.spans[3].field == QS_FIELD_PAGES,
+              "fields are their own spans");
+        CHECK(f->u.para.align == QS_ALIGN_RIGHT && f->u.para.spans[0].size == 8,
+              "footer paragraph right-aligned in the small style");
+    }
+    CHECK(doc->first.margin_bottom > 85 && doc->first.margin_bottom < 85.1f,
+          "master margin-bottom 30mm");
+    CHECK(doc->first.margin_left > 70.8f && doc->first.margin_left < 70.9f,
+          "page margin-left 25mm");
+    CHECK(doc->first.width > 595 && doc->first.width < 596, "A4 width");
+    CHECK(doc->meta.title && strcmp(doc->meta.title, "Angebot 2026-0142") == 0, "title (de)");
+    CHECK(doc->meta.author && strcmp(doc->meta.author, "Nordlicht Systemhaus GmbH") == 0,
+          "author");
+    CHECK(doc->meta.creator && strcmp(doc->meta.creator, "quotesmith 0.1.0") == 0, "creator");
+    CHECK(doc->meta.date && strcmp(doc->meta.date, "2026-11-26") == 0, "date");
+    CHECK(doc->watermark && strcmp(doc->watermark, "ENTWURF") == 0, "German watermark");
+    finish(&r);
+}
+
+static void test_build_en(void)
+{
+    run r;
+    build(&r, TEMPLATE, TREE, "en");
+    CHECK(r.ok && r.d.count == 0, "the test template builds in English");
+    print_diags(&r);
+    qs_doc *doc = &r.doc;
+    CHECK(doc->flow.count == 4, "the lang=\"de\" paragraph is left out (%zu)", doc->flow.count);
+    if (doc->flow.count == 4) {
+        CHECK_STR(para_text(&doc->flow.items[1]),
+                  "Hallo Muster Logistik GmbH, Summe " EURO "1,469.28.", "English money");
+        const qs_table *t = &doc->flow.items[2].u.table;
+        CHECK(t->header && strcmp(cell_text(t->header, 0, 0), "Item") == 0,
+              "English string");
+        if (t->nrows == 3)
+            CHECK_STR(cell_text(&t->rows[0], 1, 1), "2.5 x 19%", "English qty and percent");
+        CHECK_STR(para_text(&doc->flow.items[3]), "Datum: 26 Nov 2026 / 26 November 2026 {x}",
+                  "English dates");
+    }
+    CHECK(doc->meta.title && strcmp(doc->meta.title, "Quotation 2026-0142") == 0,
+          "title (en)");
+    CHECK(doc->watermark && strcmp(doc->watermark, "DRAFT") == 0, "English watermark");
+    finish(&r);
+}
+
+static void test_final_has_no_watermark(void)
+{
+    char *tree = strdup(TREE);
+    char *s = strstr(tree, "draft");
+    memcpy(s, "final", 5);
+    run r;
+    build(&r, TEMPLATE, tree, NULL);
+    CHECK(r.ok && r.doc.watermark == NULL, "no watermark on a final quote");
+    CHECK(r.doc.flow.count == 6, "the if branch is taken (%zu)", r.doc.flow.count);
+    finish(&r);
+    free(tree);
+}
+
+/* Builds `template_text` and expects an error diagnostic at
+ * template.xml:line:col with `rule` whose message contains `needle`. */
+static void expect_error(const char *what, const char *template_text, const char *tree,
+                         unsigned line, unsigned col, const char *rule, const char *needle)
+{
+    run r;
+    build(&r, template_text, tree ? tree : TREE, NULL);
+    bool found = false;
+    for (size_t i = 0; i < r.d.count; i++) {
+        const qs_diag *g = &r.d.items[i];
+        if (g->severity == QS_SEV_ERROR && g->file && strcmp(g->file, "template.xml") == 0 &&
+            g->line == line && g->col == col && strcmp(g->rule, rule) == 0 &&
+            strstr(g->message, needle))
+            found = true;
+    }
+    CHECK(!r.ok, "%s: the build fails", what);
+    CHECK(found, "%s: error at template.xml:%u:%u [%s] mentioning '%s'", what, line, col,
+          rule, needle);
+    if (!found)
+        print_diags(&r);
+    finish(&r);
+}
+
+#define HEAD                                                                  \
+    "<template version=\"1\">\n"                                              \
+    "  <fonts><font name=\"sans\" href=\"fonts/R.ttf\"/></fonts>\n"
+
+static void test_errors(void)
+{
+    expect_error("unknown element",
+                 HEAD "  <body>\n"
+                      "    <bogus/>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "schema", "bogus");
+    expect_error("bad colour",
+                 HEAD "  <styles>\n"
+                      "    <style name=\"body\" font=\"sans\" color=\"#12345\"/>\n"
+                      "  </styles>\n  <body/>\n</template>\n",
+                 NULL, 4, 36, "template", "bad colour '#12345'");
+    expect_error("bad XPath",
+                 HEAD "  <body>\n"
+                      "    <for-each select=\"department[\"><p>x</p></for-each>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 15, "template", "department[");
+    expect_error("bad XPath in an interpolation",
+                 HEAD "  <body>\n"
+                      "    <p>Summe: {money(totals/@@net)}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template", "totals/@@net");
+    expect_error("missing font file",
+                 "<template version=\"1\">\n"
+                 "  <fonts>\n"
+                 "    <font name=\"sans\" href=\"fonts/R.ttf\" bold=\"fonts/Missing.ttf\"/>\n"
+                 "  </fonts>\n  <body/>\n</template>\n",
+                 NULL, 3, 42, "file-not-found", "fonts/Missing.ttf");
+    expect_error("unknown style",
+                 HEAD "  <body>\n"
+                      "    <p style=\"nope\">x</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 8, "template", "unknown style 'nope'");
+    expect_error("bad length",
+                 HEAD "  <body>\n"
+                      "    <spacer height=\"12\"/>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 13, "template", "bad length '12'");
+    expect_error("page field outside a master",
+                 HEAD "  <body>\n"
+                      "    <p>Seite {page}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template", "{page}");
+    expect_error("unknown string",
+                 HEAD "  <body>\n"
+                      "    <p>{t('nope')}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template", "unknown string 'nope'");
+    expect_error("row narrower than the table",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\"/><column width=\"2*\"/>\n"
+                      "      <row><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 7, "template", "span 1 columns, the table has 2");
+
+    expect_error("for-each loops multiplying without bound",
+                 HEAD "  <body>\n"
+                      "    <for-each select=\"//node()\">\n"
+                      "      <for-each select=\"//node()\">\n"
+                      "        <for-each select=\"//node()\">\n"
+                      "          <for-each select=\"//node()\"><p>x</p></for-each>\n"
+                      "        </for-each>\n"
+                      "      </for-each>\n"
+                      "    </for-each>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 7, 21, "template", "more than 500000 blocks");
+
+    /* Runtime errors: a value the formatting functions refuse, and a
+     * character the font lacks (U+4E00 in the customer's name). */
+    char *tree = strdup(TREE);
+    char *net = strstr(tree, "1234.56");
+    memcpy(net, "12,3456", 7);
+    expect_error("money() of a non-decimal",
+                 HEAD "  <body>\n"
+                      "    <for-each select=\"department/group/line\">\n"
+                      "      <p>{money(@net)}</p>\n"
+                      "    </for-each>\n"
+                      "  </body>\n</template>\n",
+                 tree, 5, 7, "template",
+                 "money(): '12,3456' from /quote/department/group/line[1]/@net "
+                 "(hardware.xml:5): not a decimal number");
+    free(tree);
+
+    tree = strdup(TREE);
+    char *name = strstr(tree, "Muster Logistik");
+    memcpy(name, "Muster\xE4\xB8\x80", 9);
+    expect_error("glyph missing from the font",
+                 HEAD "  <body>\n"
+                      "    <p>Kunde: <b>{customer/name}</b></p>\n"
+                      "  </body>\n</template>\n",
+                 tree, 4, 15, "missing-glyph",
+                 "no glyph for U+4E00 '\xE4\xB8\x80' in the text of /quote/customer/name");
+    free(tree);
+}
+
+int main(void)
+{
+    setup();
+    test_build_de();
+    test_build_en();
+    test_final_has_no_watermark();
+    test_errors();
+    teardown();
+    xmlCleanupParser();
+    return check_failures != 0;
+}
