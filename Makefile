@@ -24,7 +24,7 @@ SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
-            test_image test_layout test_render_pdf test_price_props
+            test_image test_layout test_render_pdf test_ubl test_package test_price_props
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith
@@ -40,7 +40,7 @@ $(BUILD)/%.o: src/%.c src/*.h
 	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
 # The schemas are built into the binary, so it runs from any directory.
-$(BUILD)/embedded.c: $(SCHEMAS) scripts/embed.sh
+$(BUILD)/embedded.c: $(SCHEMAS) scripts/embed.sh Makefile
 	@mkdir -p $(@D)
 	sh scripts/embed.sh $(SCHEMAS) > $@
 
@@ -51,7 +51,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/check.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
-units: $(UNIT_BINS)
+# Failure-injection shim (tests/shim/README.md): a test tool, never
+# sanitized, so it takes no $(CFLAGS).
+$(BUILD)/tests/failio.so: tests/shim/failio.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ tests/shim/failio.c -ldl
+
+units: $(UNIT_BINS) $(BUILD)/tests/failio.so
 
 deps:
 	@sh scripts/deps.sh

@@ -6,11 +6,13 @@
 # Each end-to-end case is a folder tests/cases/NAME holding the inputs and
 #   cmd              arguments to quotesmith (one line, split on spaces)
 #   setup            optional shell script run first, in the case's copy;
-#                    $QS_TESTS names the tests folder (for tests/fixtures)
+#                    $QS_TESTS names the tests folder (for tests/fixtures),
+#                    $QS_FAILIO the failure-injection shim (tests/shim)
 #   expected-exit    the exit status
 #   expected-stdout  optional, compared byte for byte
 #   expected-stderr  optional, compared byte for byte
-#   check            optional shell script run after, must exit 0
+#   check            optional shell script run after, must exit 0; $QS is
+#                    the binary under test
 # A case runs in a fresh copy of its folder, with a 5 s time limit.
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -42,6 +44,7 @@ for dir in "$here"/cases/*/; do
     (
         cd "$case_dir" || exit 1
         export QS_TESTS="$here"
+        export QS_FAILIO="$unitdir/failio.so"
         if [ -f setup ] && ! sh ./setup >setup.log 2>&1; then
             echo "setup failed:"; cat setup.log; exit 1
         fi
