@@ -16,7 +16,7 @@
 # A case runs in a fresh copy of its folder, with a 5 s time limit.
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-unitdir=$2
+unitdir=$(cd "$2" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 passed=0 failed=0 skipped=0
 work=$(mktemp -d)
