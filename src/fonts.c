@@ -24,9 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "arena.h"
+#include "input.h"
 
 #define FONT_MAX_BYTES (16u * 1024u * 1024u)
 #define BMP_SIZE 0x10000u
@@ -62,48 +62,6 @@ static uint32_t rd32(const unsigned char *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
            ((uint32_t)p[2] << 8) | p[3];
-}
-
-/* ---- reading the file ---- */
-
-/* Reads a regular file of at most FONT_MAX_BYTES into a malloc'd buffer. */
-static unsigned char *read_font_file(const char *path, const char *display,
-                                     size_t *size, qs_diags *d)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
-                    "cannot open font: %s", strerror(errno));
-        qs_diags_set_environment_failed(d);
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
-                    "font is not a regular file");
-        fclose(fp);
-        return NULL;
-    }
-    if (st.st_size > (off_t)FONT_MAX_BYTES) {
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
-                    "font file is larger than 16 MiB");
-        fclose(fp);
-        return NULL;
-    }
-    size_t n = (size_t)st.st_size;
-    unsigned char *buf = qs_xmalloc(n ? n : 1);
-    size_t got = fread(buf, 1, n, fp);
-    int err = ferror(fp);
-    fclose(fp);
-    if (err || got != n) {
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
-                    "cannot read font file");
-        qs_diags_set_environment_failed(d);
-        free(buf);
-        return NULL;
-    }
-    *size = n;
-    return buf;
 }
 
 /* ---- vetting ---- */
@@ -384,16 +342,13 @@ static const char *vet_font(qs_font *f, char *buf, size_t bufsize)
     return build_advances(f, sub, sublen, t[T_HMTX].p, nhm, nglyphs, upem);
 }
 
-qs_font *qs_font_load(const char *path, const char *display, qs_diags *d)
+qs_font *qs_font_new(const unsigned char *data, size_t size, const char *path,
+                     const char *display, qs_diags *d)
 {
-    if (!display)
-        display = path;
     qs_font *f = qs_xcalloc(1, sizeof *f);
-    f->data = read_font_file(path, display, &f->size, d);
-    if (!f->data) {
-        free(f);
-        return NULL;
-    }
+    f->data = qs_xmalloc(size ? size : 1);
+    memcpy(f->data, data, size);
+    f->size = size;
     char buf[80];
     const char *why = vet_font(f, buf, sizeof buf);
     if (why) {
@@ -403,6 +358,34 @@ qs_font *qs_font_load(const char *path, const char *display, qs_diags *d)
         return NULL;
     }
     f->path = qs_xstrdup(path);
+    return f;
+}
+
+qs_font *qs_font_load(const char *path, const char *display, qs_diags *d)
+{
+    if (!display)
+        display = path;
+    unsigned char *data;
+    size_t size;
+    switch (qs_file_read(path, FONT_MAX_BYTES, &data, &size)) {
+    case QS_READ_OK:
+        break;
+    case QS_READ_ERRNO:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
+                    "cannot read font: %s", strerror(errno));
+        qs_diags_set_environment_failed(d);
+        return NULL;
+    case QS_READ_NOT_REGULAR:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
+                    "font is not a regular file");
+        return NULL;
+    case QS_READ_TOO_LARGE:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
+                    "font file is larger than 16 MiB");
+        return NULL;
+    }
+    qs_font *f = qs_font_new(data, size, path, display, d);
+    free(data);
     return f;
 }
 

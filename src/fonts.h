@@ -17,6 +17,10 @@ typedef struct qs_font qs_font;
  * diagnostics). Returns NULL after adding a diagnostic when the file cannot
  * be read or is not a sane TrueType font with glyf outlines. */
 qs_font *qs_font_load(const char *path, const char *display, qs_diags *d);
+/* The same from bytes already read (copied; `path` is where libharu will
+ * read the font again when embedding it). */
+qs_font *qs_font_new(const unsigned char *data, size_t size, const char *path,
+                     const char *display, qs_diags *d);
 void qs_font_free(qs_font *f);
 
 const char *qs_font_path(const qs_font *f);

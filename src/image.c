@@ -19,56 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jpeglib.h>
 #include <png.h>
 
 #include "arena.h"
+#include "input.h"
 
 #define IMAGE_MAX_BYTES (64u * 1024u * 1024u)
 #define IMAGE_MAX_SIDE 20000u
-
-/* ---- reading the file ---- */
-
-static unsigned char *read_image_file(const char *path, const char *display,
-                                      size_t *size, qs_diags *d)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                    "cannot open image: %s", strerror(errno));
-        qs_diags_set_environment_failed(d);
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                    "image is not a regular file");
-        fclose(fp);
-        return NULL;
-    }
-    if (st.st_size > (off_t)IMAGE_MAX_BYTES) {
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                    "image file is larger than 64 MiB");
-        fclose(fp);
-        return NULL;
-    }
-    size_t n = (size_t)st.st_size;
-    unsigned char *buf = qs_xmalloc(n ? n : 1);
-    size_t got = fread(buf, 1, n, fp);
-    int err = ferror(fp);
-    fclose(fp);
-    if (err || got != n) {
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                    "cannot read image file");
-        qs_diags_set_environment_failed(d);
-        free(buf);
-        return NULL;
-    }
-    *size = n;
-    return buf;
-}
 
 /* Checks the dimensions before any pixel buffer is allocated. Returns an
  * error message or NULL. */
@@ -345,28 +304,50 @@ static qs_image *load_jpeg(unsigned char *data, size_t size,
 
 /* ---- entry points ---- */
 
+qs_image *qs_image_new(const unsigned char *data, size_t size, const char *display,
+                       qs_diags *d)
+{
+    static const unsigned char png_magic[8] = { 0x89, 'P', 'N', 'G',
+                                                '\r', '\n', 0x1A, '\n' };
+    if (size >= 8 && memcmp(data, png_magic, 8) == 0)
+        return load_png(data, size, display, d);
+    if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
+        unsigned char *copy = qs_xmalloc(size);
+        memcpy(copy, data, size);
+        return load_jpeg(copy, size, display, d); /* keeps or frees copy */
+    }
+    qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
+                "not a PNG or JPEG image (judged by its content, not its "
+                "name)");
+    return NULL;
+}
+
 qs_image *qs_image_load(const char *path, const char *display, qs_diags *d)
 {
     if (!display)
         display = path;
-    size_t size = 0;
-    unsigned char *data = read_image_file(path, display, &size, d);
-    if (!data)
+    unsigned char *data;
+    size_t size;
+    switch (qs_file_read(path, IMAGE_MAX_BYTES, &data, &size)) {
+    case QS_READ_OK:
+        break;
+    case QS_READ_ERRNO:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
+                    "cannot read image: %s", strerror(errno));
+        qs_diags_set_environment_failed(d);
         return NULL;
-    static const unsigned char png_magic[8] = { 0x89, 'P', 'N', 'G',
-                                                '\r', '\n', 0x1A, '\n' };
-    if (size >= 8 && memcmp(data, png_magic, 8) == 0) {
-        qs_image *img = load_png(data, size, display, d);
-        free(data);
-        return img;
+    case QS_READ_NOT_REGULAR:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
+                    "image is not a regular file");
+        return NULL;
+    case QS_READ_TOO_LARGE:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
+                    "image file is larger than 64 MiB");
+        return NULL;
     }
-    if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
-        return load_jpeg(data, size, display, d); /* keeps or frees data */
-    qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                "not a PNG or JPEG image (judged by its content, not its "
-                "name)");
+    qs_image *img = qs_image_new(data, size, display, d);
     free(data);
-    return NULL;
+    return img;
 }
 
 void qs_image_free(qs_image *img)

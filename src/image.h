@@ -30,6 +30,9 @@ typedef struct {
  * diagnostic when the file is unreadable, truncated, corrupt, too large, or
  * neither PNG nor JPEG. */
 qs_image *qs_image_load(const char *path, const char *display, qs_diags *d);
+/* The same from bytes already read (borrowed for the call). */
+qs_image *qs_image_new(const unsigned char *data, size_t size, const char *display,
+                       qs_diags *d);
 void qs_image_free(qs_image *img);
 
 #endif

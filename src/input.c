@@ -185,6 +185,65 @@ static qs_input *find_input(const qs_inputs *in, const char *real)
     return NULL;
 }
 
+qs_read_status qs_file_read(const char *path, size_t max_size,
+                            unsigned char **data, size_t *size)
+{
+    *data = NULL;
+    *size = 0;
+    int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0)
+        return QS_READ_ERRNO;
+    if (fstat(fd, &st) != 0) {
+        int err = errno;
+        close(fd);
+        errno = err;
+        return QS_READ_ERRNO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return QS_READ_NOT_REGULAR;
+    }
+    if ((unsigned long long)st.st_size > max_size) {
+        close(fd);
+        return QS_READ_TOO_LARGE;
+    }
+    /* Read up to one byte past the cap, in case the file grew meanwhile. */
+    size_t cap = max_size + 1, got_total = 0;
+    size_t alloc = (size_t)st.st_size + 1;
+    unsigned char *buf = qs_xmalloc(alloc + 1);
+    for (;;) {
+        if (got_total == alloc) {
+            if (alloc >= cap)
+                break;
+            alloc = alloc * 2 < cap ? alloc * 2 : cap;
+            buf = qs_xrealloc(buf, alloc + 1);
+        }
+        ssize_t got = read(fd, buf + got_total, alloc - got_total);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int err = errno;
+            free(buf);
+            close(fd);
+            errno = err;
+            return QS_READ_ERRNO;
+        }
+        if (got == 0)
+            break;
+        got_total += (size_t)got;
+    }
+    close(fd);
+    if (got_total > max_size) {
+        free(buf);
+        return QS_READ_TOO_LARGE;
+    }
+    buf[got_total] = '\0';
+    *data = buf;
+    *size = got_total;
+    return QS_READ_OK;
+}
+
 qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
                         qs_diags *d)
 {
@@ -214,66 +273,26 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
     if (seen)
         return seen;
 
-    int fd = open(real, O_RDONLY | O_NOCTTY | O_NONBLOCK);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
+    unsigned char *data = NULL;
+    size_t size = 0;
+    switch (qs_file_read(real, in->max_file_size, &data, &size)) {
+    case QS_READ_OK:
+        break;
+    case QS_READ_ERRNO:
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "file-not-found",
                     "cannot read '%s': %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        if (!at)
-            qs_diags_set_environment_failed(d);
+        qs_diags_set_environment_failed(d);
         return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
+    case QS_READ_NOT_REGULAR:
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "not-a-file",
                     "'%s' is not a regular file", path);
-        close(fd);
         return NULL;
-    }
-    if ((unsigned long long)st.st_size > in->max_file_size) {
-        qs_diag_add(d, QS_SEV_ERROR, file, line, col, "file-too-large",
-                    "'%s' is %lld bytes, more than the limit of %zu bytes "
-                    "(raise it with --max-file-size)",
-                    path, (long long)st.st_size, in->max_file_size);
-        close(fd);
-        return NULL;
-    }
-    /* Read up to one byte past the cap, in case the file grew meanwhile. */
-    size_t cap = in->max_file_size + 1, size = 0;
-    size_t alloc = (size_t)st.st_size + 1;
-    unsigned char *data = qs_xmalloc(alloc + 1);
-    for (;;) {
-        if (size == alloc) {
-            if (alloc >= cap)
-                break;
-            alloc = alloc * 2 < cap ? alloc * 2 : cap;
-            data = qs_xrealloc(data, alloc + 1);
-        }
-        ssize_t got = read(fd, data + size, alloc - size);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            qs_diag_add(d, QS_SEV_ERROR, file, line, col, "file-not-found",
-                        "cannot read '%s': %s", path, strerror(errno));
-            free(data);
-            close(fd);
-            qs_diags_set_environment_failed(d);
-            return NULL;
-        }
-        if (got == 0)
-            break;
-        size += (size_t)got;
-    }
-    close(fd);
-    if (size > in->max_file_size) {
+    case QS_READ_TOO_LARGE:
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "file-too-large",
                     "'%s' is larger than the limit of %zu bytes "
                     "(raise it with --max-file-size)", path, in->max_file_size);
-        free(data);
         return NULL;
     }
-    data[size] = '\0';
 
     qs_input *s = qs_xcalloc(1, sizeof *s);
     s->path = qs_xstrdup(path);

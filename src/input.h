@@ -55,6 +55,20 @@ typedef struct {
     unsigned line, col;
 } qs_origin;
 
+typedef enum {
+    QS_READ_OK,
+    QS_READ_ERRNO,        /* open or read failed; errno says why */
+    QS_READ_NOT_REGULAR,  /* a directory, device, FIFO ... */
+    QS_READ_TOO_LARGE     /* more than max_size bytes */
+} qs_read_status;
+
+/* Reads the regular file `path` of at most max_size bytes into a malloc'd,
+ * NUL-terminated buffer (*data, *size without the terminator). No
+ * confinement: callers outside this module read only paths that
+ * qs_input_read or the command line gave them. */
+qs_read_status qs_file_read(const char *path, size_t max_size,
+                            unsigned char **data, size_t *size);
+
 /* Sets up the root (a directory; made absolute and resolved). Returns false
  * after a diagnostic when it does not exist. */
 bool qs_inputs_init(qs_inputs *in, const char *root, size_t max_file_size,

@@ -598,7 +598,7 @@ static int add_font(tpl *t, const xmlNode *n, const char *attr_name)
             return (int)i;
         }
     qs_input *file = qs_input_read(t->in, path, &at, t->d);
-    qs_font *f = file ? qs_font_load(file->real, path, t->d) : NULL;
+    qs_font *f = file ? qs_font_new(file->data, file->size, file->real, path, t->d) : NULL;
     if (!f) {
         free(path);
         t->failed = true;
@@ -655,7 +655,7 @@ static int load_image(tpl *t, const char *path, const qs_origin *at)
         if (strcmp(t->image_paths[i], path) == 0)
             return (int)i;
     qs_input *file = qs_input_read(t->in, path, at, t->d);
-    qs_image *img = file ? qs_image_load(file->real, path, t->d) : NULL;
+    qs_image *img = file ? qs_image_new(file->data, file->size, path, t->d) : NULL;
     if (!img) {
         t->failed = true;
         return -1;

@@ -153,7 +153,7 @@ int main(void)
     expect_rejected("font-no-cmap.ttf", "'cmap' is missing");
     expect_rejected("font-restricted.ttf", "forbids embedding");
     expect_rejected("photo.jpg", "not a TrueType font");
-    expect_rejected("no-such-font.ttf", "cannot open");
+    expect_rejected("no-such-font.ttf", "cannot read font");
     expect_rejected(".", "not a regular file");
     return check_failures != 0;
 }
