@@ -16,7 +16,7 @@ BUILD     = build/release
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # One module per pipeline stage, plus the shared machinery.
-MODULES   = main arena diag decimal input load merge price explain \
+MODULES   = main arena buf diag decimal input load merge price explain \
             regex xpath rules checks format template fonts image layout \
             render_pdf ubl package sha256
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o

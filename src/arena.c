@@ -46,6 +46,22 @@ void *qs_xcalloc(size_t n, size_t size)
     return p;
 }
 
+void *qs_xgrow(void *array, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return array;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            out_of_memory();
+        c *= 2;
+    }
+    if (elem && c > SIZE_MAX / elem)
+        out_of_memory();
+    *cap = c;
+    return qs_xrealloc(array, c * elem);
+}
+
 char *qs_xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -34,5 +34,9 @@ void *qs_xmalloc(size_t size);
 void *qs_xrealloc(void *p, size_t size);
 void *qs_xcalloc(size_t n, size_t size);
 char *qs_xstrdup(const char *s);
+/* Returns `array` (of `elem`-byte items, *cap of them allocated) grown to
+ * hold at least `need` items, doubling, so that appending n items costs
+ * O(n). Updates *cap. */
+void *qs_xgrow(void *array, size_t *cap, size_t need, size_t elem);
 
 #endif

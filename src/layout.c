@@ -135,20 +135,9 @@ typedef struct {
 
 /* ---- small helpers ---- */
 
-static void *grow(void *v, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return v;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    *cap = c;
-    return qs_xrealloc(v, c * elem);
-}
-
 static qs_item *item_push(qs_page *p)
 {
-    p->items = grow(p->items, &p->cap, p->count + 1, sizeof *p->items);
+    p->items = qs_xgrow(p->items, &p->cap, p->count + 1, sizeof *p->items);
     qs_item *it = &p->items[p->count++];
     memset(it, 0, sizeof *it);
     return it;
@@ -198,7 +187,7 @@ static bool same_style(const qs_span *a, const qs_span *b)
 
 static slice *new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume)
 {
-    sv->v = grow(sv->v, &sv->cap, sv->n + 1, sizeof *sv->v);
+    sv->v = qs_xgrow(sv->v, &sv->cap, sv->n + 1, sizeof *sv->v);
     slice *s = &sv->v[sv->n++];
     memset(s, 0, sizeof *s);
     s->kind = kind;
@@ -267,7 +256,7 @@ static void update_bg(qs_page *dst, bg_stack *bs, const bg_ref *bg, float x0,
 static void copy_items(qs_page *dst, const qs_page *pool, size_t first, size_t count,
                        float x0, float top)
 {
-    dst->items = grow(dst->items, &dst->cap, dst->count + count, sizeof *dst->items);
+    dst->items = qs_xgrow(dst->items, &dst->cap, dst->count + count, sizeof *dst->items);
     for (size_t k = 0; k < count; k++) {
         qs_item it = pool->items[first + k];
         it.x += x0;
@@ -329,7 +318,7 @@ static float stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_
 
 static token *tok_push(measure *m, tk_kind kind, const qs_span *sp, const qs_font *f)
 {
-    m->tok = grow(m->tok, &m->tokcap, m->ntok + 1, sizeof *m->tok);
+    m->tok = qs_xgrow(m->tok, &m->tokcap, m->ntok + 1, sizeof *m->tok);
     token *t = &m->tok[m->ntok++];
     memset(t, 0, sizeof *t);
     t->kind = kind;
@@ -439,7 +428,7 @@ typedef struct {
 
 static void line_push(measure *m, const line *l)
 {
-    m->lines = grow(m->lines, &m->linecap, m->nlines + 1, sizeof *m->lines);
+    m->lines = qs_xgrow(m->lines, &m->linecap, m->nlines + 1, sizeof *m->lines);
     m->lines[m->nlines++] = *l;
 }
 
@@ -592,7 +581,7 @@ static bool break_lines(measure *m, float maxw)
 
 static void buf_add(measure *m, const char *s, size_t n)
 {
-    m->buf = grow(m->buf, &m->bufcap, m->buflen + n + 1, 1);
+    m->buf = qs_xgrow(m->buf, &m->bufcap, m->buflen + n + 1, 1);
     memcpy(m->buf + m->buflen, s, n);
     m->buflen += n;
 }
@@ -1176,7 +1165,7 @@ static qs_page *cur_page(pager *P)
 static void new_page(pager *P, bool forced)
 {
     qs_layout *out = P->out;
-    out->pages = grow(out->pages, &P->pagecap, out->npages + 1, sizeof *out->pages);
+    out->pages = qs_xgrow(out->pages, &P->pagecap, out->npages + 1, sizeof *out->pages);
     qs_page *pg = &out->pages[out->npages++];
     memset(pg, 0, sizeof *pg);
     const qs_master *ms = page_master(P->m->doc, out->npages - 1);
@@ -1195,7 +1184,7 @@ static void add_outline(pager *P, const outline_req *o, float y)
 {
     qs_layout *out = P->out;
     for (; o != NULL; o = o->next) {
-        out->outline = grow(out->outline, &P->outlinecap, out->noutline + 1,
+        out->outline = qs_xgrow(out->outline, &P->outlinecap, out->noutline + 1,
                             sizeof *out->outline);
         qs_outline_entry *e = &out->outline[out->noutline++];
         e->title = qs_arena_strdup(&out->arena, o->title);

@@ -19,6 +19,8 @@ typedef struct {
     /* Every price list loaded; otherwise SKUs and tax ids are not checked,
      * since a broken list would make every line look unknown. */
     bool lists_complete;
+    /* Allocated sizes of the model's growing arrays. */
+    size_t rates_cap, products_cap, lines_cap, departments_cap, rules_cap;
 } loader;
 
 /* ---- small helpers ---- */
@@ -175,7 +177,7 @@ static void load_tax_rates(loader *L, const qs_input *src, const xmlNode *root)
         }
         if (seen)
             continue;
-        q->rates = qs_xrealloc(q->rates, (q->nrates + 1) * sizeof *q->rates);
+        q->rates = qs_xgrow(q->rates, &L->rates_cap, q->nrates + 1, sizeof *q->rates);
         q->rates[q->nrates++] = rate;
     }
 }
@@ -359,7 +361,8 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
             if (!is_element(c, "product"))
                 continue;
             qs_product *p = load_product(L, list, c, graduated);
-            q->products = qs_xrealloc(q->products, (q->nproducts + 1) * sizeof *q->products);
+            q->products = qs_xgrow(q->products, &L->products_cap, q->nproducts + 1,
+                                   sizeof *q->products);
             q->products[q->nproducts++] = p;
         }
     }
@@ -435,7 +438,7 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item)
     }
     if (!ok)
         return;
-    q->lines = qs_xrealloc(q->lines, (q->nlines + 1) * sizeof *q->lines);
+    q->lines = qs_xgrow(q->lines, &L->lines_cap, q->nlines + 1, sizeof *q->lines);
     line.pos = (unsigned)q->nlines + 1;
     q->lines[q->nlines++] = line;
 }
@@ -460,8 +463,8 @@ static void load_department(loader *L, const xmlNode *ref)
         report(L, QS_SEV_ERROR, src, root, "name", "department-name-mismatch",
                "department is named '%s', but %s:%u references it as '%s'",
                own, q->src->path, at.line, name);
-    q->departments = qs_xrealloc(q->departments,
-                                 (q->ndepartments + 1) * sizeof *q->departments);
+    q->departments = qs_xgrow(q->departments, &L->departments_cap,
+                              q->ndepartments + 1, sizeof *q->departments);
     q->departments[q->ndepartments++] = (qs_department){name, ref, src};
     for (const xmlNode *c = root->children; c; c = c->next) {
         if (is_element(c, "item"))
@@ -526,7 +529,7 @@ static void load_rules(loader *L, const xmlNode *root)
             L->ok = false;
             continue;
         }
-        q->rules = qs_xrealloc(q->rules, (q->nrules + 1) * sizeof *q->rules);
+        q->rules = qs_xgrow(q->rules, &L->rules_cap, q->nrules + 1, sizeof *q->rules);
         q->rules[q->nrules++] = src;
     }
 }
@@ -539,7 +542,7 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
     q->src = qs_input_load_xml(in, path, QS_FORMAT_QUOTE, NULL, d);
     if (!q->src)
         return false;
-    loader L = {q, d, true, true};
+    loader L = {.q = q, .d = d, .ok = true, .lists_complete = true};
     const xmlNode *root = xmlDocGetRootElement(q->src->doc);
     load_quote_header(&L, root);
     load_pricelists(&L, root);

@@ -25,49 +25,13 @@
 #include <libxml/tree.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "sha256.h"
 #include "version.h"
 
 #define MANIFEST_NAME "manifest.json"
 
 /* ---- manifest.json ---- */
-
-/* A growable, NUL-terminated text buffer (malloc'd). */
-typedef struct {
-    char *data;
-    size_t len, cap;
-} text;
-
-static void put_mem(text *t, const char *s, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 1024;
-        while (t->len + n + 1 > cap)
-            cap *= 2;
-        t->data = qs_xrealloc(t->data, cap);
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, s, n);
-    t->len += n;
-    t->data[t->len] = '\0';
-}
-
-static void put(text *t, const char *s)
-{
-    put_mem(t, s, strlen(s));
-}
-
-static void putf(text *t, const char *fmt, ...) QS_PRINTF(2, 3);
-static void putf(text *t, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        put_mem(t, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-}
 
 /* The length of the valid UTF-8 sequence at s, or 0 when it is not one. */
 static size_t utf8_sequence(const unsigned char *s)
@@ -98,42 +62,42 @@ static size_t utf8_sequence(const unsigned char *s)
 
 /* A JSON string: quotes, backslashes and control characters escaped;
  * bytes that are not UTF-8 (a file name can hold any) become U+FFFD. */
-static void put_json_string(text *t, const char *s)
+static void put_json_string(qs_buf *t, const char *s)
 {
-    put(t, "\"");
+    qs_buf_puts(t, "\"");
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
         size_t n = utf8_sequence(p);
         if (*p == '"') {
-            put(t, "\\\"");
+            qs_buf_puts(t, "\\\"");
         } else if (*p == '\\') {
-            put(t, "\\\\");
+            qs_buf_puts(t, "\\\\");
         } else if (*p == '\n') {
-            put(t, "\\n");
+            qs_buf_puts(t, "\\n");
         } else if (*p == '\r') {
-            put(t, "\\r");
+            qs_buf_puts(t, "\\r");
         } else if (*p == '\t') {
-            put(t, "\\t");
+            qs_buf_puts(t, "\\t");
         } else if (*p < 0x20) {
-            putf(t, "\\u%04x", *p);
+            qs_buf_printf(t, "\\u%04x", *p);
         } else if (n == 0) {
-            put(t, "\\ufffd");
+            qs_buf_puts(t, "\\ufffd");
             n = 1;
         } else {
-            put_mem(t, (const char *)p, n);
+            qs_buf_add(t, (const char *)p, n);
         }
         p += n ? n : 1;
     }
-    put(t, "\"");
+    qs_buf_puts(t, "\"");
 }
 
 /* "key": "value" with the attribute of `n` (empty when absent). */
-static void put_attr(text *t, const char *indent, const char *key,
+static void put_attr(qs_buf *t, const char *indent, const char *key,
                      const xmlNode *n, const char *name, bool last)
 {
     xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
-    putf(t, "%s\"%s\": ", indent, key);
+    qs_buf_printf(t, "%s\"%s\": ", indent, key);
     put_json_string(t, v ? (const char *)v : "");
-    put(t, last ? "\n" : ",\n");
+    qs_buf_puts(t, last ? "\n" : ",\n");
     xmlFree(v);
 }
 
@@ -157,86 +121,86 @@ static const xmlNode *tree_child(const xmlNode *parent, const char *name)
     return NULL;
 }
 
-static void put_totals(text *t, const qs_quote *q)
+static void put_totals(qs_buf *t, const qs_quote *q)
 {
     const xmlNode *root = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
     const xmlNode *totals = tree_child(root, "totals");
-    put(t, "  \"totals\": {\n");
+    qs_buf_puts(t, "  \"totals\": {\n");
     put_attr(t, "    ", "net", totals, "net", false);
     put_attr(t, "    ", "discount", totals, "discount", false);
     put_attr(t, "    ", "taxable", totals, "taxable", false);
     put_attr(t, "    ", "gross", totals, "gross", false);
-    put(t, "    \"taxes\": [");
+    qs_buf_puts(t, "    \"taxes\": [");
     bool first = true;
     for (const xmlNode *c = totals ? totals->children : NULL; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "tax") != 0)
             continue;
-        put(t, first ? "\n      {\n" : ",\n      {\n");
+        qs_buf_puts(t, first ? "\n      {\n" : ",\n      {\n");
         put_attr(t, "        ", "id", c, "id", false);
         put_attr(t, "        ", "percent", c, "percent", false);
         put_attr(t, "        ", "base", c, "base", false);
         put_attr(t, "        ", "amount", c, "amount", true);
-        put(t, "      }");
+        qs_buf_puts(t, "      }");
         first = false;
     }
-    put(t, first ? "]\n" : "\n    ]\n");
-    put(t, "  },\n");
+    qs_buf_puts(t, first ? "]\n" : "\n    ]\n");
+    qs_buf_puts(t, "  },\n");
 }
 
-static void put_file(text *t, const char *name_key, const char *name,
+static void put_file(qs_buf *t, const char *name_key, const char *name,
                      const void *data, size_t size, bool size_first)
 {
     char hex[QS_SHA256_HEX_SIZE];
     qs_sha256_hex(data, size, hex);
-    putf(t, "      \"%s\": ", name_key);
+    qs_buf_printf(t, "      \"%s\": ", name_key);
     put_json_string(t, name);
     if (size_first)
-        putf(t, ",\n      \"size\": %zu,\n      \"sha256\": \"%s\"\n", size, hex);
+        qs_buf_printf(t, ",\n      \"size\": %zu,\n      \"sha256\": \"%s\"\n", size, hex);
     else
-        putf(t, ",\n      \"sha256\": \"%s\",\n      \"size\": %zu\n", hex, size);
+        qs_buf_printf(t, ",\n      \"sha256\": \"%s\",\n      \"size\": %zu\n", hex, size);
 }
 
 char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
                           const qs_diags *findings, size_t *size)
 {
-    text t = {0};
-    put(&t, "{\n  \"tool\": \"quotesmith\",\n  \"version\": ");
+    qs_buf t = {0};
+    qs_buf_puts(&t, "{\n  \"tool\": \"quotesmith\",\n  \"version\": ");
     put_json_string(&t, QS_VERSION);
-    put(&t, ",\n  \"quote\": ");
+    qs_buf_puts(&t, ",\n  \"quote\": ");
     put_json_string(&t, q->id);
-    put(&t, ",\n  \"status\": ");
+    qs_buf_puts(&t, ",\n  \"status\": ");
     put_json_string(&t, q->status);
-    put(&t, ",\n  \"currency\": ");
+    qs_buf_puts(&t, ",\n  \"currency\": ");
     put_json_string(&t, q->currency);
-    put(&t, ",\n");
+    qs_buf_puts(&t, ",\n");
     put_totals(&t, q);
 
-    put(&t, "  \"inputs\": [");
+    qs_buf_puts(&t, "  \"inputs\": [");
     bool first = true;
     for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next) {
-        put(&t, first ? "\n    {\n" : ",\n    {\n");
+        qs_buf_puts(&t, first ? "\n    {\n" : ",\n    {\n");
         put_file(&t, "path", root_relative(q->in, f), f->data, f->size, false);
-        put(&t, "    }");
+        qs_buf_puts(&t, "    }");
         first = false;
     }
-    put(&t, first ? "],\n" : "\n  ],\n");
+    qs_buf_puts(&t, first ? "],\n" : "\n  ],\n");
 
-    put(&t, "  \"outputs\": [");
+    qs_buf_puts(&t, "  \"outputs\": [");
     for (size_t i = 0; i < n; i++) {
-        put(&t, i ? ",\n    {\n" : "\n    {\n");
+        qs_buf_puts(&t, i ? ",\n    {\n" : "\n    {\n");
         put_file(&t, "name", outs[i].name, outs[i].data, outs[i].size, true);
-        put(&t, "    }");
+        qs_buf_puts(&t, "    }");
     }
-    put(&t, n ? "\n  ],\n" : "],\n");
+    qs_buf_puts(&t, n ? "\n  ],\n" : "],\n");
 
-    putf(&t, "  \"diagnostics\": {\n    \"error\": %zu,\n    \"approval\": %zu,\n"
+    qs_buf_printf(&t, "  \"diagnostics\": {\n    \"error\": %zu,\n    \"approval\": %zu,\n"
              "    \"warning\": %zu,\n    \"note\": %zu\n  }\n}\n",
          findings ? qs_diags_count(findings, QS_SEV_ERROR) : 0,
          findings ? qs_diags_count(findings, QS_SEV_APPROVAL) : 0,
          findings ? qs_diags_count(findings, QS_SEV_WARNING) : 0,
          findings ? qs_diags_count(findings, QS_SEV_NOTE) : 0);
     *size = t.len;
-    return t.data;
+    return t.s;
 }
 
 /* ---- the atomic writer ---- */

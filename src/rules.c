@@ -13,35 +13,10 @@
 #include "arena.h"
 #include "merge.h"
 #include "regex.h"
+#include "buf.h"
 
 /* Longest piece of a subject quoted in a message. */
 enum { QUOTE_MAX = 60 };
-
-/* ---- a growable string ---- */
-
-typedef struct {
-    char *s;
-    size_t len, cap;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        b->s = qs_xrealloc(b->s, cap);
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_puts(strbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
 
 /* Copies at most QUOTE_MAX bytes of `s`, cut at a character boundary, with
  * "..." when it was cut. */
@@ -140,13 +115,13 @@ static void add_part(rule *r, const char *text, size_t n,
 static bool parse_message(checker *c, rule *r)
 {
     const char *m = r->message;
-    strbuf lit = {0};
+    qs_buf lit = {0};
     bool ok = true;
     size_t i = 0;
     while (ok && m[i]) {
         if ((m[i] == '{' && m[i + 1] == '{') ||
             (m[i] == '}' && m[i + 1] == '}')) {
-            sb_add(&lit, m + i, 1);
+            qs_buf_add(&lit, m + i, 1);
             i += 2;
         } else if (m[i] == '}') {
             rule_error(c, &r->message_at,
@@ -194,7 +169,7 @@ static bool parse_message(checker *c, rule *r)
             add_part(r, m + i + 1, j - i - 1, e);
             i = j + 1;
         } else {
-            sb_add(&lit, m + i, 1);
+            qs_buf_add(&lit, m + i, 1);
             i++;
         }
     }
@@ -237,12 +212,12 @@ static char *interpolate(checker *c, rule *r, xmlNode *node)
 {
     if (!r->parts || r->message_failed)
         return qs_xstrdup(r->message);
-    strbuf b = {0};
-    sb_puts(&b, "");
+    qs_buf b = {0};
+    qs_buf_puts(&b, "");
     for (size_t i = 0; i < r->nparts; i++) {
         msg_part *p = &r->parts[i];
         if (!p->expr) {
-            sb_puts(&b, p->text);
+            qs_buf_puts(&b, p->text);
             continue;
         }
         xmlXPathObjectPtr obj = eval(c, r, p->expr, node, &r->message_at);
@@ -252,7 +227,7 @@ static char *interpolate(checker *c, rule *r, xmlNode *node)
             return qs_xstrdup(r->message);
         }
         xmlChar *s = xmlXPathCastToString(obj);
-        sb_puts(&b, s ? (const char *)s : "");
+        qs_buf_puts(&b, s ? (const char *)s : "");
         xmlFree(s);
         xmlXPathFreeObject(obj);
     }

@@ -20,6 +20,7 @@
 #include <libxml/xpath.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "decimal.h"
 #include "format.h"
 #include "merge.h"
@@ -57,31 +58,6 @@ static bool attr_is(const xmlNode *n, const char *name, const char *value)
 {
     const char *v = attr(n, name);
     return v && strcmp(v, value) == 0;
-}
-
-/* A growable byte string (malloc'd). */
-typedef struct {
-    char *s;
-    size_t len, cap;
-} strbuf;
-
-static void sb_addn(strbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->s = qs_xrealloc(b->s, cap);
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_add(strbuf *b, const char *s)
-{
-    sb_addn(b, s, strlen(s));
 }
 
 static bool is_xml_space(char c)
@@ -886,23 +862,23 @@ static program *get_program(tpl *t, const char *text, const xmlNode *node,
     p = qs_arena_alloc(&t->scratch, sizeof *p);
     map_put(&t->programs, text, p);
     size_t cap = 0;
-    strbuf lit = {0};
+    qs_buf lit = {0};
     size_t n = strlen(text);
     for (size_t i = 0; i <= n; i++) {
         char c = text[i];
         bool brace = c == '{' && text[i + 1] != '{';
         if (c == '{' && text[i + 1] == '{') {
-            sb_add(&lit, "{");
+            qs_buf_puts(&lit, "{");
             i++;
             continue;
         }
         if (c == '}' && text[i + 1] == '}') {
-            sb_add(&lit, "}");
+            qs_buf_puts(&lit, "}");
             i++;
             continue;
         }
         if (c != '\0' && !brace) {
-            sb_addn(&lit, &text[i], 1);
+            qs_buf_add(&lit, &text[i], 1);
             continue;
         }
         if (lit.len) {
@@ -1177,13 +1153,13 @@ static const char *interp_string(tpl *t, const char *text, const xmlNode *n,
     program *p = get_program(t, text, n, attr_name, false);
     if (p->failed)
         return "";
-    strbuf b = {0};
-    sb_add(&b, "");
+    qs_buf b = {0};
+    qs_buf_puts(&b, "");
     for (size_t i = 0; i < p->count; i++) {
         if (p->parts[i].kind == PART_TEXT)
-            sb_add(&b, p->parts[i].text);
+            qs_buf_puts(&b, p->parts[i].text);
         else if (p->parts[i].kind == PART_EXPR)
-            sb_add(&b, eval_expr(t, p->parts[i].ex, ctx, n, attr_name).s);
+            qs_buf_puts(&b, eval_expr(t, p->parts[i].ex, ctx, n, attr_name).s);
     }
     /* Collapse runs of XML whitespace and trim. */
     size_t o = 0;
@@ -1276,11 +1252,11 @@ static charfmt fmt_of(const style *s)
 typedef struct {
     qs_span *spans;
     size_t count, cap;
-    strbuf cur;           /* text of the span being built */
+    qs_buf cur;           /* text of the span being built */
     qs_span cur_attrs;
     bool has_cur;
     bool space;           /* the last character written was a space */
-    strbuf plain;         /* all text, for outline titles */
+    qs_buf plain;         /* all text, for outline titles */
 } parabuf;
 
 static void pb_flush(tpl *t, parabuf *pb)
@@ -1317,21 +1293,21 @@ static void pb_start(tpl *t, parabuf *pb, const charfmt *f, qs_field field)
 static void pb_text(tpl *t, parabuf *pb, const charfmt *f, const char *text,
                     const xmlNode *tnode, const xmlNode *dnode)
 {
-    strbuf out = {0};
+    qs_buf out = {0};
     for (const char *p = text; *p; p++) {
         if (is_xml_space(*p)) {
             if (!pb->space)
-                sb_add(&out, " ");
+                qs_buf_puts(&out, " ");
             pb->space = true;
         } else {
-            sb_addn(&out, p, 1);
+            qs_buf_add(&out, p, 1);
             pb->space = false;
         }
     }
     if (out.len) {
         pb_start(t, pb, f, QS_FIELD_NONE);
-        sb_addn(&pb->cur, out.s, out.len);
-        sb_addn(&pb->plain, out.s, out.len);
+        qs_buf_add(&pb->cur, out.s, out.len);
+        qs_buf_add(&pb->plain, out.s, out.len);
         check_glyphs(t, pb->cur_attrs.font, out.s, tnode, dnode);
     }
     free(out.s);
@@ -1342,7 +1318,7 @@ static void pb_break(tpl *t, parabuf *pb, const charfmt *f)
     pb_start(t, pb, f, QS_FIELD_NONE);
     if (pb->cur.len && pb->cur.s[pb->cur.len - 1] == ' ')
         pb->cur.len--;
-    sb_add(&pb->cur, "\n");
+    qs_buf_puts(&pb->cur, "\n");
     pb->space = true;
 }
 
@@ -1350,7 +1326,7 @@ static void pb_field(tpl *t, parabuf *pb, const charfmt *f, qs_field field,
                      const xmlNode *tnode)
 {
     pb_start(t, pb, f, field);
-    sb_add(&pb->cur, field == QS_FIELD_PAGE ? "0" : "00");
+    qs_buf_puts(&pb->cur, field == QS_FIELD_PAGE ? "0" : "00");
     check_glyphs(t, pb->cur_attrs.font, "0123456789", tnode, NULL);
     pb_flush(t, pb);
     pb->space = false;
@@ -1374,7 +1350,7 @@ static bool pb_finish(tpl *t, parabuf *pb, qs_para *para)
         pb->count--;
     }
     free(pb->cur.s);
-    pb->cur = (strbuf){0};
+    pb->cur = (qs_buf){0};
     if (pb->count == 0)
         return false;
     para->spans = qs_arena_array(t->A, pb->count, sizeof(qs_span));
