@@ -63,10 +63,14 @@ deps:
 	@sh scripts/deps.sh
 
 demo: deps quotesmith
-	@mkdir -p out
 	./quotesmith check samples/muster-logistik/quote.xml
-	./quotesmith data samples/muster-logistik/quote.xml > out/muster-logistik.data.xml
-	@echo 'merged data tree: out/muster-logistik.data.xml'
+	./quotesmith build samples/muster-logistik/quote.xml
+	./quotesmith build samples/harbour-analytics/quote.xml
+
+# The README's pictures of the demo proposal, made from the real output.
+readme-pages: demo
+	pdftoppm -r 50 -png -f 1 -l 2 out/2026-0142/2026-0142.pdf docs/images/demo-page
+	@ls docs/images/demo-page-*.png
 
 # The suite runs twice: on the release build, then on a sanitizer build.
 test: deps
@@ -88,4 +92,4 @@ install: quotesmith
 clean:
 	rm -rf build quotesmith out
 
-.PHONY: all deps demo test units bench install clean
+.PHONY: all deps demo readme-pages test units bench install clean
