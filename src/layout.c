@@ -347,9 +347,11 @@ static bool is_control_cp(uint32_t cp)
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
+/* Characters after which a line may break when text follows: hyphens, the
+ * en dash, and the slash ("Benutzer/Jahr", "und/oder"). */
 static bool is_break_dash(uint32_t cp)
 {
-    return cp == '-' || cp == 0x2010 || cp == 0x2013;
+    return cp == '-' || cp == 0x2010 || cp == 0x2013 || cp == '/';
 }
 
 static const char *span_text(measure *m, const qs_span *sp)
@@ -362,7 +364,7 @@ static const char *span_text(measure *m, const qs_span *sp)
 }
 
 /* Splits one span into tokens. Spaces collapse (also across spans); a break
- * opportunity follows a hyphen or en dash that has text on both sides. */
+ * opportunity follows a hyphen, en dash or slash with text on both sides. */
 static void tokenize_span(measure *m, const qs_span *sp, const qs_font *f)
 {
     const char *text = span_text(m, sp);

@@ -269,6 +269,18 @@ static void test_hyphen_and_nbsp(void)
     qs_layout_free(&l);
     qs_doc_free(&doc);
 
+    /* A unit like "Benutzer/Jahr" breaks after the slash, not inside. */
+    doc_open(&doc);
+    f = doc.fonts[0];
+    w = qs_font_width(f, "Benutzer/", 9, 11) + 1;
+    doc.first.margin_right = doc.rest.margin_right = doc.first.width - 56.7f - w;
+    add_para(&doc, "Benutzer/Jahr", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "slash: layout runs");
+    CHECK(find_text(&l, 0, "Benutzer/") != NULL && find_text(&l, 0, "Jahr") != NULL,
+          "slash: breaks after a slash");
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
     /* "Summe 10" fits, "Summe 10 000" does not: the no-break space holds. */
     doc_open(&doc);
     f = doc.fonts[0];
