@@ -11,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "arena.h"
+#include "values.h"
 
 typedef struct {
     qs_quote *q;
@@ -82,68 +83,26 @@ static qs_origin origin_of(const qs_input *src, const xmlNode *node, const char 
     return at;
 }
 
-/* Parses a decimal attribute (or, with attr NULL, element text). Returns
- * false after a diagnostic when it is malformed or outside [min, max]
- * (max < 0: unbounded); `positive` requires > 0. */
+/* A decimal value (values.h); a bad one fails the load. */
 static bool decimal_value(loader *L, const qs_input *src, const xmlNode *node,
                           const char *attr_name, const char *text,
                           qs_decimal *out, qs_decimal max, bool positive)
 {
-    const char *what = attr_name ? attr_name : (const char *)node->name;
-    qs_dec_status st = qs_decimal_parse(text, out);
-    if (st != QS_DEC_OK) {
-        report(L, QS_SEV_ERROR, src, node, attr_name, "bad-number",
-               "%s '%s': %s", what, text, qs_decimal_status_message(st));
-        return false;
-    }
-    if (positive && *out <= 0) {
-        report(L, QS_SEV_ERROR, src, node, attr_name, "bad-number",
-               "%s must be greater than 0, not '%s'", what, text);
-        return false;
-    }
-    if (max >= 0 && *out > max) {
-        char buf[QS_DECIMAL_BUFSIZE];
-        report(L, QS_SEV_ERROR, src, node, attr_name, "bad-number",
-               "%s '%s' is larger than %s", what, text,
-               qs_decimal_format(max, 0, buf));
-        return false;
-    }
-    return true;
+    bool ok = qs_value_decimal(src, node, attr_name, text, max, positive, out, L->d);
+    L->ok &= ok;
+    return ok;
 }
 
 static const qs_decimal HUNDRED_PERCENT = 100 * QS_DECIMAL_SCALE;
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* True when `s` is a real calendar date written YYYY-MM-DD. */
-static bool valid_date(const char *s)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int dd = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1900 || m < 1 || m > 12 || dd < 1)
-        return false;
-    return dd <= days[m - 1] + (m == 2 && is_leap(y));
-}
-
+/* A date value (values.h), or NULL when it is missing or bad. */
 static const char *date_value(loader *L, const qs_input *src, const xmlNode *node,
                               const char *attr_name, const char *text)
 {
     if (!text)
         return NULL;
-    if (!valid_date(text)) {
-        report(L, QS_SEV_ERROR, src, node, attr_name, "bad-date",
-               "%s '%s' is not a date of the form YYYY-MM-DD",
-               attr_name ? attr_name : (const char *)node->name, text);
+    if (!qs_value_date(src, node, attr_name, text, L->d)) {
+        L->ok = false;
         return NULL;
     }
     return text;

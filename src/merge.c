@@ -25,10 +25,8 @@ static xmlNode *add_copy(xmlNode *parent, const xmlNode *n)
     return xmlAddChild(parent, copy);
 }
 
-/* The <name> or <description> in the quote's language: one with lang equal
- * to `lang`, else one without lang, else the first. */
-static const xmlNode *localized(const xmlNode *parent, const char *element,
-                                const char *lang)
+const xmlNode *qs_tree_localized(const xmlNode *parent, const char *element,
+                                 const char *lang)
 {
     const xmlNode *plain = NULL, *first = NULL;
     for (const xmlNode *c = parent->children; c; c = c->next) {
@@ -98,12 +96,12 @@ static xmlNode *make_line(const qs_quote *q, qs_line *l, xmlNode *group)
     set(line, "src", buf);
 
     /* The item's own name and description win over the price list's. */
-    const xmlNode *name = localized(l->item, "name", q->lang);
-    const xmlNode *desc = localized(l->item, "description", q->lang);
+    const xmlNode *name = qs_tree_localized(l->item, "name", q->lang);
+    const xmlNode *desc = qs_tree_localized(l->item, "description", q->lang);
     if (!name && l->product)
-        name = localized(l->product->node, "name", q->lang);
+        name = qs_tree_localized(l->product->node, "name", q->lang);
     if (!desc && l->product)
-        desc = localized(l->product->node, "description", q->lang);
+        desc = qs_tree_localized(l->product->node, "description", q->lang);
     add_text_child(line, "name", name);
     add_text_child(line, "description", desc);
     l->line = line;

@@ -17,4 +17,10 @@
  * <line>'s src, else the node's own line. *file is NULL when unknown. */
 void qs_tree_source_of(const xmlNode *node, const char **file, unsigned *line);
 
+/* The child `element` (<name>, <description>) of `parent` in language
+ * `lang`: one with lang="`lang`", else one without lang, else the first;
+ * NULL when there is none. */
+const xmlNode *qs_tree_localized(const xmlNode *parent, const char *element,
+                                 const char *lang);
+
 #endif

@@ -227,7 +227,7 @@ static void output_error(qs_diags *d, const char *path, const char *what, int er
 static bool valid_name(const char *name)
 {
     return name && *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
-           strcmp(name, "..") != 0 && strcmp(name, MANIFEST_NAME) != 0;
+           strcmp(name, "..") != 0;
 }
 
 /* mkdir -p: creates `dir` and its missing parents (mode 0777 & ~umask).
@@ -427,8 +427,8 @@ static bool stage_all(staged *files, size_t count, const char *outdir, qs_diags 
     return true;
 }
 
-bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
-                      const qs_quote *q, const qs_diags *findings, qs_diags *d)
+bool qs_output_write(const char *outdir, const qs_output *outs, size_t n,
+                     qs_diags *d)
 {
     for (size_t i = 0; i < n; i++) {
         bool dup = false;
@@ -449,43 +449,54 @@ bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
         }
         return false;
     }
-
-    size_t manifest_size;
-    char *manifest = qs_package_manifest(outs, n, q, findings, &manifest_size);
-    size_t count = n + 1;
-    staged *files = qs_xcalloc(count, sizeof *files);
-    for (size_t i = 0; i < count; i++) {
+    staged *files = qs_xcalloc(n, sizeof *files);
+    for (size_t i = 0; i < n; i++) {
         staged *s = &files[i];
-        if (i < n) {
-            s->name = outs[i].name;
-            s->data = outs[i].data;
-            s->size = outs[i].size;
-        } else {
-            s->name = MANIFEST_NAME;   /* renamed last */
-            s->data = (const unsigned char *)manifest;
-            s->size = manifest_size;
-        }
+        s->name = outs[i].name;
+        s->data = outs[i].data;
+        s->size = outs[i].size;
         s->target = qs_xmalloc(strlen(outdir) + strlen(s->name) + 2);
         sprintf(s->target, "%s/%s", outdir, s->name);
     }
-
-    bool ok = stage_all(files, count, outdir, d);
+    bool ok = stage_all(files, n, outdir, d);
     if (ok) {
-        for (size_t i = 0; i < count; i++)
+        for (size_t i = 0; i < n; i++)
             if (files[i].backup && unlink(files[i].backup) != 0)
                 qs_diag_add(d, QS_SEV_WARNING, files[i].backup, 0, 0, "output",
                             "cannot remove the backup '%s': %s", files[i].backup,
                             strerror(errno));
         sync_dir(outdir, d);
     } else {
-        roll_back(files, count, d);
+        roll_back(files, n, d);
     }
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < n; i++) {
         free(files[i].target);
         free(files[i].temp);
         free(files[i].backup);
     }
     free(files);
+    return ok;
+}
+
+bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
+                      const qs_quote *q, const qs_diags *findings, qs_diags *d)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (outs[i].name && strcmp(outs[i].name, MANIFEST_NAME) == 0) {
+            qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "internal",
+                        "bad output file name '%s'", outs[i].name);
+            qs_diags_set_internal_failed(d);
+            return false;
+        }
+    }
+    size_t manifest_size;
+    char *manifest = qs_package_manifest(outs, n, q, findings, &manifest_size);
+    qs_output *all = qs_xcalloc(n + 1, sizeof *all);
+    memcpy(all, outs, n * sizeof *outs);
+    /* The manifest comes last, so it is renamed into place last. */
+    all[n] = (qs_output){MANIFEST_NAME, (const unsigned char *)manifest, manifest_size};
+    bool ok = qs_output_write(outdir, all, n + 1, d);
+    free(all);
     free(manifest);
     return ok;
 }

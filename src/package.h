@@ -27,6 +27,12 @@ typedef struct {
  * package are unchanged, a diagnostic with rule "output" names the path
  * and the system's reason, and `d` is marked as an environment failure
  * (exit 2); returns false. A bad output name is an internal error. */
+/* The same for any set of files, without a manifest: the atomic writer
+ * (used for the package and for single files such as a catalog). The same
+ * guarantees and diagnostics. */
+bool qs_output_write(const char *outdir, const qs_output *outs, size_t n,
+                     qs_diags *d);
+
 bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
                       const qs_quote *q, const qs_diags *findings, qs_diags *d);
 

@@ -1,0 +1,487 @@
+/* catalog: a price list brochure (docs/catalog.md). Loads and checks one
+ * price list, builds the catalog data tree (catalog.h), and runs it through
+ * the template stage, the layout engine and the PDF backend. */
+#include "catalog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "decimal.h"
+#include "format.h"
+#include "layout.h"
+#include "merge.h"
+#include "package.h"
+#include "render_pdf.h"
+#include "template.h"
+#include "values.h"
+
+#define DEFAULT_TEMPLATE "templates/catalog/template.xml"
+
+typedef struct {
+    const qs_input *src;
+    qs_diags *d;
+    bool ok;
+} checker;
+
+/* ---- small helpers ---- */
+
+static bool is_element(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static const xmlNode *child(const xmlNode *node, const char *name)
+{
+    for (const xmlNode *c = node->children; c; c = c->next)
+        if (is_element(c, name))
+            return c;
+    return NULL;
+}
+
+/* The attribute's value (xmlFree it), or NULL. */
+static char *get(const xmlNode *n, const char *name)
+{
+    return (char *)xmlGetProp(n, (const xmlChar *)name);
+}
+
+static void set(xmlNode *n, const char *name, const char *value)
+{
+    xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+static void report(checker *C, const xmlNode *node, const char *attr,
+                   const char *rule, const char *fmt, ...) QS_PRINTF(5, 6);
+
+static void report(checker *C, const xmlNode *node, const char *attr,
+                   const char *rule, const char *fmt, ...)
+{
+    unsigned line = 0, col = 0;
+    qs_input_locate(C->src, node, attr, &line, &col);
+    va_list ap;
+    va_start(ap, fmt);
+    qs_diag_vadd(C->d, QS_SEV_ERROR, C->src->path, line, col, rule, fmt, ap);
+    va_end(ap);
+    C->ok = false;
+}
+
+/* A decimal value (values.h); `out` may be NULL. */
+static bool check_decimal(checker *C, const xmlNode *node, const char *attr,
+                          const char *text, qs_decimal max, bool positive,
+                          qs_decimal *out)
+{
+    qs_decimal v;
+    bool ok = qs_value_decimal(C->src, node, attr, text, max, positive, &v, C->d);
+    C->ok &= ok;
+    if (ok && out)
+        *out = v;
+    return ok;
+}
+
+static bool check_date(checker *C, const xmlNode *node, const char *attr,
+                       const char *text)
+{
+    bool ok = qs_value_date(C->src, node, attr, text, C->d);
+    C->ok &= ok;
+    return ok;
+}
+
+/* A new element `name` under `parent`, keeping the source line of `from`
+ * so template diagnostics can name the price list's file:line. */
+static xmlNode *add(xmlNode *parent, const char *name, const xmlNode *from)
+{
+    xmlNode *n = xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
+    n->line = from->line;
+    return n;
+}
+
+static void add_text(xmlNode *parent, const char *name, const xmlNode *from)
+{
+    if (!from)
+        return;
+    xmlChar *text = xmlNodeGetContent(from);
+    xmlNode *n = xmlNewTextChild(parent, NULL, (const xmlChar *)name, text);
+    n->line = from->line;
+    xmlFree(text);
+}
+
+/* ---- checking the price list ---- */
+
+static const qs_decimal HUNDRED_PERCENT = 100 * QS_DECIMAL_SCALE;
+
+static void check_header(checker *C, const xmlNode *root)
+{
+    char *currency = get(root, "currency");
+    if (qs_currency_minor_digits(currency) < 0)
+        report(C, root, "currency", "unknown-currency",
+               "unknown currency '%s' (expected an ISO 4217 code such as EUR)", currency);
+    xmlFree(currency);
+    char *from = get(root, "valid-from"), *until = get(root, "valid-until");
+    bool dates = check_date(C, root, "valid-from", from);
+    dates &= check_date(C, root, "valid-until", until);
+    if (dates && strcmp(until, from) < 0)
+        report(C, root, "valid-until", "validity-order",
+               "valid-until %s is before valid-from %s", until, from);
+    xmlFree(from);
+    xmlFree(until);
+}
+
+/* True when the list defines the tax rate `id`. */
+static const xmlNode *find_rate(const xmlNode *root, const char *id)
+{
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (!is_element(c, "tax-rate"))
+            continue;
+        char *rid = get(c, "id");
+        bool match = rid && strcmp(rid, id) == 0;
+        xmlFree(rid);
+        if (match)
+            return c;
+    }
+    return NULL;
+}
+
+static void check_product(checker *C, const xmlNode *root, const xmlNode *p)
+{
+    char *sku = get(p, "sku");
+    const xmlNode *price = child(p, "price");
+    xmlChar *text = xmlNodeGetContent(price);
+    check_decimal(C, price, NULL, (const char *)text, -1, false, NULL);
+    xmlFree(text);
+    const xmlNode *cost = child(p, "cost");
+    if (cost) {
+        text = xmlNodeGetContent(cost);
+        check_decimal(C, cost, NULL, (const char *)text, -1, false, NULL);
+        xmlFree(text);
+    }
+    for (const xmlNode *t = p->children; t; t = t->next) {
+        if (!is_element(t, "tier"))
+            continue;
+        char *min = get(t, "min-qty"), *tp = get(t, "price");
+        qs_decimal v;
+        bool ok = check_decimal(C, t, "min-qty", min, -1, true, &v);
+        check_decimal(C, t, "price", tp, -1, false, NULL);
+        for (const xmlNode *u = p->children; ok && u != t; u = u->next) {
+            if (!is_element(u, "tier"))
+                continue;
+            char *umin = get(u, "min-qty");
+            qs_decimal w;
+            if (qs_decimal_parse(umin, &w) == QS_DEC_OK && w == v)
+                report(C, t, "min-qty", "duplicate-tier",
+                       "product '%s' has two tiers with min-qty %s", sku, min);
+            xmlFree(umin);
+        }
+        xmlFree(min);
+        xmlFree(tp);
+    }
+    char *tax = get(p, "tax");
+    if (!find_rate(root, tax))
+        report(C, p, "tax", "unknown-tax",
+               "product '%s' names tax rate '%s', which this price list does not define",
+               sku, tax);
+    xmlFree(tax);
+    xmlFree(sku);
+}
+
+static bool check_pricelist(const qs_input *src, qs_diags *d)
+{
+    checker C = {src, d, true};
+    const xmlNode *root = xmlDocGetRootElement(src->doc);
+    check_header(&C, root);
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (is_element(c, "tax-rate")) {
+            char *pct = get(c, "percent");
+            check_decimal(&C, c, "percent", pct, HUNDRED_PERCENT, false, NULL);
+            xmlFree(pct);
+        } else if (is_element(c, "product")) {
+            check_product(&C, root, c);
+        }
+    }
+    return C.ok;
+}
+
+/* ---- the catalog data tree ---- */
+
+typedef struct {
+    const xmlNode *node;
+    qs_decimal min;
+} tier_ref;
+
+static void add_product(xmlNode *cat, const xmlNode *root, const xmlNode *p,
+                        const char *lang)
+{
+    xmlNode *out = add(cat, "product", p);
+    static const char *const copied[] = {"sku", "unit", "tax"};
+    for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
+        char *v = get(p, copied[i]);
+        set(out, copied[i], v);
+        xmlFree(v);
+    }
+    char *tax = get(p, "tax");
+    char *pct = get(find_rate(root, tax), "percent");
+    set(out, "tax-percent", pct);
+    xmlFree(pct);
+    xmlFree(tax);
+    xmlChar *price = xmlNodeGetContent(child(p, "price"));
+    set(out, "price", (const char *)price);
+    xmlFree(price);
+
+    size_t ntiers = 0;
+    for (const xmlNode *t = p->children; t; t = t->next)
+        ntiers += is_element(t, "tier");
+    if (ntiers > 0) {
+        char *mode = get(p, "tier-mode");
+        if (!mode)
+            mode = get(root, "tier-mode");
+        set(out, "tier-mode", mode ? mode : "volume");
+        xmlFree(mode);
+    }
+    add_text(out, "name", qs_tree_localized(p, "name", lang));
+    add_text(out, "description", qs_tree_localized(p, "description", lang));
+
+    /* Tiers in ascending min-qty (insertion sort: lists hold a few). */
+    tier_ref *tiers = qs_xcalloc(ntiers ? ntiers : 1, sizeof *tiers);
+    size_t n = 0;
+    for (const xmlNode *t = p->children; t; t = t->next) {
+        if (!is_element(t, "tier"))
+            continue;
+        char *min = get(t, "min-qty");
+        qs_decimal v = 0;
+        qs_decimal_parse(min, &v);   /* checked before */
+        xmlFree(min);
+        size_t k = n++;
+        while (k > 0 && tiers[k - 1].min > v) {
+            tiers[k] = tiers[k - 1];
+            k--;
+        }
+        tiers[k] = (tier_ref){t, v};
+    }
+    for (size_t i = 0; i < n; i++) {
+        xmlNode *t = add(out, "tier", tiers[i].node);
+        char *min = get(tiers[i].node, "min-qty"), *tp = get(tiers[i].node, "price");
+        set(t, "min-qty", min);
+        set(t, "price", tp);
+        xmlFree(min);
+        xmlFree(tp);
+    }
+    free(tiers);
+}
+
+/* True when product p belongs to the category `name` (NULL: none). */
+static bool in_category(const xmlNode *p, const char *name)
+{
+    char *c = get(p, "category");
+    bool in = name ? c && strcmp(c, name) == 0 : c == NULL;
+    xmlFree(c);
+    return in;
+}
+
+static xmlDoc *make_tree(const qs_input *src, const char *lang)
+{
+    const xmlNode *root = xmlDocGetRootElement(src->doc);
+    xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNode *cat = xmlNewNode(NULL, (const xmlChar *)"catalog");
+    cat->line = root->line;
+    xmlDocSetRootElement(doc, cat);
+    static const char *const copied[] = {"id", "currency", "valid-from", "valid-until"};
+    for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
+        char *v = get(root, copied[i]);
+        set(cat, copied[i], v);
+        xmlFree(v);
+    }
+    char *from = get(root, "valid-from");
+    set(cat, "date", from);
+    xmlFree(from);
+    set(cat, "lang", lang);
+    set(cat, "src", src->path);
+    char *mode = get(root, "tier-mode");
+    if (mode)
+        set(cat, "tier-mode", mode);
+    xmlFree(mode);
+
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (!is_element(c, "tax-rate"))
+            continue;
+        xmlNode *r = add(cat, "tax-rate", c);
+        char *id = get(c, "id"), *pct = get(c, "percent");
+        set(r, "id", id);
+        set(r, "percent", pct);
+        xmlFree(id);
+        xmlFree(pct);
+    }
+
+    /* Categories in order of first appearance, then the products without. */
+    char **names = NULL;
+    size_t nnames = 0, cap = 0;
+    bool uncategorized = false;
+    for (const xmlNode *p = root->children; p; p = p->next) {
+        if (!is_element(p, "product"))
+            continue;
+        char *c = get(p, "category");
+        bool seen = !c;
+        uncategorized |= !c;
+        for (size_t i = 0; c && i < nnames && !seen; i++)
+            seen = strcmp(names[i], c) == 0;
+        if (seen) {
+            xmlFree(c);
+            continue;
+        }
+        names = qs_xgrow(names, &cap, nnames + 1, sizeof *names);
+        names[nnames++] = c;
+    }
+    for (size_t i = 0; i <= nnames; i++) {
+        const char *name = i < nnames ? names[i] : NULL;
+        if (!name && !uncategorized)
+            break;
+        xmlNode *group = xmlNewChild(cat, NULL, (const xmlChar *)"category", NULL);
+        if (name)
+            set(group, "name", name);
+        for (const xmlNode *p = root->children; p; p = p->next) {
+            if (!is_element(p, "product") || !in_category(p, name))
+                continue;
+            if (group->line == 0)
+                group->line = p->line;
+            add_product(group, root, p, lang);
+        }
+    }
+    for (size_t i = 0; i < nnames; i++)
+        xmlFree(names[i]);
+    free(names);
+    return doc;
+}
+
+xmlDoc *qs_catalog_data(qs_inputs *in, const char *pricelist_path,
+                        const char *lang, qs_diags *d)
+{
+    if (!lang)
+        lang = "de";
+    qs_lang parsed;
+    if (!qs_lang_parse(lang, &parsed)) {
+        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "usage",
+                    "unsupported document language '%s' (use de or en)", lang);
+        qs_diags_set_environment_failed(d);
+        return NULL;
+    }
+    qs_input *src = qs_input_load_xml(in, pricelist_path, QS_FORMAT_PRICELIST, NULL, d);
+    if (!src || !check_pricelist(src, d))
+        return NULL;
+    return make_tree(src, lang);
+}
+
+/* ---- rendering ---- */
+
+/* templates/catalog/template.xml under the root, as a display path:
+ * relative to the working directory when the root lies below it. */
+static char *default_template(const qs_inputs *in)
+{
+    char cwd[PATH_MAX];
+    const char *root = in->root;
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd);
+        if (strcmp(root, cwd) == 0)
+            return qs_xstrdup(DEFAULT_TEMPLATE);
+        if (strncmp(root, cwd, n) == 0 && root[n] == '/')
+            root += n + 1;
+    }
+    size_t len = strlen(root) + sizeof DEFAULT_TEMPLATE + 1;
+    char *path = qs_xmalloc(len);
+    snprintf(path, len, "%s/%s", root, DEFAULT_TEMPLATE);
+    return path;
+}
+
+bool qs_catalog_build(qs_inputs *in, const char *pricelist_path,
+                      const char *template_path, const char *lang,
+                      unsigned char **pdf, size_t *size, qs_diags *d)
+{
+    *pdf = NULL;
+    *size = 0;
+    xmlDoc *tree = qs_catalog_data(in, pricelist_path, lang, d);
+    if (!tree)
+        return false;
+    char *fallback = template_path ? NULL : default_template(in);
+    qs_doc doc;
+    qs_layout layout;
+    qs_doc_init(&doc);
+    memset(&layout, 0, sizeof layout);
+    bool ok = qs_template_build(in, template_path ? template_path : fallback, NULL,
+                                tree, pricelist_path, lang ? lang : "de", &doc, d) &&
+              qs_layout_run(&doc, &layout, d) &&
+              qs_render_pdf(&doc, &layout, pdf, size, d);
+    if (!ok) {
+        free(*pdf);
+        *pdf = NULL;
+        *size = 0;
+    }
+    qs_layout_free(&layout);
+    qs_doc_free(&doc);
+    free(fallback);
+    xmlFreeDoc(tree);
+    return ok;
+}
+
+/* A price list id names the output file, so it must be a plain file name. */
+static bool id_is_file_name(const char *id)
+{
+    if (!id || !id[0] || id[0] == '.')
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+            return false;
+    return true;
+}
+
+char *qs_catalog_output_path(qs_inputs *in, const char *pricelist_path, qs_diags *d)
+{
+    qs_input *src = qs_input_load_xml(in, pricelist_path, QS_FORMAT_PRICELIST, NULL, d);
+    if (!src)
+        return NULL;
+    const xmlNode *root = xmlDocGetRootElement(src->doc);
+    char *id = get(root, "id");
+    char *path = NULL;
+    if (id_is_file_name(id)) {
+        size_t len = strlen(id) + sizeof "out/catalog-.pdf";
+        path = qs_xmalloc(len);
+        snprintf(path, len, "out/catalog-%s.pdf", id);
+    } else {
+        unsigned line = 0, col = 0;
+        qs_input_locate(src, root, "id", &line, &col);
+        qs_diag_add(d, QS_SEV_ERROR, src->path, line, col, "output",
+                    "price list id '%s' cannot name the output file (use letters, "
+                    "digits, '-', '_' and '.', or give -o FILE)", id ? id : "");
+    }
+    xmlFree(id);
+    return path;
+}
+
+/* ---- atomic output ---- */
+
+bool qs_catalog_write(const char *path, const unsigned char *data, size_t size,
+                      qs_diags *d)
+{
+    if (!path || !*path) {
+        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "output", "the output file name is empty");
+        qs_diags_set_environment_failed(d);
+        return false;
+    }
+    char *dir = qs_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    const char *name = slash ? path + (slash - dir) + 1 : path;
+    if (slash == dir)
+        dir[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    qs_output out = {name, data, size};
+    bool ok = qs_output_write(dir, &out, 1, d);
+    free(dir);
+    return ok;
+}

@@ -1,0 +1,32 @@
+/* values: reading the values written in input files with their checks:
+ * decimals with the strict grammar of SPEC 2 and bounds, calendar dates.
+ * A bad value is a diagnostic at its file:line:col (rule "bad-number" or
+ * "bad-date"). Shared by the quote loader and the catalog. */
+#ifndef QS_VALUES_H
+#define QS_VALUES_H
+
+#include <stdbool.h>
+
+#include <libxml/tree.h>
+
+#include "decimal.h"
+#include "diag.h"
+#include "input.h"
+
+/* Parses the decimal `text`, written in attribute `attr` of `node` (or,
+ * with attr NULL, as the element's text). It must not exceed `max` (max < 0:
+ * unbounded) and with `positive` must be above 0. Stores it in *out and
+ * returns true, or adds a diagnostic and returns false. */
+bool qs_value_decimal(const qs_input *src, const xmlNode *node, const char *attr,
+                      const char *text, qs_decimal max, bool positive,
+                      qs_decimal *out, qs_diags *d);
+
+/* Checks that `text` is a real calendar date written YYYY-MM-DD (from
+ * 1900 on); adds a diagnostic and returns false otherwise. */
+bool qs_value_date(const qs_input *src, const xmlNode *node, const char *attr,
+                   const char *text, qs_diags *d);
+
+/* True when `text` is a real calendar date written YYYY-MM-DD. */
+bool qs_date_is_valid(const char *text);
+
+#endif
