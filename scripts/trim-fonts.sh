@@ -9,7 +9,12 @@
 # Punctuation, the euro sign, the spaces and the few symbols quotes use.
 # Hinting and OpenType layout tables are dropped: libharu neither shapes nor
 # kerns, and PDF viewers rasterise outlines themselves. cmap, hmtx, name, post
-# and OS/2 stay, because libharu 2.3.0 reads them when it embeds the font.
+# and OS/2 stay, because libharu 2.3.0 reads them when it embeds the font; but
+# libharu copies every table except glyf whole into each PDF, so they are kept
+# small: 'post' becomes format 3 (no glyph names: PDF text extraction uses our
+# ToUnicode CMap, never glyph names) and 'name' keeps only the Windows
+# US-English family, style, full and PostScript names, the copyright, and the
+# licence and its URL (IDs 0-6, 13, 14; fonts.c needs IDs 2 and 6).
 set -eu
 
 src=${1:-/usr/share/fonts/truetype/noto}
@@ -36,8 +41,9 @@ for face in Regular Bold Italic BoldItalic; do
         --no-hinting \
         --layout-features='' \
         --drop-tables+=DSIG,GDEF,GPOS,GSUB,gasp,kern \
-        --name-IDs='*' --name-languages='*' --name-legacy \
-        --glyph-names=false \
+        --name-IDs='0,1,2,3,4,5,6,13,14' --name-languages=0x0409 \
+        --no-name-legacy \
+        --no-glyph-names \
         --notdef-outline \
         --recalc-bounds \
         --output-file="$out/NotoSans-$face.ttf"

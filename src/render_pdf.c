@@ -7,8 +7,20 @@
  * - errors are sticky and numeric: the handler keeps the first one only, and
  *   every call's return value is checked, stopping at the first failure;
  * - the ToUnicode CMap libharu writes for UTF-8 fonts is malformed: it is
- *   replaced by a standard one mapping every 2-byte code to itself (the codes
- *   in the content streams are Unicode values);
+ *   replaced by a standard one mapping each 2-byte code to itself (the codes
+ *   in the content streams are Unicode values), for the 256-code rows the
+ *   document uses;
+ * - for a UTF-8 font libharu writes a CIDToGIDMap of all 65,535 codes and a
+ *   /W array with the width of every glyph the font maps, whatever the
+ *   document uses (about 3 KiB per font, compressed). Once the pages are
+ *   drawn, both are rewritten for the code points actually drawn: the map
+ *   ends at the highest code used (every code in the content streams lies
+ *   inside it; unused codes map to glyph 0) and /W lists only used codes,
+ *   with libharu's own widths, so nothing moves;
+ * - HPDF_AttachFile reads a file by path and names the attachment after the
+ *   path: embedded files are built here from memory instead, with the
+ *   object API (EmbeddedFile stream, Filespec, EmbeddedFiles name tree,
+ *   /AF), so the hybrid PDF needs no temporary file;
  * - the Producer names libharu and the dates would be absent: both are set
  *   here, the dates from the quote's date or SOURCE_DATE_EPOCH, never from
  *   the clock, so the same input gives the same bytes.
@@ -38,9 +50,26 @@ typedef struct {
     HPDF_Font *fonts;         /* per doc->fonts index */
     HPDF_Image *images;       /* per doc->images index, loaded on first use */
     HPDF_Page *pages;
+    size_t *owner;            /* per doc->fonts index: the first index that
+                                 loaded the same file */
+    uint32_t *used;           /* per owner: a bit set of the BMP code points
+                                 drawn (USED_WORDS words each) */
+    /* The page's graphics state as last set, so unchanged font, colours
+     * and line width are not repeated (they outlive BT/ET). */
+    struct {
+        bool font_set, fill_set, stroke_set, width_set;
+        int font;
+        float size, width;
+        qs_rgb fill, stroke;
+    } gs;
+    bool have_date;           /* the document date, when known */
+    HPDF_Date date;
     const qs_doc *doc;
+    const qs_pdf_options *opts;
     qs_diags *diags;
 } render_ctx;
+
+#define USED_WORDS (65536 / 32)
 
 /* ---- errors ---- */
 
@@ -115,10 +144,40 @@ static bool fail(render_ctx *c, const char *what)
 
 /* ---- fonts ---- */
 
+/* The bit set of code points drawn with doc->fonts[font]. */
+static uint32_t *used_set(render_ctx *c, size_t font)
+{
+    return c->used + c->owner[font] * USED_WORDS;
+}
+
+/* Records the code points of `text` as drawn with doc->fonts[font]. The
+ * text is valid UTF-8 of the BMP (fonts.c checked coverage). */
+static void mark_used(render_ctx *c, size_t font, const char *text)
+{
+    uint32_t *set = used_set(c, font);
+    size_t n = strlen(text);
+    while (n > 0) {
+        size_t k = 1;
+        uint32_t cp = qs_utf8_decode(text, n, &k);
+        if (k == 0 || k > n)
+            k = 1;
+        if (cp < 0x10000)
+            set[cp >> 5] |= UINT32_C(1) << (cp & 31);
+        text += k;
+        n -= k;
+    }
+}
+
+static bool is_used(const uint32_t *set, uint32_t cp)
+{
+    return (set[cp >> 5] >> (cp & 31)) & 1;
+}
+
 /* Replaces the malformed ToUnicode CMap libharu 2.3.0 writes for a UTF-8
- * font by a standard one: every 2-byte code maps to the same UTF-16 value,
- * as 256-code bfranges (surrogate rows left out), at most 100 per block. */
-static bool fix_to_unicode(render_ctx *c, HPDF_Font font)
+ * font by a standard one: each 2-byte code maps to the same UTF-16 value,
+ * as one 256-code bfrange per row (high byte) the document uses, surrogate
+ * rows left out, at most 100 per block. */
+static bool fix_to_unicode(render_ctx *c, HPDF_Font font, const uint32_t *set)
 {
     HPDF_Dict cmap = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
     if (!cmap || !cmap->stream)
@@ -146,9 +205,16 @@ static bool fix_to_unicode(render_ctx *c, HPDF_Font font)
         return fail(c, "cannot write the ToUnicode CMap");
 
     unsigned rows[256], nrows = 0;
-    for (unsigned hi = 0; hi < 256; hi++)
-        if (hi < 0xD8 || hi > 0xDF)
-            rows[nrows++] = hi;
+    for (unsigned hi = 0; hi < 256; hi++) {
+        if (hi >= 0xD8 && hi <= 0xDF)
+            continue;
+        for (unsigned w = hi * 8; w < hi * 8 + 8; w++) {
+            if (set[w]) {
+                rows[nrows++] = hi;
+                break;
+            }
+        }
+    }
     char line[64];
     for (unsigned i = 0; i < nrows; i += 100) {
         unsigned n = nrows - i < 100 ? nrows - i : 100;
@@ -169,33 +235,122 @@ static bool fix_to_unicode(render_ctx *c, HPDF_Font font)
     return true;
 }
 
-/* Loads every font in index order (the subset tags follow the load order).
- * A file listed twice is loaded once. */
-static bool load_fonts(render_ctx *c)
+/* Rewrites the descendant CIDFont's /CIDToGIDMap and /W for the code points
+ * drawn (see the top of the file). Glyph ids and widths come from libharu
+ * itself (HPDF_TTFontDef_GetGlyphid, HPDF_TTFontDef_GetGidWidth), so they
+ * are the values it wrote before, and fonts.c measured with. */
+static bool shrink_cid_font(render_ctx *c, HPDF_Font font, const uint32_t *set)
 {
-    const qs_doc *doc = c->doc;
-    for (size_t i = 0; i < doc->nfonts; i++) {
-        const char *path = qs_font_path(doc->fonts[i]);
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(qs_font_path(doc->fonts[j]), path) == 0) {
-                c->fonts[i] = c->fonts[j];
-                break;
+    HPDF_FontAttr attr = font->attr;
+    HPDF_Dict cid = attr ? attr->descendant_font : NULL;
+    HPDF_Dict map = attr ? attr->map_stream : NULL;
+    HPDF_Array w = cid ? HPDF_Dict_GetItem(cid, "W", HPDF_OCLASS_ARRAY) : NULL;
+    if (!cid || !map || !map->stream || !w || !attr->fontdef)
+        return fail(c, "the font has no CIDToGIDMap or widths to rewrite");
+    HPDF_FontDef def = attr->fontdef;
+
+    uint32_t top = 0; /* one past the highest code used */
+    for (uint32_t cp = 0; cp < 0x10000; cp++)
+        if (is_used(set, cp))
+            top = cp + 1;
+
+    HPDF_MemStream_FreeData(map->stream);
+    if (map->stream->size != 0)
+        return fail(c, "cannot empty the CIDToGIDMap");
+    HPDF_Array_Clear(w);
+    HPDF_INT dw = (HPDF_INT)def->missing_width;
+    HPDF_Array run = NULL; /* the /W sub-array being filled, if any */
+    unsigned char buf[512];
+    size_t fill = 0;
+    for (uint32_t cp = 0; cp < top; cp++) {
+        HPDF_UINT16 gid = 0;
+        if (is_used(set, cp)) {
+            gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+            HPDF_INT width = HPDF_TTFontDef_GetGidWidth(def, gid);
+            if (width != dw) {
+                if (!run) {
+                    run = HPDF_Array_New(c->pdf->mmgr);
+                    if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)cp) != HPDF_OK ||
+                        HPDF_Array_Add(w, run) != HPDF_OK)
+                        return fail(c, "rewriting the font widths");
+                }
+                if (HPDF_Array_AddNumber(run, width) != HPDF_OK)
+                    return fail(c, "rewriting the font widths");
+            } else {
+                run = NULL;
             }
+        } else {
+            run = NULL;
         }
-        if (c->fonts[i])
+        buf[fill++] = (unsigned char)(gid >> 8);
+        buf[fill++] = (unsigned char)gid;
+        if (fill == sizeof buf || cp + 1 == top) {
+            if (HPDF_Stream_Write(map->stream, buf, (HPDF_UINT)fill) != HPDF_OK)
+                return fail(c, "rewriting the CIDToGIDMap");
+            fill = 0;
+        }
+    }
+    return true;
+}
+
+/* After the pages: the per-font streams that depend on what was drawn. */
+static bool finish_fonts(render_ctx *c)
+{
+    for (size_t i = 0; i < c->doc->nfonts; i++) {
+        if (c->owner[i] != i || !c->fonts[i])
             continue;
-        char what[300];
-        snprintf(what, sizeof what, "loading font %s", path);
-        const char *name = HPDF_LoadTTFontFromFile(c->pdf, path, HPDF_TRUE);
-        if (!name)
-            return fail(c, what);
-        c->fonts[i] = HPDF_GetFont(c->pdf, name, "UTF-8");
-        if (!c->fonts[i])
-            return fail(c, what);
-        if (!fix_to_unicode(c, c->fonts[i]))
+        const uint32_t *set = used_set(c, i);
+        if (!fix_to_unicode(c, c->fonts[i], set) ||
+            !shrink_cid_font(c, c->fonts[i], set))
             return false;
     }
     return true;
+}
+
+/* Loads, in index order (the subset tags follow the load order), every font
+ * the layout draws with: a face the template declares but the document
+ * never uses costs libharu a few milliseconds and the PDF a few objects, so
+ * it is left out. A file listed twice is loaded once. */
+static bool load_fonts(render_ctx *c, const qs_layout *l)
+{
+    const qs_doc *doc = c->doc;
+    bool *needed = qs_xcalloc(doc->nfonts + 1, sizeof *needed);
+    for (size_t i = 0; i < doc->nfonts; i++) {
+        c->owner[i] = i;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(qs_font_path(doc->fonts[j]), qs_font_path(doc->fonts[i])) == 0) {
+                c->owner[i] = c->owner[j];
+                break;
+            }
+        }
+    }
+    if (doc->watermark && doc->watermark[0])
+        needed[c->owner[doc->watermark_font]] = true;
+    for (size_t p = 0; p < l->npages; p++)
+        for (size_t k = 0; k < l->pages[p].count; k++) {
+            const qs_item *it = &l->pages[p].items[k];
+            if (it->kind == QS_ITEM_TEXT && it->font >= 0 &&
+                (size_t)it->font < doc->nfonts)
+                needed[c->owner[it->font]] = true;
+        }
+    bool ok = true;
+    for (size_t i = 0; ok && i < doc->nfonts; i++) {
+        if (c->owner[i] != i) {
+            c->fonts[i] = c->fonts[c->owner[i]];
+            continue;
+        }
+        if (!needed[i])
+            continue;
+        const char *path = qs_font_path(doc->fonts[i]);
+        char what[300];
+        snprintf(what, sizeof what, "loading font %s", path);
+        const char *name = HPDF_LoadTTFontFromFile(c->pdf, path, HPDF_TRUE);
+        c->fonts[i] = name ? HPDF_GetFont(c->pdf, name, "UTF-8") : NULL;
+        if (!c->fonts[i])
+            ok = fail(c, what);
+    }
+    free(needed);
+    return ok;
 }
 
 /* ---- images ---- */
@@ -237,36 +392,66 @@ static HPDF_REAL channel(unsigned char v)
     return (HPDF_REAL)v / 255.0f;
 }
 
+static bool same_rgb(qs_rgb a, qs_rgb b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* Sets the fill colour unless it is already set. */
+static bool set_fill(render_ctx *c, HPDF_Page page, qs_rgb rgb)
+{
+    if (c->gs.fill_set && same_rgb(c->gs.fill, rgb))
+        return true;
+    c->gs.fill_set = true;
+    c->gs.fill = rgb;
+    return HPDF_Page_SetRGBFill(page, channel(rgb.r), channel(rgb.g),
+                                channel(rgb.b)) == HPDF_OK;
+}
+
 static bool draw_text(render_ctx *c, HPDF_Page page, const qs_item *it)
 {
     if (!it->text || !it->text[0])
         return true;
-    return HPDF_Page_BeginText(page) == HPDF_OK &&
-           HPDF_Page_SetFontAndSize(page, c->fonts[it->font], it->size) ==
-               HPDF_OK &&
-           HPDF_Page_SetRGBFill(page, channel(it->color.r),
-                                channel(it->color.g),
-                                channel(it->color.b)) == HPDF_OK &&
+    mark_used(c, (size_t)it->font, it->text);
+    if (HPDF_Page_BeginText(page) != HPDF_OK)
+        return false;
+    if (!c->gs.font_set || c->gs.font != it->font || c->gs.size != it->size) {
+        c->gs.font_set = true;
+        c->gs.font = it->font;
+        c->gs.size = it->size;
+        if (HPDF_Page_SetFontAndSize(page, c->fonts[it->font], it->size) !=
+            HPDF_OK)
+            return false;
+    }
+    return set_fill(c, page, it->color) &&
            HPDF_Page_TextOut(page, it->x, it->y, it->text) == HPDF_OK &&
            HPDF_Page_EndText(page) == HPDF_OK;
 }
 
-static bool draw_rect(HPDF_Page page, const qs_item *it)
+static bool draw_rect(render_ctx *c, HPDF_Page page, const qs_item *it)
 {
-    return HPDF_Page_SetRGBFill(page, channel(it->color.r),
-                                channel(it->color.g),
-                                channel(it->color.b)) == HPDF_OK &&
+    return set_fill(c, page, it->color) &&
            HPDF_Page_Rectangle(page, it->x, it->y, it->w, it->h) == HPDF_OK &&
            HPDF_Page_Fill(page) == HPDF_OK;
 }
 
-static bool draw_line(HPDF_Page page, const qs_item *it)
+static bool draw_line(render_ctx *c, HPDF_Page page, const qs_item *it)
 {
-    return HPDF_Page_SetRGBStroke(page, channel(it->color.r),
-                                  channel(it->color.g),
-                                  channel(it->color.b)) == HPDF_OK &&
-           HPDF_Page_SetLineWidth(page, it->size) == HPDF_OK &&
-           HPDF_Page_MoveTo(page, it->x, it->y) == HPDF_OK &&
+    if (!c->gs.stroke_set || !same_rgb(c->gs.stroke, it->color)) {
+        c->gs.stroke_set = true;
+        c->gs.stroke = it->color;
+        if (HPDF_Page_SetRGBStroke(page, channel(it->color.r),
+                                   channel(it->color.g),
+                                   channel(it->color.b)) != HPDF_OK)
+            return false;
+    }
+    if (!c->gs.width_set || c->gs.width != it->size) {
+        c->gs.width_set = true;
+        c->gs.width = it->size;
+        if (HPDF_Page_SetLineWidth(page, it->size) != HPDF_OK)
+            return false;
+    }
+    return HPDF_Page_MoveTo(page, it->x, it->y) == HPDF_OK &&
            HPDF_Page_LineTo(page, it->x + it->w, it->y + it->h) == HPDF_OK &&
            HPDF_Page_Stroke(page) == HPDF_OK;
 }
@@ -295,6 +480,7 @@ static bool draw_watermark(render_ctx *c, HPDF_Page page, float pw, float ph)
     float size = 0.75f * shorter / k / em;
     if (size > 600.0f)
         size = 600.0f;
+    mark_used(c, (size_t)doc->watermark_font, text);
     float len = em * size;
     float rise = 0.35f * size; /* about half a capital's height */
     float x = pw / 2.0f - len / 2.0f * k + rise * k;
@@ -337,6 +523,9 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
         HPDF_Page_SetHeight(page, l->height) != HPDF_OK)
         return fail(c, what);
     c->pages[index] = page;
+    /* A new page starts with the default graphics state; the watermark
+     * draws inside q/Q, so it leaves that state as it was. */
+    memset(&c->gs, 0, sizeof c->gs);
     if (c->doc->watermark && c->doc->watermark[0] &&
         !draw_watermark(c, page, l->width, l->height))
         return fail(c, what);
@@ -348,8 +537,8 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
         bool ok = true;
         switch (it->kind) {
         case QS_ITEM_TEXT: ok = draw_text(c, page, it); break;
-        case QS_ITEM_RECT: ok = draw_rect(page, it); break;
-        case QS_ITEM_LINE: ok = draw_line(page, it); break;
+        case QS_ITEM_RECT: ok = draw_rect(c, page, it); break;
+        case QS_ITEM_LINE: ok = draw_line(c, page, it); break;
         case QS_ITEM_IMAGE: ok = draw_image(c, page, it); break;
         }
         if (!ok)
@@ -502,7 +691,145 @@ static bool set_metadata(render_ctx *c)
         (HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_CREATION_DATE, date) != HPDF_OK ||
          HPDF_SetInfoDateAttr(c->pdf, HPDF_INFO_MOD_DATE, date) != HPDF_OK))
         return fail(c, "setting the document dates");
+    c->have_date = have;
+    c->date = date;
     return true;
+}
+
+/* ---- embedded files (the hybrid PDF) ---- */
+
+#define MAX_ATTACHMENT_SIZE (64u << 20)
+
+static const char *const relationships[] = {
+    "Alternative", "Data", "Source", "Supplement", "Unspecified",
+};
+
+/* Checks the attachments before anything is built. */
+static bool check_attachments(render_ctx *c)
+{
+    const qs_pdf_options *o = c->opts;
+    for (size_t i = 0; i < o->nattachments; i++) {
+        const qs_pdf_attachment *a = &o->attachments[i];
+        const char *why = NULL;
+        if (!a->name || !a->name[0] || strlen(a->name) > 255 ||
+            strchr(a->name, '/'))
+            why = "needs a plain file name (no '/', 1 to 255 bytes)";
+        else if (a->size > MAX_ATTACHMENT_SIZE || (a->size && !a->data))
+            why = "is larger than 64 MiB or has no bytes";
+        for (size_t j = 0; !why && j < i; j++)
+            if (strcmp(o->attachments[j].name, a->name) == 0)
+                why = "is attached twice";
+        if (!why && a->relationship) {
+            why = "has an unknown AFRelationship";
+            for (size_t k = 0; k < sizeof relationships / sizeof *relationships; k++)
+                if (strcmp(a->relationship, relationships[k]) == 0)
+                    why = NULL;
+        }
+        if (why) {
+            qs_diag_add(c->diags, QS_SEV_ERROR, NULL, 0, 0, "pdf",
+                        "cannot write the PDF: attachment %zu ('%s') %s",
+                        i + 1, a->name ? a->name : "", why);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One attachment: the EmbeddedFile stream (compressed, with /Subtype and
+ * /Params << /Size /ModDate >>) and its Filespec (/F, /UF, /EF, /Desc,
+ * /AFRelationship). Returns the Filespec, an indirect object. */
+static HPDF_Dict embed_file(render_ctx *c, const qs_pdf_attachment *a,
+                            HPDF_Encoder utf8)
+{
+    HPDF_MMgr mm = c->pdf->mmgr;
+    HPDF_Dict ef = HPDF_DictStream_New(mm, c->pdf->xref);
+    if (!ef)
+        return NULL;
+    ef->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_STATUS st = HPDF_Dict_AddName(ef, "Type", "EmbeddedFile");
+    if (a->mime && a->mime[0])
+        st += HPDF_Dict_AddName(ef, "Subtype", a->mime); /* '/' -> #2F */
+    HPDF_Dict params = HPDF_Dict_New(mm);
+    if (!params)
+        return NULL;
+    st += HPDF_Dict_Add(ef, "Params", params);
+    st += HPDF_Dict_AddNumber(params, "Size", (HPDF_INT32)a->size);
+    if (c->have_date) {
+        char date[32];
+        snprintf(date, sizeof date, "D:%04d%02d%02d%02d%02d%02dZ",
+                 c->date.year, c->date.month, c->date.day, c->date.hour,
+                 c->date.minutes, c->date.seconds);
+        st += HPDF_Dict_Add(params, "ModDate", HPDF_String_New(mm, date, NULL));
+    }
+    for (size_t done = 0; st == HPDF_OK && done < a->size;) {
+        size_t n = a->size - done > 65536 ? 65536 : a->size - done;
+        st = HPDF_Stream_Write(ef->stream, a->data + done, (HPDF_UINT)n);
+        done += n;
+    }
+    if (st != HPDF_OK)
+        return NULL;
+
+    HPDF_Dict spec = HPDF_Dict_New(mm);
+    if (!spec || HPDF_Xref_Add(c->pdf->xref, spec) != HPDF_OK)
+        return NULL;
+    HPDF_Dict efs = HPDF_Dict_New(mm);
+    if (!efs)
+        return NULL;
+    st = HPDF_Dict_AddName(spec, "Type", "Filespec");
+    st += HPDF_Dict_Add(spec, "F", HPDF_String_New(mm, a->name, NULL));
+    st += HPDF_Dict_Add(spec, "UF", HPDF_String_New(mm, a->name, utf8));
+    st += HPDF_Dict_Add(spec, "EF", efs);
+    st += HPDF_Dict_Add(efs, "F", ef);
+    st += HPDF_Dict_Add(efs, "UF", ef);
+    if (a->description && a->description[0])
+        st += HPDF_Dict_Add(spec, "Desc", HPDF_String_New(mm, a->description, utf8));
+    if (a->relationship)
+        st += HPDF_Dict_AddName(spec, "AFRelationship", a->relationship);
+    return st == HPDF_OK ? spec : NULL;
+}
+
+/* The catalog's /Names << /EmbeddedFiles << /Names [...] >> >> and /AF. */
+static bool add_attachments(render_ctx *c)
+{
+    const qs_pdf_options *o = c->opts;
+    if (!o || o->nattachments == 0)
+        return true;
+    HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
+    if (!utf8)
+        return fail(c, "getting the UTF-8 encoder for the attachments");
+    /* A name tree's leaves are sorted by name (byte order): an insertion
+     * sort of the indexes (there are few). */
+    size_t *order = qs_xcalloc(o->nattachments, sizeof *order);
+    for (size_t i = 0; i < o->nattachments; i++) {
+        size_t j = i;
+        while (j > 0 && strcmp(o->attachments[order[j - 1]].name,
+                               o->attachments[i].name) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+
+    HPDF_MMgr mm = c->pdf->mmgr;
+    HPDF_Dict names = HPDF_Dict_New(mm);
+    HPDF_Dict tree = HPDF_Dict_New(mm);
+    HPDF_Array leaves = HPDF_Array_New(mm);
+    HPDF_Array af = HPDF_Array_New(mm);
+    bool ok = names && tree && leaves && af &&
+              HPDF_Dict_Add(c->pdf->catalog, "Names", names) == HPDF_OK &&
+              HPDF_Dict_Add(names, "EmbeddedFiles", tree) == HPDF_OK &&
+              HPDF_Dict_Add(tree, "Names", leaves) == HPDF_OK &&
+              HPDF_Dict_Add(c->pdf->catalog, "AF", af) == HPDF_OK;
+    for (size_t k = 0; ok && k < o->nattachments; k++) {
+        const qs_pdf_attachment *a = &o->attachments[order[k]];
+        HPDF_Dict spec = embed_file(c, a, utf8);
+        ok = spec &&
+             HPDF_Array_Add(leaves, HPDF_String_New(mm, a->name, NULL)) == HPDF_OK &&
+             HPDF_Array_Add(leaves, spec) == HPDF_OK &&
+             HPDF_Array_Add(af, spec) == HPDF_OK;
+    }
+    free(order);
+    return ok || fail(c, "embedding an attached file");
 }
 
 /* ---- the whole document ---- */
@@ -554,22 +881,33 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
         HPDF_SetPagesConfiguration(c->pdf, 1024) != HPDF_OK)
         return fail(c, "setting up a page tree for many pages");
-    if (!load_fonts(c))
+    if (c->opts && !check_attachments(c))
+        return false;
+    if (!load_fonts(c, l))
         return false;
     for (size_t i = 0; i < l->npages; i++)
         if (!render_page(c, l, i))
             return false;
-    return add_outline(c, l) && set_metadata(c) && save(c, pdf, size);
+    return add_outline(c, l) && set_metadata(c) && add_attachments(c) &&
+           finish_fonts(c) && save(c, pdf, size);
 }
 
 bool qs_render_pdf(const qs_doc *doc, const qs_layout *l,
                    unsigned char **pdf, size_t *size, qs_diags *d)
+{
+    return qs_render_pdf_opts(doc, l, NULL, pdf, size, d);
+}
+
+bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
+                        const qs_pdf_options *opts, unsigned char **pdf,
+                        size_t *size, qs_diags *d)
 {
     *pdf = NULL;
     *size = 0;
     render_ctx c;
     memset(&c, 0, sizeof c);
     c.doc = doc;
+    c.opts = opts;
     c.diags = d;
     c.pdf = HPDF_New(on_hpdf_error, &c);
     if (!c.pdf)
@@ -577,10 +915,14 @@ bool qs_render_pdf(const qs_doc *doc, const qs_layout *l,
     c.fonts = qs_xcalloc(doc->nfonts + 1, sizeof *c.fonts);
     c.images = qs_xcalloc(doc->nimages + 1, sizeof *c.images);
     c.pages = qs_xcalloc(l->npages + 1, sizeof *c.pages);
+    c.owner = qs_xcalloc(doc->nfonts + 1, sizeof *c.owner);
+    c.used = qs_xcalloc((doc->nfonts + 1) * USED_WORDS, sizeof *c.used);
     bool ok = render(&c, l, pdf, size);
     HPDF_Free(c.pdf);
     free(c.fonts);
     free(c.images);
     free(c.pages);
+    free(c.owner);
+    free(c.used);
     return ok;
 }

@@ -2,8 +2,10 @@
  * text, shapes, a PNG with alpha, a JPEG, outline, watermark, metadata) is
  * rendered to memory and checked with poppler-utils and qpdf: the text comes
  * back exactly without warnings, every font is embedded and subset, the file
- * is sound, and rendering twice gives the same bytes. Run from the
- * repository root; needs pdftotext, pdffonts, pdfinfo and qpdf. */
+ * is sound, and rendering twice gives the same bytes. The hybrid PDF: an
+ * attached XML file comes back byte for byte with pdfdetach. The size
+ * measures: the CIDToGIDMap ends at the highest code drawn. Run from the
+ * repository root; needs pdftotext, pdffonts, pdfinfo, pdfdetach and qpdf. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -264,6 +266,122 @@ static void check_tools(const char *path)
     CHECK(atoi(out) == 2, "each page's content starts with the watermark");
 }
 
+/* The regular font's CIDToGIDMap, decoded:
+ * its length in bytes, or -1. */
+static long cid_map_length(const char *path)
+{
+    char cmd[1024], out[256];
+    snprintf(cmd, sizeof cmd,
+             "f=%s; id=$(pdffonts $f | awk '/NotoSans-Regular/ { print $(NF-1) }'); "
+             "d=$(qpdf --show-object=$id $f | sed -n 's/.*DescendantFonts \\[ *\\([0-9]*\\) 0 R.*/\\1/p'); "
+             "m=$(qpdf --show-object=$d $f | sed -n 's/.*CIDToGIDMap \\([0-9]*\\) 0 R.*/\\1/p'); "
+             "[ -n \"$m\" ] && qpdf --show-object=$m --filtered-stream-data $f | wc -c",
+             path);
+    if (run(cmd, out, sizeof out) != 0)
+        return -1;
+    return atol(out);
+}
+
+static void check_sizes(const char *path)
+{
+    /* The regular face draws nothing above U+20AC (the euro sign). */
+    long n = cid_map_length(path);
+    CHECK(n == (0x20AC + 1) * 2, "the CIDToGIDMap ends at the highest code "
+          "drawn, U+20AC: %ld bytes, not 131070", n);
+}
+
+/* The hybrid PDF: an XML file attached from memory. */
+static void check_attachment(const qs_doc *doc, const qs_layout *l)
+{
+    static const char xml[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<Quotation><Note>Grüße – 12.345,60 €</Note></Quotation>\n";
+    qs_pdf_attachment att = {
+        .name = "2026-0142.ubl.xml", .data = (const unsigned char *)xml,
+        .size = sizeof xml - 1, .mime = "application/xml",
+        .description = "UBL 2.1 Quotation", .relationship = "Alternative",
+    };
+    qs_pdf_options opts = { .attachments = &att, .nattachments = 1 };
+    unsigned char *pdf = NULL, *again = NULL;
+    size_t size = 0, size2 = 0;
+    qs_diags d;
+    qs_diags_init(&d);
+    bool ok = qs_render_pdf_opts(doc, l, &opts, &pdf, &size, &d);
+    CHECK(ok && d.count == 0, "renders with an attached file");
+    bool ok2 = qs_render_pdf_opts(doc, l, &opts, &again, &size2, &d);
+    CHECK(ok2 && size2 == size && memcmp(pdf, again, size) == 0,
+          "a hybrid PDF is deterministic too");
+    free(again);
+
+    char dir[] = "/tmp/qs-render-att-XXXXXX";
+    if (ok && mkdtemp(dir)) {
+        char path[128], cmd[512], out[4096];
+        snprintf(path, sizeof path, "%s/hybrid.pdf", dir);
+        write_file(path, pdf, size);
+        snprintf(cmd, sizeof cmd, "qpdf --check %s 2>&1", path);
+        int st = run(cmd, out, sizeof out);
+        CHECK(st == 0 && strstr(out, "No syntax or stream encoding errors"),
+              "hybrid PDF: qpdf --check passes");
+        snprintf(cmd, sizeof cmd, "pdfdetach -list %s 2>&1", path);
+        st = run(cmd, out, sizeof out);
+        CHECK(st == 0 && strstr(out, "1 embedded files") &&
+              strstr(out, "1: 2026-0142.ubl.xml"),
+              "pdfdetach lists the attachment by its name");
+        snprintf(cmd, sizeof cmd,
+                 "pdfdetach -save 1 -o %s/got.xml %s 2>&1 && cat %s/got.xml",
+                 dir, path, dir);
+        st = run(cmd, out, sizeof out);
+        CHECK(st == 0 && strcmp(out, xml) == 0,
+              "pdfdetach -save 1 gives back the same bytes");
+        snprintf(cmd, sizeof cmd,
+                 "qpdf --qdf --object-streams=disable %s - | grep -a -c "
+                 "-e '^  /AFRelationship /Alternative$' "
+                 "-e '^  /Subtype /application#2[fF]xml$' "
+                 "-e '^  /Desc <feff0055' -e '^    /Size %zu$' "
+                 "-e '^  /AF \\[$' -e '^    /EmbeddedFiles <<$'",
+                 path, sizeof xml - 1);
+        run(cmd, out, sizeof out);
+        CHECK(atoi(out) == 6, "Filespec with /AFRelationship /Alternative and "
+              "/Desc, EmbeddedFile with MIME subtype and /Params /Size, catalog "
+              "/AF and /Names /EmbeddedFiles (got %d of 6)", atoi(out));
+        snprintf(cmd, sizeof cmd, "pdftotext %s - 2>&1 | grep -c Warning", path);
+        run(cmd, out, sizeof out);
+        CHECK(atoi(out) == 0, "hybrid PDF: pdftotext prints no warning");
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        run(cmd, out, sizeof out);
+    }
+    free(pdf);
+    qs_diags_free(&d);
+
+    /* Bad attachments: one [pdf] diagnostic, no PDF. */
+    qs_pdf_attachment two[2] = { att, att };
+    const char *names[] = { "a/b.xml", "", NULL };
+    for (size_t i = 0; i < 4; i++) {
+        qs_pdf_options bad = { .attachments = two, .nattachments = 1 };
+        two[0] = att;
+        if (i < 3)
+            two[0].name = names[i];
+        else
+            bad.nattachments = 2; /* the same name twice */
+        qs_diags_init(&d);
+        ok = qs_render_pdf_opts(doc, l, &bad, &pdf, &size, &d);
+        CHECK(!ok && pdf == NULL && d.count == 1 &&
+              strcmp(d.items[0].rule, "pdf") == 0 &&
+              strstr(d.items[0].message, "attachment"),
+              "bad attachment %zu is refused with one [pdf] diagnostic: %s", i,
+              d.count ? d.items[0].message : "");
+        qs_diags_free(&d);
+    }
+    two[0] = att;
+    two[0].relationship = "Related";
+    qs_pdf_options bad = { .attachments = two, .nattachments = 1 };
+    qs_diags_init(&d);
+    ok = qs_render_pdf_opts(doc, l, &bad, &pdf, &size, &d);
+    CHECK(!ok && d.count == 1 && strstr(d.items[0].message, "AFRelationship"),
+          "an unknown AFRelationship is refused");
+    qs_diags_free(&d);
+}
+
 static void check_failures_reported(qs_doc *doc, qs_layout *l)
 {
     unsigned char *pdf = NULL;
@@ -359,11 +477,13 @@ int main(void)
         close(fd);
         CHECK(write_file(path, pdf, size), "PDF written to %s", path);
         check_tools(path);
+        check_sizes(path);
         unlink(path);
     }
     free(pdf);
 
     check_epoch(&doc, &l);
+    check_attachment(&doc, &l);
     check_failures_reported(&doc, &l);
 
     qs_arena_free(&l.arena); /* owns the pages, items and outline */
