@@ -4,6 +4,10 @@
 #
 #   sh bench/run.sh [BINARY]        (default ./quotesmith)
 #
+# Then (unless BENCH_BATCH=0) the batch benchmark of issue 7: the ordinary
+# quotes built with `batch -j 1` and `-j 2`, the peak RSS of a worker, and
+# `build` time by quote size.
+#
 # Generates inputs with bench/gen.sh into a fresh folder under build/bench/,
 # then runs
 #   BINARY check --timings --max-file-size 100000000 --root DIR QUOTE
@@ -142,3 +146,89 @@ awk -v us=$(( (t1 - t0) / 1000 )) -v n="$ordinary" -v lines="$lines" -v rss="$rs
 echo
 echo "Targets (issue 3): price 10,000 lines in under 50 ms; cost linear in lines"
 echo "(the per-1000-line columns stay flat)."
+
+# Rendering (docs/performance.md, "Rendering"): bench/render.sh.
+echo
+sh "$here/bench/render.sh" "$bin"
+
+# ---- Batch builds (issue 7): whole proposal packages, worker processes ----
+# $BENCH_BATCH=0 skips this part. The generated root gets the shipped
+# template, so every quote builds its 6-page-class proposal.
+[ "${BENCH_BATCH:-1}" = 1 ] || exit 0
+cp -R "$here/templates" "$dir/templates"
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+echo
+echo "Batch builds: $ordinary ordinary quotes, \`batch -j N --root DIR DIR/ordinary -o DIR/out-jN\`:"
+echo
+printf '| %4s | %7s | %9s | %9s | %12s | %5s | %9s |\n' -j quotes built "total s" "ms per quote" "q/s" "q/s/core"
+printf '| %4s | %7s | %9s | %9s | %12s | %5s | %9s |\n' -----: -----: -----: -----: -----: -----: -----:
+for j in 1 2; do
+    t0=$(now_ns)
+    "$bin" batch -j "$j" --root "$dir" -o "$dir/out-j$j" "$dir/ordinary" >"$dir/batch-j$j.out" 2>"$dir/batch-j$j.err" || true
+    t1=$(now_ns)
+    built=$(grep -c '  built  ' "$dir/batch-j$j.out" || true)
+    used=$j; [ "$used" -gt "$cores" ] && used=$cores
+    awk -v us=$(( (t1 - t0) / 1000 )) -v n="$ordinary" -v built="$built" -v j="$j" -v used="$used" 'BEGIN {
+        s = us / 1e6
+        printf "| %4d | %7d | %9d | %9.2f | %12.2f | %5.1f | %9.1f |\n", j, n, built, s, us / 1000 / n, n / s, n / s / used
+    }'
+done
+t0=$(now_ns)
+"$bin" batch -j 2 --root "$dir" -o "$dir/out-j2" "$dir/ordinary" >"$dir/batch-skip.out" 2>&1 || true
+t1=$(now_ns)
+echo
+awk -v us=$(( (t1 - t0) / 1000 )) -v n="$ordinary" 'BEGIN {
+    printf "Again with -j 2, every quote up to date (skipped): %.2f s, %.2f ms per quote.\n", us / 1e6, us / 1000 / n }'
+pages=$(awk '$3 == "built" { n++; p += $(NF-1) } END { if (n) printf "%.1f", p / n }' "$dir/batch-j1.out")
+echo "Pages per proposal: $pages on average."
+
+if [ "$have_time" = 1 ]; then
+    echo
+    echo "Peak RSS of one worker: \`/usr/bin/time -v quotesmith build\` of every 50th ordinary quote"
+    echo "(a worker runs exactly this build path, after a fork of the small batch process):"
+    rss=0 i=0
+    for q in "$dir"/ordinary/q*/quote.xml; do
+        i=$((i + 1))
+        [ $((i % 50)) -eq 1 ] || continue
+        /usr/bin/time -v -o "$dir/w.time" "$bin" build --root "$dir" -o "$dir/w-out" "$q" >/dev/null 2>&1 || true
+        r=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$dir/w.time")
+        [ "$r" -gt "$rss" ] && rss=$r
+    done
+    awk -v r="$rss" 'BEGIN { printf "max %.1f MiB\n", r / 1024 }'
+fi
+
+echo
+echo "Build (PDF + UBL + manifest) by quote size, median of $runs runs:"
+echo
+printf '| %6s | %8s | %6s | %8s | %8s |\n' lines "wall ms" pages "RSS MiB" "PDF KiB"
+printf '| %6s | %8s | %6s | %8s | %8s |\n' -----: -----: -----: -----: -----:
+for n in $sizes; do
+    q="$dir/lines-$n/quote.xml"
+    : >"$dir/res"
+    i=0
+    while [ "$i" -lt "$runs" ]; do
+        t0=$(now_ns)
+        if [ "$have_time" = 1 ]; then
+            /usr/bin/time -v -o "$dir/b.time" "$bin" build --max-file-size 100000000 --root "$dir" \
+                -o "$dir/size-out" "$q" >"$dir/b.out" 2>"$dir/b.err" || true
+        else
+            "$bin" build --max-file-size 100000000 --root "$dir" -o "$dir/size-out" "$q" \
+                >"$dir/b.out" 2>"$dir/b.err" || true
+        fi
+        t1=$(now_ns)
+        r=0
+        [ "$have_time" = 1 ] && r=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$dir/b.time")
+        p=$(sed -n 's/^.*: \([0-9]*\) pages\{0,1\}, \([0-9]*\) bytes.*$/\1 \2/p' "$dir/b.out")
+        [ -n "$p" ] || { p="0 0"; echo "bench: build of $n lines failed: $(head -3 "$dir/b.err")" >&2; }
+        echo "$(( (t1 - t0) / 1000 )) $r $p" >>"$dir/res"
+        i=$((i + 1))
+    done
+    wall=$(awk '{ print $1 }' "$dir/res" | median)
+    rss=$(awk '{ print $2 }' "$dir/res" | median)
+    awk -v n="$n" -v wall="$wall" -v rss="$rss" -v have_time="$have_time" '
+        END { printf "| %6d | %8.1f | %6d | %8s | %8.0f |\n", n, wall / 1000, $3,
+                  have_time ? sprintf("%.1f", rss / 1024) : "n/a", $4 / 1024 }' "$dir/res"
+done
+echo
+echo "Targets (issue 7): >= 60 ordinary quotes/s per core, ~2x with -j 2 on two cores,"
+echo "<= 16 MiB peak per worker, a 10,000-line quote built in < 2 s and < 100 MB."
