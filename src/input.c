@@ -611,8 +611,19 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     qs_input *s = qs_input_read(in, path, at, d);
     if (!s)
         return NULL;
-    if (s->doc || s->failed)
+    if (s->parsed && s->format != format) {
+        const char *file;
+        unsigned line, col;
+        at_origin(at, &file, &line, &col);
+        qs_diag_add(d, QS_SEV_ERROR, file ? file : s->path, line, col, "input-reuse",
+                    "'%s' is already read as a %s file; it cannot also be a %s file",
+                    s->path, format_schema_names[s->format], format_schema_names[format]);
+        return NULL;
+    }
+    if (s->parsed)
         return s->failed ? NULL : s;
+    s->parsed = true;
+    s->format = format;
     s->failed = true;
     if (s->size == 0) {
         qs_diag_add(d, QS_SEV_ERROR, s->path, 1, 1, "xml-syntax", "the file is empty");

@@ -20,12 +20,23 @@
 #define QS_MAX_XML_DEPTH 64
 #define QS_MAX_XML_ATTRIBUTES 256
 
+/* The formats the loader knows a schema for. */
+typedef enum {
+    QS_FORMAT_QUOTE,
+    QS_FORMAT_PRICELIST,
+    QS_FORMAT_DEPARTMENT,
+    QS_FORMAT_RULES,
+    QS_FORMAT_TEMPLATE
+} qs_format;
+
 typedef struct qs_input {
     char *path;            /* display path: relative to the working directory */
     char *real;            /* absolute path with symlinks resolved */
     unsigned char *data;   /* the file's bytes, NUL-terminated */
     size_t size;
     xmlDoc *doc;           /* parsed document, or NULL for binary inputs */
+    bool parsed;           /* loaded as XML (successfully or not) ... */
+    qs_format format;      /* ... in this format */
     bool failed;           /* parsing or validation failed once already */
     size_t *lines;         /* byte offset of each line's start (lazy) */
     size_t nlines;
@@ -39,14 +50,6 @@ typedef struct {
     struct _xmlSchema *schemas[5]; /* parsed on first use, per qs_format */
 } qs_inputs;
 
-/* The formats the loader knows a schema for. */
-typedef enum {
-    QS_FORMAT_QUOTE,
-    QS_FORMAT_PRICELIST,
-    QS_FORMAT_DEPARTMENT,
-    QS_FORMAT_RULES,
-    QS_FORMAT_TEMPLATE
-} qs_format;
 
 /* Where a file was named: the file, line and column of the href, or NULL
  * for a file named on the command line. */
@@ -90,7 +93,9 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
                         qs_diags *d);
 
 /* Reads, parses and schema-validates an XML file of the given format.
- * Returns NULL after diagnostics (at file:line:col) when any step fails. */
+ * Returns NULL after diagnostics (at file:line:col) when any step fails. A
+ * file already loaded is returned again, but only in the same format: one
+ * file cannot serve as, say, both a price list and a department. */
 qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
                             const qs_origin *at, qs_diags *d);
 

@@ -713,6 +713,7 @@ static const char *string_text(const tpl *t, const char *id)
 
 static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
                         const char *attr_name);
+static void free_expr(expr *e);
 
 /* Parses s[0..n) as a template function call when it is one. Returns
  * false when it is plain XPath; otherwise *out is the call (NULL after a
@@ -794,17 +795,21 @@ static bool parse_call(tpl *t, const char *s, size_t n, const xmlNode *node,
             if (!e->literal || (strcmp(e->literal, "long") != 0 &&
                                 strcmp(e->literal, "short") != 0)) {
                 terr(t, node, attr_name, "date() style must be 'short' or 'long'");
+                free_expr(e);
                 return true;
             }
             e->nargs = 1;
             continue;
         }
         e->args[k] = parse_expr(t, s + starts[k], ends[k] - starts[k], node, attr_name);
-        if (!e->args[k])
+        if (!e->args[k]) {
+            free_expr(e);
             return true;
+        }
     }
     if (e->fn == FN_TOTAL && e->args[0]->is_call) {
         terr(t, node, attr_name, "total() takes an XPath node set, like total(line/@net)");
+        free_expr(e);
         return true;
     }
     *out = e;
