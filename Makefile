@@ -16,15 +16,17 @@ BUILD     = build/release
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # One module per pipeline stage, plus the shared machinery.
-MODULES   = main arena buf diag decimal input load merge price explain \
+MODULES   = main arena buf diag decimal input values load merge price explain batch report \
             regex xpath rules checks format template fonts image layout \
-            render_pdf ubl package sha256
+            render_pdf ubl package sha256 catalog
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
-            test_image test_layout test_render_pdf test_ubl test_package test_price_props
+            test_image test_layout test_render_pdf test_ubl test_package \
+            test_catalog test_price_props \
+            test_report
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith
@@ -73,7 +75,11 @@ readme-pages: demo
 	@ls docs/images/demo-page-*.png
 
 # The suite runs twice: on the release build, then on a sanitizer build.
+# A short fuzzing smoke run comes first, so that the sanitizer suite's
+# "N passed, N failed" line is the last one.
 test: deps
+	@if command -v clang >/dev/null 2>&1; then $(MAKE) fuzz-smoke; \
+	else echo "fuzz-smoke: skipped (clang is not installed)"; fi
 	$(MAKE) quotesmith units
 	sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
 	$(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
@@ -93,3 +99,53 @@ clean:
 	rm -rf build quotesmith out
 
 .PHONY: all deps demo readme-pages test units bench install clean
+
+# ---- fuzz (fuzz/README.md) --------------------------------------------------
+# libFuzzer harnesses, one per input parser, built with clang from every
+# module but main, under AddressSanitizer + UBSan, into build/fuzz/.
+#   make fuzz          runs each harness FUZZ_SECONDS, growing the corpus in
+#                      build/fuzz/corpus/NAME; crashes in build/fuzz/artifacts
+#   make fuzz-smoke    runs each harness FUZZ_SMOKE_SECONDS over its seeds
+#                      (fuzz/corpus/NAME) and crash fixtures
+#                      (tests/fuzz-regressions/NAME); the end of make test
+#                      when clang is installed
+FUZZ_CC            = clang
+FUZZ_SECONDS      ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_BUILD         = build/fuzz
+FUZZ_HARNESSES     = decimal pricelist quote department rules template
+FUZZ_CFLAGS        = -std=c11 -Wall -Wextra -Wpedantic -O1 -g -fno-omit-frame-pointer \
+                     -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS          = $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(filter-out main,$(MODULES))) \
+                     $(FUZZ_BUILD)/obj/embedded.o
+FUZZ_BINS          = $(FUZZ_HARNESSES:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c src/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/obj/embedded.c: $(SCHEMAS) scripts/embed.sh
+	@mkdir -p $(@D)
+	sh scripts/embed.sh $(SCHEMAS) > $@
+
+$(FUZZ_BUILD)/obj/embedded.o: $(FUZZ_BUILD)/obj/embedded.c src/embedded.h
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CPPFLAGS) -Isrc -c -o $@ $(FUZZ_BUILD)/obj/embedded.c
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/common.c fuzz/common.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) -Isrc \
+	    -DQS_FUZZ_REPO='"$(CURDIR)"' -o $@ fuzz/fuzz_$*.c fuzz/common.c \
+	    $(FUZZ_OBJS) $(LDLIBS)
+
+# Kept between builds (make would delete them as intermediate files).
+.SECONDARY: $(FUZZ_OBJS) $(FUZZ_BUILD)/obj/embedded.c
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	sh fuzz/run.sh fuzz $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-build
+	sh fuzz/run.sh smoke $(FUZZ_SMOKE_SECONDS)
+
+.PHONY: fuzz fuzz-build fuzz-smoke
+# ---- end fuzz -----------------------------------------------------------------

@@ -7,20 +7,24 @@
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
+#include "batch.h"
 #include "decimal.h"
 #include "diag.h"
 #include "explain.h"
 #include "layout.h"
 #include "package.h"
+#include "catalog.h"
 #include "render_pdf.h"
 #include "template.h"
 #include "ubl.h"
 #include "input.h"
 #include "price.h"
 #include "quote.h"
+#include "report.h"
 #include "rules.h"
 #include "checks.h"
 #include "xpath.h"
@@ -28,7 +32,7 @@
 
 enum { EXIT_BUILT = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
-typedef enum { OUT_TEXT, OUT_JSON } diag_format;
+typedef enum { OUT_TEXT, OUT_JSON, OUT_SARIF } diag_format;
 
 typedef struct {
     const char *command;
@@ -37,12 +41,27 @@ typedef struct {
     const char *outdir;
     const char *lang;
     const char *line;          /* explain: one position */
+    const char *template_path; /* catalog: -t TEMPLATE */
     size_t max_file_size;
     bool strict;
     bool timings;              /* print each stage's wall time on stderr */
     bool json;                 /* explain --json */
     diag_format diagnostics;
+    const char *depfile;       /* build: write a Makefile rule here */
+    /* batch */
+    char **paths;              /* folders and quote files (argv pointers) */
+    size_t npaths;
+    unsigned jobs;             /* 0: one per online core */
+    unsigned shard, nshards;
+    bool keep_going, force;
+    const char *junit;
+    /* set in a batch worker */
+    bool worker;               /* print nothing; build into outdir only */
+    const char *expect_id;     /* the id the batch read before building */
 } options;
+
+/* Facts about one run, for check/build summaries, SARIF and batch. */
+typedef qs_batch_outcome outcome;
 
 static const char usage_text[] =
     "usage: quotesmith COMMAND QUOTE.xml [options]\n"
@@ -53,13 +72,27 @@ static const char usage_text[] =
     "  check QUOTE.xml            load, merge, price and validate; print a summary\n"
     "  data QUOTE.xml             print the merged, priced data tree\n"
     "  explain QUOTE.xml [POS]    show how each line's price came about\n"
+    "  batch DIR|QUOTE.xml...     build every quote.xml below the folders, in\n"
+    "                             worker processes, into OUTDIR/ID (default out/ID)\n"
+    "  catalog PRICELIST.xml [-t TEMPLATE] [-o FILE]\n"
+    "                             render a price list brochure (default FILE:\n"
+    "                             out/catalog-ID.pdf; TEMPLATE:\n"
+    "                             templates/catalog/template.xml)\n"
     "\n"
     "options:\n"
     "  --root DIR                 project root; every file read must lie inside\n"
     "                             (default: the current directory)\n"
     "  --strict                   treat warnings as errors\n"
     "  --lang de|en               override the quote's language\n"
-    "  --diagnostics text|json    how to print diagnostics (default: text)\n"
+    "  --diagnostics text|json|sarif\n"
+    "                             how to print diagnostics on stderr (default: text)\n"
+    "  --depfile FILE             build: write a Makefile rule of every file read\n"
+    "  -j N                       batch: N worker processes (default: one per core)\n"
+    "  --shard I/N                batch: build only shard I of N (by path hash)\n"
+    "  -o OUTDIR                  batch: parent of the per-quote folders\n"
+    "  --keep-going               batch: start every quote even after a failure\n"
+    "  --force                    batch: rebuild quotes that are up to date\n"
+    "  --junit FILE               batch: write a JUnit XML report\n"
     "  --max-file-size BYTES      largest input file accepted (default: 8388608)\n"
     "  --json                     explain: machine-readable output\n"
     "  --timings                  print each stage's time on stderr\n"
@@ -88,24 +121,78 @@ static bool parse_size(const char *text, size_t *out)
     return true;
 }
 
+/* Parses a worker count for -j: 1 to 4096. */
+static bool parse_jobs(const char *text, unsigned *out)
+{
+    unsigned v = 0;
+    if (!text[0] || strlen(text) > 4)
+        return false;
+    for (const char *p = text; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (unsigned)(*p - '0');
+    }
+    if (v < 1 || v > 4096)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool is_command(const char *c, const char *name)
+{
+    return c && strcmp(c, name) == 0;
+}
+
+/* Options that belong to one command only. */
+static int check_command_options(const options *o, const char *const *seen)
+{
+    for (size_t i = 0; seen[i]; i++) {
+        bool batch_only = strcmp(seen[i], "--depfile") != 0;
+        if (batch_only && !is_command(o->command, "batch"))
+            return usage_error("option '%s' is for batch only", seen[i]);
+        if (!batch_only && !is_command(o->command, "build"))
+            return usage_error("option '%s' is for build only", seen[i]);
+    }
+    if (o->diagnostics == OUT_SARIF && !is_command(o->command, "check") &&
+        !is_command(o->command, "build") && !is_command(o->command, "batch"))
+        return usage_error("--diagnostics sarif is for check, build and batch, not '%s'",
+                           o->command);
+    return -1;
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
     o->root = ".";
     o->max_file_size = QS_DEFAULT_MAX_FILE_SIZE;
     o->diagnostics = OUT_TEXT;
+    o->shard = o->nshards = 1;
+    o->paths = calloc((size_t)argc, sizeof *o->paths);
+    if (!o->paths)
+        abort();
+    const char *seen[8] = {0};
+    size_t nseen = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes_value = strcmp(a, "--root") == 0 || strcmp(a, "-o") == 0 ||
                            strcmp(a, "--lang") == 0 || strcmp(a, "--diagnostics") == 0 ||
-                           strcmp(a, "--max-file-size") == 0;
+                           strcmp(a, "--max-file-size") == 0 || strcmp(a, "-j") == 0 ||
+                           strcmp(a, "--shard") == 0 || strcmp(a, "--junit") == 0 ||
+                           strcmp(a, "--depfile") == 0 || strcmp(a, "-t") == 0;
         if (takes_value && !value)
             return usage_error("option '%s' needs a value", a);
+        bool one_command = strcmp(a, "-j") == 0 || strcmp(a, "--shard") == 0 ||
+                           strcmp(a, "--junit") == 0 || strcmp(a, "--keep-going") == 0 ||
+                           strcmp(a, "--force") == 0 || strcmp(a, "--depfile") == 0;
+        if (one_command && nseen < sizeof seen / sizeof seen[0] - 1)
+            seen[nseen++] = a;
         if (strcmp(a, "--root") == 0) {
             o->root = value;
         } else if (strcmp(a, "-o") == 0) {
             o->outdir = value;
+        } else if (strcmp(a, "-t") == 0) {
+            o->template_path = value;
         } else if (strcmp(a, "--lang") == 0) {
             if (strcmp(value, "de") != 0 && strcmp(value, "en") != 0)
                 return usage_error("--lang must be de or en, not '%s'", value);
@@ -115,11 +202,27 @@ static int parse_args(int argc, char **argv, options *o)
                 o->diagnostics = OUT_TEXT;
             else if (strcmp(value, "json") == 0)
                 o->diagnostics = OUT_JSON;
+            else if (strcmp(value, "sarif") == 0)
+                o->diagnostics = OUT_SARIF;
             else
-                return usage_error("--diagnostics must be text or json, not '%s'", value);
+                return usage_error("--diagnostics must be text, json or sarif, not '%s'", value);
         } else if (strcmp(a, "--max-file-size") == 0) {
             if (!parse_size(value, &o->max_file_size))
                 return usage_error("--max-file-size needs a number of bytes, not '%s'", value);
+        } else if (strcmp(a, "-j") == 0) {
+            if (!parse_jobs(value, &o->jobs))
+                return usage_error("-j needs a number of workers from 1 to 4096, not '%s'", value);
+        } else if (strcmp(a, "--shard") == 0) {
+            if (!qs_batch_parse_shard(value, &o->shard, &o->nshards))
+                return usage_error("--shard needs I/N with 1 <= I <= N, not '%s'", value);
+        } else if (strcmp(a, "--junit") == 0) {
+            o->junit = value;
+        } else if (strcmp(a, "--depfile") == 0) {
+            o->depfile = value;
+        } else if (strcmp(a, "--keep-going") == 0) {
+            o->keep_going = true;
+        } else if (strcmp(a, "--force") == 0) {
+            o->force = true;
         } else if (strcmp(a, "--strict") == 0) {
             o->strict = true;
         } else if (strcmp(a, "--timings") == 0) {
@@ -130,6 +233,8 @@ static int parse_args(int argc, char **argv, options *o)
             return usage_error("unknown option '%s'", a);
         } else if (!o->command) {
             o->command = a;
+        } else if (is_command(o->command, "batch")) {
+            o->paths[o->npaths++] = argv[i];
         } else if (!o->quote) {
             o->quote = a;
         } else if (strcmp(o->command, "explain") == 0 && !o->line) {
@@ -143,9 +248,19 @@ static int parse_args(int argc, char **argv, options *o)
     if (!o->command)
         return usage_error("%s", "no command given");
     if (strcmp(o->command, "check") != 0 && strcmp(o->command, "data") != 0 &&
-        strcmp(o->command, "explain") != 0 && strcmp(o->command, "build") != 0)
+        strcmp(o->command, "explain") != 0 && strcmp(o->command, "build") != 0 &&
+        strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0)
         return usage_error("unknown command '%s'", o->command);
-    if (!o->quote)
+    if (o->template_path && !is_command(o->command, "catalog"))
+        return usage_error("%s", "option '-t' is for catalog only");
+    int status = check_command_options(o, seen);
+    if (status >= 0)
+        return status;
+    if (is_command(o->command, "batch") && o->npaths == 0)
+        return usage_error("%s", "'batch' needs folders or quote files");
+    if (is_command(o->command, "catalog") && !o->quote)
+        return usage_error("%s", "'catalog' needs a price list file");
+    if (!is_command(o->command, "batch") && !o->quote)
         return usage_error("'%s' needs a quote file", o->command);
     return -1;
 }
@@ -199,8 +314,9 @@ static bool id_is_file_name(const char *id)
 }
 
 /* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
-static bool render_proposal(qs_quote *q, const options *o, unsigned char **pdf,
-                            size_t *pdf_size, size_t *pages, qs_diags *d)
+static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options *popts,
+                            unsigned char **pdf, size_t *pdf_size, size_t *pages,
+                            qs_diags *d)
 {
     char fallback[4096];
     const char *tpl = q->template_path;
@@ -215,15 +331,39 @@ static bool render_proposal(qs_quote *q, const options *o, unsigned char **pdf,
     bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
                                 q->tree, q->src->path, o->lang, &doc, d) &&
               qs_layout_run(&doc, &layout, d) &&
-              qs_render_pdf(&doc, &layout, pdf, pdf_size, d);
+              qs_render_pdf_opts(&doc, &layout, popts, pdf, pdf_size, d);
     *pages = layout.npages;
     qs_layout_free(&layout);
     qs_doc_free(&doc);
     return ok;
 }
 
+/* --depfile: a Makefile rule from the package's files to every file the
+ * build read (display paths, in read order). */
+static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf_name,
+                          const char *ubl_name, const char *path, qs_diags *d)
+{
+    char pdf[4608], ubl[4608], manifest[4608];
+    snprintf(pdf, sizeof pdf, "%s/%s", outdir, pdf_name);
+    snprintf(ubl, sizeof ubl, "%s/%s", outdir, ubl_name);
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", outdir);
+    const char *targets[] = {pdf, ubl, manifest};
+    size_t n = 0;
+    for (const qs_input *f = q->in->head; f; f = f->next)
+        n++;
+    const char **prereqs = calloc(n ? n : 1, sizeof *prereqs);
+    if (!prereqs)
+        abort();
+    n = 0;
+    for (const qs_input *f = q->in->head; f; f = f->next)
+        prereqs[n++] = f->path;
+    bool ok = qs_report_depfile(path, targets, 3, prereqs, n, d);
+    free(prereqs);
+    return ok;
+}
+
 /* build: the proposal package, written atomically into the output folder. */
-static int build(qs_quote *q, const options *o, int status, qs_diags *d)
+static int build(qs_quote *q, const options *o, int status, qs_diags *d, outcome *r)
 {
     if (!id_is_file_name(q->id)) {
         qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "output",
@@ -231,24 +371,45 @@ static int build(qs_quote *q, const options *o, int status, qs_diags *d)
                     "'-', '_' and '.')", q->id);
         return EXIT_INVALID;
     }
+    /* A batch decided the output folder from the id it read first. */
+    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
+        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "internal",
+                    "the quote's id '%s' is not the id the batch read before building",
+                    q->id);
+        return EXIT_INTERNAL;
+    }
     unsigned char *pdf = NULL, *ubl = NULL;
     size_t pdf_size = 0, ubl_size = 0, pages = 0;
-    if (!render_proposal(q, o, &pdf, &pdf_size, &pages, d) ||
-        !qs_ubl_write(q, &ubl, &ubl_size, d)) {
+    char outdir[4096], pdf_name[512], ubl_name[512];
+    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->id);
+    /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
+    qs_pdf_attachment ubl_att = {
+        .name = ubl_name, .mime = "application/xml",
+        .description = "UBL 2.1 Quotation", .relationship = "Alternative",
+    };
+    qs_pdf_options popts = {.attachments = &ubl_att, .nattachments = 1};
+    bool made = qs_ubl_write(q, &ubl, &ubl_size, d);
+    if (made) {
+        ubl_att.data = ubl;
+        ubl_att.size = ubl_size;
+        made = render_proposal(q, o, &popts, &pdf, &pdf_size, &pages, d);
+    }
+    if (!made) {
         free(pdf);
         free(ubl);
         return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
     }
-    char outdir[4096], pdf_name[512], ubl_name[512];
     if (o->outdir)
         snprintf(outdir, sizeof outdir, "%s", o->outdir);
     else
         snprintf(outdir, sizeof outdir, "out/%s", q->id);
     snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->id);
-    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->id);
     qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size}};
     bool ok = qs_package_write(outdir, outs, 2, q, d, d);
-    if (ok)
+    r->pages = (unsigned)pages;
+    if (ok && o->depfile)
+        ok = write_depfile(q, outdir, pdf_name, ubl_name, o->depfile, d);
+    if (ok && !o->worker)
         printf("%s/%s: %zu page%s, %zu bytes; %s/%s; %s/manifest.json\n", outdir,
                pdf_name, pages, pages == 1 ? "" : "s", pdf_size, outdir, ubl_name, outdir);
     free(pdf);
@@ -283,7 +444,21 @@ static void timer_stop(stage_timer *t, const char *stage)
     t->start = now;
 }
 
-static int run(const options *o, qs_diags *d)
+/* The quote's id, gross total, currency and status, for reports. */
+static void fill_outcome(const qs_quote *q, outcome *r)
+{
+    snprintf(r->id, sizeof r->id, "%s", q->id ? q->id : "");
+    r->draft = q->draft;
+    if (!q->tree)
+        return;
+    const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
+    xmlChar *gross = totals ? xmlGetProp(totals, (const xmlChar *)"gross") : NULL;
+    snprintf(r->gross, sizeof r->gross, "%s", gross ? (const char *)gross : "");
+    snprintf(r->currency, sizeof r->currency, "%s", q->currency ? q->currency : "");
+    xmlFree(gross);
+}
+
+static int run(const options *o, qs_diags *d, outcome *r)
 {
     qs_inputs in;
     qs_quote q;
@@ -304,6 +479,9 @@ static int run(const options *o, qs_diags *d)
     int status = exit_status(d, q.draft, o->strict);
     if (!ok && status == EXIT_BUILT)
         status = EXIT_INVALID;
+    r->draft = q.draft;
+    if (ok)
+        fill_outcome(&q, r);
 
     if (ok && strcmp(o->command, "data") == 0) {
         xmlDocFormatDump(stdout, q.tree, 1);
@@ -313,14 +491,74 @@ static int run(const options *o, qs_diags *d)
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
     } else if (ok && status == EXIT_BUILT && strcmp(o->command, "build") == 0) {
-        status = build(&q, o, status, d);
+        status = build(&q, o, status, d, r);
         timer_stop(&timer, "build");
     }
     timer_stop(&timer, "output");
-    if (o->timings)
+    if (o->timings && !o->worker)
         fprintf(stderr, "timings: %s\n", timer.report);
     qs_quote_free(&q);
     qs_inputs_free(&in);
+    return status;
+}
+
+/* A batch worker's build: `build` of one quote into the folder the batch
+ * chose (batch.h). */
+static int build_in_worker(const qs_batch_job *job, void *ctx, qs_diags *d, outcome *r)
+{
+    options o = *(const options *)ctx;
+    o.command = "build";
+    o.quote = job->quote;
+    o.outdir = job->outdir;
+    o.expect_id = job->id;
+    o.worker = true;
+    return run(&o, d, r);
+}
+
+static int run_batch(options *o)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    qs_batch_options b = {
+        .root = o->root,
+        .outdir = o->outdir ? o->outdir : "out",
+        .jobs = o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 4096 ? cores : 4096) : 1,
+        .shard = o->shard,
+        .nshards = o->nshards,
+        .keep_going = o->keep_going,
+        .force = o->force,
+        .max_file_size = o->max_file_size,
+        .junit = o->junit,
+        .format = o->diagnostics == OUT_SARIF ? QS_BATCH_SARIF
+                : o->diagnostics == OUT_JSON ? QS_BATCH_JSON : QS_BATCH_TEXT,
+        .build = build_in_worker,
+        .ctx = o,
+    };
+    return qs_batch_run(o->paths, o->npaths, &b);
+}
+
+/* catalog: a price list brochure (docs/catalog.md), written atomically to
+ * one file: -o FILE, else out/catalog-ID.pdf. */
+static int catalog(const options *o, qs_diags *d)
+{
+    qs_inputs in;
+    if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
+        return EXIT_USAGE;
+    unsigned char *pdf = NULL;
+    size_t size = 0;
+    char *fallback = NULL;
+    const char *out = o->outdir;
+    bool ok = qs_catalog_build(&in, o->quote, o->template_path, o->lang, &pdf, &size, d);
+    if (ok && !out)
+        out = fallback = qs_catalog_output_path(&in, o->quote, d);
+    ok = ok && out && qs_catalog_write(out, pdf, size, d);
+    if (ok)
+        printf("%s: %zu bytes\n", out, size);
+    free(fallback);
+    free(pdf);
+    qs_inputs_free(&in);
+    int status = exit_status(d, false, o->strict);
+    if (!ok && status == EXIT_BUILT)
+        status = EXIT_INVALID;
     return status;
 }
 
@@ -338,19 +576,34 @@ int main(int argc, char **argv)
     }
     options o;
     int status = parse_args(argc, argv, &o);
-    if (status >= 0)
+    if (status >= 0) {
+        free(o.paths);
         return status;
+    }
 
     xmlInitParser();
+    if (is_command(o.command, "batch")) {
+        status = run_batch(&o);
+        free(o.paths);
+        xmlCleanupParser();
+        return status;
+    }
     qs_diags d;
     qs_diags_init(&d);
-    status = run(&o, &d);
+    outcome r;
+    memset(&r, 0, sizeof r);
+    status = is_command(o.command, "catalog") ? catalog(&o, &d) : run(&o, &d, &r);
     qs_diags_sort(&d);
-    if (o.diagnostics == OUT_JSON)
+    if (o.diagnostics == OUT_SARIF) {
+        qs_report_case c = {.quote = o.quote, .diags = &d, .draft = r.draft};
+        qs_report_sarif(&c, 1, stderr);
+    } else if (o.diagnostics == OUT_JSON) {
         qs_diags_print_json(&d, stderr);
-    else
+    } else {
         qs_diags_print_text(&d, stderr);
+    }
     qs_diags_free(&d);
+    free(o.paths);
     xmlCleanupParser();
     return status;
 }
