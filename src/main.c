@@ -313,112 +313,6 @@ static bool id_is_file_name(const char *id)
     return true;
 }
 
-/* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
-static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options *popts,
-                            unsigned char **pdf, size_t *pdf_size, size_t *pages,
-                            qs_diags *d)
-{
-    char fallback[4096];
-    const char *tpl = q->template_path;
-    if (!tpl) {
-        snprintf(fallback, sizeof fallback, "%s/templates/standard/template.xml", o->root);
-        tpl = strcmp(o->root, ".") == 0 ? "templates/standard/template.xml" : fallback;
-    }
-    qs_doc doc;
-    qs_layout layout;
-    qs_doc_init(&doc);
-    memset(&layout, 0, sizeof layout);
-    bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
-                                q->tree, q->src->path, o->lang, &doc, d) &&
-              qs_layout_run(&doc, &layout, d) &&
-              qs_render_pdf_opts(&doc, &layout, popts, pdf, pdf_size, d);
-    *pages = layout.npages;
-    qs_layout_free(&layout);
-    qs_doc_free(&doc);
-    return ok;
-}
-
-/* --depfile: a Makefile rule from the package's files to every file the
- * build read (display paths, in read order). */
-static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf_name,
-                          const char *ubl_name, const char *path, qs_diags *d)
-{
-    char pdf[4608], ubl[4608], manifest[4608];
-    snprintf(pdf, sizeof pdf, "%s/%s", outdir, pdf_name);
-    snprintf(ubl, sizeof ubl, "%s/%s", outdir, ubl_name);
-    snprintf(manifest, sizeof manifest, "%s/manifest.json", outdir);
-    const char *targets[] = {pdf, ubl, manifest};
-    size_t n = 0;
-    for (const qs_input *f = q->in->head; f; f = f->next)
-        n++;
-    const char **prereqs = calloc(n ? n : 1, sizeof *prereqs);
-    if (!prereqs)
-        abort();
-    n = 0;
-    for (const qs_input *f = q->in->head; f; f = f->next)
-        prereqs[n++] = f->path;
-    bool ok = qs_report_depfile(path, targets, 3, prereqs, n, d);
-    free(prereqs);
-    return ok;
-}
-
-/* build: the proposal package, written atomically into the output folder. */
-static int build(qs_quote *q, const options *o, int status, qs_diags *d, outcome *r)
-{
-    if (!id_is_file_name(q->id)) {
-        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "output",
-                    "quote id '%s' cannot name output files (use letters, digits, "
-                    "'-', '_' and '.')", q->id);
-        return EXIT_INVALID;
-    }
-    /* A batch decided the output folder from the id it read first. */
-    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
-        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "internal",
-                    "the quote's id '%s' is not the id the batch read before building",
-                    q->id);
-        return EXIT_INTERNAL;
-    }
-    unsigned char *pdf = NULL, *ubl = NULL;
-    size_t pdf_size = 0, ubl_size = 0, pages = 0;
-    char outdir[4096], pdf_name[512], ubl_name[512];
-    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->id);
-    /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
-    qs_pdf_attachment ubl_att = {
-        .name = ubl_name, .mime = "application/xml",
-        .description = "UBL 2.1 Quotation", .relationship = "Alternative",
-    };
-    qs_pdf_options popts = {.attachments = &ubl_att, .nattachments = 1};
-    bool made = qs_ubl_write(q, &ubl, &ubl_size, d);
-    if (made) {
-        ubl_att.data = ubl;
-        ubl_att.size = ubl_size;
-        made = render_proposal(q, o, &popts, &pdf, &pdf_size, &pages, d);
-    }
-    if (!made) {
-        free(pdf);
-        free(ubl);
-        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
-    }
-    if (o->outdir)
-        snprintf(outdir, sizeof outdir, "%s", o->outdir);
-    else
-        snprintf(outdir, sizeof outdir, "out/%s", q->id);
-    snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->id);
-    qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size}};
-    bool ok = qs_package_write(outdir, outs, 2, q, d, d);
-    r->pages = (unsigned)pages;
-    if (ok && o->depfile)
-        ok = write_depfile(q, outdir, pdf_name, ubl_name, o->depfile, d);
-    if (ok && !o->worker)
-        printf("%s/%s: %zu page%s, %zu bytes; %s/%s; %s/manifest.json\n", outdir,
-               pdf_name, pages, pages == 1 ? "" : "s", pdf_size, outdir, ubl_name, outdir);
-    free(pdf);
-    free(ubl);
-    if (!ok)
-        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
-    return status;
-}
-
 /* Wall-clock time per pipeline stage, for --timings (never in output). */
 typedef struct {
     struct timespec start;
@@ -458,6 +352,117 @@ static void fill_outcome(const qs_quote *q, outcome *r)
     xmlFree(gross);
 }
 
+/* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
+static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options *popts,
+                            unsigned char **pdf, size_t *pdf_size, size_t *pages,
+                            stage_timer *timer, qs_diags *d)
+{
+    char fallback[4096];
+    const char *tpl = q->template_path;
+    if (!tpl) {
+        snprintf(fallback, sizeof fallback, "%s/templates/standard/template.xml", o->root);
+        tpl = strcmp(o->root, ".") == 0 ? "templates/standard/template.xml" : fallback;
+    }
+    qs_doc doc;
+    qs_layout layout;
+    qs_doc_init(&doc);
+    memset(&layout, 0, sizeof layout);
+    bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
+                                q->tree, q->src->path, o->lang, &doc, d);
+    timer_stop(timer, "template");
+    ok = ok && qs_layout_run(&doc, &layout, d);
+    timer_stop(timer, "layout");
+    ok = ok && qs_render_pdf_opts(&doc, &layout, popts, pdf, pdf_size, d);
+    timer_stop(timer, "pdf");
+    *pages = layout.npages;
+    qs_layout_free(&layout);
+    qs_doc_free(&doc);
+    return ok;
+}
+
+/* --depfile: a Makefile rule from the package's files to every file the
+ * build read (display paths, in read order). */
+static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf_name,
+                          const char *ubl_name, const char *path, qs_diags *d)
+{
+    char pdf[4608], ubl[4608], manifest[4608];
+    snprintf(pdf, sizeof pdf, "%s/%s", outdir, pdf_name);
+    snprintf(ubl, sizeof ubl, "%s/%s", outdir, ubl_name);
+    snprintf(manifest, sizeof manifest, "%s/manifest.json", outdir);
+    const char *targets[] = {pdf, ubl, manifest};
+    size_t n = 0;
+    for (const qs_input *f = q->in->head; f; f = f->next)
+        n++;
+    const char **prereqs = calloc(n ? n : 1, sizeof *prereqs);
+    if (!prereqs)
+        abort();
+    n = 0;
+    for (const qs_input *f = q->in->head; f; f = f->next)
+        prereqs[n++] = f->path;
+    bool ok = qs_report_depfile(path, targets, 3, prereqs, n, d);
+    free(prereqs);
+    return ok;
+}
+
+/* build: the proposal package, written atomically into the output folder. */
+static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
+                 qs_diags *d, outcome *r)
+{
+    if (!id_is_file_name(q->id)) {
+        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "output",
+                    "quote id '%s' cannot name output files (use letters, digits, "
+                    "'-', '_' and '.')", q->id);
+        return EXIT_INVALID;
+    }
+    /* A batch decided the output folder from the id it read first. */
+    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
+        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "internal",
+                    "the quote's id '%s' is not the id the batch read before building",
+                    q->id);
+        return EXIT_INTERNAL;
+    }
+    unsigned char *pdf = NULL, *ubl = NULL;
+    size_t pdf_size = 0, ubl_size = 0, pages = 0;
+    char outdir[4096], pdf_name[512], ubl_name[512];
+    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->id);
+    /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
+    qs_pdf_attachment ubl_att = {
+        .name = ubl_name, .mime = "application/xml",
+        .description = "UBL 2.1 Quotation", .relationship = "Alternative",
+    };
+    qs_pdf_options popts = {.attachments = &ubl_att, .nattachments = 1};
+    bool made = qs_ubl_write(q, &ubl, &ubl_size, d);
+    timer_stop(timer, "ubl");
+    if (made) {
+        ubl_att.data = ubl;
+        ubl_att.size = ubl_size;
+        made = render_proposal(q, o, &popts, &pdf, &pdf_size, &pages, timer, d);
+    }
+    if (!made) {
+        free(pdf);
+        free(ubl);
+        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+    }
+    if (o->outdir)
+        snprintf(outdir, sizeof outdir, "%s", o->outdir);
+    else
+        snprintf(outdir, sizeof outdir, "out/%s", q->id);
+    snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->id);
+    qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size}};
+    bool ok = qs_package_write(outdir, outs, 2, q, d, d);
+    r->pages = (unsigned)pages;
+    if (ok && o->depfile)
+        ok = write_depfile(q, outdir, pdf_name, ubl_name, o->depfile, d);
+    if (ok && !o->worker)
+        printf("%s/%s: %zu page%s, %zu bytes; %s/%s; %s/manifest.json\n", outdir,
+               pdf_name, pages, pages == 1 ? "" : "s", pdf_size, outdir, ubl_name, outdir);
+    free(pdf);
+    free(ubl);
+    if (!ok)
+        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+    return status;
+}
+
 static int run(const options *o, qs_diags *d, outcome *r)
 {
     qs_inputs in;
@@ -491,10 +496,11 @@ static int run(const options *o, qs_diags *d, outcome *r)
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
     } else if (ok && status == EXIT_BUILT && strcmp(o->command, "build") == 0) {
-        status = build(&q, o, status, d, r);
-        timer_stop(&timer, "build");
+        status = build(&q, o, status, &timer, d, r);
+        timer_stop(&timer, "package");
+    } else {
+        timer_stop(&timer, "output");
     }
-    timer_stop(&timer, "output");
     if (o->timings && !o->worker)
         fprintf(stderr, "timings: %s\n", timer.report);
     qs_quote_free(&q);
