@@ -71,12 +71,14 @@ measure() {
 }
 
 # stage wall times of one run, from --timings, as "load price validate build"
+# (build: the stages ubl, template, layout, pdf and package together)
 stages() {
     "$@" --timings >/dev/null 2>"$dir/stages.err" || true
     awk '/^timings: / {
             s = $0; sub(/^timings: /, "", s); n = split(s, part, ", ")
             for (i = 1; i <= n; i++) { split(part[i], w, " "); v[w[1]] = w[2] }
-            printf "%.2f %.2f %.2f %.2f\n", v["load+merge"], v["price"], v["validate"], v["build"]
+            build = v["ubl"] + v["template"] + v["layout"] + v["pdf"] + v["package"]
+            printf "%.2f %.2f %.2f %.2f\n", v["load+merge"], v["price"], v["validate"], build
         }' "$dir/stages.err"
 }
 
