@@ -1,5 +1,6 @@
 /* batch: many quotes, one worker process each; see batch.h. */
 #include "batch.h"
+#include "package.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -206,19 +207,6 @@ static char *read_id(const char *path, size_t max_size)
     return id;
 }
 
-/* A quote id must be a plain file name to name an output folder (the same
- * test as the build's). */
-static bool is_file_name(const char *id)
-{
-    if (!id[0] || id[0] == '.')
-        return false;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
-            return false;
-    return true;
-}
-
 static int compare_real(const void *a, const void *b)
 {
     const entry *x = *(entry *const *)a, *y = *(entry *const *)b;
@@ -274,7 +262,7 @@ static void prepare(entry_list *l, const char *root_real, const qs_batch_options
             e->result = QS_CASE_FAILED;
             e->code = 1;
             e->done = true;
-        } else if (is_file_name(e->id)) {
+        } else if (qs_output_name_is_safe(e->id)) {
             e->outdir = join(o->outdir, e->id);
         }
     }

@@ -2,6 +2,7 @@
  * price list, builds the catalog data tree (catalog.h), and runs it through
  * the template stage, the layout engine and the PDF backend. */
 #include "catalog.h"
+#include "input.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,19 +33,6 @@ typedef struct {
 } checker;
 
 /* ---- small helpers ---- */
-
-static bool is_element(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
-static const xmlNode *child(const xmlNode *node, const char *name)
-{
-    for (const xmlNode *c = node->children; c; c = c->next)
-        if (is_element(c, name))
-            return c;
-    return NULL;
-}
 
 /* The attribute's value (xmlFree it), or NULL. */
 static char *get(const xmlNode *n, const char *name)
@@ -137,7 +125,7 @@ static void check_header(checker *C, const xmlNode *root)
 static const xmlNode *find_rate(const xmlNode *root, const char *id)
 {
     for (const xmlNode *c = root->children; c; c = c->next) {
-        if (!is_element(c, "tax-rate"))
+        if (!qs_xml_is(c, "tax-rate"))
             continue;
         char *rid = get(c, "id");
         bool match = rid && strcmp(rid, id) == 0;
@@ -151,25 +139,25 @@ static const xmlNode *find_rate(const xmlNode *root, const char *id)
 static void check_product(checker *C, const xmlNode *root, const xmlNode *p)
 {
     char *sku = get(p, "sku");
-    const xmlNode *price = child(p, "price");
+    const xmlNode *price = qs_xml_child(p, "price");
     xmlChar *text = xmlNodeGetContent(price);
     check_decimal(C, price, NULL, (const char *)text, -1, false, NULL);
     xmlFree(text);
-    const xmlNode *cost = child(p, "cost");
+    const xmlNode *cost = qs_xml_child(p, "cost");
     if (cost) {
         text = xmlNodeGetContent(cost);
         check_decimal(C, cost, NULL, (const char *)text, -1, false, NULL);
         xmlFree(text);
     }
     for (const xmlNode *t = p->children; t; t = t->next) {
-        if (!is_element(t, "tier"))
+        if (!qs_xml_is(t, "tier"))
             continue;
         char *min = get(t, "min-qty"), *tp = get(t, "price");
         qs_decimal v;
         bool ok = check_decimal(C, t, "min-qty", min, -1, true, &v);
         check_decimal(C, t, "price", tp, -1, false, NULL);
         for (const xmlNode *u = p->children; ok && u != t; u = u->next) {
-            if (!is_element(u, "tier"))
+            if (!qs_xml_is(u, "tier"))
                 continue;
             char *umin = get(u, "min-qty");
             qs_decimal w;
@@ -196,11 +184,11 @@ static bool check_pricelist(const qs_input *src, qs_diags *d)
     const xmlNode *root = xmlDocGetRootElement(src->doc);
     check_header(&C, root);
     for (const xmlNode *c = root->children; c; c = c->next) {
-        if (is_element(c, "tax-rate")) {
+        if (qs_xml_is(c, "tax-rate")) {
             char *pct = get(c, "percent");
             check_decimal(&C, c, "percent", pct, HUNDRED_PERCENT, false, NULL);
             xmlFree(pct);
-        } else if (is_element(c, "product")) {
+        } else if (qs_xml_is(c, "product")) {
             check_product(&C, root, c);
         }
     }
@@ -229,13 +217,13 @@ static void add_product(xmlNode *cat, const xmlNode *root, const xmlNode *p,
     set(out, "tax-percent", pct);
     xmlFree(pct);
     xmlFree(tax);
-    xmlChar *price = xmlNodeGetContent(child(p, "price"));
+    xmlChar *price = xmlNodeGetContent(qs_xml_child(p, "price"));
     set(out, "price", (const char *)price);
     xmlFree(price);
 
     size_t ntiers = 0;
     for (const xmlNode *t = p->children; t; t = t->next)
-        ntiers += is_element(t, "tier");
+        ntiers += qs_xml_is(t, "tier");
     if (ntiers > 0) {
         char *mode = get(p, "tier-mode");
         if (!mode)
@@ -250,7 +238,7 @@ static void add_product(xmlNode *cat, const xmlNode *root, const xmlNode *p,
     tier_ref *tiers = qs_xcalloc(ntiers ? ntiers : 1, sizeof *tiers);
     size_t n = 0;
     for (const xmlNode *t = p->children; t; t = t->next) {
-        if (!is_element(t, "tier"))
+        if (!qs_xml_is(t, "tier"))
             continue;
         char *min = get(t, "min-qty");
         qs_decimal v = 0;
@@ -307,7 +295,7 @@ static xmlDoc *make_tree(const qs_input *src, const char *lang)
     xmlFree(mode);
 
     for (const xmlNode *c = root->children; c; c = c->next) {
-        if (!is_element(c, "tax-rate"))
+        if (!qs_xml_is(c, "tax-rate"))
             continue;
         xmlNode *r = add(cat, "tax-rate", c);
         char *id = get(c, "id"), *pct = get(c, "percent");
@@ -322,7 +310,7 @@ static xmlDoc *make_tree(const qs_input *src, const char *lang)
     size_t nnames = 0, cap = 0;
     bool uncategorized = false;
     for (const xmlNode *p = root->children; p; p = p->next) {
-        if (!is_element(p, "product"))
+        if (!qs_xml_is(p, "product"))
             continue;
         char *c = get(p, "category");
         bool seen = !c;
@@ -344,7 +332,7 @@ static xmlDoc *make_tree(const qs_input *src, const char *lang)
         if (name)
             set(group, "name", name);
         for (const xmlNode *p = root->children; p; p = p->next) {
-            if (!is_element(p, "product") || !in_category(p, name))
+            if (!qs_xml_is(p, "product") || !in_category(p, name))
                 continue;
             if (group->line == 0)
                 group->line = p->line;
@@ -426,18 +414,6 @@ bool qs_catalog_build(qs_inputs *in, const char *pricelist_path,
     return ok;
 }
 
-/* A price list id names the output file, so it must be a plain file name. */
-static bool id_is_file_name(const char *id)
-{
-    if (!id || !id[0] || id[0] == '.')
-        return false;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
-            return false;
-    return true;
-}
-
 char *qs_catalog_output_path(qs_inputs *in, const char *pricelist_path, qs_diags *d)
 {
     qs_input *src = qs_input_load_xml(in, pricelist_path, QS_FORMAT_PRICELIST, NULL, d);
@@ -446,7 +422,7 @@ char *qs_catalog_output_path(qs_inputs *in, const char *pricelist_path, qs_diags
     const xmlNode *root = xmlDocGetRootElement(src->doc);
     char *id = get(root, "id");
     char *path = NULL;
-    if (id_is_file_name(id)) {
+    if (qs_output_name_is_safe(id)) {
         size_t len = strlen(id) + sizeof "out/catalog-.pdf";
         path = qs_xmalloc(len);
         snprintf(path, len, "out/catalog-%s.pdf", id);

@@ -365,26 +365,12 @@ qs_font *qs_font_load(const char *path, const char *display, qs_diags *d)
 {
     if (!display)
         display = path;
-    unsigned char *data;
     size_t size;
-    switch (qs_file_read(path, FONT_MAX_BYTES, &data, &size)) {
-    case QS_READ_OK:
-        break;
-    case QS_READ_ERRNO:
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
-                    "cannot read font: %s", strerror(errno));
-        qs_diags_set_environment_failed(d);
+    unsigned char *data = qs_file_read_reported(path, FONT_MAX_BYTES, display, "font", "font",
+                                                &size, d);
+    if (!data)
         return NULL;
-    case QS_READ_NOT_REGULAR:
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
-                    "font is not a regular file");
-        return NULL;
-    case QS_READ_TOO_LARGE:
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "font",
-                    "font file is larger than 16 MiB");
-        return NULL;
-    }
-    qs_font *f = qs_font_new(data, size, path, display, d);
+qs_font *f = qs_font_new(data, size, path, display, d);
     free(data);
     return f;
 }

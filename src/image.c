@@ -326,26 +326,12 @@ qs_image *qs_image_load(const char *path, const char *display, qs_diags *d)
 {
     if (!display)
         display = path;
-    unsigned char *data;
     size_t size;
-    switch (qs_file_read(path, IMAGE_MAX_BYTES, &data, &size)) {
-    case QS_READ_OK:
-        break;
-    case QS_READ_ERRNO:
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                    "cannot read image: %s", strerror(errno));
-        qs_diags_set_environment_failed(d);
+    unsigned char *data = qs_file_read_reported(path, IMAGE_MAX_BYTES, display, "image", "image",
+                                                &size, d);
+    if (!data)
         return NULL;
-    case QS_READ_NOT_REGULAR:
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                    "image is not a regular file");
-        return NULL;
-    case QS_READ_TOO_LARGE:
-        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                    "image file is larger than 64 MiB");
-        return NULL;
-    }
-    qs_image *img = qs_image_new(data, size, display, d);
+qs_image *img = qs_image_new(data, size, display, d);
     free(data);
     return img;
 }

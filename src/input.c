@@ -244,6 +244,31 @@ qs_read_status qs_file_read(const char *path, size_t max_size,
     return QS_READ_OK;
 }
 
+unsigned char *qs_file_read_reported(const char *path, size_t max_size,
+                                     const char *display, const char *rule,
+                                     const char *what, size_t *size, qs_diags *d)
+{
+    unsigned char *data = NULL;
+    switch (qs_file_read(path, max_size, &data, size)) {
+    case QS_READ_OK:
+        break;
+    case QS_READ_ERRNO:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, rule, "cannot read %s: %s", what,
+                    strerror(errno));
+        qs_diags_set_environment_failed(d);
+        break;
+    case QS_READ_NOT_REGULAR:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, rule, "%s is not a regular file",
+                    what);
+        break;
+    case QS_READ_TOO_LARGE:
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, rule,
+                    "%s file is larger than %zu bytes", what, max_size);
+        break;
+    }
+    return data;
+}
+
 qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
                         qs_diags *d)
 {
@@ -421,6 +446,19 @@ void qs_input_locate(const qs_input *src, const xmlNode *node, const char *attr,
         position_of(s, at, line, col);
         return;
     }
+}
+
+bool qs_xml_is(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+const xmlNode *qs_xml_child(const xmlNode *parent, const char *name)
+{
+    for (const xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+        if (qs_xml_is(c, name))
+            return c;
+    return NULL;
 }
 
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node)

@@ -72,6 +72,14 @@ typedef enum {
 qs_read_status qs_file_read(const char *path, size_t max_size,
                             unsigned char **data, size_t *size);
 
+/* qs_file_read for an asset read by path on its own (fonts and images in
+ * tests and tools): failures become a diagnostic at `display` with rule id
+ * `rule`, naming the file as `what` ("font", "image"). Returns the
+ * malloc'd bytes or NULL. */
+unsigned char *qs_file_read_reported(const char *path, size_t max_size,
+                                     const char *display, const char *rule,
+                                     const char *what, size_t *size, qs_diags *d);
+
 /* Sets up the root (a directory; made absolute and resolved). Returns false
  * after a diagnostic when it does not exist. */
 bool qs_inputs_init(qs_inputs *in, const char *root, size_t max_file_size,
@@ -104,6 +112,13 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
  * written, when present. Falls back to the node's line and column 1. */
 void qs_input_locate(const qs_input *src, const xmlNode *node, const char *attr,
                      unsigned *line, unsigned *col);
+
+/* True when `n` is an element named `name` (false for NULL). */
+bool qs_xml_is(const xmlNode *n, const char *name);
+
+/* The first child element of `parent` named `name`, or NULL (NULL when
+ * parent is NULL). */
+const xmlNode *qs_xml_child(const xmlNode *parent, const char *name);
 
 /* The input whose document holds `node`, or NULL. */
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node);

@@ -3,6 +3,7 @@
  * schemas cannot: decimals, dates, currencies, validity, SKUs, tax ids,
  * duplicates and overrides. Every problem is reported, not only the first. */
 #include "quote.h"
+#include "input.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -53,19 +54,6 @@ static const char *attr(loader *L, const xmlNode *node, const char *name)
     char *s = qs_arena_strdup(&L->q->arena, (const char *)v);
     xmlFree(v);
     return s;
-}
-
-static bool is_element(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
-static const xmlNode *child(const xmlNode *node, const char *name)
-{
-    for (const xmlNode *c = node->children; c; c = c->next)
-        if (is_element(c, name))
-            return c;
-    return NULL;
 }
 
 static const char *text_of(loader *L, const xmlNode *node)
@@ -120,7 +108,7 @@ static void load_tax_rates(loader *L, const qs_input *src, const xmlNode *root)
 {
     qs_quote *q = L->q;
     for (const xmlNode *n = root->children; n; n = n->next) {
-        if (!is_element(n, "tax-rate"))
+        if (!qs_xml_is(n, "tax-rate"))
             continue;
         qs_tax_rate rate = {attr(L, n, "id"), attr(L, n, "percent"), 0, src, n};
         if (!decimal_value(L, src, n, "percent", rate.percent_text, &rate.percent,
@@ -154,10 +142,10 @@ static qs_product *load_product(loader *L, qs_pricelist *list, const xmlNode *n,
     const char *mode = attr(L, n, "tier-mode");
     p->graduated = mode ? strcmp(mode, "graduated") == 0 : list_graduated;
 
-    p->price_node = child(n, "price");
+    p->price_node = qs_xml_child(n, "price");
     p->price_text = text_of(L, p->price_node);
     decimal_value(L, src, p->price_node, NULL, p->price_text, &p->price, -1, false);
-    const xmlNode *cost = child(n, "cost");
+    const xmlNode *cost = qs_xml_child(n, "cost");
     if (cost) {
         p->has_cost = true;
         p->cost_text = text_of(L, cost);
@@ -165,10 +153,10 @@ static qs_product *load_product(loader *L, qs_pricelist *list, const xmlNode *n,
     }
     size_t ntiers = 0;
     for (const xmlNode *c = n->children; c; c = c->next)
-        ntiers += is_element(c, "tier");
+        ntiers += qs_xml_is(c, "tier");
     p->tiers = qs_arena_array(&L->q->arena, ntiers, sizeof *p->tiers);
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (!is_element(c, "tier"))
+        if (!qs_xml_is(c, "tier"))
             continue;
         qs_tier *t = &p->tiers[p->ntiers];
         t->node = c;
@@ -264,7 +252,7 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
     qs_quote *q = L->q;
     size_t n = 0;
     for (const xmlNode *c = quote_root->children; c; c = c->next)
-        n += is_element(c, "pricelist");
+        n += qs_xml_is(c, "pricelist");
     q->lists = qs_arena_array(&q->arena, n, sizeof *q->lists);
 
     /* Tax rates first, so products of any list can name any rate. */
@@ -272,7 +260,7 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
     const xmlNode **hrefs = qs_arena_array(&q->arena, n, sizeof *hrefs);
     size_t loaded = 0;
     for (const xmlNode *c = quote_root->children; c; c = c->next) {
-        if (!is_element(c, "pricelist"))
+        if (!qs_xml_is(c, "pricelist"))
             continue;
         qs_origin at = origin_of(q->src, c, "href");
         char *path = NULL;
@@ -317,7 +305,7 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
         const char *mode = attr(L, root, "tier-mode");
         bool graduated = mode && strcmp(mode, "graduated") == 0;
         for (const xmlNode *c = root->children; c; c = c->next) {
-            if (!is_element(c, "product"))
+            if (!qs_xml_is(c, "product"))
                 continue;
             qs_product *p = load_product(L, list, c, graduated);
             q->products = qs_xgrow(q->products, &L->products_cap, q->nproducts + 1,
@@ -367,7 +355,7 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item)
     if (line.custom_price_text) {
         ok &= decimal_value(L, src, item, "price", line.custom_price_text,
                             &line.custom_price, -1, false);
-        if (!child(item, "name")) {
+        if (!qs_xml_child(item, "name")) {
             report(L, QS_SEV_ERROR, src, item, NULL, "custom-line",
                    "custom line '%s' has a price but no <name>", sku);
             ok = false;
@@ -426,11 +414,11 @@ static void load_department(loader *L, const xmlNode *ref)
                               q->ndepartments + 1, sizeof *q->departments);
     q->departments[q->ndepartments++] = (qs_department){name, ref, src};
     for (const xmlNode *c = root->children; c; c = c->next) {
-        if (is_element(c, "item"))
+        if (qs_xml_is(c, "item"))
             load_item(L, src, c);
-        else if (is_element(c, "group"))
+        else if (qs_xml_is(c, "group"))
             for (const xmlNode *i = c->children; i; i = i->next)
-                if (is_element(i, "item"))
+                if (qs_xml_is(i, "item"))
                     load_item(L, src, i);
     }
 }
@@ -451,19 +439,19 @@ static void load_quote_header(loader *L, const xmlNode *root)
         report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
                "unknown currency '%s' (expected an ISO 4217 code such as EUR)",
                q->currency);
-    const xmlNode *date = child(root, "date");
+    const xmlNode *date = qs_xml_child(root, "date");
     q->date = date_value(L, src, date, NULL, text_of(L, date));
-    const xmlNode *until = child(root, "valid-until");
+    const xmlNode *until = qs_xml_child(root, "valid-until");
     if (until)
         q->valid_until = date_value(L, src, until, NULL, text_of(L, until));
-    const xmlNode *discount = child(root, "discount");
+    const xmlNode *discount = qs_xml_child(root, "discount");
     if (discount) {
         q->discount_node = discount;
         q->discount_text = attr(L, discount, "percent");
         q->has_discount = decimal_value(L, src, discount, "percent", q->discount_text,
                                         &q->discount, HUNDRED_PERCENT, false);
     }
-    const xmlNode *tpl = child(root, "template");
+    const xmlNode *tpl = qs_xml_child(root, "template");
     if (tpl) {
         q->template_at = origin_of(src, tpl, "href");
         if (!qs_input_resolve(q->in, src->path, attr(L, tpl, "href"), &q->template_at,
@@ -476,7 +464,7 @@ static void load_rules(loader *L, const xmlNode *root)
 {
     qs_quote *q = L->q;
     for (const xmlNode *c = root->children; c; c = c->next) {
-        if (!is_element(c, "rules"))
+        if (!qs_xml_is(c, "rules"))
             continue;
         qs_origin at = origin_of(q->src, c, "href");
         char *path = NULL;
@@ -506,7 +494,7 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
     load_quote_header(&L, root);
     load_pricelists(&L, root);
     for (const xmlNode *c = root->children; c; c = c->next)
-        if (is_element(c, "department"))
+        if (qs_xml_is(c, "department"))
             load_department(&L, c);
     load_rules(&L, root);
     if (!L.ok)

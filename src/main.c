@@ -300,19 +300,6 @@ static void print_summary(const qs_quote *q, const qs_diags *d, int status)
     xmlFree(gross);
 }
 
-/* A quote id names the output folder and files, so it must be a plain
- * file name. */
-static bool id_is_file_name(const char *id)
-{
-    if (!id[0] || id[0] == '.')
-        return false;
-    for (const char *p = id; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
-            return false;
-    return true;
-}
-
 /* Wall-clock time per pipeline stage, for --timings (never in output). */
 typedef struct {
     struct timespec start;
@@ -408,7 +395,7 @@ static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf
 static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
                  qs_diags *d, outcome *r)
 {
-    if (!id_is_file_name(q->id)) {
+    if (!qs_output_name_is_safe(q->id)) {
         qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "output",
                     "quote id '%s' cannot name output files (use letters, digits, "
                     "'-', '_' and '.')", q->id);

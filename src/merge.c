@@ -3,16 +3,12 @@
  * their attributes are created here, empty, so every <line> lists its
  * attributes in the documented order. */
 #include "merge.h"
+#include "input.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "quote.h"
-
-static bool is_element(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
 
 static void set(xmlNode *node, const char *name, const char *value)
 {
@@ -30,7 +26,7 @@ const xmlNode *qs_tree_localized(const xmlNode *parent, const char *element,
 {
     const xmlNode *plain = NULL, *first = NULL;
     for (const xmlNode *c = parent->children; c; c = c->next) {
-        if (!is_element(c, element))
+        if (!qs_xml_is(c, element))
             continue;
         xmlChar *l = xmlGetProp(c, (const xmlChar *)"lang");
         bool match = l && strcmp((const char *)l, lang) == 0;
@@ -125,7 +121,7 @@ static xmlNode *merge_department(qs_quote *q, const qs_department *dep,
 
     xmlNode *loose = NULL; /* the untitled group collecting loose items */
     for (const xmlNode *c = root->children; c; c = c->next) {
-        if (is_element(c, "item")) {
+        if (qs_xml_is(c, "item")) {
             if (!loose) {
                 loose = xmlNewChild(out, NULL, (const xmlChar *)"group", NULL);
                 loose->line = c->line;
@@ -134,7 +130,7 @@ static xmlNode *merge_department(qs_quote *q, const qs_department *dep,
             continue;
         }
         loose = NULL;
-        if (is_element(c, "group")) {
+        if (qs_xml_is(c, "group")) {
             xmlNode *group = xmlNewChild(out, NULL, (const xmlChar *)"group", NULL);
             group->line = c->line;
             xmlChar *title = xmlGetProp(c, (const xmlChar *)"title");
@@ -142,7 +138,7 @@ static xmlNode *merge_department(qs_quote *q, const qs_department *dep,
                 set(group, "title", (const char *)title);
             xmlFree(title);
             for (const xmlNode *i = c->children; i; i = i->next)
-                if (is_element(i, "item"))
+                if (qs_xml_is(i, "item"))
                     make_line(q, &q->lines[(*next_line)++], group);
         } else if (c->type == XML_ELEMENT_NODE) {
             add_copy(out, c);
@@ -178,12 +174,12 @@ bool qs_quote_merge(qs_quote *q, qs_diags *d)
     for (const xmlNode *c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        if (is_element(c, "department")) {
+        if (qs_xml_is(c, "department")) {
             merge_department(q, &q->departments[next_dep++], quote, &next_line);
             continue;
         }
         xmlNode *copy = add_copy(quote, c);
-        const qs_pricelist *list = is_element(c, "pricelist") ? list_of_ref(q, c) : NULL;
+        const qs_pricelist *list = qs_xml_is(c, "pricelist") ? list_of_ref(q, c) : NULL;
         if (list) {
             set(copy, "id", list->id);
             set(copy, "valid-from", list->valid_from);
@@ -210,7 +206,7 @@ void qs_tree_source_of(const xmlNode *node, const char **file, unsigned *line)
         if (!src || !src->children || !src->children->content)
             continue;
         const char *value = (const char *)src->children->content;
-        if (is_element(n, "line")) {
+        if (qs_xml_is(n, "line")) {
             const char *colon = strrchr(value, ':');
             if (colon)
                 *line = (unsigned)strtoul(colon + 1, NULL, 10);

@@ -12,6 +12,7 @@
  * replaced (from its backup; a file that did not exist before is removed
  * again), and leaves the earlier package as it was. */
 #include "package.h"
+#include "input.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -113,18 +114,10 @@ static const char *root_relative(const qs_inputs *in, const qs_input *f)
     return f->real[len] == '/' ? f->real + len + 1 : f->path;
 }
 
-static const xmlNode *tree_child(const xmlNode *parent, const char *name)
-{
-    for (const xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
-        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
-            return c;
-    return NULL;
-}
-
 static void put_totals(qs_buf *t, const qs_quote *q)
 {
     const xmlNode *root = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
-    const xmlNode *totals = tree_child(root, "totals");
+    const xmlNode *totals = qs_xml_child(root, "totals");
     qs_buf_puts(t, "  \"totals\": {\n");
     put_attr(t, "    ", "net", totals, "net", false);
     put_attr(t, "    ", "discount", totals, "discount", false);
@@ -424,6 +417,17 @@ static bool stage_all(staged *files, size_t count, const char *outdir, qs_diags 
         free(files[i].temp);
         files[i].temp = NULL;
     }
+    return true;
+}
+
+bool qs_output_name_is_safe(const char *id)
+{
+    if (!id || !id[0] || id[0] == '.')
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
+            return false;
     return true;
 }
 

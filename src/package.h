@@ -27,6 +27,11 @@ typedef struct {
  * package are unchanged, a diagnostic with rule "output" names the path
  * and the system's reason, and `d` is marked as an environment failure
  * (exit 2); returns false. A bad output name is an internal error. */
+/* True when an id (a quote's, a price list's) can name output files and
+ * folders as it is: letters, digits, '-', '_' and '.', not starting with
+ * '.', not empty. */
+bool qs_output_name_is_safe(const char *id);
+
 /* The same for any set of files, without a manifest: the atomic writer
  * (used for the package and for single files such as a catalog). The same
  * guarantees and diagnostics. */

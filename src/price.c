@@ -5,6 +5,7 @@
  * qs_wide in 1/10^8. Each figure is computed as one exact rational num/den
  * and rounded once, half away from zero, by qs_decimal_from_ratio. */
 #include "price.h"
+#include "input.h"
 
 #include <string.h>
 
@@ -171,11 +172,6 @@ static qs_decimal read_figure(const xmlNode *node, const char *name, bool *ok)
     return out;
 }
 
-static bool is_element(const xmlNode *n, const char *name)
-{
-    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
 /* Reads the written figures back from the tree and checks that they add
  * up: lines to totals/@net, rate bases to @taxable, @net - @discount to
  * @taxable, @taxable plus the rate amounts to @gross. */
@@ -193,7 +189,7 @@ static bool prove_sums(const qs_quote *q, qs_diags *d)
     qs_decimal gross = read_figure(totals, "gross", &ok);
     qs_decimal bases = 0, amounts = 0;
     for (const xmlNode *t = totals->children; t; t = t->next) {
-        if (!is_element(t, "tax"))
+        if (!qs_xml_is(t, "tax"))
             continue;
         ok &= qs_decimal_add(bases, read_figure(t, "base", &ok), &bases);
         ok &= qs_decimal_add(amounts, read_figure(t, "amount", &ok), &amounts);

@@ -11,6 +11,7 @@
  *    spans and table rows. Each piece of text is checked against its font as
  *    it is added, so a missing glyph is reported with its origin. */
 #include "template.h"
+#include "input.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -2239,14 +2240,6 @@ static void build_watermark(tpl *t, const xmlNode *tplroot)
     }
 }
 
-static const xmlNode *child(const xmlNode *n, const char *name)
-{
-    for (const xmlNode *c = n->children; c; c = c->next)
-        if (is_el(c, name))
-            return c;
-    return NULL;
-}
-
 /* ---- the entry point ---- */
 
 static bool setup(tpl *t, const char *lang, qs_diags *d)
@@ -2322,11 +2315,11 @@ bool qs_template_build(qs_inputs *in, const char *template_path,
     const xmlNode *troot = xmlDocGetRootElement(t.src->doc);
 
     /* Pass 1: fonts, strings, styles, then every value and expression. */
-    load_fonts(&t, child(troot, "fonts"));
-    t.strings = child(troot, "strings");
-    load_styles(&t, child(troot, "styles"));
+    load_fonts(&t, qs_xml_child(troot, "fonts"));
+    t.strings = qs_xml_child(troot, "strings");
+    load_styles(&t, qs_xml_child(troot, "styles"));
     float w, h, margins[4];
-    page_size(&t, child(troot, "page"), &w, &h, margins);
+    page_size(&t, qs_xml_child(troot, "page"), &w, &h, margins);
     check_tree(&t, troot, false);
     if (t.failed || !t.xp || doc->nfonts == 0) {
         teardown(&t);
@@ -2354,11 +2347,11 @@ bool qs_template_build(qs_inputs *in, const char *template_path,
         doc->first = doc->rest;
     else
         build_master(&t, first ? first : rest, w, h, margins, &doc->first);
-    build_metadata(&t, child(troot, "metadata"));
+    build_metadata(&t, qs_xml_child(troot, "metadata"));
     build_watermark(&t, troot);
     flowctx fc = {t.body_style, false, QS_ALIGN_LEFT, false};
     blockvec flow = {0};
-    build_flow(&t, child(troot, "body"), t.root, &fc, &flow);
+    build_flow(&t, qs_xml_child(troot, "body"), t.root, &fc, &flow);
     doc->flow = bv_done(&flow);
 
     bool ok = !t.failed;

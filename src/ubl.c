@@ -4,6 +4,7 @@
  * strings, never re-computed through floating point. The mapping table is
  * in docs/package.md. */
 #include "ubl.h"
+#include "input.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,22 +62,6 @@ const char *qs_ubl_unit_code(const char *unit)
 
 /* ---- reading the data tree ---- */
 
-static bool is_element(const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE &&
-           strcmp((const char *)n->name, name) == 0;
-}
-
-static const xmlNode *child(const xmlNode *parent, const char *name)
-{
-    if (!parent)
-        return NULL;
-    for (const xmlNode *c = parent->children; c; c = c->next)
-        if (is_element(c, name))
-            return c;
-    return NULL;
-}
-
 /* Collapses runs of white space to one space and trims both ends, in place. */
 static char *collapse_space(char *s)
 {
@@ -125,7 +110,7 @@ static const char *attr(writer *w, const xmlNode *n, const char *name)
 
 static const char *child_text(writer *w, const xmlNode *parent, const char *name)
 {
-    return text_of(w, child(parent, name));
+    return text_of(w, qs_xml_child(parent, name));
 }
 
 /* ---- building the UBL document ---- */
@@ -265,7 +250,7 @@ static void party(writer *w, xmlNode *parent, const xmlNode *in)
     cbc(w, p, "WebsiteURI", child_text(w, in, "web"));
     const char *name = child_text(w, in, "name");
     cbc(w, cac(w, p, "PartyName"), "Name", name ? name : "");
-    postal_address(w, p, child(in, "address"));
+    postal_address(w, p, qs_xml_child(in, "address"));
     const char *vat = child_text(w, in, "vat-id");
     if (vat) {
         xmlNode *scheme = cac(w, p, "PartyTaxScheme");
@@ -277,7 +262,7 @@ static void party(writer *w, xmlNode *parent, const xmlNode *in)
         cbc(w, legal, "RegistrationName", name);
         cbc(w, legal, "CompanyLegalForm", child_text(w, in, "register"));
     }
-    contact(w, p, child(in, "contact"));
+    contact(w, p, qs_xml_child(in, "contact"));
 }
 
 /* The payment terms as a sentence: Quotation has no cac:PaymentTerms. */
@@ -357,7 +342,7 @@ static void allowance(writer *w, xmlNode *doc, const xmlNode *quote,
     xmlNode *ac = cac(w, doc, "AllowanceCharge");
     cbc(w, ac, "ChargeIndicator", "false");
     cbc(w, ac, "AllowanceChargeReasonCode", "95");  /* UNCL 5189: discount */
-    cbc(w, ac, "AllowanceChargeReason", attr(w, child(quote, "discount"), "reason"));
+    cbc(w, ac, "AllowanceChargeReason", attr(w, qs_xml_child(quote, "discount"), "reason"));
     cbc(w, ac, "MultiplierFactorNumeric", percent_factor(w, pct));
     amount(w, ac, "Amount", attr(w, totals, "discount"));
     amount(w, ac, "BaseAmount", attr(w, totals, "net"));
@@ -370,7 +355,7 @@ static bool tax_total(writer *w, xmlNode *doc, const xmlNode *totals)
     qs_decimal sum = 0;
     for (const xmlNode *t = totals->children; t; t = t->next) {
         qs_decimal v;
-        const char *a = is_element(t, "tax") ? attr(w, t, "amount") : NULL;
+        const char *a = qs_xml_is(t, "tax") ? attr(w, t, "amount") : NULL;
         if (!a)
             continue;
         if (qs_decimal_parse(a, &v) != QS_DEC_OK || !qs_decimal_add(sum, v, &sum))
@@ -380,7 +365,7 @@ static bool tax_total(writer *w, xmlNode *doc, const xmlNode *totals)
     xmlNode *total = cac(w, doc, "TaxTotal");
     amount(w, total, "TaxAmount", qs_decimal_format(sum, w->minor_digits, buf));
     for (const xmlNode *t = totals->children; t; t = t->next) {
-        if (!is_element(t, "tax"))
+        if (!qs_xml_is(t, "tax"))
             continue;
         xmlNode *sub = cac(w, total, "TaxSubtotal");
         amount(w, sub, "TaxableAmount", attr(w, t, "base"));
@@ -432,10 +417,10 @@ static size_t add_lines(writer *w, xmlNode *doc, const xmlNode *n)
 {
     size_t count = 0;
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (is_element(c, "line")) {
+        if (qs_xml_is(c, "line")) {
             quotation_line(w, doc, c);
             count++;
-        } else if (is_element(c, "department") || is_element(c, "group")) {
+        } else if (qs_xml_is(c, "department") || qs_xml_is(c, "group")) {
             count += add_lines(w, doc, c);
         }
     }
@@ -446,9 +431,9 @@ static size_t count_lines(const xmlNode *n)
 {
     size_t count = 0;
     for (const xmlNode *c = n->children; c; c = c->next) {
-        if (is_element(c, "line"))
+        if (qs_xml_is(c, "line"))
             count++;
-        else if (is_element(c, "department") || is_element(c, "group"))
+        else if (qs_xml_is(c, "department") || qs_xml_is(c, "group"))
             count += count_lines(c);
     }
     return count;
@@ -458,7 +443,7 @@ static size_t count_lines(const xmlNode *n)
  * QuotationType. Returns false when the tree lacks totals, id, date or lines. */
 static bool build(writer *w, xmlNode *doc, const xmlNode *quote, const qs_quote *q)
 {
-    const xmlNode *totals = child(quote, "totals");
+    const xmlNode *totals = qs_xml_child(quote, "totals");
     const char *id = attr(w, quote, "id");
     const char *date = child_text(w, quote, "date");
     if (!totals || !id || !date || count_lines(quote) == 0)
@@ -471,7 +456,7 @@ static bool build(writer *w, xmlNode *doc, const xmlNode *quote, const qs_quote 
         note(w, doc, strcmp(w->lang, "de") == 0 ? "ENTWURF" : "DRAFT");
     note(w, doc, child_text(w, quote, "subject"));
     note(w, doc, child_text(w, quote, "reference"));
-    note(w, doc, payment_note(w, child(quote, "payment-terms")));
+    note(w, doc, payment_note(w, qs_xml_child(quote, "payment-terms")));
     cbc(w, doc, "PricingCurrencyCode", w->currency);
     cbc(w, doc, "LineCountNumeric",
         qs_arena_printf(&w->arena, "%zu", count_lines(quote)));
@@ -479,16 +464,16 @@ static bool build(writer *w, xmlNode *doc, const xmlNode *quote, const qs_quote 
     if (valid_until)
         cbc(w, cac(w, doc, "ValidityPeriod"), "EndDate", valid_until);
 
-    const xmlNode *seller = child(quote, "seller");
-    const xmlNode *customer = child(quote, "customer");
+    const xmlNode *seller = qs_xml_child(quote, "seller");
+    const xmlNode *customer = qs_xml_child(quote, "customer");
     party(w, cac(w, doc, "SellerSupplierParty"), seller);
     if (customer) {
         xmlNode *buyer = cac(w, doc, "BuyerCustomerParty");
         cbc(w, buyer, "SupplierAssignedAccountID", attr(w, customer, "id"));
         party(w, buyer, customer);
     }
-    delivery(w, doc, child(quote, "delivery"));
-    payment_means(w, doc, child(seller, "bank"));
+    delivery(w, doc, qs_xml_child(quote, "delivery"));
+    payment_means(w, doc, qs_xml_child(seller, "bank"));
     allowance(w, doc, quote, totals);
     if (!tax_total(w, doc, totals))
         return false;
