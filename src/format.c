@@ -163,8 +163,10 @@ qs_fmt_status qs_format_money(const char *amount, const char *currency,
     return QS_FMT_OK;
 }
 
-qs_fmt_status qs_format_percent(const char *value, qs_lang lang,
-                                char out[QS_FORMAT_BUFSIZE])
+/* A number with trailing fractional zeros dropped, thousands grouped when
+ * `grouped`, followed by `suffix`. */
+static qs_fmt_status format_trimmed(const char *value, qs_lang lang, bool grouped,
+                                    const char *suffix, char out[QS_FORMAT_BUFSIZE])
 {
     out[0] = '\0';
     qs_decimal v;
@@ -174,32 +176,25 @@ qs_fmt_status qs_format_percent(const char *value, qs_lang lang,
     char num[NUMBER_BUFSIZE];
     bool negative;
     bool de = lang == QS_LANG_DE;
-    st = write_number(v, QS_DECIMAL_DIGITS, true, NULL, de ? "," : ".", num,
+    const char *thousands = grouped ? (de ? "." : ",") : NULL;
+    st = write_number(v, QS_DECIMAL_DIGITS, true, thousands, de ? "," : ".", num,
                       sizeof num, &negative);
     if (st != QS_FMT_OK)
         return st;
-    snprintf(out, QS_FORMAT_BUFSIZE, "%s%s%s", negative ? MINUS : "", num,
-             de ? NBSP "%" : "%");
+    snprintf(out, QS_FORMAT_BUFSIZE, "%s%s%s", negative ? MINUS : "", num, suffix);
     return QS_FMT_OK;
+}
+
+qs_fmt_status qs_format_percent(const char *value, qs_lang lang,
+                                char out[QS_FORMAT_BUFSIZE])
+{
+    return format_trimmed(value, lang, false, lang == QS_LANG_DE ? NBSP "%" : "%", out);
 }
 
 qs_fmt_status qs_format_quantity(const char *value, qs_lang lang,
                                  char out[QS_FORMAT_BUFSIZE])
 {
-    out[0] = '\0';
-    qs_decimal v;
-    qs_fmt_status st = parse_signed(value, &v);
-    if (st != QS_FMT_OK)
-        return st;
-    char num[NUMBER_BUFSIZE];
-    bool negative;
-    bool de = lang == QS_LANG_DE;
-    st = write_number(v, QS_DECIMAL_DIGITS, true, de ? "." : ",",
-                      de ? "," : ".", num, sizeof num, &negative);
-    if (st != QS_FMT_OK)
-        return st;
-    snprintf(out, QS_FORMAT_BUFSIZE, "%s%s", negative ? MINUS : "", num);
-    return QS_FMT_OK;
+    return format_trimmed(value, lang, true, "", out);
 }
 
 /* ---- dates ---- */
