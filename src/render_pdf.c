@@ -37,6 +37,7 @@
 #include <time.h>
 
 #include <hpdf.h>
+#include <nettle/sha2.h>
 
 #include "arena.h"
 
@@ -655,6 +656,72 @@ static bool epoch_date(HPDF_Date *out, bool *set)
     return true;
 }
 
+/* ---- the document ID ---- */
+
+static void hash_str(struct sha256_ctx *h, const char *s)
+{
+    size_t n = s ? strlen(s) + 1 : 0; /* the terminator separates fields */
+    sha256_update(h, n, (const uint8_t *)s);
+}
+
+/* The trailer /ID: two copies of the first 16 bytes of a SHA-256 over what
+ * the PDF shows (every laid-out item, the fonts and images it draws with,
+ * the metadata, the attachments), so the same content always gets the same
+ * ID and any change a new one; never the clock. */
+static bool set_document_id(render_ctx *c, const qs_layout *l)
+{
+    struct sha256_ctx h;
+    sha256_init(&h);
+    for (size_t p = 0; p < l->npages; p++) {
+        const qs_page *page = &l->pages[p];
+        for (size_t i = 0; i < page->count; i++) {
+            const qs_item *it = &page->items[i];
+            float geometry[5] = {it->x, it->y, it->w, it->h, it->size};
+            int refs[3] = {(int)it->kind, it->font, it->image};
+            sha256_update(&h, sizeof geometry, (const uint8_t *)geometry);
+            sha256_update(&h, sizeof refs, (const uint8_t *)refs);
+            sha256_update(&h, sizeof it->color, (const uint8_t *)&it->color);
+            hash_str(&h, it->kind == QS_ITEM_TEXT ? it->text : NULL);
+        }
+    }
+    const qs_doc *doc = c->doc;
+    for (size_t i = 0; i < doc->nfonts; i++) {
+        size_t n = 0;
+        const unsigned char *data = doc->fonts[i] ? qs_font_data(doc->fonts[i], &n) : NULL;
+        sha256_update(&h, n, data);
+    }
+    for (size_t i = 0; i < doc->nimages; i++) {
+        const qs_image *img = doc->images[i];
+        if (!img)
+            continue;
+        size_t px = (size_t)img->width * img->height;
+        sha256_update(&h, img->rgb ? px * 3 : 0, img->rgb);
+        sha256_update(&h, img->alpha ? px : 0, img->alpha);
+        sha256_update(&h, img->jpeg_size, img->jpeg);
+    }
+    const qs_metadata *m = &doc->meta;
+    const char *meta[] = {m->title, m->author, m->subject, m->keywords, m->creator,
+                          m->date, doc->watermark};
+    for (size_t i = 0; i < sizeof meta / sizeof *meta; i++)
+        hash_str(&h, meta[i]);
+    for (size_t i = 0; c->opts && i < c->opts->nattachments; i++) {
+        hash_str(&h, c->opts->attachments[i].name);
+        sha256_update(&h, c->opts->attachments[i].size, c->opts->attachments[i].data);
+    }
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&h, sizeof digest, digest);
+
+    HPDF_Array id = HPDF_Array_New(c->pdf->mmgr);
+    if (!id || HPDF_Dict_Add(c->pdf->trailer, "ID", id) != HPDF_OK)
+        return fail(c, "writing the document ID");
+    for (int k = 0; k < 2; k++) {
+        HPDF_Binary half = HPDF_Binary_New(c->pdf->mmgr, digest, 16);
+        if (!half || HPDF_Array_Add(id, half) != HPDF_OK)
+            return fail(c, "writing the document ID");
+    }
+    return true;
+}
+
 static bool set_metadata(render_ctx *c)
 {
     const qs_metadata *m = &c->doc->meta;
@@ -889,7 +956,7 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
         if (!render_page(c, l, i))
             return false;
     return add_outline(c, l) && set_metadata(c) && add_attachments(c) &&
-           finish_fonts(c) && save(c, pdf, size);
+           set_document_id(c, l) && finish_fonts(c) && save(c, pdf, size);
 }
 
 bool qs_render_pdf(const qs_doc *doc, const qs_layout *l,

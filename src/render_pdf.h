@@ -2,7 +2,7 @@
  * into a PDF held in memory: fonts embedded and subset (with a correct
  * ToUnicode CMap, which libharu 2.3.0 gets wrong), vetted images, outline,
  * metadata, watermark, embedded files (the hybrid PDF), deterministic
- * bytes.
+ * bytes: no clock, and a trailer /ID derived from a hash of the content.
  * Ownership: *pdf is malloc'd and belongs to the caller. */
 #ifndef QS_RENDER_PDF_H
 #define QS_RENDER_PDF_H
