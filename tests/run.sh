@@ -13,7 +13,8 @@
 #   expected-stderr  optional, compared byte for byte
 #   check            optional shell script run after, must exit 0; $QS is
 #                    the binary under test
-# A case runs in a fresh copy of its folder, with a 5 s time limit.
+# A case runs in a fresh copy of its folder, with a 5 s time limit. Every
+# PDF a case writes must pass qpdf --check and embed all its fonts.
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 unitdir=$(cd "$2" && pwd)
@@ -64,6 +65,15 @@ for dir in "$here"/cases/*/; do
         if [ -f check ] && ! QS="$bin" sh ./check >check.log 2>&1; then
             echo "check failed:"; head -20 check.log; ok=0
         fi
+        # Every PDF a case produced passes qpdf --check and embeds every font.
+        for pdf in $(find . -name '*.pdf' -newer cmd 2>/dev/null); do
+            if ! qpdf --check "$pdf" >/dev/null 2>&1; then
+                echo "qpdf --check fails on $pdf"; ok=0
+            fi
+            if pdffonts "$pdf" 2>/dev/null | awk 'NR > 2 && $(NF-4) != "yes"' | grep -q .; then
+                echo "a font is not embedded in $pdf"; ok=0
+            fi
+        done
         [ "$ok" -eq 1 ]
     ) >"$work/$name.log" 2>&1
     if [ $? -eq 0 ]; then
