@@ -2,7 +2,13 @@
  * Element order follows the sequences of UBL-Quotation-2.1.xsd and
  * UBL-CommonAggregateComponents-2.1.xsd; amounts are the tree's decimal
  * strings, never re-computed through floating point. The mapping table is
- * in docs/package.md. */
+ * in docs/package.md.
+ *
+ * The document is streamed with libxml2's xmlTextWriter into a growing
+ * buffer: no tree of the output exists. The bytes are those that
+ * xmlDocDumpFormatMemoryEnc gave for the same document as a tree (the
+ * writer earlier versions used): two-space indentation, elements with
+ * text on one line, and the same escaping (see write_escaped). */
 #include "ubl.h"
 #include "input.h"
 
@@ -11,18 +17,22 @@
 #include <string.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "decimal.h"
 
 #define NS_QUOTATION "urn:oasis:names:specification:ubl:schema:xsd:Quotation-2"
 #define NS_CAC "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 #define NS_CBC "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 
-/* The writer's state: the namespaces, the quote's currency and language,
- * and an arena for the strings read from the tree. */
+/* The writer's state: the libxml2 stream writer, whether one of its calls
+ * failed, the quote's currency and language, and an arena for the strings
+ * read from the tree. */
 typedef struct {
-    xmlNs *cac, *cbc;
+    xmlTextWriter *out;
+    bool failed;
     const char *currency;
     const char *lang;
     int minor_digits;
@@ -113,38 +123,128 @@ static const char *child_text(writer *w, const xmlNode *parent, const char *name
     return text_of(w, qs_xml_child(parent, name));
 }
 
-/* ---- building the UBL document ---- */
+/* ---- writing the UBL document ---- */
 
-static xmlNode *cac(writer *w, xmlNode *parent, const char *name)
+/* Notes a failed writer call (libxml2 returns -1); qs_ubl_write then
+ * discards the document. */
+static void check(writer *w, int rc)
 {
-    return xmlNewChild(parent, w->cac, (const xmlChar *)name, NULL);
+    if (rc < 0)
+        w->failed = true;
 }
 
-/* A cbc element holding `text` (escaped); nothing when text is NULL. */
-static xmlNode *cbc(writer *w, xmlNode *parent, const char *name, const char *text)
+/* The entity for `c` as libxml2 escapes a tree when it serialises it:
+ * < > & and CR everywhere, " TAB LF in attribute values too; NULL for
+ * a byte written as it is (UTF-8 included). */
+static const char *entity(char c, bool attribute)
+{
+    switch (c) {
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '&': return "&amp;";
+    case '\r': return "&#13;";
+    case '"': return attribute ? "&quot;" : NULL;
+    case '\t': return attribute ? "&#9;" : NULL;
+    case '\n': return attribute ? "&#10;" : NULL;
+    default: return NULL;
+    }
+}
+
+/* Writes `s` escaped as element text or an attribute value. Not
+ * xmlTextWriterWriteString/WriteAttribute: they escape '"' in text and
+ * write non-ASCII attribute values as character references, which the
+ * tree serialiser never did. Always at least one (possibly empty) raw
+ * write, so an empty text still gives <x></x> as before, not <x/>. */
+static void write_escaped(writer *w, const char *s, bool attribute)
+{
+    const char *run = s;
+    for (const char *p = s;; p++) {
+        const char *e = *p ? entity(*p, attribute) : NULL;
+        if (*p && !e)
+            continue;
+        check(w, xmlTextWriterWriteRawLen(w->out, (const xmlChar *)run, (int)(p - run)));
+        if (!*p)
+            return;
+        check(w, xmlTextWriterWriteRaw(w->out, (const xmlChar *)e));
+        run = p + 1;
+    }
+}
+
+/* Opens the element prefix:name; end() closes the innermost open one. */
+static void start(writer *w, const char *prefix, const char *name)
+{
+    check(w, xmlTextWriterStartElementNS(w->out, (const xmlChar *)prefix,
+                                         (const xmlChar *)name, NULL));
+}
+
+static void end(writer *w)
+{
+    check(w, xmlTextWriterEndElement(w->out));
+}
+
+static void cac(writer *w, const char *name)
+{
+    start(w, "cac", name);
+}
+
+/* An attribute of the element just opened; NULL is written as "". */
+static void attribute(writer *w, const char *name, const char *value)
+{
+    check(w, xmlTextWriterStartAttribute(w->out, (const xmlChar *)name));
+    write_escaped(w, value ? value : "", true);
+    check(w, xmlTextWriterEndAttribute(w->out));
+}
+
+typedef struct {
+    const char *name, *value;
+} xml_attr;
+
+/* A cbc element holding `text`, with `n` attributes; nothing when text is
+ * NULL. */
+static void cbc_attrs(writer *w, const char *name, const char *text,
+                      const xml_attr *attrs, size_t n)
 {
     if (!text)
-        return NULL;
-    return xmlNewTextChild(parent, w->cbc, (const xmlChar *)name,
-                           (const xmlChar *)text);
+        return;
+    start(w, "cbc", name);
+    for (size_t i = 0; i < n; i++)
+        attribute(w, attrs[i].name, attrs[i].value);
+    write_escaped(w, text, false);
+    end(w);
 }
 
-static void set_attr(xmlNode *n, const char *name, const char *value)
+static void cbc(writer *w, const char *name, const char *text)
 {
-    if (n)
-        xmlNewProp(n, (const xmlChar *)name, (const xmlChar *)value);
+    cbc_attrs(w, name, text, NULL, 0);
+}
+
+/* A cbc element with one attribute. */
+static void cbc_attr(writer *w, const char *name, const char *text,
+                     const char *attr_name, const char *attr_value)
+{
+    cbc_attrs(w, name, text, &(xml_attr){attr_name, attr_value}, 1);
+}
+
+/* A cac element holding just one cbc element; nothing when text is NULL. */
+static void cac_cbc(writer *w, const char *outer, const char *name, const char *text)
+{
+    if (!text)
+        return;
+    cac(w, outer);
+    cbc(w, name, text);
+    end(w);
 }
 
 /* A cbc amount with the quote's currencyID. */
-static void amount(writer *w, xmlNode *parent, const char *name, const char *value)
+static void amount(writer *w, const char *name, const char *value)
 {
-    set_attr(cbc(w, parent, name, value), "currencyID", w->currency);
+    cbc_attr(w, name, value, "currencyID", w->currency);
 }
 
 /* A cbc:Note in the quote's language. */
-static void note(writer *w, xmlNode *parent, const char *text)
+static void note(writer *w, const char *text)
 {
-    set_attr(cbc(w, parent, "Note", text), "languageID", w->lang);
+    cbc_attr(w, "Note", text, "languageID", w->lang);
 }
 
 /* The UBL MultiplierFactorNumeric for a percentage: "3" -> "0.03",
@@ -174,57 +274,57 @@ static const char *tax_category_id(const char *percent)
     return "S";
 }
 
-static void tax_scheme(writer *w, xmlNode *parent)
+static void tax_scheme(writer *w)
 {
-    cbc(w, cac(w, parent, "TaxScheme"), "ID", "VAT");
+    cac_cbc(w, "TaxScheme", "ID", "VAT");
 }
 
 /* cac:TaxCategory / cac:ClassifiedTaxCategory: ID, Name (our tax id),
  * Percent, TaxScheme. */
-static void tax_category(writer *w, xmlNode *parent, const char *element,
-                         const char *tax_id, const char *percent)
+static void tax_category(writer *w, const char *element, const char *tax_id,
+                         const char *percent)
 {
-    xmlNode *cat = cac(w, parent, element);
-    cbc(w, cat, "ID", tax_category_id(percent));
-    cbc(w, cat, "Name", tax_id);
-    cbc(w, cat, "Percent", percent);
-    tax_scheme(w, cat);
+    cac(w, element);
+    cbc(w, "ID", tax_category_id(percent));
+    cbc(w, "Name", tax_id);
+    cbc(w, "Percent", percent);
+    tax_scheme(w);
+    end(w);
 }
 
 /* Free text directly inside a mixed-content element (the seller's free
  * address), one AddressLine per non-empty source line. */
-static void address_lines(writer *w, xmlNode *out, const xmlNode *address)
+static void address_lines(writer *w, const xmlNode *address)
 {
     for (const xmlNode *c = address->children; c; c = c->next) {
         if (c->type != XML_TEXT_NODE || !c->content)
             continue;
         char *copy = qs_arena_strdup(&w->arena, (const char *)c->content);
         for (char *line = copy; line;) {
-            char *end = strchr(line, '\n');
-            if (end)
-                *end = '\0';
+            char *end_of_line = strchr(line, '\n');
+            if (end_of_line)
+                *end_of_line = '\0';
             if (*collapse_space(line))
-                cbc(w, cac(w, out, "AddressLine"), "Line", line);
-            line = end ? end + 1 : NULL;
+                cac_cbc(w, "AddressLine", "Line", line);
+            line = end_of_line ? end_of_line + 1 : NULL;
         }
     }
 }
 
-static void postal_address(writer *w, xmlNode *party, const xmlNode *address)
+static void postal_address(writer *w, const xmlNode *address)
 {
     if (!address)
         return;
-    xmlNode *out = cac(w, party, "PostalAddress");
-    cbc(w, out, "StreetName", child_text(w, address, "street"));
-    cbc(w, out, "CityName", child_text(w, address, "city"));
-    cbc(w, out, "PostalZone", child_text(w, address, "postal-code"));
-    address_lines(w, out, address);
-    const char *country = child_text(w, address, "country");
-    if (country)
-        cbc(w, cac(w, out, "Country"), "IdentificationCode", country);
+    cac(w, "PostalAddress");
+    cbc(w, "StreetName", child_text(w, address, "street"));
+    cbc(w, "CityName", child_text(w, address, "city"));
+    cbc(w, "PostalZone", child_text(w, address, "postal-code"));
+    address_lines(w, address);
+    cac_cbc(w, "Country", "IdentificationCode", child_text(w, address, "country"));
+    end(w);
 }
 
-static void contact(writer *w, xmlNode *party, const xmlNode *in)
+static void contact(writer *w, const xmlNode *in)
 {
     if (!in)
         return;
@@ -236,33 +336,52 @@ static void contact(writer *w, xmlNode *party, const xmlNode *in)
         free = text_of(w, in);      /* the seller's free-text contact */
     if (!name && !phone && !email && !free)
         return;
-    xmlNode *out = cac(w, party, "Contact");
-    cbc(w, out, "Name", name);
-    cbc(w, out, "Telephone", phone);
-    cbc(w, out, "ElectronicMail", email);
-    cbc(w, out, "Note", free);
+    cac(w, "Contact");
+    cbc(w, "Name", name);
+    cbc(w, "Telephone", phone);
+    cbc(w, "ElectronicMail", email);
+    cbc(w, "Note", free);
+    end(w);
 }
 
 /* cac:Party for the seller or the customer, in PartyType's order. */
-static void party(writer *w, xmlNode *parent, const xmlNode *in)
+static void party(writer *w, const xmlNode *in)
 {
-    xmlNode *p = cac(w, parent, "Party");
-    cbc(w, p, "WebsiteURI", child_text(w, in, "web"));
+    cac(w, "Party");
+    cbc(w, "WebsiteURI", child_text(w, in, "web"));
     const char *name = child_text(w, in, "name");
-    cbc(w, cac(w, p, "PartyName"), "Name", name ? name : "");
-    postal_address(w, p, qs_xml_child(in, "address"));
+    cac_cbc(w, "PartyName", "Name", name ? name : "");
+    postal_address(w, qs_xml_child(in, "address"));
     const char *vat = child_text(w, in, "vat-id");
     if (vat) {
-        xmlNode *scheme = cac(w, p, "PartyTaxScheme");
-        cbc(w, scheme, "CompanyID", vat);
-        tax_scheme(w, scheme);
+        cac(w, "PartyTaxScheme");
+        cbc(w, "CompanyID", vat);
+        tax_scheme(w);
+        end(w);
     }
     if (name) {
-        xmlNode *legal = cac(w, p, "PartyLegalEntity");
-        cbc(w, legal, "RegistrationName", name);
-        cbc(w, legal, "CompanyLegalForm", child_text(w, in, "register"));
+        cac(w, "PartyLegalEntity");
+        cbc(w, "RegistrationName", name);
+        cbc(w, "CompanyLegalForm", child_text(w, in, "register"));
+        end(w);
     }
-    contact(w, p, qs_xml_child(in, "contact"));
+    contact(w, qs_xml_child(in, "contact"));
+    end(w);
+}
+
+/* cac:SellerSupplierParty; cac:BuyerCustomerParty with our customer
+ * number when there is a customer. */
+static void parties(writer *w, const xmlNode *seller, const xmlNode *customer)
+{
+    cac(w, "SellerSupplierParty");
+    party(w, seller);
+    end(w);
+    if (!customer)
+        return;
+    cac(w, "BuyerCustomerParty");
+    cbc(w, "SupplierAssignedAccountID", attr(w, customer, "id"));
+    party(w, customer);
+    end(w);
 }
 
 /* The payment terms as a sentence: Quotation has no cac:PaymentTerms. */
@@ -287,7 +406,7 @@ static const char *payment_note(writer *w, const xmlNode *terms)
 
 /* cac:Delivery (promised period in weeks) and cac:DeliveryTerms (the
  * Incoterm and its named place). */
-static void delivery(writer *w, xmlNode *doc, const xmlNode *in)
+static void delivery(writer *w, const xmlNode *in)
 {
     if (!in)
         return;
@@ -295,62 +414,67 @@ static void delivery(writer *w, xmlNode *doc, const xmlNode *in)
     const char *incoterm = attr(w, in, "incoterm");
     const char *place = attr(w, in, "place");
     if (weeks) {
-        xmlNode *period = cac(w, cac(w, doc, "Delivery"), "PromisedDeliveryPeriod");
-        set_attr(cbc(w, period, "DurationMeasure", weeks), "unitCode", "WEE");
+        cac(w, "Delivery");
+        cac(w, "PromisedDeliveryPeriod");
+        cbc_attr(w, "DurationMeasure", weeks, "unitCode", "WEE");
+        end(w);
+        end(w);
     }
     if (incoterm) {
-        xmlNode *terms = cac(w, doc, "DeliveryTerms");
-        xmlNode *id = cbc(w, terms, "ID", incoterm);
-        set_attr(id, "schemeID", "INCOTERMS");
-        set_attr(id, "schemeVersionID", "2020");
-        cbc(w, terms, "SpecialTerms",
+        cac(w, "DeliveryTerms");
+        cbc_attrs(w, "ID", incoterm, (const xml_attr[]){
+            {"schemeID", "INCOTERMS"}, {"schemeVersionID", "2020"}}, 2);
+        cbc(w, "SpecialTerms",
             place ? qs_arena_printf(&w->arena, "%s %s (Incoterms 2020)", incoterm, place)
                   : qs_arena_printf(&w->arena, "%s (Incoterms 2020)", incoterm));
-        if (place)
-            cbc(w, cac(w, terms, "DeliveryLocation"), "Name", place);
+        cac_cbc(w, "DeliveryLocation", "Name", place);
+        end(w);
     }
 }
 
 /* cac:PaymentMeans: credit transfer (UNCL 4461 code 30) to the seller's
  * structured bank account; nothing without an IBAN. */
-static void payment_means(writer *w, xmlNode *doc, const xmlNode *bank)
+static void payment_means(writer *w, const xmlNode *bank)
 {
     const char *iban = child_text(w, bank, "iban");
     if (!iban)
         return;
-    xmlNode *means = cac(w, doc, "PaymentMeans");
-    cbc(w, means, "PaymentMeansCode", "30");
-    xmlNode *account = cac(w, means, "PayeeFinancialAccount");
-    cbc(w, account, "ID", iban);
-    cbc(w, account, "Name", child_text(w, bank, "account-holder"));
+    cac(w, "PaymentMeans");
+    cbc(w, "PaymentMeansCode", "30");
+    cac(w, "PayeeFinancialAccount");
+    cbc(w, "ID", iban);
+    cbc(w, "Name", child_text(w, bank, "account-holder"));
     const char *bic = child_text(w, bank, "bic");
     const char *bank_name = child_text(w, bank, "name");
     if (bic || bank_name) {
-        xmlNode *branch = cac(w, account, "FinancialInstitutionBranch");
-        cbc(w, branch, "ID", bic);
-        cbc(w, branch, "Name", bank_name);
+        cac(w, "FinancialInstitutionBranch");
+        cbc(w, "ID", bic);
+        cbc(w, "Name", bank_name);
+        end(w);
     }
+    end(w);
+    end(w);
 }
 
 /* The quote discount as a document-level allowance. */
-static void allowance(writer *w, xmlNode *doc, const xmlNode *quote,
-                      const xmlNode *totals)
+static void allowance(writer *w, const xmlNode *quote, const xmlNode *totals)
 {
     const char *pct = attr(w, totals, "discount-percent");
     if (!pct)
         return;
-    xmlNode *ac = cac(w, doc, "AllowanceCharge");
-    cbc(w, ac, "ChargeIndicator", "false");
-    cbc(w, ac, "AllowanceChargeReasonCode", "95");  /* UNCL 5189: discount */
-    cbc(w, ac, "AllowanceChargeReason", attr(w, qs_xml_child(quote, "discount"), "reason"));
-    cbc(w, ac, "MultiplierFactorNumeric", percent_factor(w, pct));
-    amount(w, ac, "Amount", attr(w, totals, "discount"));
-    amount(w, ac, "BaseAmount", attr(w, totals, "net"));
+    cac(w, "AllowanceCharge");
+    cbc(w, "ChargeIndicator", "false");
+    cbc(w, "AllowanceChargeReasonCode", "95");  /* UNCL 5189: discount */
+    cbc(w, "AllowanceChargeReason", attr(w, qs_xml_child(quote, "discount"), "reason"));
+    cbc(w, "MultiplierFactorNumeric", percent_factor(w, pct));
+    amount(w, "Amount", attr(w, totals, "discount"));
+    amount(w, "BaseAmount", attr(w, totals, "net"));
+    end(w);
 }
 
-/* cac:TaxTotal: the sum of the rates' amounts (exact decimal), then one
- * subtotal per rate. Returns false when an amount does not parse. */
-static bool tax_total(writer *w, xmlNode *doc, const xmlNode *totals)
+/* The sum of the rates' tax amounts (exact decimal) into `buf`; NULL when
+ * an amount does not parse or the sum overflows. */
+static const char *tax_sum(writer *w, const xmlNode *totals, char buf[QS_DECIMAL_BUFSIZE])
 {
     qs_decimal sum = 0;
     for (const xmlNode *t = totals->children; t; t = t->next) {
@@ -359,127 +483,151 @@ static bool tax_total(writer *w, xmlNode *doc, const xmlNode *totals)
         if (!a)
             continue;
         if (qs_decimal_parse(a, &v) != QS_DEC_OK || !qs_decimal_add(sum, v, &sum))
-            return false;
+            return NULL;
     }
-    char buf[QS_DECIMAL_BUFSIZE];
-    xmlNode *total = cac(w, doc, "TaxTotal");
-    amount(w, total, "TaxAmount", qs_decimal_format(sum, w->minor_digits, buf));
+    return qs_decimal_format(sum, w->minor_digits, buf);
+}
+
+/* cac:TaxTotal: the sum `tax` (tax_sum), then one subtotal per rate. */
+static void tax_total(writer *w, const xmlNode *totals, const char *tax)
+{
+    cac(w, "TaxTotal");
+    amount(w, "TaxAmount", tax);
     for (const xmlNode *t = totals->children; t; t = t->next) {
         if (!qs_xml_is(t, "tax"))
             continue;
-        xmlNode *sub = cac(w, total, "TaxSubtotal");
-        amount(w, sub, "TaxableAmount", attr(w, t, "base"));
-        amount(w, sub, "TaxAmount", attr(w, t, "amount"));
-        tax_category(w, sub, "TaxCategory", attr(w, t, "id"), attr(w, t, "percent"));
+        cac(w, "TaxSubtotal");
+        amount(w, "TaxableAmount", attr(w, t, "base"));
+        amount(w, "TaxAmount", attr(w, t, "amount"));
+        tax_category(w, "TaxCategory", attr(w, t, "id"), attr(w, t, "percent"));
+        end(w);
     }
-    return true;
+    end(w);
 }
 
-static void monetary_total(writer *w, xmlNode *doc, const xmlNode *totals)
+static void monetary_total(writer *w, const xmlNode *totals)
 {
-    xmlNode *m = cac(w, doc, "QuotedMonetaryTotal");
     const char *gross = attr(w, totals, "gross");
-    amount(w, m, "LineExtensionAmount", attr(w, totals, "net"));
-    amount(w, m, "TaxExclusiveAmount", attr(w, totals, "taxable"));
-    amount(w, m, "TaxInclusiveAmount", gross);
-    amount(w, m, "AllowanceTotalAmount", attr(w, totals, "discount"));
-    amount(w, m, "PayableAmount", gross);
+    cac(w, "QuotedMonetaryTotal");
+    amount(w, "LineExtensionAmount", attr(w, totals, "net"));
+    amount(w, "TaxExclusiveAmount", attr(w, totals, "taxable"));
+    amount(w, "TaxInclusiveAmount", gross);
+    amount(w, "AllowanceTotalAmount", attr(w, totals, "discount"));
+    amount(w, "PayableAmount", gross);
+    end(w);
 }
 
-static void quotation_line(writer *w, xmlNode *doc, const xmlNode *line)
+/* cac:Item of a line: description, name, our SKU, the tax category. */
+static void item(writer *w, const xmlNode *line)
+{
+    cac(w, "Item");
+    cbc(w, "Description", child_text(w, line, "description"));
+    cbc(w, "Name", child_text(w, line, "name"));
+    cac_cbc(w, "SellersItemIdentification", "ID", attr(w, line, "sku"));
+    tax_category(w, "ClassifiedTaxCategory", attr(w, line, "tax"),
+                 attr(w, line, "tax-percent"));
+    end(w);
+}
+
+static void quotation_line(writer *w, const xmlNode *line)
 {
     const char *pos = attr(w, line, "pos");
     const char *optional = attr(w, line, "optional");
-    xmlNode *ql = cac(w, doc, "QuotationLine");
-    cbc(w, ql, "ID", pos);
+    cac(w, "QuotationLine");
+    cbc(w, "ID", pos);
     if (optional && strcmp(optional, "true") == 0)
-        cbc(w, ql, "Note", "optional");
+        cbc(w, "Note", "optional");
 
-    xmlNode *item = cac(w, ql, "LineItem");
-    cbc(w, item, "ID", pos);
-    set_attr(cbc(w, item, "Quantity", attr(w, line, "qty")), "unitCode",
+    cac(w, "LineItem");
+    cbc(w, "ID", pos);
+    cbc_attr(w, "Quantity", attr(w, line, "qty"), "unitCode",
              qs_ubl_unit_code(attr(w, line, "unit")));
-    amount(w, item, "LineExtensionAmount", attr(w, line, "net"));
-    amount(w, cac(w, item, "Price"), "PriceAmount", attr(w, line, "unit-price"));
-
-    xmlNode *it = cac(w, item, "Item");
-    cbc(w, it, "Description", child_text(w, line, "description"));
-    cbc(w, it, "Name", child_text(w, line, "name"));
-    const char *sku = attr(w, line, "sku");
-    if (sku)
-        cbc(w, cac(w, it, "SellersItemIdentification"), "ID", sku);
-    tax_category(w, it, "ClassifiedTaxCategory", attr(w, line, "tax"),
-                 attr(w, line, "tax-percent"));
+    amount(w, "LineExtensionAmount", attr(w, line, "net"));
+    cac(w, "Price");
+    amount(w, "PriceAmount", attr(w, line, "unit-price"));
+    end(w);
+    item(w, line);
+    end(w);
+    end(w);
 }
 
-/* Every <line> below `n`, in document order. */
-static size_t add_lines(writer *w, xmlNode *doc, const xmlNode *n)
+/* Counts every <line> below `n` in document order, and writes each as a
+ * cac:QuotationLine when `write` is set. */
+static size_t lines(writer *w, const xmlNode *n, bool write)
 {
     size_t count = 0;
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (qs_xml_is(c, "line")) {
-            quotation_line(w, doc, c);
+            if (write)
+                quotation_line(w, c);
             count++;
         } else if (qs_xml_is(c, "department") || qs_xml_is(c, "group")) {
-            count += add_lines(w, doc, c);
+            count += lines(w, c, write);
         }
     }
     return count;
 }
 
-static size_t count_lines(const xmlNode *n)
+/* The document-level cbc elements before the parties, in QuotationType's
+ * order. */
+static void header(writer *w, const xmlNode *quote, const qs_quote *q,
+                   const char *id, const char *date, size_t line_count)
 {
-    size_t count = 0;
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (qs_xml_is(c, "line"))
-            count++;
-        else if (qs_xml_is(c, "department") || qs_xml_is(c, "group"))
-            count += count_lines(c);
-    }
-    return count;
+    cbc(w, "UBLVersionID", "2.1");
+    cbc(w, "ID", id);
+    cbc(w, "IssueDate", date);
+    if (q->draft)
+        note(w, strcmp(w->lang, "de") == 0 ? "ENTWURF" : "DRAFT");
+    note(w, child_text(w, quote, "subject"));
+    note(w, child_text(w, quote, "reference"));
+    note(w, payment_note(w, qs_xml_child(quote, "payment-terms")));
+    cbc(w, "PricingCurrencyCode", w->currency);
+    cbc(w, "LineCountNumeric", qs_arena_printf(&w->arena, "%zu", line_count));
+    cac_cbc(w, "ValidityPeriod", "EndDate", child_text(w, quote, "valid-until"));
 }
 
-/* Fills the Quotation element `doc` from the tree's root, in the order of
- * QuotationType. Returns false when the tree lacks totals, id, date or lines. */
-static bool build(writer *w, xmlNode *doc, const xmlNode *quote, const qs_quote *q)
+/* Writes the whole document from the tree's root, in the order of
+ * QuotationType. Returns false before writing anything when the tree
+ * lacks totals, id, date or lines, or a tax amount does not parse; false
+ * too when a writer call failed. */
+static bool write_document(writer *w, const xmlNode *quote, const qs_quote *q)
 {
     const xmlNode *totals = qs_xml_child(quote, "totals");
     const char *id = attr(w, quote, "id");
     const char *date = child_text(w, quote, "date");
-    if (!totals || !id || !date || count_lines(quote) == 0)
+    size_t line_count = lines(w, quote, false);
+    char buf[QS_DECIMAL_BUFSIZE];
+    const char *tax = totals ? tax_sum(w, totals, buf) : NULL;
+    if (!totals || !id || !date || line_count == 0 || !tax)
         return false;
 
-    cbc(w, doc, "UBLVersionID", "2.1");
-    cbc(w, doc, "ID", id);
-    cbc(w, doc, "IssueDate", date);
-    if (q->draft)
-        note(w, doc, strcmp(w->lang, "de") == 0 ? "ENTWURF" : "DRAFT");
-    note(w, doc, child_text(w, quote, "subject"));
-    note(w, doc, child_text(w, quote, "reference"));
-    note(w, doc, payment_note(w, qs_xml_child(quote, "payment-terms")));
-    cbc(w, doc, "PricingCurrencyCode", w->currency);
-    cbc(w, doc, "LineCountNumeric",
-        qs_arena_printf(&w->arena, "%zu", count_lines(quote)));
-    const char *valid_until = child_text(w, quote, "valid-until");
-    if (valid_until)
-        cbc(w, cac(w, doc, "ValidityPeriod"), "EndDate", valid_until);
+    check(w, xmlTextWriterSetIndent(w->out, 1));
+    check(w, xmlTextWriterSetIndentString(w->out, (const xmlChar *)"  "));
+    check(w, xmlTextWriterStartDocument(w->out, NULL, "UTF-8", NULL));
+    start(w, NULL, "Quotation");
+    attribute(w, "xmlns", NS_QUOTATION);
+    attribute(w, "xmlns:cac", NS_CAC);
+    attribute(w, "xmlns:cbc", NS_CBC);
 
+    header(w, quote, q, id, date, line_count);
     const xmlNode *seller = qs_xml_child(quote, "seller");
-    const xmlNode *customer = qs_xml_child(quote, "customer");
-    party(w, cac(w, doc, "SellerSupplierParty"), seller);
-    if (customer) {
-        xmlNode *buyer = cac(w, doc, "BuyerCustomerParty");
-        cbc(w, buyer, "SupplierAssignedAccountID", attr(w, customer, "id"));
-        party(w, buyer, customer);
-    }
-    delivery(w, doc, qs_xml_child(quote, "delivery"));
-    payment_means(w, doc, qs_xml_child(seller, "bank"));
-    allowance(w, doc, quote, totals);
-    if (!tax_total(w, doc, totals))
-        return false;
-    monetary_total(w, doc, totals);
-    add_lines(w, doc, quote);
-    return true;
+    parties(w, seller, qs_xml_child(quote, "customer"));
+    delivery(w, qs_xml_child(quote, "delivery"));
+    payment_means(w, qs_xml_child(seller, "bank"));
+    allowance(w, quote, totals);
+    tax_total(w, totals, tax);
+    monetary_total(w, totals);
+    lines(w, quote, true);
+
+    check(w, xmlTextWriterEndDocument(w->out));  /* closes Quotation, flushes */
+    return !w->failed;
+}
+
+/* libxml2's output callback: appends to the qs_buf `context`. */
+static int collect(void *context, const char *bytes, int len)
+{
+    qs_buf_add(context, bytes, (size_t)len);
+    return len;
 }
 
 bool qs_ubl_write(const qs_quote *q, unsigned char **out, size_t *size,
@@ -500,34 +648,26 @@ bool qs_ubl_write(const qs_quote *q, unsigned char **out, size_t *size,
         xmlFree(lang);
     }
 
-    xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
-    xmlNode *root = xmlNewNode(NULL, (const xmlChar *)"Quotation");
-    xmlDocSetRootElement(doc, root);
-    xmlSetNs(root, xmlNewNs(root, (const xmlChar *)NS_QUOTATION, NULL));
-    w.cac = xmlNewNs(root, (const xmlChar *)NS_CAC, (const xmlChar *)"cac");
-    w.cbc = xmlNewNs(root, (const xmlChar *)NS_CBC, (const xmlChar *)"cbc");
-
-    bool ok = quote && build(&w, root, quote, q);
+    /* The writer owns the output buffer and closes it when freed; the
+     * bytes collect in `bytes`, which becomes the caller's buffer. */
+    qs_buf bytes = {0};
+    xmlOutputBuffer *ob = xmlOutputBufferCreateIO(collect, NULL, &bytes, NULL);
+    w.out = ob ? xmlNewTextWriter(ob) : NULL;
+    if (ob && !w.out)
+        xmlOutputBufferClose(ob);
+    bool ok = quote && w.out && write_document(&w, quote, q);
+    xmlFreeTextWriter(w.out);   /* flushes what is still buffered */
+    ok = ok && bytes.len > 0;
     if (ok) {
-        xmlChar *buf = NULL;
-        int len = 0;
-        xmlDocDumpFormatMemoryEnc(doc, &buf, &len, "UTF-8", 1);
-        if (buf && len > 0) {
-            *out = qs_xmalloc((size_t)len);
-            memcpy(*out, buf, (size_t)len);
-            *size = (size_t)len;
-        } else {
-            ok = false;
-        }
-        xmlFree(buf);
-    }
-    if (!ok) {
+        *out = (unsigned char *)bytes.s;
+        *size = bytes.len;
+    } else {
+        qs_buf_free(&bytes);
         qs_diag_add(d, QS_SEV_ERROR, q->src ? q->src->path : NULL, 0, 0, "ubl",
                     "cannot write the UBL quotation: the priced data tree is "
                     "incomplete");
         qs_diags_set_internal_failed(d);
     }
-    xmlFreeDoc(doc);
     qs_arena_free(&w.arena);
     return ok;
 }
