@@ -261,3 +261,18 @@ void fz_diags_free(qs_diags *d)
     }
     qs_diags_free(d);
 }
+
+int fz_run_referenced(const uint8_t *data, size_t size, const char *fuzzed,
+                      qs_format format, const char *quote)
+{
+    fz_write(fuzzed, data, size);
+    qs_diags d;
+    qs_inputs in;
+    qs_diags_init(&d);
+    fz_inputs_init(&in, &d);
+    if (qs_input_load_xml(&in, fz_path(fuzzed), format, NULL, &d))
+        fz_check_quote(&in, fz_path(quote), &d);
+    fz_inputs_free(&in);
+    fz_diags_free(&d);
+    return 0;
+}

@@ -76,6 +76,13 @@ void fz_warm_up(int (*one)(const uint8_t *, size_t), const char *root_rel);
  * environment has QS_FUZZ_VERBOSE=1 (to see why a seed stops early). */
 void fz_diags_free(qs_diags *d);
 
+/* One input of a harness whose fuzzed file is referenced by a fixed quote:
+ * writes the bytes to `fuzzed` (root-relative), loads them in `format`
+ * and, when they validate, checks the quote at `quote` (root-relative)
+ * like `quotesmith check`. */
+int fz_run_referenced(const uint8_t *data, size_t size, const char *fuzzed,
+                      qs_format format, const char *quote);
+
 /* Aborts with a message: a property the harness checks does not hold. */
 void fz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 

@@ -35,17 +35,7 @@ static const char QUOTE[] =
 
 static int one(const uint8_t *data, size_t size)
 {
-    fz_write("q/x/fuzz-pricelist.xml", data, size);
-    qs_diags d;
-    qs_inputs in;
-    qs_diags_init(&d);
-    fz_inputs_init(&in, &d);
-    if (qs_input_load_xml(&in, fz_path("q/x/fuzz-pricelist.xml"), QS_FORMAT_PRICELIST,
-                          NULL, &d))
-        fz_check_quote(&in, fz_path("q/x/pricelist-quote.xml"), &d);
-    fz_inputs_free(&in);
-    fz_diags_free(&d);
-    return 0;
+    return fz_run_referenced(data, size, "q/x/fuzz-pricelist.xml", QS_FORMAT_PRICELIST, "q/x/pricelist-quote.xml");
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
