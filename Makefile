@@ -49,7 +49,7 @@ $(BUILD)/embedded.c: $(SCHEMAS) scripts/embed.sh Makefile
 $(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Isrc -c -o $@ $(BUILD)/embedded.c
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/check.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/check.h tests/unit/priced.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 

@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "check.h"
+#include "priced.h"
 #include "package.h"
 #include "quote.h"
 #include "sha256.h"
@@ -27,27 +28,16 @@
 #define SHA_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-typedef struct {
-    qs_inputs in;
-    qs_quote q;
-    qs_diags d;
-    bool ok;
-} run;
+typedef priced_quote run;
 
 static void load(run *r)
 {
-    memset(r, 0, sizeof *r);
-    qs_diags_init(&r->d);
-    r->ok = qs_inputs_init(&r->in, MINI, QS_DEFAULT_MAX_FILE_SIZE, &r->d) &&
-            qs_quote_load(&r->q, &r->in, MINI "/quote.xml", &r->d) &&
-            qs_quote_price(&r->q, &r->d);
+    priced_load(r, MINI, MINI "/quote.xml");
 }
 
 static void unload(run *r)
 {
-    qs_quote_free(&r->q);
-    qs_inputs_free(&r->in);
-    qs_diags_free(&r->d);
+    priced_free(r);
 }
 
 static char base[256];   /* this run's scratch directory */

@@ -11,6 +11,7 @@
  *   ok <property> over N quotes
  * and failures print up to a few details each (prefixed "  "). */
 #include "check.h"
+#include "priced.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -628,30 +629,18 @@ static qs_wide model_amount(const gquote *g, const gitem *it, const char **unit_
     return sum;
 }
 
-typedef struct {
-    qs_inputs in;
-    qs_quote q;
-    qs_diags d;
-    bool ok;
-} run;
+typedef priced_quote run;
 
 static void run_quote(run *r)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/quote.xml", dir);
-    qs_diags_init(&r->d);
-    memset(&r->q, 0, sizeof r->q);
-    r->ok = qs_inputs_init(&r->in, dir, QS_DEFAULT_MAX_FILE_SIZE, &r->d) &&
-            qs_quote_load(&r->q, &r->in, path, &r->d) && qs_quote_price(&r->q, &r->d);
-    if (qs_diags_count(&r->d, QS_SEV_ERROR) > 0)
-        r->ok = false;
+    priced_load(r, dir, path);
 }
 
 static void end_run(run *r)
 {
-    qs_quote_free(&r->q);
-    qs_inputs_free(&r->in);
-    qs_diags_free(&r->d);
+    priced_free(r);
 }
 
 /* The <totals> element serialised, for byte-for-byte comparison. */

@@ -11,33 +11,23 @@
 #include <libxml/xpathInternals.h>
 
 #include "check.h"
+#include "priced.h"
 #include "quote.h"
 #include "ubl.h"
 
 #define MINI "tests/fixtures/mini"
 #define UBL_XSD "tests/ubl-2.1/xsd/maindoc/UBL-Quotation-2.1.xsd"
 
-typedef struct {
-    qs_inputs in;
-    qs_quote q;
-    qs_diags d;
-    bool ok;
-} run;
+typedef priced_quote run;
 
 static void load(run *r)
 {
-    memset(r, 0, sizeof *r);
-    qs_diags_init(&r->d);
-    r->ok = qs_inputs_init(&r->in, MINI, QS_DEFAULT_MAX_FILE_SIZE, &r->d) &&
-            qs_quote_load(&r->q, &r->in, MINI "/quote.xml", &r->d) &&
-            qs_quote_price(&r->q, &r->d);
+    priced_load(r, MINI, MINI "/quote.xml");
 }
 
 static void unload(run *r)
 {
-    qs_quote_free(&r->q);
-    qs_inputs_free(&r->in);
-    qs_diags_free(&r->d);
+    priced_free(r);
 }
 
 /* The string value of `expr` on the document, or "" (static buffer). */
