@@ -90,10 +90,14 @@ test: deps
 bench: quotesmith
 	sh bench/run.sh
 
+# Templates are read from the project root (every file a build reads stays
+# inside it), so they are installed as a starting point to copy from.
 install: quotesmith
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/quotesmith
 	cp quotesmith $(DESTDIR)$(PREFIX)/bin/
 	cp docs/quotesmith.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp -R templates schemas $(DESTDIR)$(PREFIX)/share/quotesmith/
 
 clean:
 	rm -rf build quotesmith out
