@@ -99,10 +99,17 @@ install: quotesmith
 	cp docs/quotesmith.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	cp -R templates schemas $(DESTDIR)$(PREFIX)/share/quotesmith/
 
+# Static analysis (cppcheck is not part of make test: it is slow and its
+# findings need a reader).
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --std=c11 \
+	    --error-exitcode=1 -D_XOPEN_SOURCE=700 -I src \
+	    --suppress=missingIncludeSystem src/*.c
+
 clean:
 	rm -rf build quotesmith out
 
-.PHONY: all deps demo readme-pages test units bench install clean
+.PHONY: all deps demo readme-pages test units bench install lint clean
 
 # ---- fuzz (fuzz/README.md) --------------------------------------------------
 # libFuzzer harnesses, one per input parser, built with clang from every

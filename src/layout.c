@@ -217,7 +217,7 @@ typedef struct {
 static void update_bg(qs_page *dst, bg_stack *bs, const bg_ref *bg, float x0,
                       float top, float bottom)
 {
-    const bg_ref *chain[MAX_BG_DEPTH];
+    const bg_ref *chain[MAX_BG_DEPTH] = {0};
     size_t depth = 0;
     for (const bg_ref *r = bg; r != NULL; r = r->parent)
         depth++;

@@ -573,7 +573,7 @@ static bool add_outline(render_ctx *c, const qs_layout *l)
     HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
     if (!utf8)
         return fail(c, "getting the UTF-8 encoder for the outline");
-    HPDF_Outline parents[MAX_OUTLINE_DEPTH];
+    HPDF_Outline parents[MAX_OUTLINE_DEPTH] = {0};
     int depth = 0; /* number of valid entries in parents */
     for (size_t i = 0; i < l->noutline; i++) {
         const qs_outline_entry *e = &l->outline[i];
