@@ -128,6 +128,23 @@ void qs_inputs_free(qs_inputs *in)
     memset(in, 0, sizeof *in);
 }
 
+void qs_inputs_release_documents(qs_inputs *in)
+{
+    for (qs_input *s = in->head; s; s = s->next) {
+        if (!s->doc)
+            continue;
+        xmlFreeDoc(s->doc);
+        s->doc = NULL;
+        /* A file that failed keeps failing without a second report. */
+        s->released = !s->failed;
+    }
+    /* Parsed again on first use (schema_for). */
+    for (size_t i = 0; i < sizeof in->schemas / sizeof *in->schemas; i++) {
+        xmlSchemaFree(in->schemas[i]);
+        in->schemas[i] = NULL;
+    }
+}
+
 static bool has_scheme(const char *href)
 {
     const char *p = href;
@@ -658,9 +675,10 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
                     s->path, format_schema_names[s->format], format_schema_names[format]);
         return NULL;
     }
-    if (s->parsed)
+    if (s->parsed && !s->released)
         return s->failed ? NULL : s;
     s->parsed = true;
+    s->released = false;
     s->format = format;
     s->failed = true;
     if (s->size == 0) {

@@ -5,7 +5,11 @@
  * counts, then validated against the format's schema (built into the
  * binary from schemas/).
  * Ownership: a qs_inputs owns every qs_input it loaded (bytes, parsed
- * document, strings); qs_inputs_free releases them all. */
+ * document, strings); qs_inputs_free releases them all.
+ * qs_inputs_release_documents frees the parsed documents (and the parsed
+ * schemas) early, keeping every input's bytes: `build` calls it once the
+ * quote is validated, because no later stage reads an input document (see
+ * quote.h for the node pointers this invalidates). */
 #ifndef QS_INPUT_H
 #define QS_INPUT_H
 
@@ -38,6 +42,7 @@ typedef struct qs_input {
     bool parsed;           /* loaded as XML (successfully or not) ... */
     qs_format format;      /* ... in this format */
     bool failed;           /* parsing or validation failed once already */
+    bool released;         /* doc was freed by qs_inputs_release_documents */
     size_t *lines;         /* byte offset of each line's start (lazy) */
     size_t nlines;
     struct qs_input *next; /* in read order */
@@ -85,6 +90,15 @@ unsigned char *qs_file_read_reported(const char *path, size_t max_size,
 bool qs_inputs_init(qs_inputs *in, const char *root, size_t max_file_size,
                     qs_diags *d);
 void qs_inputs_free(qs_inputs *in);
+
+/* Frees every parsed input document (xmlFreeDoc) and the parsed schemas,
+ * keeping each input's path, bytes and line index, so that the manifest
+ * still hashes the bytes and qs_input_read still finds every file read.
+ * Every xmlNode pointer into an input document is invalid afterwards
+ * (AddressSanitizer reports a use); qs_input_of_node no longer finds a
+ * released document. A later qs_input_load_xml of a released file parses
+ * and validates its bytes again, giving a new document. */
+void qs_inputs_release_documents(qs_inputs *in);
 
 /* Resolves `href` against the directory of the file `base` (a display
  * path), giving a normalised display path in *out (malloc'd). Absolute

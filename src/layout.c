@@ -1443,6 +1443,47 @@ void qs_doc_free(qs_doc *doc)
     memset(doc, 0, sizeof *doc);
 }
 
+static const char *keep_string(qs_arena *a, const char *s)
+{
+    return s ? qs_arena_strdup(a, s) : NULL;
+}
+
+void qs_doc_release_flow(qs_doc *doc)
+{
+    qs_arena keep;
+    qs_arena_init(&keep);
+    qs_font **fonts = NULL;
+    qs_image **images = NULL;
+    if (doc->nfonts) {
+        fonts = qs_arena_array(&keep, doc->nfonts, sizeof *fonts);
+        memcpy(fonts, doc->fonts, doc->nfonts * sizeof *fonts);
+    }
+    if (doc->nimages) {
+        images = qs_arena_array(&keep, doc->nimages, sizeof *images);
+        memcpy(images, doc->images, doc->nimages * sizeof *images);
+    }
+    qs_metadata *m = &doc->meta;
+    qs_metadata meta = {
+        .title = keep_string(&keep, m->title),
+        .author = keep_string(&keep, m->author),
+        .subject = keep_string(&keep, m->subject),
+        .keywords = keep_string(&keep, m->keywords),
+        .creator = keep_string(&keep, m->creator),
+        .date = keep_string(&keep, m->date),
+    };
+    const char *watermark = keep_string(&keep, doc->watermark);
+
+    qs_arena_free(&doc->arena);
+    doc->arena = keep;
+    doc->fonts = fonts;
+    doc->images = images;
+    doc->meta = meta;
+    doc->watermark = watermark;
+    doc->flow = (qs_blocks){0};
+    doc->first.header = doc->first.footer = (qs_blocks){0};
+    doc->rest.header = doc->rest.footer = (qs_blocks){0};
+}
+
 bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
 {
     memset(out, 0, sizeof *out);

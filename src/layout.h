@@ -9,7 +9,11 @@
  * bottom-left corner, text y is the baseline. Colours are 8-bit RGB.
  * Ownership: a qs_doc owns everything reachable from it in its arena; a
  * qs_layout likewise owns its pages and runs in its own arena. Fonts and
- * images are owned by the qs_doc (freed by qs_doc_free). */
+ * images are owned by the qs_doc (freed by qs_doc_free). A qs_layout does
+ * not point into its qs_doc's arena (item texts and outline titles are
+ * copies; fonts and images are indices into the doc), so once the pages
+ * are laid out, qs_doc_release_flow may free the flow, keeping what the PDF
+ * backend still reads: fonts, images, metadata and the watermark. */
 #ifndef QS_LAYOUT_H
 #define QS_LAYOUT_H
 
@@ -199,6 +203,15 @@ typedef struct {
  * with 20 mm margins and no header or footer. */
 void qs_doc_init(qs_doc *doc);
 void qs_doc_free(qs_doc *doc);
+
+/* Frees the document model the layout engine has consumed: the flow, both
+ * masters' headers and footers, and every string and block of them. Keeps
+ * the fonts, images, metadata and watermark (moved into a fresh doc->arena,
+ * which then holds only those), the page sizes and margins. The flow and
+ * the headers and footers are empty afterwards; qs_doc_free is still
+ * needed. Call it after qs_layout_run, before rendering, to lower the peak
+ * memory of a long document. */
+void qs_doc_release_flow(qs_doc *doc);
 
 /* ---- the page model ---- */
 

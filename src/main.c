@@ -356,8 +356,13 @@ static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options 
     memset(&layout, 0, sizeof layout);
     bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
                                 q->tree, q->src->path, o->lang, &doc, d);
+    /* Every later stage reads the document model or /quote/totals only. */
+    qs_quote_prune_tree(q);
     timer_stop(timer, "template");
     ok = ok && qs_layout_run(&doc, &layout, d);
+    /* The pages hold copies of every text: only the fonts, images,
+     * metadata and watermark of the document model are still needed. */
+    qs_doc_release_flow(&doc);
     timer_stop(timer, "layout");
     ok = ok && qs_render_pdf_opts(&doc, &layout, popts, pdf, pdf_size, d);
     timer_stop(timer, "pdf");
@@ -483,6 +488,9 @@ static int run(const options *o, qs_diags *d, outcome *r)
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
     } else if (ok && status == EXIT_BUILT && strcmp(o->command, "build") == 0) {
+        /* Validated: from here on every stage reads the merged tree and the
+         * inputs' bytes, never an input document (quote.h). */
+        qs_inputs_release_documents(&in);
         status = build(&q, o, status, &timer, d, r);
         timer_stop(&timer, "package");
     } else {

@@ -192,6 +192,20 @@ bool qs_quote_merge(qs_quote *q, qs_diags *d)
     return true;
 }
 
+void qs_quote_prune_tree(qs_quote *q)
+{
+    xmlNode *quote = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
+    xmlNode *c = quote ? quote->children : NULL;
+    while (c) {
+        xmlNode *next = c->next;
+        if (!qs_xml_is(c, "totals")) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+        c = next;
+    }
+}
+
 void qs_tree_source_of(const xmlNode *node, const char **file, unsigned *line)
 {
     *file = NULL;

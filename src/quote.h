@@ -5,8 +5,13 @@
  * Ownership: a qs_quote owns everything reachable from it. Strings and
  * arrays live in its arena; the merged tree is freed with it; the parsed
  * input documents belong to the qs_inputs it was loaded through (which must
- * outlive it). Pointers to xmlNodes of input documents stay valid as long as
- * that qs_inputs lives. */
+ * outlive it). Pointers to xmlNodes of input documents (item, node,
+ * price_node, href_node, ref, discount_node) stay valid as long as that
+ * qs_inputs lives and qs_inputs_release_documents has not been called on it.
+ * `build` releases the input documents once the quote is validated: the
+ * stages after validation (UBL, template, layout, PDF, package) read the
+ * merged tree, the model's strings and the inputs' bytes only, never those
+ * nodes. Loading, pricing, validation, check, data and explain use them. */
 #ifndef QS_QUOTE_H
 #define QS_QUOTE_H
 
@@ -130,6 +135,16 @@ const qs_tax_rate *qs_quote_get_tax_rate(const qs_quote *q, const char *id);
 
 /* Builds q->tree from the loaded model (merge.c). */
 bool qs_quote_merge(qs_quote *q, qs_diags *d);
+
+/* Frees the merged tree's content except what the package stage reads:
+ * keeps the root <quote> with its attributes and its <totals> child (with
+ * the <tax> elements), which the manifest reports; frees every other child
+ * of <quote> (pricelists, parties, departments with their groups and
+ * lines, sections, terms). Every qs_line.line pointer is invalid
+ * afterwards. `build` calls it once the template stage has read the tree:
+ * the UBL is written before it, and layout, PDF and package do not read
+ * the tree (package.c reads /quote/totals only). */
+void qs_quote_prune_tree(qs_quote *q);
 
 /* Prices every line and the totals into q->tree (price.c), and proves the
  * sums. Returns false after diagnostics; an inconsistency is an "internal"

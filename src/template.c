@@ -190,7 +190,12 @@ typedef struct {
     qs_diags *d;
     qs_doc *doc;
     qs_arena *A;               /* doc->arena */
-    qs_arena scratch;          /* values during evaluation */
+    qs_arena scratch;          /* styles, compiled programs and expressions:
+                                  the whole build */
+    qs_arena values;           /* what one evaluation makes (value texts,
+                                  a paragraph's spans being collected):
+                                  freed after every outermost table row */
+    size_t row_depth;          /* table rows being built (nested tables) */
     xmlDoc *tree;
     xmlNode *root;             /* /quote */
     qs_xpath *xp;
@@ -272,7 +277,7 @@ static qs_xpath_origin origin_of(const tpl *t, const xmlNode *n, const char *att
 }
 
 /* "/quote/customer/name (samples/x/quote.xml:14)" for a data node, into
- * the scratch arena. */
+ * the values arena. */
 static const char *describe_node(tpl *t, const xmlNode *node)
 {
     xmlChar *path = xmlGetNodePath(node);
@@ -281,10 +286,10 @@ static const char *describe_node(tpl *t, const xmlNode *node)
     qs_tree_source_of(node, &file, &line);
     const char *s;
     if (file && line)
-        s = qs_arena_printf(&t->scratch, "%s (%s:%u)", path ? (char *)path : "?",
+        s = qs_arena_printf(&t->values, "%s (%s:%u)", path ? (char *)path : "?",
                             file, line);
     else
-        s = qs_arena_printf(&t->scratch, "%s", path ? (char *)path : "?");
+        s = qs_arena_printf(&t->values, "%s", path ? (char *)path : "?");
     xmlFree(path);
     return s;
 }
@@ -960,7 +965,7 @@ static expr *get_xpath(tpl *t, const xmlNode *n, const char *name)
 /* ---- evaluation ---- */
 
 typedef struct {
-    const char *s;       /* the text (scratch arena) */
+    const char *s;       /* the text (values arena, or a literal) */
     xmlNode *node;       /* the data node it came from, or NULL */
     bool ok;
 } value;
@@ -1014,7 +1019,7 @@ static value eval_total(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
         bool ok = qs_decimal_parse((const char *)s, &v) == QS_DEC_OK &&
                   qs_decimal_add(sum, v, &sum);
         if (!ok) {
-            value bad = {qs_arena_strdup(&t->scratch, (const char *)s),
+            value bad = {qs_arena_strdup(&t->values, (const char *)s),
                          set->nodeTab[i], false};
             runtime_error(t, e, tnode, attr_name, "total", &bad,
                           "not a decimal number, or the sum overflows");
@@ -1030,7 +1035,7 @@ static value eval_total(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
     }
     xmlXPathFreeObject(obj);
     char buf[QS_DECIMAL_BUFSIZE];
-    r.s = qs_arena_strdup(&t->scratch, qs_decimal_format(sum, places, buf));
+    r.s = qs_arena_strdup(&t->values, qs_decimal_format(sum, places, buf));
     r.ok = true;
     return r;
 }
@@ -1046,7 +1051,7 @@ static value eval_expr(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
         if (obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0)
             r.node = obj->nodesetval->nodeTab[0];
         xmlChar *s = xmlXPathCastToString(obj);
-        r.s = qs_arena_strdup(&t->scratch, s ? (const char *)s : "");
+        r.s = qs_arena_strdup(&t->values, s ? (const char *)s : "");
         xmlFree(s);
         xmlXPathFreeObject(obj);
         r.ok = true;
@@ -1118,7 +1123,7 @@ static value eval_expr(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
         runtime_error(t, e, tnode, attr_name, fname, &v, qs_format_status_message(st));
         return r;
     }
-    r.s = qs_arena_strdup(&t->scratch, buf);
+    r.s = qs_arena_strdup(&t->values, buf);
     r.node = v.node;
     r.ok = true;
     return r;
@@ -1255,7 +1260,7 @@ static charfmt fmt_of(const style *s)
     return (charfmt){s->family, s->bold, s->italic, s->size, s->color};
 }
 
-/* A paragraph being built: spans in the scratch arena, whitespace
+/* A paragraph being built: spans in the values arena, whitespace
  * collapsed across spans. */
 typedef struct {
     qs_span *spans;
@@ -1275,7 +1280,7 @@ static void pb_flush(tpl *t, parabuf *pb)
     if (pb->cur.len == 0 && pb->cur_attrs.field == QS_FIELD_NONE)
         return;
     count_item(t);
-    pb->spans = grow(&t->scratch, pb->spans, pb->count, &pb->cap, pb->count + 1,
+    pb->spans = grow(&t->values, pb->spans, pb->count, &pb->cap, pb->count + 1,
                      sizeof(qs_span));
     qs_span s = pb->cur_attrs;
     s.text = qs_arena_strndup(t->A, pb->cur.s ? pb->cur.s : "", pb->cur.len);
@@ -1883,6 +1888,7 @@ static void rows_body(tpl *t, const xmlNode *el, xmlNode *ctx, void *arg)
 
 static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
 {
+    t->row_depth++;
     qs_row row = {0};
     const char *kind = attr(r, "kind");
     row.kind = kind && strcmp(kind, "heading") == 0 ? QS_ROW_HEADING
@@ -1906,6 +1912,11 @@ static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
     build_cells(t, tb, r, ctx, s ? s : tb->base, &row);
     tb->rows = grow(t->A, tb->rows, tb->nrows, &tb->cap, tb->nrows + 1, sizeof(qs_row));
     tb->rows[tb->nrows++] = row;
+    /* The row is complete and every value made for it is used up (copied
+     * into doc->arena or a diagnostic): a long table no longer collects
+     * them. Only between outermost rows, where no evaluation is open. */
+    if (--t->row_depth == 0)
+        qs_arena_free(&t->values);
 }
 
 static void build_rows(tpl *t, const xmlNode *el, xmlNode *ctx, tablebuild *tb)
@@ -2285,6 +2296,7 @@ static void teardown(tpl *t)
     if (t->xp)
         qs_xpath_free(t->xp);
     qs_arena_free(&t->scratch);
+    qs_arena_free(&t->values);
 }
 
 bool qs_template_build(qs_inputs *in, const char *template_path,
@@ -2301,13 +2313,16 @@ bool qs_template_build(qs_inputs *in, const char *template_path,
     t.tree = tree;
     t.quote_path = quote_path;
     qs_arena_init(&t.scratch);
+    qs_arena_init(&t.values);
     if (!setup(&t, lang, d)) {
         qs_arena_free(&t.scratch);
+        qs_arena_free(&t.values);
         return false;
     }
     t.src = qs_input_load_xml(in, template_path, QS_FORMAT_TEMPLATE, at, d);
     if (!t.src) {
         qs_arena_free(&t.scratch);
+        qs_arena_free(&t.values);
         return false;
     }
     t.path = t.src->path;
