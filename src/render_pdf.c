@@ -38,10 +38,13 @@
 
 #include <hpdf.h>
 #include <nettle/sha2.h>
+#include <zlib.h>
 
 #include "arena.h"
 
 #define WATERMARK_GREY 0.85f
+/* The zlib level of the image streams deflated here (see "images"). */
+#define IMAGE_ZLIB_LEVEL 3
 #define MAX_OUTLINE_DEPTH 16
 
 typedef struct {
@@ -308,14 +311,88 @@ static bool finish_fonts(render_ctx *c)
     return true;
 }
 
+/* The code points drawn with each face, before anything is drawn: every
+ * non-empty text item, and the watermark when it has a width (exactly what
+ * draw_text and draw_watermark draw). Items with a font index out of range
+ * are left to check_item. */
+static void collect_used(render_ctx *c, const qs_layout *l)
+{
+    const qs_doc *doc = c->doc;
+    if (doc->watermark && doc->watermark[0] &&
+        qs_font_width(doc->fonts[doc->watermark_font], doc->watermark,
+                      strlen(doc->watermark), 1.0f) > 0.0f)
+        mark_used(c, (size_t)doc->watermark_font, doc->watermark);
+    for (size_t p = 0; p < l->npages; p++)
+        for (size_t k = 0; k < l->pages[p].count; k++) {
+            const qs_item *it = &l->pages[p].items[k];
+            if (it->kind == QS_ITEM_TEXT && it->font >= 0 &&
+                (size_t)it->font < doc->nfonts && it->text && it->text[0])
+                mark_used(c, (size_t)it->font, it->text);
+        }
+}
+
+static bool set_is_empty(const uint32_t *set)
+{
+    for (size_t w = 0; w < USED_WORDS; w++)
+        if (set[w])
+            return false;
+    return true;
+}
+
+/* HPDF_GetFont(pdf, name, "UTF-8") for a face whose drawn code points are
+ * `set` (not empty).
+ *
+ * For a UTF-8 font, libharu 2.3.0 (CIDFontType2_New) looks up the glyph of
+ * every one of the 65,536 BMP code points, with a linear search of the cmap
+ * segments each, and builds a /W array and a CIDToGIDMap for all of them:
+ * about 1 ms per face, all of it thrown away by shrink_cid_font. When the
+ * encoder's to_unicode_fn is HPDF_CMapEncoder_ToUnicode, the same function
+ * instead visits only the codes whose cid_map entry is not zero. So, for the
+ * duration of the call, the UTF-8 encoder gets that function and a cid_map
+ * and unicode_map naming exactly the code points drawn (code = CID =
+ * Unicode value, as the UTF-8 encoder itself maps them); both maps and the
+ * function are restored right after. The font dictionary it makes is the
+ * same but for /W and the CIDToGIDMap, which shrink_cid_font rewrites from
+ * `set` either way, and the ToUnicode CMap, which fix_to_unicode replaces.
+ * Should the library not take the shortcut, it does the full walk: slower,
+ * same result. */
+static HPDF_Font get_utf8_font(render_ctx *c, const char *name,
+                               const uint32_t *set)
+{
+    HPDF_Encoder enc = HPDF_GetEncoder(c->pdf, "UTF-8");
+    if (!enc || !enc->attr || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)
+        return NULL;
+    HPDF_CMapEncoderAttr attr = enc->attr;
+    size_t maps = sizeof attr->cid_map + sizeof attr->unicode_map;
+    unsigned char *saved = qs_xmalloc(maps);
+    memcpy(saved, attr->cid_map, sizeof attr->cid_map);
+    memcpy(saved + sizeof attr->cid_map, attr->unicode_map,
+           sizeof attr->unicode_map);
+    memset(attr->cid_map, 0, sizeof attr->cid_map);
+    for (uint32_t cp = 1; cp < 0x10000; cp++) {
+        if (!is_used(set, cp))
+            continue;
+        attr->cid_map[cp >> 8][cp & 0xFF] = (HPDF_UINT16)cp;
+        attr->unicode_map[cp >> 8][cp & 0xFF] = (HPDF_UNICODE)cp;
+    }
+    HPDF_Encoder_ToUnicode_Func to_unicode = enc->to_unicode_fn;
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    HPDF_Font font = HPDF_GetFont(c->pdf, name, "UTF-8");
+    enc->to_unicode_fn = to_unicode;
+    memcpy(attr->cid_map, saved, sizeof attr->cid_map);
+    memcpy(attr->unicode_map, saved + sizeof attr->cid_map,
+           sizeof attr->unicode_map);
+    free(saved);
+    return font;
+}
+
 /* Loads, in index order (the subset tags follow the load order), every font
  * the layout draws with: a face the template declares but the document
- * never uses costs libharu a few milliseconds and the PDF a few objects, so
- * it is left out. A file listed twice is loaded once. */
+ * never draws a character with costs libharu time and the PDF a few
+ * objects, so it is left out. A file listed twice is loaded once. */
 static bool load_fonts(render_ctx *c, const qs_layout *l)
 {
     const qs_doc *doc = c->doc;
-    bool *needed = qs_xcalloc(doc->nfonts + 1, sizeof *needed);
     for (size_t i = 0; i < doc->nfonts; i++) {
         c->owner[i] = i;
         for (size_t j = 0; j < i; j++) {
@@ -325,36 +402,111 @@ static bool load_fonts(render_ctx *c, const qs_layout *l)
             }
         }
     }
-    if (doc->watermark && doc->watermark[0])
-        needed[c->owner[doc->watermark_font]] = true;
-    for (size_t p = 0; p < l->npages; p++)
-        for (size_t k = 0; k < l->pages[p].count; k++) {
-            const qs_item *it = &l->pages[p].items[k];
-            if (it->kind == QS_ITEM_TEXT && it->font >= 0 &&
-                (size_t)it->font < doc->nfonts)
-                needed[c->owner[it->font]] = true;
-        }
+    collect_used(c, l);
     bool ok = true;
     for (size_t i = 0; ok && i < doc->nfonts; i++) {
         if (c->owner[i] != i) {
             c->fonts[i] = c->fonts[c->owner[i]];
             continue;
         }
-        if (!needed[i])
+        const uint32_t *set = used_set(c, i);
+        if (set_is_empty(set))
             continue;
         const char *path = qs_font_path(doc->fonts[i]);
         char what[300];
         snprintf(what, sizeof what, "loading font %s", path);
         const char *name = HPDF_LoadTTFontFromFile(c->pdf, path, HPDF_TRUE);
-        c->fonts[i] = name ? HPDF_GetFont(c->pdf, name, "UTF-8") : NULL;
+        c->fonts[i] = name ? get_utf8_font(c, name, set) : NULL;
         if (!c->fonts[i])
             ok = fail(c, what);
     }
-    free(needed);
     return ok;
 }
 
-/* ---- images ---- */
+/* ---- images ----
+ *
+ * libharu's HPDF_LoadRawImageFromMem copies the pixels whole into a memory
+ * stream, which the save then deflates at Z_DEFAULT_COMPRESSION (6): for
+ * the standard template's 256 x 256 RGBA logo, 256 KiB through zlib's
+ * slower level, the largest single cost of the save. Here the pixels are
+ * deflated once, at IMAGE_ZLIB_LEVEL, straight into the image's stream,
+ * and the object is marked HPDF_STREAM_FILTER_NONE, so libharu copies the
+ * bytes as they are; its write_fn (HPDF_Dict_Write calls it after the other
+ * keys, before ">>") adds the /Filter /FlateDecode that libharu then leaves
+ * out. zlib's output depends only on the input, the level and the zlib
+ * version, so the document stays byte-for-byte reproducible. Level 3 is
+ * about 2.5 times as fast as 6 on such pixels for 1 KiB more; text streams
+ * (page contents, attachments) stay with libharu at level 6, where the
+ * faster levels cost 10 % of their size. */
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
+{
+    (void)obj;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Deflates the `n` bytes at `data` into `out` as one zlib stream. */
+static bool deflate_into(HPDF_Stream out, const unsigned char *data, size_t n)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, IMAGE_ZLIB_LEVEL, Z_DEFLATED, 15, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return false;
+    unsigned char buf[16384];
+    int rc = Z_OK;
+    z.next_in = (Bytef *)data;
+    while (rc == Z_OK) {
+        /* avail_in is 32 bits wide: feed at most 1 GiB at a time. */
+        if (z.avail_in == 0 && n > 0) {
+            z.avail_in = n > (1u << 30) ? (1u << 30) : (uInt)n;
+            n -= z.avail_in;
+        }
+        z.next_out = buf;
+        z.avail_out = sizeof buf;
+        rc = deflate(&z, n == 0 ? Z_FINISH : Z_NO_FLUSH);
+        size_t have = sizeof buf - z.avail_out;
+        if ((rc == Z_OK || rc == Z_STREAM_END) && have &&
+            HPDF_Stream_Write(out, buf, (HPDF_UINT)have) != HPDF_OK)
+            rc = Z_STREAM_ERROR;
+        if (rc == Z_BUF_ERROR) /* no progress possible: never expected */
+            rc = Z_STREAM_ERROR;
+    }
+    deflateEnd(&z);
+    return rc == Z_STREAM_END;
+}
+
+/* Marks a stream object whose bytes are deflated already. */
+static void mark_precompressed(HPDF_Dict d)
+{
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->write_fn = write_flate_filter;
+}
+
+/* An image XObject of 8-bit samples (`components` 3: DeviceRGB, 1:
+ * DeviceGray), its pixels deflated here, the dictionary as libharu's
+ * HPDF_LoadRawImageFromMem makes it. */
+static HPDF_Image raw_image(render_ctx *c, const unsigned char *px,
+                            unsigned width, unsigned height, int components)
+{
+    HPDF_Dict img = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+    if (!img)
+        return NULL;
+    img->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+    HPDF_STATUS st = HPDF_Dict_AddName(img, "Type", "XObject");
+    st += HPDF_Dict_AddName(img, "Subtype", "Image");
+    st += HPDF_Dict_AddName(img, "ColorSpace",
+                            components == 3 ? "DeviceRGB" : "DeviceGray");
+    st += HPDF_Dict_AddNumber(img, "Width", (HPDF_INT32)width);
+    st += HPDF_Dict_AddNumber(img, "Height", (HPDF_INT32)height);
+    st += HPDF_Dict_AddNumber(img, "BitsPerComponent", 8);
+    if (st != HPDF_OK)
+        return NULL;
+    if (!deflate_into(img->stream, px, (size_t)width * height * (size_t)components))
+        return NULL;
+    mark_precompressed(img);
+    return img;
+}
 
 /* Returns the libharu image for doc->images[index], loading it once. */
 static HPDF_Image get_image(render_ctx *c, int index)
@@ -369,12 +521,10 @@ static HPDF_Image get_image(render_ctx *c, int index)
         h = HPDF_LoadJpegImageFromMem(c->pdf, img->jpeg,
                                       (HPDF_UINT)img->jpeg_size);
     } else {
-        h = HPDF_LoadRawImageFromMem(c->pdf, img->rgb, img->width,
-                                     img->height, HPDF_CS_DEVICE_RGB, 8);
+        h = raw_image(c, img->rgb, img->width, img->height, 3);
         if (h && img->alpha) {
-            HPDF_Image mask = HPDF_LoadRawImageFromMem(
-                c->pdf, img->alpha, img->width, img->height,
-                HPDF_CS_DEVICE_GRAY, 8);
+            HPDF_Image mask = raw_image(c, img->alpha, img->width,
+                                        img->height, 1);
             if (!mask || HPDF_Image_AddSMask(h, mask) != HPDF_OK)
                 return NULL;
             /* Soft masks are PDF 1.4. */
@@ -413,7 +563,6 @@ static bool draw_text(render_ctx *c, HPDF_Page page, const qs_item *it)
 {
     if (!it->text || !it->text[0])
         return true;
-    mark_used(c, (size_t)it->font, it->text);
     if (HPDF_Page_BeginText(page) != HPDF_OK)
         return false;
     if (!c->gs.font_set || c->gs.font != it->font || c->gs.size != it->size) {
@@ -481,7 +630,6 @@ static bool draw_watermark(render_ctx *c, HPDF_Page page, float pw, float ph)
     float size = 0.75f * shorter / k / em;
     if (size > 600.0f)
         size = 600.0f;
-    mark_used(c, (size_t)doc->watermark_font, text);
     float len = em * size;
     float rise = 0.35f * size; /* about half a capital's height */
     float x = pw / 2.0f - len / 2.0f * k + rise * k;
