@@ -23,13 +23,10 @@
 #define QS_FUZZ_REPO "."
 #endif
 
-enum { NSCHEMAS = sizeof ((qs_inputs *)0)->schemas / sizeof *((qs_inputs *)0)->schemas };
-
 static char root[PATH_MAX];
 /* Set when an input's diagnostics show the harness's own files did not
  * load (checked after the warm-up). */
 static bool setup_broken;
-static struct _xmlSchema *schemas[NSCHEMAS];
 
 void fz_fail(const char *fmt, ...)
 {
@@ -60,10 +57,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
 
 static void cleanup(void)
 {
-    for (size_t i = 0; i < NSCHEMAS; i++) {
-        xmlSchemaFree(schemas[i]);
-        schemas[i] = NULL;
-    }
+    qs_input_schemas_free();
     if (root[0])
         nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     root[0] = '\0';
@@ -169,26 +163,8 @@ void fz_inputs_init(qs_inputs *in, qs_diags *d)
 {
     if (!qs_inputs_init(in, root, QS_DEFAULT_MAX_FILE_SIZE, d))
         fz_fail("cannot use %s as the project root", root);
-    memcpy(in->schemas, schemas, sizeof schemas);
 }
 
-/* Takes back the schemas lent to `in` and keeps any it parsed itself. */
-static void return_schemas(qs_inputs *in)
-{
-    for (size_t i = 0; i < NSCHEMAS; i++) {
-        if (!schemas[i])
-            schemas[i] = in->schemas[i];
-        else if (in->schemas[i] != schemas[i])
-            fz_fail("schema %zu was replaced while lent", i);
-        in->schemas[i] = NULL;
-    }
-}
-
-void fz_inputs_free(qs_inputs *in)
-{
-    return_schemas(in);
-    qs_inputs_free(in);
-}
 
 void fz_check_quote(qs_inputs *in, const char *quote_path, qs_diags *d)
 {
@@ -218,7 +194,6 @@ xmlDoc *fz_mini_tree(const char **quote_path)
             qs_diags_print_text(&d, stderr);
             fz_fail("the fixed quote %s does not load", path);
         }
-        return_schemas(&in);
         qs_diags_free(&d);
     }
     if (quote_path)
@@ -272,7 +247,7 @@ int fz_run_referenced(const uint8_t *data, size_t size, const char *fuzzed,
     fz_inputs_init(&in, &d);
     if (qs_input_load_xml(&in, fz_path(fuzzed), format, NULL, &d))
         fz_check_quote(&in, fz_path(quote), &d);
-    fz_inputs_free(&in);
+    qs_inputs_free(&in);
     fz_diags_free(&d);
     return 0;
 }

@@ -7,11 +7,8 @@
  * the repository at start-up; each input is written to one file there and
  * loaded through the real qs_inputs machinery.
  *
- * Schemas: a fresh qs_inputs per input would parse the built-in XSDs again
- * each time (most of the run time). fz_inputs_init lends it the schemas
- * parsed once per process, fz_inputs_free takes them back before freeing the
- * rest, so every input still gets a fresh qs_inputs (no file cache carried
- * over) with the same validation. */
+ * Every input gets a fresh qs_inputs (no file cache carried over); the
+ * built-in schemas are compiled once per process by input.c itself. */
 #ifndef QS_FUZZ_COMMON_H
 #define QS_FUZZ_COMMON_H
 
@@ -49,10 +46,8 @@ void fz_copy_project(void);
 /* Writes `size` bytes to `root_rel` in the root (truncating). */
 void fz_write(const char *root_rel, const void *data, size_t size);
 
-/* A fresh qs_inputs over the root that borrows the process's schemas. */
+/* A fresh qs_inputs over the root. */
 void fz_inputs_init(qs_inputs *in, qs_diags *d);
-/* Returns the borrowed (and any newly parsed) schemas to the process, then
- * frees the rest with qs_inputs_free. */
 void fz_inputs_free(qs_inputs *in);
 
 /* What the CLI's check does after reading the quote: load and merge, price,

@@ -15,7 +15,7 @@ static int one(const uint8_t *data, size_t size)
     qs_diags_init(&d);
     fz_inputs_init(&in, &d);
     fz_check_quote(&in, fz_path("q/x/quote.xml"), &d);
-    fz_inputs_free(&in);
+    qs_inputs_free(&in);
     fz_diags_free(&d);
     return 0;
 }

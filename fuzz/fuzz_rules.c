@@ -24,7 +24,7 @@ static int one(const uint8_t *data, size_t size)
         qs_rules_check(x, tree, rules, &d);
         qs_xpath_free(x);
     }
-    fz_inputs_free(&in);
+    qs_inputs_free(&in);
     fz_diags_free(&d);
     return 0;
 }

@@ -31,7 +31,7 @@ static int one(const uint8_t *data, size_t size)
         qs_layout_run(&doc, &layout, &d);
     qs_layout_free(&layout);
     qs_doc_free(&doc);
-    fz_inputs_free(&in);
+    qs_inputs_free(&in);
     fz_diags_free(&d);
     return 0;
 }

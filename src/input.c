@@ -122,8 +122,6 @@ void qs_inputs_free(qs_inputs *in)
         free(s);
         s = next;
     }
-    for (size_t i = 0; i < sizeof in->schemas / sizeof *in->schemas; i++)
-        xmlSchemaFree(in->schemas[i]);
     free(in->root);
     memset(in, 0, sizeof *in);
 }
@@ -137,11 +135,6 @@ void qs_inputs_release_documents(qs_inputs *in)
         s->doc = NULL;
         /* A file that failed keeps failing without a second report. */
         s->released = !s->failed;
-    }
-    /* Parsed again on first use (schema_for). */
-    for (size_t i = 0; i < sizeof in->schemas / sizeof *in->schemas; i++) {
-        xmlSchemaFree(in->schemas[i]);
-        in->schemas[i] = NULL;
     }
 }
 
@@ -644,20 +637,37 @@ static const char *const format_schema_names[] = {
     [QS_FORMAT_TEMPLATE] = "template",
 };
 
-static xmlSchemaPtr schema_for(qs_inputs *in, qs_format format)
+/* Compiled schemas by format (see qs_input_schemas_compile). */
+static xmlSchemaPtr compiled_schemas[sizeof format_schema_names / sizeof *format_schema_names];
+
+static xmlSchemaPtr schema_for(qs_format format)
 {
-    if (in->schemas[format])
-        return in->schemas[format];
+    if (compiled_schemas[format])
+        return compiled_schemas[format];
     for (const qs_embedded_file *f = qs_embedded_files; f->name; f++) {
         if (strcmp(f->name, format_schema_names[format]) != 0)
             continue;
         xmlSchemaParserCtxtPtr pc =
             xmlSchemaNewMemParserCtxt((const char *)f->data, (int)f->size);
-        in->schemas[format] = xmlSchemaParse(pc);
+        compiled_schemas[format] = xmlSchemaParse(pc);
         xmlSchemaFreeParserCtxt(pc);
         break;
     }
-    return in->schemas[format];
+    return compiled_schemas[format];
+}
+
+void qs_input_schemas_compile(void)
+{
+    for (size_t i = 0; i < sizeof compiled_schemas / sizeof *compiled_schemas; i++)
+        schema_for((qs_format)i);
+}
+
+void qs_input_schemas_free(void)
+{
+    for (size_t i = 0; i < sizeof compiled_schemas / sizeof *compiled_schemas; i++) {
+        xmlSchemaFree(compiled_schemas[i]);
+        compiled_schemas[i] = NULL;
+    }
 }
 
 qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
@@ -708,7 +718,7 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     strip_blank_text(xmlDocGetRootElement(doc));
     s->doc = doc;
 
-    xmlSchemaPtr schema = schema_for(in, format);
+    xmlSchemaPtr schema = schema_for(format);
     if (!schema) {
         xmlSetStructuredErrorFunc(NULL, NULL);
         qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "internal",

@@ -52,7 +52,6 @@ typedef struct {
     char *root;            /* the project root, absolute and resolved */
     size_t max_file_size;
     qs_input *head, *tail; /* every file read, in read order */
-    struct _xmlSchema *schemas[5]; /* parsed on first use, per qs_format */
 } qs_inputs;
 
 
@@ -84,6 +83,13 @@ qs_read_status qs_file_read(const char *path, size_t max_size,
 unsigned char *qs_file_read_reported(const char *path, size_t max_size,
                                      const char *display, const char *rule,
                                      const char *what, size_t *size, qs_diags *d);
+
+/* The built-in schemas are compiled on first use and kept, read-only, for
+ * the life of the process: a batch compiles them once (with
+ * qs_input_schemas_compile) before forking its workers, which share them.
+ * qs_input_schemas_free releases them at exit. */
+void qs_input_schemas_compile(void);
+void qs_input_schemas_free(void);
 
 /* Sets up the root (a directory; made absolute and resolved). Returns false
  * after a diagnostic when it does not exist. */

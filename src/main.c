@@ -534,6 +534,8 @@ static int run_batch(options *o)
         .build = build_in_worker,
         .ctx = o,
     };
+    /* Compiled once here, shared by every forked worker. */
+    qs_input_schemas_compile();
     return qs_batch_run(o->paths, o->npaths, &b);
 }
 
@@ -586,6 +588,7 @@ int main(int argc, char **argv)
     if (is_command(o.command, "batch")) {
         status = run_batch(&o);
         free(o.paths);
+        qs_input_schemas_free();
         xmlCleanupParser();
         return status;
     }
@@ -605,6 +608,7 @@ int main(int argc, char **argv)
     }
     qs_diags_free(&d);
     free(o.paths);
+    qs_input_schemas_free();
     xmlCleanupParser();
     return status;
 }
