@@ -430,6 +430,7 @@ static void load_quote_header(loader *L, const xmlNode *root)
     qs_quote *q = L->q;
     const qs_input *src = q->src;
     q->id = attr(L, root, "id");
+    q->id_at = origin_of(src, root, "id");
     q->lang = attr(L, root, "lang");
     q->status = attr(L, root, "status");
     q->draft = strcmp(q->status, "draft") == 0;

@@ -401,7 +401,7 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
                  qs_diags *d, outcome *r)
 {
     if (!qs_output_name_is_safe(q->id)) {
-        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "output",
+        qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
                     "quote id '%s' cannot name output files (use letters, digits, "
                     "'-', '_' and '.')", q->id);
         return EXIT_INVALID;

@@ -96,6 +96,7 @@ typedef struct {
     qs_inputs *in;             /* not owned */
     qs_input *src;             /* the quote file */
     const char *id, *lang, *currency, *status, *date, *valid_until;
+    qs_origin id_at;           /* where the quote's id is written */
     int minor_digits;          /* of the currency */
     bool draft;
     bool has_discount;
