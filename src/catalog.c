@@ -19,18 +19,12 @@
 #include "format.h"
 #include "layout.h"
 #include "merge.h"
+#include "quote.h"
 #include "package.h"
 #include "render_pdf.h"
 #include "template.h"
-#include "values.h"
 
 #define DEFAULT_TEMPLATE "templates/catalog/template.xml"
-
-typedef struct {
-    const qs_input *src;
-    qs_diags *d;
-    bool ok;
-} checker;
 
 /* ---- small helpers ---- */
 
@@ -43,42 +37,6 @@ static char *get(const xmlNode *n, const char *name)
 static void set(xmlNode *n, const char *name, const char *value)
 {
     xmlSetProp(n, (const xmlChar *)name, (const xmlChar *)value);
-}
-
-static void report(checker *C, const xmlNode *node, const char *attr,
-                   const char *rule, const char *fmt, ...) QS_PRINTF(5, 6);
-
-static void report(checker *C, const xmlNode *node, const char *attr,
-                   const char *rule, const char *fmt, ...)
-{
-    unsigned line = 0, col = 0;
-    qs_input_locate(C->src, node, attr, &line, &col);
-    va_list ap;
-    va_start(ap, fmt);
-    qs_diag_vadd(C->d, QS_SEV_ERROR, C->src->path, line, col, rule, fmt, ap);
-    va_end(ap);
-    C->ok = false;
-}
-
-/* A decimal value (values.h); `out` may be NULL. */
-static bool check_decimal(checker *C, const xmlNode *node, const char *attr,
-                          const char *text, qs_decimal max, bool positive,
-                          qs_decimal *out)
-{
-    qs_decimal v;
-    bool ok = qs_value_decimal(C->src, node, attr, text, max, positive, &v, C->d);
-    C->ok &= ok;
-    if (ok && out)
-        *out = v;
-    return ok;
-}
-
-static bool check_date(checker *C, const xmlNode *node, const char *attr,
-                       const char *text)
-{
-    bool ok = qs_value_date(C->src, node, attr, text, C->d);
-    C->ok &= ok;
-    return ok;
 }
 
 /* A new element `name` under `parent`, keeping the source line of `from`
@@ -100,101 +58,6 @@ static void add_text(xmlNode *parent, const char *name, const xmlNode *from)
     xmlFree(text);
 }
 
-/* ---- checking the price list ---- */
-
-static const qs_decimal HUNDRED_PERCENT = 100 * QS_DECIMAL_SCALE;
-
-static void check_header(checker *C, const xmlNode *root)
-{
-    char *currency = get(root, "currency");
-    if (qs_currency_minor_digits(currency) < 0)
-        report(C, root, "currency", "unknown-currency",
-               "unknown currency '%s' (expected an ISO 4217 code such as EUR)", currency);
-    xmlFree(currency);
-    char *from = get(root, "valid-from"), *until = get(root, "valid-until");
-    bool dates = check_date(C, root, "valid-from", from);
-    dates &= check_date(C, root, "valid-until", until);
-    if (dates && strcmp(until, from) < 0)
-        report(C, root, "valid-until", "validity-order",
-               "valid-until %s is before valid-from %s", until, from);
-    xmlFree(from);
-    xmlFree(until);
-}
-
-/* True when the list defines the tax rate `id`. */
-static const xmlNode *find_rate(const xmlNode *root, const char *id)
-{
-    for (const xmlNode *c = root->children; c; c = c->next) {
-        if (!qs_xml_is(c, "tax-rate"))
-            continue;
-        char *rid = get(c, "id");
-        bool match = rid && strcmp(rid, id) == 0;
-        xmlFree(rid);
-        if (match)
-            return c;
-    }
-    return NULL;
-}
-
-static void check_product(checker *C, const xmlNode *root, const xmlNode *p)
-{
-    char *sku = get(p, "sku");
-    const xmlNode *price = qs_xml_child(p, "price");
-    xmlChar *text = xmlNodeGetContent(price);
-    check_decimal(C, price, NULL, (const char *)text, -1, false, NULL);
-    xmlFree(text);
-    const xmlNode *cost = qs_xml_child(p, "cost");
-    if (cost) {
-        text = xmlNodeGetContent(cost);
-        check_decimal(C, cost, NULL, (const char *)text, -1, false, NULL);
-        xmlFree(text);
-    }
-    for (const xmlNode *t = p->children; t; t = t->next) {
-        if (!qs_xml_is(t, "tier"))
-            continue;
-        char *min = get(t, "min-qty"), *tp = get(t, "price");
-        qs_decimal v;
-        bool ok = check_decimal(C, t, "min-qty", min, -1, true, &v);
-        check_decimal(C, t, "price", tp, -1, false, NULL);
-        for (const xmlNode *u = p->children; ok && u != t; u = u->next) {
-            if (!qs_xml_is(u, "tier"))
-                continue;
-            char *umin = get(u, "min-qty");
-            qs_decimal w;
-            if (qs_decimal_parse(umin, &w) == QS_DEC_OK && w == v)
-                report(C, t, "min-qty", "duplicate-tier",
-                       "product '%s' has two tiers with min-qty %s", sku, min);
-            xmlFree(umin);
-        }
-        xmlFree(min);
-        xmlFree(tp);
-    }
-    char *tax = get(p, "tax");
-    if (!find_rate(root, tax))
-        report(C, p, "tax", "unknown-tax",
-               "product '%s' names tax rate '%s', which this price list does not define",
-               sku, tax);
-    xmlFree(tax);
-    xmlFree(sku);
-}
-
-static bool check_pricelist(const qs_input *src, qs_diags *d)
-{
-    checker C = {src, d, true};
-    const xmlNode *root = xmlDocGetRootElement(src->doc);
-    check_header(&C, root);
-    for (const xmlNode *c = root->children; c; c = c->next) {
-        if (qs_xml_is(c, "tax-rate")) {
-            char *pct = get(c, "percent");
-            check_decimal(&C, c, "percent", pct, HUNDRED_PERCENT, false, NULL);
-            xmlFree(pct);
-        } else if (qs_xml_is(c, "product")) {
-            check_product(&C, root, c);
-        }
-    }
-    return C.ok;
-}
-
 /* ---- the catalog data tree ---- */
 
 typedef struct {
@@ -202,8 +65,8 @@ typedef struct {
     qs_decimal min;
 } tier_ref;
 
-static void add_product(xmlNode *cat, const xmlNode *root, const xmlNode *p,
-                        const char *lang)
+static void add_product(xmlNode *cat, const qs_quote *list, const xmlNode *root,
+                        const xmlNode *p, const char *lang)
 {
     xmlNode *out = add(cat, "product", p);
     static const char *const copied[] = {"sku", "unit", "tax"};
@@ -213,9 +76,7 @@ static void add_product(xmlNode *cat, const xmlNode *root, const xmlNode *p,
         xmlFree(v);
     }
     char *tax = get(p, "tax");
-    char *pct = get(find_rate(root, tax), "percent");
-    set(out, "tax-percent", pct);
-    xmlFree(pct);
+    set(out, "tax-percent", qs_quote_get_tax_rate(list, tax)->percent_text);
     xmlFree(tax);
     xmlChar *price = xmlNodeGetContent(qs_xml_child(p, "price"));
     set(out, "price", (const char *)price);
@@ -271,8 +132,9 @@ static bool in_category(const xmlNode *p, const char *name)
     return in;
 }
 
-static xmlDoc *make_tree(const qs_input *src, const char *lang)
+static xmlDoc *make_tree(const qs_quote *list, const char *lang)
 {
+    const qs_input *src = list->lists[0].src;
     const xmlNode *root = xmlDocGetRootElement(src->doc);
     xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
     xmlNode *cat = xmlNewNode(NULL, (const xmlChar *)"catalog");
@@ -336,7 +198,7 @@ static xmlDoc *make_tree(const qs_input *src, const char *lang)
                 continue;
             if (group->line == 0)
                 group->line = p->line;
-            add_product(group, root, p, lang);
+            add_product(group, list, root, p, lang);
         }
     }
     for (size_t i = 0; i < nnames; i++)
@@ -357,10 +219,12 @@ xmlDoc *qs_catalog_data(qs_inputs *in, const char *pricelist_path,
         qs_diags_set_environment_failed(d);
         return NULL;
     }
-    qs_input *src = qs_input_load_xml(in, pricelist_path, QS_FORMAT_PRICELIST, NULL, d);
-    if (!src || !check_pricelist(src, d))
-        return NULL;
-    return make_tree(src, lang);
+    qs_quote list;
+    xmlDoc *tree = NULL;
+    if (qs_pricelist_load(&list, in, pricelist_path, d))
+        tree = make_tree(&list, lang);
+    qs_quote_free(&list);
+    return tree;
 }
 
 /* ---- rendering ---- */

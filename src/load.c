@@ -111,11 +111,12 @@ static void load_tax_rates(loader *L, const qs_input *src, const xmlNode *root)
         if (!qs_xml_is(n, "tax-rate"))
             continue;
         qs_tax_rate rate = {attr(L, n, "id"), attr(L, n, "percent"), 0, src, n};
-        if (!decimal_value(L, src, n, "percent", rate.percent_text, &rate.percent,
-                           HUNDRED_PERCENT, false))
-            continue;
+        /* A bad percent fails the load but keeps the rate known, so its
+         * products do not draw "unknown tax rate" as well. */
+        bool valid = decimal_value(L, src, n, "percent", rate.percent_text, &rate.percent,
+                                   HUNDRED_PERCENT, false);
         const qs_tax_rate *seen = qs_quote_get_tax_rate(q, rate.id);
-        if (seen && seen->percent != rate.percent) {
+        if (valid && seen && seen->percent != rate.percent) {
             report(L, QS_SEV_ERROR, src, n, "percent", "tax-rate-conflict",
                    "tax rate '%s' is %s %% here but %s %% in %s:%ld", rate.id,
                    rate.percent_text, seen->percent_text, seen->src->path,
@@ -236,15 +237,53 @@ static void check_pricelist_header(loader *L, qs_pricelist *list, const xmlNode 
         report(L, QS_SEV_ERROR, src, root, "currency", "currency-mismatch",
                "price list '%s' is in %s, but the quote is in %s "
                "(version 1 converts no currencies)", list->id, currency, q->currency);
+    else if (!q->currency && qs_currency_minor_digits(currency) < 0)
+        report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
+               "unknown currency '%s' (expected an ISO 4217 code such as EUR)", currency);
     list->valid_from = date_value(L, src, root, "valid-from", attr(L, root, "valid-from"));
     list->valid_until = date_value(L, src, root, "valid-until", attr(L, root, "valid-until"));
-    if (!q->date || !list->valid_from || !list->valid_until)
+    if (!list->valid_from || !list->valid_until)
+        return;
+    if (strcmp(list->valid_until, list->valid_from) < 0)
+        report(L, QS_SEV_ERROR, src, root, "valid-until", "validity-order",
+               "valid-until %s is before valid-from %s", list->valid_until,
+               list->valid_from);
+    if (!q->date)
         return;
     if (strcmp(q->date, list->valid_from) < 0 || strcmp(q->date, list->valid_until) > 0)
         report(L, QS_SEV_ERROR, src, root, "valid-from", "pricelist-validity",
                "price list '%s' is valid from %s until %s, which does not cover "
                "the quote date %s", list->id, list->valid_from, list->valid_until,
                q->date);
+}
+
+/* Adds the price list `src` (its tax rates already loaded) as the next of
+ * q->lists, checking its header and loading its products. */
+static void load_pricelist(loader *L, const qs_input *src, const xmlNode *href)
+{
+    qs_quote *q = L->q;
+    const xmlNode *root = xmlDocGetRootElement(src->doc);
+    qs_pricelist *list = &q->lists[q->nlists++];
+    list->id = attr(L, root, "id");
+    list->overrides = attr(L, root, "overrides");
+    list->src = src;
+    list->href_node = href;
+    for (size_t j = 0; j + 1 < q->nlists; j++)
+        if (strcmp(q->lists[j].id, list->id) == 0)
+            report(L, QS_SEV_ERROR, list->src, root, "id", "duplicate-pricelist",
+                   "price list id '%s' is also used by %s", list->id,
+                   q->lists[j].src->path);
+    check_pricelist_header(L, list, root);
+    const char *mode = attr(L, root, "tier-mode");
+    bool graduated = mode && strcmp(mode, "graduated") == 0;
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (!qs_xml_is(c, "product"))
+            continue;
+        qs_product *p = load_product(L, list, c, graduated);
+        q->products = qs_xgrow(q->products, &L->products_cap, q->nproducts + 1,
+                               sizeof *q->products);
+        q->products[q->nproducts++] = p;
+    }
 }
 
 static void load_pricelists(loader *L, const xmlNode *quote_root)
@@ -289,30 +328,8 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
         load_tax_rates(L, src, xmlDocGetRootElement(src->doc));
     }
 
-    for (size_t i = 0; i < loaded; i++) {
-        const xmlNode *root = xmlDocGetRootElement(srcs[i]->doc);
-        qs_pricelist *list = &q->lists[q->nlists++];
-        list->id = attr(L, root, "id");
-        list->overrides = attr(L, root, "overrides");
-        list->src = srcs[i];
-        list->href_node = hrefs[i];
-        for (size_t j = 0; j + 1 < q->nlists; j++)
-            if (strcmp(q->lists[j].id, list->id) == 0)
-                report(L, QS_SEV_ERROR, list->src, root, "id", "duplicate-pricelist",
-                       "price list id '%s' is also used by %s", list->id,
-                       q->lists[j].src->path);
-        check_pricelist_header(L, list, root);
-        const char *mode = attr(L, root, "tier-mode");
-        bool graduated = mode && strcmp(mode, "graduated") == 0;
-        for (const xmlNode *c = root->children; c; c = c->next) {
-            if (!qs_xml_is(c, "product"))
-                continue;
-            qs_product *p = load_product(L, list, c, graduated);
-            q->products = qs_xgrow(q->products, &L->products_cap, q->nproducts + 1,
-                                   sizeof *q->products);
-            q->products[q->nproducts++] = p;
-        }
-    }
+    for (size_t i = 0; i < loaded; i++)
+        load_pricelist(L, srcs[i], hrefs[i]);
     for (size_t i = 0; i < q->nlists; i++) {
         const qs_pricelist *list = &q->lists[i];
         if (!list->overrides)
@@ -501,6 +518,22 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
     if (!L.ok)
         return false;
     return qs_quote_merge(q, d);
+}
+
+bool qs_pricelist_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
+{
+    memset(q, 0, sizeof *q);
+    qs_arena_init(&q->arena);
+    q->in = in;
+    qs_input *src = qs_input_load_xml(in, path, QS_FORMAT_PRICELIST, NULL, d);
+    if (!src)
+        return false;
+    loader L = {.q = q, .d = d, .ok = true, .lists_complete = true};
+    q->lists = qs_arena_array(&q->arena, 1, sizeof *q->lists);
+    load_tax_rates(&L, src, xmlDocGetRootElement(src->doc));
+    load_pricelist(&L, src, NULL);
+    resolve_duplicate_skus(&L);
+    return L.ok;
 }
 
 void qs_quote_free(qs_quote *q)

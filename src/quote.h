@@ -129,6 +129,14 @@ typedef struct {
 bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d);
 void qs_quote_free(qs_quote *q);
 
+/* Loads the price list at `path` on its own, as the catalog does: the same
+ * checks as for a quote's price list (values, dates and their order, tax
+ * ids, tiers, duplicate SKUs, a known currency), without a quote's date,
+ * currency or overrides. q->lists[0] is the list, q->products its
+ * products. Returns false after diagnostics; free q with qs_quote_free in
+ * every case. */
+bool qs_pricelist_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d);
+
 /* The effective product for `sku`, or NULL. */
 const qs_product *qs_quote_get_product(const qs_quote *q, const char *sku);
 /* The tax rate `id`, or NULL. */
