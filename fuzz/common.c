@@ -14,6 +14,7 @@
 
 #include <libxml/xmlschemas.h>
 
+#include "buf.h"
 #include "checks.h"
 #include "quote.h"
 #include "rules.h"
@@ -235,6 +236,40 @@ void fz_diags_free(qs_diags *d)
         fprintf(stderr, "fuzz: %zu diagnostics\n", d->count);
     }
     qs_diags_free(d);
+}
+
+void fz_write_quote(const char *root_rel, const char *pricelists,
+                    const char *department_href)
+{
+    static const char head[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<quote version=\"1\" id=\"T-1\" lang=\"de\" currency=\"EUR\" status=\"final\">\n"
+        "  <date>2026-11-26</date>\n"
+        "  <valid-until>2026-12-31</valid-until>\n";
+    static const char parties[] =
+        "  <rules href=\"../../pricing/rules.xml\"/>\n"
+        "  <seller>\n"
+        "    <name>Nordlicht Systemhaus GmbH</name>\n"
+        "    <address><street>Am Sandtorkai 54</street><postal-code>20457</postal-code>"
+        "<city>Hamburg</city><country>DE</country></address>\n"
+        "    <vat-id>DE287654324</vat-id>\n"
+        "    <contact><name>Lena Hoffmann</name><email>lena@example.com</email></contact>\n"
+        "  </seller>\n"
+        "  <customer id=\"K-1\">\n"
+        "    <name>Muster Logistik GmbH</name>\n"
+        "    <address><street>Seetor 18</street><postal-code>28217</postal-code>"
+        "<city>Bremen</city><country>DE</country></address>\n"
+        "    <vat-id>DE812345673</vat-id>\n"
+        "  </customer>\n"
+        "  <discount percent=\"3\" reason=\"Rahmenvertrag\"/>\n";
+    qs_buf b = {0};
+    qs_buf_puts(&b, head);
+    qs_buf_puts(&b, pricelists);
+    qs_buf_puts(&b, parties);
+    qs_buf_printf(&b, "  <department name=\"hardware\" href=\"%s\"/>\n</quote>\n",
+                  department_href);
+    fz_write(root_rel, b.s, b.len);
+    qs_buf_free(&b);
 }
 
 int fz_run_referenced(const uint8_t *data, size_t size, const char *fuzzed,

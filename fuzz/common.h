@@ -71,6 +71,13 @@ void fz_warm_up(int (*one)(const uint8_t *, size_t), const char *root_rel);
  * environment has QS_FUZZ_VERBOSE=1 (to see why a seed stops early). */
 void fz_diags_free(qs_diags *d);
 
+/* Writes a fixed quote to `root_rel`: the mini fixture's header and
+ * parties, the price lists named by `pricelists` (XML lines, e.g.
+ * "<pricelist href=\"pricelist.xml\"/>"), pricing/rules.xml, and one
+ * department "hardware" at `department_href`. */
+void fz_write_quote(const char *root_rel, const char *pricelists,
+                    const char *department_href);
+
 /* One input of a harness whose fuzzed file is referenced by a fixed quote:
  * writes the bytes to `fuzzed` (root-relative), loads them in `format`
  * and, when they validate, checks the quote at `quote` (root-relative)
