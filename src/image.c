@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include <jpeglib.h>
+#include <nettle/sha2.h>
 #include <png.h>
 
 #include "arena.h"
@@ -309,17 +310,25 @@ qs_image *qs_image_new(const unsigned char *data, size_t size, const char *displ
 {
     static const unsigned char png_magic[8] = { 0x89, 'P', 'N', 'G',
                                                 '\r', '\n', 0x1A, '\n' };
-    if (size >= 8 && memcmp(data, png_magic, 8) == 0)
-        return load_png(data, size, display, d);
-    if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
+    qs_image *img = NULL;
+    if (size >= 8 && memcmp(data, png_magic, 8) == 0) {
+        img = load_png(data, size, display, d);
+    } else if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
         unsigned char *copy = qs_xmalloc(size);
         memcpy(copy, data, size);
-        return load_jpeg(copy, size, display, d); /* keeps or frees copy */
+        img = load_jpeg(copy, size, display, d); /* keeps or frees copy */
+    } else {
+        qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
+                    "not a PNG or JPEG image (judged by its content, not its "
+                    "name)");
     }
-    qs_diag_add(d, QS_SEV_ERROR, display, 0, 0, "image",
-                "not a PNG or JPEG image (judged by its content, not its "
-                "name)");
-    return NULL;
+    if (img) {
+        struct sha256_ctx h;
+        sha256_init(&h);
+        sha256_update(&h, size, data);
+        sha256_digest(&h, sizeof img->file_sha256, img->file_sha256);
+    }
+    return img;
 }
 
 qs_image *qs_image_load(const char *path, const char *display, qs_diags *d)
@@ -331,7 +340,7 @@ qs_image *qs_image_load(const char *path, const char *display, qs_diags *d)
                                                 &size, d);
     if (!data)
         return NULL;
-qs_image *img = qs_image_new(data, size, display, d);
+    qs_image *img = qs_image_new(data, size, display, d);
     free(data);
     return img;
 }

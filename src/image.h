@@ -24,6 +24,9 @@ typedef struct {
     unsigned char *jpeg;
     size_t jpeg_size;
     int jpeg_components;      /* 1 gray, 3 RGB */
+    /* SHA-256 of the file's bytes, which determine everything drawn from
+     * it: the PDF's document ID hashes this, not the pixels. */
+    unsigned char file_sha256[32];
 } qs_image;
 
 /* Reads, decodes and vets `path` (shown as `display`). Returns NULL after a

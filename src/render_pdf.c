@@ -23,13 +23,20 @@
  *   /AF), so the hybrid PDF needs no temporary file;
  * - the Producer names libharu and the dates would be absent: both are set
  *   here, the dates from the quote's date or SOURCE_DATE_EPOCH, never from
- *   the clock, so the same input gives the same bytes.
+ *   the clock, so the same input gives the same bytes;
+ * - libharu's page operators and its save are slow (byte-by-byte copies and
+ *   clears, level-6 deflate of everything): the page content streams are
+ *   written here and deflated once at a faster level ("content streams",
+ *   "compression"), fonts are handed over from memory, and the document is
+ *   saved straight into a buffer. libharu still owns the objects, the
+ *   fonts' subsetting, the cross-reference table and the trailer.
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG alpha becomes a soft mask (SMask, PDF 1.4); JPEG bytes pass through. */
 #include "render_pdf.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,11 +48,15 @@
 #include <zlib.h>
 
 #include "arena.h"
+#include "buf.h"
 
 #define WATERMARK_GREY 0.85f
-/* The zlib level of the image streams deflated here (see "images"). */
-#define IMAGE_ZLIB_LEVEL 3
+/* The zlib level of every stream deflated here (see "compression"). */
+#define ZLIB_LEVEL 3
 #define MAX_OUTLINE_DEPTH 16
+/* The largest text size, in points: libharu's own limit for its text
+ * operators, kept for the operators written here. */
+#define MAX_TEXT_SIZE 600.0f
 
 typedef struct {
     HPDF_Doc pdf;
@@ -58,9 +69,13 @@ typedef struct {
                                  loaded the same file */
     uint32_t *used;           /* per owner: a bit set of the BMP code points
                                  drawn (USED_WORDS words each) */
-    /* The page's graphics state as last set, so unchanged font, colours
-     * and line width are not repeated (they outlive BT/ET). */
+    /* The page being drawn: its content stream, built here (see "content
+     * streams"), and the graphics state as last set, so unchanged font,
+     * colours and line width are not repeated (they outlive BT/ET). */
+    qs_buf ops;
     struct {
+        bool in_text;         /* between BT and ET */
+        long long tx, ty;     /* the text line's start, in 1/1000 pt */
         bool font_set, fill_set, stroke_set, width_set;
         int font;
         float size, width;
@@ -269,6 +284,9 @@ static bool shrink_cid_font(render_ctx *c, HPDF_Font font, const uint32_t *set)
     for (uint32_t cp = 0; cp < top; cp++) {
         HPDF_UINT16 gid = 0;
         if (is_used(set, cp)) {
+            /* Marks the glyph (and a composite glyph's parts) for the
+             * subset, as measuring with libharu would. */
+            HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)cp);
             gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
             HPDF_INT width = HPDF_TTFontDef_GetGidWidth(def, gid);
             if (width != dw) {
@@ -386,6 +404,58 @@ static HPDF_Font get_utf8_font(render_ctx *c, const char *name,
     return font;
 }
 
+/* Hands libharu the font file's bytes, which fonts.c read and vetted:
+ * HPDF_LoadTTFontFromFile would read the file again (a few hundred lseeks
+ * and reads through stdio, and a file that may have changed since it was
+ * vetted). This is what HPDF_LoadTTFontFromFile does after opening the
+ * file, with a memory stream: the font definition (which owns the stream
+ * and reads the glyphs from it again when saving), the subset tag from
+ * the load order (`tag` = 0, 1, ... -> HPDFAA, HPDFAB, ...), and a font
+ * of the same name loaded before reused. Returns libharu's font name. */
+static const char *load_font_def(render_ctx *c, const qs_font *font,
+                                 unsigned tag)
+{
+    size_t size = 0;
+    const unsigned char *data = qs_font_data(font, &size);
+    if (!data || size == 0 || size > UINT32_MAX || tag >= 26 * 26)
+        return NULL;
+    HPDF_Stream stream = HPDF_MemStream_New(c->pdf->mmgr, (HPDF_UINT)size);
+    if (!stream)
+        return NULL;
+    if (HPDF_Stream_Write(stream, data, (HPDF_UINT)size) != HPDF_OK) {
+        HPDF_Stream_Free(stream);
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(c->pdf->mmgr, stream, HPDF_TRUE);
+    if (!def)
+        return NULL; /* the stream went with it */
+    HPDF_FontDef same = HPDF_Doc_FindFontDef(c->pdf, def->base_font);
+    if (same) {
+        HPDF_FontDef_Free(def);
+        return same->base_font;
+    }
+    char name[7] = { 'H', 'P', 'D', 'F', (char)('A' + tag / 26),
+                     (char)('A' + tag % 26), '\0' };
+    HPDF_TTFontDef_SetTagName(def, name);
+    return HPDF_Doc_RegisterFontDef(c->pdf, def) == HPDF_OK ? def->base_font
+                                                            : NULL;
+}
+
+/* Two files that hold a font of the same name are one libharu font (see
+ * load_font_def): the code points drawn with doc->fonts[from] and those
+ * sharing its file join the set of doc->fonts[to], so the font's subset,
+ * widths and maps cover both. */
+static void share_owner(render_ctx *c, size_t from, size_t to)
+{
+    uint32_t *dst = c->used + to * USED_WORDS;
+    const uint32_t *src = c->used + from * USED_WORDS;
+    for (size_t w = 0; w < USED_WORDS; w++)
+        dst[w] |= src[w];
+    for (size_t k = 0; k < c->doc->nfonts; k++)
+        if (c->owner[k] == from)
+            c->owner[k] = to;
+}
+
 /* Loads, in index order (the subset tags follow the load order), every font
  * the layout draws with: a face the template declares but the document
  * never draws a character with costs libharu time and the PDF a few
@@ -404,6 +474,7 @@ static bool load_fonts(render_ctx *c, const qs_layout *l)
     }
     collect_used(c, l);
     bool ok = true;
+    unsigned loaded = 0;
     for (size_t i = 0; ok && i < doc->nfonts; i++) {
         if (c->owner[i] != i) {
             c->fonts[i] = c->fonts[c->owner[i]];
@@ -415,29 +486,35 @@ static bool load_fonts(render_ctx *c, const qs_layout *l)
         const char *path = qs_font_path(doc->fonts[i]);
         char what[300];
         snprintf(what, sizeof what, "loading font %s", path);
-        const char *name = HPDF_LoadTTFontFromFile(c->pdf, path, HPDF_TRUE);
+        const char *name = load_font_def(c, doc->fonts[i], loaded++);
         c->fonts[i] = name ? get_utf8_font(c, name, set) : NULL;
         if (!c->fonts[i])
             ok = fail(c, what);
+        for (size_t j = 0; ok && j < i; j++) {
+            if (c->owner[j] == j && c->fonts[j] == c->fonts[i]) {
+                share_owner(c, i, j);
+                break;
+            }
+        }
     }
     return ok;
 }
 
-/* ---- images ----
+/* ---- compression ----
  *
- * libharu's HPDF_LoadRawImageFromMem copies the pixels whole into a memory
- * stream, which the save then deflates at Z_DEFAULT_COMPRESSION (6): for
- * the standard template's 256 x 256 RGBA logo, 256 KiB through zlib's
- * slower level, the largest single cost of the save. Here the pixels are
- * deflated once, at IMAGE_ZLIB_LEVEL, straight into the image's stream,
- * and the object is marked HPDF_STREAM_FILTER_NONE, so libharu copies the
- * bytes as they are; its write_fn (HPDF_Dict_Write calls it after the other
- * keys, before ">>") adds the /Filter /FlateDecode that libharu then leaves
- * out. zlib's output depends only on the input, the level and the zlib
- * version, so the document stays byte-for-byte reproducible. Level 3 is
- * about 2.5 times as fast as 6 on such pixels for 1 KiB more; text streams
- * (page contents, attachments) stay with libharu at level 6, where the
- * faster levels cost 10 % of their size. */
+ * libharu deflates a stream at save time, at Z_DEFAULT_COMPRESSION (6),
+ * copying it through its memory streams byte by byte. The streams that
+ * quotesmith writes itself (page contents, image pixels, attachments) are
+ * deflated here instead, once, at ZLIB_LEVEL, straight into the object's
+ * stream, and the object is marked HPDF_STREAM_FILTER_NONE, so libharu
+ * copies the bytes as they are; its write_fn (HPDF_Dict_Write calls it
+ * after the other keys, before ">>") adds the /Filter /FlateDecode that
+ * libharu then leaves out. zlib's output depends only on the input, the
+ * level and the zlib version, so the document stays byte-for-byte
+ * reproducible. Level 3 takes about 40 % of level 6's time on page
+ * contents and 30 % on the logo's pixels, for 15 % more bytes (measured
+ * on the 60-line bench quote, docs/performance.md). Fonts, which libharu
+ * subsets while saving, stay with libharu at level 6. */
 
 static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
 {
@@ -450,7 +527,7 @@ static bool deflate_into(HPDF_Stream out, const unsigned char *data, size_t n)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, IMAGE_ZLIB_LEVEL, Z_DEFLATED, 15, 8,
+    if (deflateInit2(&z, ZLIB_LEVEL, Z_DEFLATED, 15, 8,
                      Z_DEFAULT_STRATEGY) != Z_OK)
         return false;
     unsigned char buf[16384];
@@ -482,6 +559,8 @@ static void mark_precompressed(HPDF_Dict d)
     d->filter = HPDF_STREAM_FILTER_NONE;
     d->write_fn = write_flate_filter;
 }
+
+/* ---- images ---- */
 
 /* An image XObject of 8-bit samples (`components` 3: DeviceRGB, 1:
  * DeviceGray), its pixels deflated here, the dictionary as libharu's
@@ -536,11 +615,109 @@ static HPDF_Image get_image(render_ctx *c, int index)
     return h;
 }
 
-/* ---- drawing ---- */
+/* ---- content streams ----
+ *
+ * Each page's content stream is written here, as PDF operators in c->ops,
+ * and deflated once into the page's /Contents stream. libharu's page
+ * operators (HPDF_Page_TextOut and the rest) clear a 512-byte buffer byte
+ * by byte on every call, convert and measure the text again, and track a
+ * text position the layout already knows: a third of the render stage for
+ * a 6-page proposal. The operators are the ones libharu would write: text
+ * as BT ... ET with Tf, Td and Tj (the 2-byte codes in hex: for a UTF-8
+ * font, code = CID = the character's Unicode value), fills with rg/re/f,
+ * rules with RG/w/m/l/S, images with q/cm/Do/Q. Consecutive text items
+ * share one BT ... ET and move with Td by exact differences in 1/1000 pt.
+ * The resource names come from libharu (HPDF_Page_GetLocalFontName,
+ * HPDF_Page_GetXObjectName), which adds the font or image to the page's
+ * resources; finish_fonts marks the glyphs used, as libharu's measuring
+ * would. Numbers are written from integers, never with printf's %f, so
+ * the locale cannot change them. */
 
-static HPDF_REAL channel(unsigned char v)
+/* Appends `n` / 10^decimals as a PDF number (no exponent, no trailing
+ * zeros) and a space. */
+static void put_scaled(qs_buf *b, long long n, int decimals)
 {
-    return (HPDF_REAL)v / 255.0f;
+    char tmp[32];
+    char *p = tmp + sizeof tmp;
+    *--p = ' ';
+    bool negative = n < 0;
+    unsigned long long v = negative ? 0ULL - (unsigned long long)n
+                                    : (unsigned long long)n;
+    bool digits = false; /* a fraction digit written */
+    for (int i = 0; i < decimals; i++, v /= 10) {
+        if (digits || v % 10 != 0) {
+            *--p = (char)('0' + v % 10);
+            digits = true;
+        }
+    }
+    if (digits)
+        *--p = '.';
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    if (negative && (digits || p[0] != '0'))
+        *--p = '-';
+    qs_buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* A coordinate or size in 1/1000 pt. */
+static long long milli(float v)
+{
+    return llroundf(v * 1000.0f);
+}
+
+static void put_real(qs_buf *b, float v)
+{
+    put_scaled(b, milli(v), 3);
+}
+
+/* The three channels of `rgb` as numbers from 0 to 1, exact to 1/10000. */
+static void put_rgb(qs_buf *b, qs_rgb rgb)
+{
+    const unsigned char ch[3] = { rgb.r, rgb.g, rgb.b };
+    for (int i = 0; i < 3; i++)
+        put_scaled(b, (ch[i] * 10000LL + 127) / 255, 4);
+}
+
+/* "/NAME " for a resource name libharu made (F1, X1 ...: plain letters and
+ * digits, nothing to escape). */
+static bool put_name(qs_buf *b, const char *name)
+{
+    if (!name)
+        return false;
+    qs_buf_add(b, "/", 1);
+    qs_buf_puts(b, name);
+    qs_buf_add(b, " ", 1);
+    return true;
+}
+
+/* `text` (valid UTF-8 of the BMP, fonts.c checked) as a hex string of
+ * 2-byte codes, the Tj operand of a UTF-8 font. */
+static void put_codes(qs_buf *b, const char *text)
+{
+    static const char hex[] = "0123456789abcdef";
+    qs_buf_add(b, "<", 1);
+    size_t n = strlen(text);
+    while (n > 0) {
+        size_t k = 1;
+        uint32_t cp = qs_utf8_decode(text, n, &k);
+        if (k == 0 || k > n)
+            k = 1;
+        char code[4] = { hex[(cp >> 12) & 15], hex[(cp >> 8) & 15],
+                         hex[(cp >> 4) & 15], hex[cp & 15] };
+        qs_buf_add(b, code, 4);
+        text += k;
+        n -= k;
+    }
+    qs_buf_add(b, ">", 1);
+}
+
+static void end_text(render_ctx *c)
+{
+    if (c->gs.in_text)
+        qs_buf_puts(&c->ops, "ET\n");
+    c->gs.in_text = false;
 }
 
 static bool same_rgb(qs_rgb a, qs_rgb b)
@@ -549,61 +726,80 @@ static bool same_rgb(qs_rgb a, qs_rgb b)
 }
 
 /* Sets the fill colour unless it is already set. */
-static bool set_fill(render_ctx *c, HPDF_Page page, qs_rgb rgb)
+static void set_fill(render_ctx *c, qs_rgb rgb)
 {
     if (c->gs.fill_set && same_rgb(c->gs.fill, rgb))
-        return true;
+        return;
     c->gs.fill_set = true;
     c->gs.fill = rgb;
-    return HPDF_Page_SetRGBFill(page, channel(rgb.r), channel(rgb.g),
-                                channel(rgb.b)) == HPDF_OK;
+    put_rgb(&c->ops, rgb);
+    qs_buf_puts(&c->ops, "rg\n");
 }
 
 static bool draw_text(render_ctx *c, HPDF_Page page, const qs_item *it)
 {
     if (!it->text || !it->text[0])
         return true;
-    if (HPDF_Page_BeginText(page) != HPDF_OK)
-        return false;
+    qs_buf *b = &c->ops;
+    if (!c->gs.in_text) {
+        qs_buf_puts(b, "BT\n");
+        c->gs.in_text = true;
+        c->gs.tx = c->gs.ty = 0; /* BT starts at the origin */
+    }
     if (!c->gs.font_set || c->gs.font != it->font || c->gs.size != it->size) {
         c->gs.font_set = true;
         c->gs.font = it->font;
         c->gs.size = it->size;
-        if (HPDF_Page_SetFontAndSize(page, c->fonts[it->font], it->size) !=
-            HPDF_OK)
+        if (!put_name(b, HPDF_Page_GetLocalFontName(page, c->fonts[it->font])))
             return false;
+        put_real(b, it->size);
+        qs_buf_puts(b, "Tf\n");
     }
-    return set_fill(c, page, it->color) &&
-           HPDF_Page_TextOut(page, it->x, it->y, it->text) == HPDF_OK &&
-           HPDF_Page_EndText(page) == HPDF_OK;
+    set_fill(c, it->color);
+    long long x = milli(it->x), y = milli(it->y);
+    put_scaled(b, x - c->gs.tx, 3);
+    put_scaled(b, y - c->gs.ty, 3);
+    qs_buf_puts(b, "Td\n");
+    c->gs.tx = x;
+    c->gs.ty = y;
+    put_codes(b, it->text);
+    qs_buf_puts(b, " Tj\n");
+    return true;
 }
 
-static bool draw_rect(render_ctx *c, HPDF_Page page, const qs_item *it)
+static void draw_rect(render_ctx *c, const qs_item *it)
 {
-    return set_fill(c, page, it->color) &&
-           HPDF_Page_Rectangle(page, it->x, it->y, it->w, it->h) == HPDF_OK &&
-           HPDF_Page_Fill(page) == HPDF_OK;
+    end_text(c);
+    set_fill(c, it->color);
+    put_real(&c->ops, it->x);
+    put_real(&c->ops, it->y);
+    put_real(&c->ops, it->w);
+    put_real(&c->ops, it->h);
+    qs_buf_puts(&c->ops, "re\nf\n");
 }
 
-static bool draw_line(render_ctx *c, HPDF_Page page, const qs_item *it)
+static void draw_line(render_ctx *c, const qs_item *it)
 {
+    qs_buf *b = &c->ops;
+    end_text(c);
     if (!c->gs.stroke_set || !same_rgb(c->gs.stroke, it->color)) {
         c->gs.stroke_set = true;
         c->gs.stroke = it->color;
-        if (HPDF_Page_SetRGBStroke(page, channel(it->color.r),
-                                   channel(it->color.g),
-                                   channel(it->color.b)) != HPDF_OK)
-            return false;
+        put_rgb(b, it->color);
+        qs_buf_puts(b, "RG\n");
     }
     if (!c->gs.width_set || c->gs.width != it->size) {
         c->gs.width_set = true;
         c->gs.width = it->size;
-        if (HPDF_Page_SetLineWidth(page, it->size) != HPDF_OK)
-            return false;
+        put_real(b, it->size);
+        qs_buf_puts(b, "w\n");
     }
-    return HPDF_Page_MoveTo(page, it->x, it->y) == HPDF_OK &&
-           HPDF_Page_LineTo(page, it->x + it->w, it->y + it->h) == HPDF_OK &&
-           HPDF_Page_Stroke(page) == HPDF_OK;
+    put_real(b, it->x);
+    put_real(b, it->y);
+    qs_buf_puts(b, "m\n");
+    put_real(b, it->x + it->w);
+    put_real(b, it->y + it->h);
+    qs_buf_puts(b, "l\nS\n");
 }
 
 static bool draw_image(render_ctx *c, HPDF_Page page, const qs_item *it)
@@ -611,12 +807,24 @@ static bool draw_image(render_ctx *c, HPDF_Page page, const qs_item *it)
     HPDF_Image img = get_image(c, it->image);
     if (!img)
         return false;
-    return HPDF_Page_DrawImage(page, img, it->x, it->y, it->w, it->h) ==
-           HPDF_OK;
+    qs_buf *b = &c->ops;
+    end_text(c);
+    qs_buf_puts(b, "q\n");
+    put_real(b, it->w);
+    qs_buf_puts(b, "0 0 ");
+    put_real(b, it->h);
+    put_real(b, it->x);
+    put_real(b, it->y);
+    qs_buf_puts(b, "cm\n");
+    if (!put_name(b, HPDF_Page_GetXObjectName(page, img)))
+        return false;
+    qs_buf_puts(b, "Do\nQ\n");
+    return true;
 }
 
 /* Draws doc->watermark across the page centre at 45 degrees, as large as
- * fits, in light grey. Called before the page's content, so it lies under. */
+ * fits, in light grey. Called before the page's content, so it lies under;
+ * it draws inside q ... Q and leaves the graphics state as it was. */
 static bool draw_watermark(render_ctx *c, HPDF_Page page, float pw, float ph)
 {
     const qs_doc *doc = c->doc;
@@ -634,16 +842,28 @@ static bool draw_watermark(render_ctx *c, HPDF_Page page, float pw, float ph)
     float rise = 0.35f * size; /* about half a capital's height */
     float x = pw / 2.0f - len / 2.0f * k + rise * k;
     float y = ph / 2.0f - len / 2.0f * k - rise * k;
-    return HPDF_Page_GSave(page) == HPDF_OK &&
-           HPDF_Page_BeginText(page) == HPDF_OK &&
-           HPDF_Page_SetFontAndSize(page, c->fonts[doc->watermark_font],
-                                    size) == HPDF_OK &&
-           HPDF_Page_SetRGBFill(page, WATERMARK_GREY, WATERMARK_GREY,
-                                WATERMARK_GREY) == HPDF_OK &&
-           HPDF_Page_SetTextMatrix(page, k, k, -k, k, x, y) == HPDF_OK &&
-           HPDF_Page_ShowText(page, text) == HPDF_OK &&
-           HPDF_Page_EndText(page) == HPDF_OK &&
-           HPDF_Page_GRestore(page) == HPDF_OK;
+    qs_buf *b = &c->ops;
+    qs_buf_puts(b, "q\nBT\n");
+    if (!put_name(b, HPDF_Page_GetLocalFontName(page,
+                                                c->fonts[doc->watermark_font])))
+        return false;
+    put_real(b, size);
+    qs_buf_puts(b, "Tf\n");
+    const long long grey = llroundf(WATERMARK_GREY * 10000.0f);
+    for (int i = 0; i < 3; i++)
+        put_scaled(b, grey, 4);
+    qs_buf_puts(b, "rg\n");
+    const long long r = llroundf(k * 100000.0f);
+    put_scaled(b, r, 5);
+    put_scaled(b, r, 5);
+    put_scaled(b, -r, 5);
+    put_scaled(b, r, 5);
+    put_real(b, x);
+    put_real(b, y);
+    qs_buf_puts(b, "Tm\n");
+    put_codes(b, text);
+    qs_buf_puts(b, " Tj\nET\nQ\n");
+    return true;
 }
 
 /* Checks the indexes a page's items refer to; the layout is trusted for
@@ -653,13 +873,28 @@ static bool check_item(render_ctx *c, const qs_item *it)
     if (it->kind == QS_ITEM_TEXT &&
         (it->font < 0 || (size_t)it->font >= c->doc->nfonts))
         return fail(c, "a text item refers to a font that does not exist");
-    if (it->kind == QS_ITEM_TEXT && it->text && strlen(it->text) > 65535)
-        return fail(c, "a text run is longer than 65535 bytes, which "
-                       "libharu would cut");
+    if (it->kind == QS_ITEM_TEXT && !(it->size > 0.0f && it->size <= MAX_TEXT_SIZE)) {
+        char what[96];
+        snprintf(what, sizeof what, "text size %g pt outside 0 to %g pt",
+                 (double)it->size, (double)MAX_TEXT_SIZE);
+        return fail(c, what);
+    }
     if (it->kind == QS_ITEM_IMAGE &&
         (it->image < 0 || (size_t)it->image >= c->doc->nimages ||
          !c->doc->images[it->image]))
         return fail(c, "an image item refers to an image that does not exist");
+    return true;
+}
+
+/* Stores c->ops, deflated, as the page's content stream. */
+static bool set_page_content(render_ctx *c, HPDF_Page page)
+{
+    HPDF_PageAttr attr = page->attr;
+    if (!attr || !attr->contents || !attr->stream || attr->stream->size != 0)
+        return false;
+    if (!deflate_into(attr->stream, (const unsigned char *)c->ops.s, c->ops.len))
+        return false;
+    mark_precompressed(attr->contents);
     return true;
 }
 
@@ -672,8 +907,8 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
         HPDF_Page_SetHeight(page, l->height) != HPDF_OK)
         return fail(c, what);
     c->pages[index] = page;
-    /* A new page starts with the default graphics state; the watermark
-     * draws inside q/Q, so it leaves that state as it was. */
+    /* A new page starts with the default graphics state. */
+    c->ops.len = 0;
     memset(&c->gs, 0, sizeof c->gs);
     if (c->doc->watermark && c->doc->watermark[0] &&
         !draw_watermark(c, page, l->width, l->height))
@@ -686,14 +921,15 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
         bool ok = true;
         switch (it->kind) {
         case QS_ITEM_TEXT: ok = draw_text(c, page, it); break;
-        case QS_ITEM_RECT: ok = draw_rect(c, page, it); break;
-        case QS_ITEM_LINE: ok = draw_line(c, page, it); break;
+        case QS_ITEM_RECT: draw_rect(c, it); break;
+        case QS_ITEM_LINE: draw_line(c, it); break;
         case QS_ITEM_IMAGE: ok = draw_image(c, page, it); break;
         }
         if (!ok)
             return fail(c, what);
     }
-    return true;
+    end_text(c);
+    return set_page_content(c, page) || fail(c, what);
 }
 
 /* ---- outline and metadata ---- */
@@ -842,10 +1078,7 @@ static bool set_document_id(render_ctx *c, const qs_layout *l)
         const qs_image *img = doc->images[i];
         if (!img)
             continue;
-        size_t px = (size_t)img->width * img->height;
-        sha256_update(&h, img->rgb ? px * 3 : 0, img->rgb);
-        sha256_update(&h, img->alpha ? px : 0, img->alpha);
-        sha256_update(&h, img->jpeg_size, img->jpeg);
+        sha256_update(&h, sizeof img->file_sha256, img->file_sha256);
     }
     const qs_metadata *m = &doc->meta;
     const char *meta[] = {m->title, m->author, m->subject, m->keywords, m->creator,
@@ -960,7 +1193,6 @@ static HPDF_Dict embed_file(render_ctx *c, const qs_pdf_attachment *a,
     HPDF_Dict ef = HPDF_DictStream_New(mm, c->pdf->xref);
     if (!ef)
         return NULL;
-    ef->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     HPDF_STATUS st = HPDF_Dict_AddName(ef, "Type", "EmbeddedFile");
     if (a->mime && a->mime[0])
         st += HPDF_Dict_AddName(ef, "Subtype", a->mime); /* '/' -> #2F */
@@ -976,13 +1208,9 @@ static HPDF_Dict embed_file(render_ctx *c, const qs_pdf_attachment *a,
                  c->date.minutes, c->date.seconds);
         st += HPDF_Dict_Add(params, "ModDate", HPDF_String_New(mm, date, NULL));
     }
-    for (size_t done = 0; st == HPDF_OK && done < a->size;) {
-        size_t n = a->size - done > 65536 ? 65536 : a->size - done;
-        st = HPDF_Stream_Write(ef->stream, a->data + done, (HPDF_UINT)n);
-        done += n;
-    }
-    if (st != HPDF_OK)
+    if (st != HPDF_OK || !deflate_into(ef->stream, a->data, a->size))
         return NULL;
+    mark_precompressed(ef);
 
     HPDF_Dict spec = HPDF_Dict_New(mm);
     if (!spec || HPDF_Xref_Add(c->pdf->xref, spec) != HPDF_OK)
@@ -1049,32 +1277,33 @@ static bool add_attachments(render_ctx *c)
 
 /* ---- the whole document ---- */
 
-/* Saves into libharu's memory stream and copies it out. */
+/* The write function of the stream the document is saved into. */
+static HPDF_STATUS append_output(HPDF_Stream stream, const HPDF_BYTE *ptr,
+                                 HPDF_UINT size)
+{
+    qs_buf_add(stream->attr, (const char *)ptr, size);
+    return HPDF_OK;
+}
+
+/* Saves the document straight into a qs_buf: HPDF_SaveToStream writes into
+ * pdf->stream, which it makes a memory stream only when there is none, so
+ * a callback stream set here receives the bytes (libharu's memory stream
+ * would copy them twice, byte by byte). libharu frees the stream with the
+ * document. */
 static bool save(render_ctx *c, unsigned char **pdf, size_t *size)
 {
-    if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
+    qs_buf out = { 0 };
+    c->pdf->stream = HPDF_CallbackWriter_New(c->pdf->mmgr, append_output, &out);
+    if (!c->pdf->stream || HPDF_SaveToStream(c->pdf) != HPDF_OK) {
+        qs_buf_free(&out);
         return fail(c, "saving the document");
-    HPDF_UINT32 total = HPDF_GetStreamSize(c->pdf);
-    if (total == 0)
-        return fail(c, "the document is empty");
-    unsigned char *buf = qs_xmalloc(total);
-    HPDF_UINT32 got = 0;
-    while (got < total) {
-        HPDF_UINT32 n = total - got;
-        HPDF_STATUS st = HPDF_ReadFromStream(c->pdf, buf + got, &n);
-        got += n;
-        /* The last read may report the end of the stream. */
-        if (st != HPDF_OK && !(st == HPDF_STREAM_EOF && got == total)) {
-            free(buf);
-            return fail(c, "reading the saved document");
-        }
-        if (n == 0 && got < total) {
-            free(buf);
-            return fail(c, "the saved document is shorter than announced");
-        }
     }
-    *pdf = buf;
-    *size = total;
+    if (out.len == 0) {
+        qs_buf_free(&out);
+        return fail(c, "the document is empty");
+    }
+    *pdf = (unsigned char *)out.s;
+    *size = out.len;
     return true;
 }
 
@@ -1134,6 +1363,7 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     c.used = qs_xcalloc((doc->nfonts + 1) * USED_WORDS, sizeof *c.used);
     bool ok = render(&c, l, pdf, size);
     HPDF_Free(c.pdf);
+    qs_buf_free(&c.ops);
     free(c.fonts);
     free(c.images);
     free(c.pages);

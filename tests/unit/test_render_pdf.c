@@ -405,12 +405,25 @@ static void check_failures_reported(qs_doc *doc, qs_layout *l)
     qs_diags_free(&d);
 
     qs_diags_init(&d);
-    l->pages[0].items[1].size = 900; /* libharu allows at most 600 pt */
+    l->pages[0].items[1].size = 900;
+    ok = qs_render_pdf(doc, l, &pdf, &size, &d);
+    CHECK(!ok && pdf == NULL && d.count == 1 &&
+          strstr(d.items[0].message, "text size 900 pt"),
+          "a text size past 600 pt fails with one diagnostic: %s",
+          d.count ? d.items[0].message : "");
+    l->pages[0].items[1].size = 10;
+    qs_diags_free(&d);
+
+    /* A JPEG cut short, which image.c would have refused: libharu's own
+     * check fails, with a code. */
+    qs_diags_init(&d);
+    size_t whole = doc->images[1]->jpeg_size;
+    doc->images[1]->jpeg_size = 64;
     ok = qs_render_pdf(doc, l, &pdf, &size, &d);
     CHECK(!ok && pdf == NULL && d.count == 1 && strstr(d.items[0].message, "libharu error 0x"),
           "a libharu error is reported with its code: %s",
           d.count ? d.items[0].message : "");
-    l->pages[0].items[1].size = 10;
+    doc->images[1]->jpeg_size = whole;
     qs_diags_free(&d);
 }
 
