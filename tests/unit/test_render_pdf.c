@@ -4,7 +4,8 @@
  * back exactly without warnings, every font is embedded and subset, the file
  * is sound, and rendering twice gives the same bytes. The hybrid PDF: an
  * attached XML file comes back byte for byte with pdfdetach. The size
- * measures: the CIDToGIDMap ends at the highest code drawn. Run from the
+ * measures: the CIDToGIDMap ends at the highest code drawn; two files of one
+ * font share one set of maps. Run from the
  * repository root; needs pdftotext, pdffonts, pdfinfo, pdfdetach and qpdf. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -290,6 +291,69 @@ static void check_sizes(const char *path)
           "drawn, U+20AC: %ld bytes, not 131070", n);
 }
 
+/* Two font files holding the same font (a copy under another name) are one
+ * libharu font: the glyphs drawn with either must all be in its maps. The
+ * first file draws the euro sign, the copy only ASCII. */
+static void check_same_font_twice(void)
+{
+    char copy[] = "/tmp/qs-render-copy-XXXXXX";
+    int fd = mkstemp(copy);
+    CHECK(fd >= 0, "temporary font file");
+    if (fd < 0)
+        return;
+    close(fd);
+    qs_diags d;
+    qs_diags_init(&d);
+    qs_doc doc;
+    memset(&doc, 0, sizeof doc);
+    qs_arena_init(&doc.arena);
+    doc.nfonts = 2;
+    doc.fonts = qs_arena_array(&doc.arena, 2, sizeof *doc.fonts);
+    doc.fonts[0] = qs_font_load(FONT_DIR "NotoSans-Regular.ttf", "regular", &d);
+    size_t n = 0;
+    const unsigned char *bytes = doc.fonts[0] ? qs_font_data(doc.fonts[0], &n) : NULL;
+    if (bytes && write_file(copy, bytes, n))
+        doc.fonts[1] = qs_font_load(copy, "copy", &d);
+    CHECK(doc.fonts[0] && doc.fonts[1], "the font and its copy load");
+
+    qs_layout l;
+    memset(&l, 0, sizeof l);
+    qs_arena_init(&l.arena);
+    l.width = 595.28f;
+    l.height = 841.89f;
+    l.npages = 1;
+    l.pages = qs_arena_array(&l.arena, 1, sizeof *l.pages);
+    add(&l, 0, text(56, 780, 0, 12, "Preis 12 €"));
+    add(&l, 0, text(56, 760, 1, 12, "Angebot"));
+
+    unsigned char *pdf = NULL;
+    size_t size = 0;
+    bool ok = doc.fonts[1] && qs_render_pdf(&doc, &l, &pdf, &size, &d);
+    CHECK(ok && d.count == 0, "renders with a font and its copy");
+    char path[] = "/tmp/qs-render-twice-XXXXXX";
+    fd = mkstemp(path);
+    if (ok && fd >= 0) {
+        close(fd);
+        write_file(path, pdf, size);
+        long len = cid_map_length(path);
+        CHECK(len == (0x20AC + 1) * 2, "one CIDToGIDMap for both files, "
+              "up to the euro sign the first drew: %ld bytes", len);
+        char cmd[512], out[4096];
+        snprintf(cmd, sizeof cmd, "pdffonts %s | tail -n +3 | wc -l", path);
+        run(cmd, out, sizeof out);
+        CHECK(atoi(out) == 1, "one font in the PDF (got %d)", atoi(out));
+        unlink(path);
+    } else if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    free(pdf);
+    qs_arena_free(&l.arena);
+    free_doc(&doc);
+    qs_diags_free(&d);
+    unlink(copy);
+}
+
 /* The hybrid PDF: an XML file attached from memory. */
 static void check_attachment(const qs_doc *doc, const qs_layout *l)
 {
@@ -497,6 +561,7 @@ int main(void)
 
     check_epoch(&doc, &l);
     check_attachment(&doc, &l);
+    check_same_font_twice();
     check_failures_reported(&doc, &l);
 
     qs_arena_free(&l.arena); /* owns the pages, items and outline */
