@@ -35,7 +35,10 @@ struct qs_font {
     char *path;
     unsigned char *data;
     size_t size;
-    int16_t *advance;     /* BMP_SIZE entries, 1/1000 em, -1 without a glyph */
+    /* Advance widths in 1/1000 em (-1 without a glyph) by code point, in
+     * rows of 256 per high byte, allocated for the rows the cmap uses: a
+     * font for Latin text fills a handful of rows, not 128 KiB. */
+    int16_t *advance[256];
     int ascent, descent;  /* 1/1000 em */
 };
 
@@ -151,6 +154,18 @@ static const unsigned char *find_cmap4(const table *cmap, uint32_t *sublen,
     return NULL;
 }
 
+/* Records the advance of code point `cp` (< BMP_SIZE), making its row. */
+static void set_advance(qs_font *f, uint32_t cp, int adv)
+{
+    int16_t **row = &f->advance[cp >> 8];
+    if (!*row) {
+        *row = qs_xmalloc(256 * sizeof **row);
+        for (size_t i = 0; i < 256; i++)
+            (*row)[i] = -1;
+    }
+    (*row)[cp & 0xFFu] = (int16_t)adv;
+}
+
 /* Fills f->advance from a format-4 subtable. Returns an error or NULL. */
 static const char *build_advances(qs_font *f, const unsigned char *sub,
                                   uint32_t sublen, const unsigned char *hmtx,
@@ -195,7 +210,7 @@ static const char *build_advances(qs_font *f, const unsigned char *sub,
             unsigned m = gid < nhm ? gid : nhm - 1;
             long aw = (long)rd16(hmtx + 4 * (size_t)m);
             int adv = scale(aw, upem);
-            f->advance[c] = (int16_t)(adv > 32767 ? 32767 : adv);
+            set_advance(f, (uint32_t)c, adv > 32767 ? 32767 : adv);
         }
         if (end + 1 > next_free)
             next_free = end + 1;
@@ -336,9 +351,6 @@ static const char *vet_font(qs_font *f, char *buf, size_t bufsize)
     const unsigned char *sub = find_cmap4(&t[T_CMAP], &sublen, &why);
     if (!sub)
         return why;
-    f->advance = qs_xmalloc(BMP_SIZE * sizeof *f->advance);
-    for (size_t i = 0; i < BMP_SIZE; i++)
-        f->advance[i] = -1;
     return build_advances(f, sub, sublen, t[T_HMTX].p, nhm, nglyphs, upem);
 }
 
@@ -381,7 +393,8 @@ void qs_font_free(qs_font *f)
         return;
     free(f->path);
     free(f->data);
-    free(f->advance);
+    for (size_t row = 0; row < 256; row++)
+        free(f->advance[row]);
     free(f);
 }
 
@@ -398,9 +411,9 @@ const unsigned char *qs_font_data(const qs_font *f, size_t *size)
 
 int qs_font_advance(const qs_font *f, uint32_t cp)
 {
-    if (cp >= BMP_SIZE)
+    if (cp >= BMP_SIZE || !f->advance[cp >> 8])
         return -1;
-    return f->advance[cp];
+    return f->advance[cp >> 8][cp & 0xFFu];
 }
 
 int qs_font_ascent(const qs_font *f)
