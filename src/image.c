@@ -3,7 +3,10 @@
  * The format is sniffed from the magic bytes, never from the extension.
  * PNG is decoded whole with libpng into 8-bit RGB plus an optional alpha
  * plane (16-bit, palette, grey and tRNS images are converted), because
- * libharu draws 16-bit PNGs wrongly and aborts on broken ones. JPEG is
+ * libharu draws 16-bit PNGs wrongly and aborts on broken ones. An 8-bit
+ * RGB PNG without transparency that decodes without a complaint keeps its
+ * image data instead of the pixels: a PDF can embed that zlib stream as it
+ * is, so it is never compressed again (the decoding proved it sound). JPEG is
  * decoded whole with libjpeg to prove it is intact, then kept as bytes for
  * libharu to embed unchanged (DCTDecode); CMYK, arithmetic-coded and
  * 12-bit JPEGs are refused, as PDF viewers handle them poorly.
@@ -15,6 +18,7 @@
 
 #include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +53,7 @@ typedef struct {
     const unsigned char *data;
     size_t size, pos;
     char message[160];     /* libpng's error text */
+    bool warned;           /* libpng complained but went on */
     unsigned char *pixels; /* decoded rows, live across png_read_image */
     png_bytep *rows;
     qs_image *img;
@@ -72,8 +77,9 @@ static void png_on_error(png_structp png, png_const_charp msg)
 
 static void png_on_warning(png_structp png, png_const_charp msg)
 {
-    (void)png;
+    png_ctx *c = png_get_error_ptr(png);
     (void)msg;
+    c->warned = true;
 }
 
 /* Sets up libpng's conversions to 8-bit RGB or RGBA. */
@@ -115,6 +121,43 @@ static void png_split_alpha(qs_image *img, const unsigned char *px)
     }
 }
 
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The PNG's IDAT chunks joined, up to IEND, or NULL when the chunks do not
+ * add up (libpng has read and checked them all before this is called). */
+static unsigned char *png_image_data(const unsigned char *data, size_t size,
+                                     size_t *out_size)
+{
+    size_t total = 0;
+    for (size_t pos = 8; pos + 12 <= size;) {
+        uint32_t len = be32(data + pos);
+        if (len > size - pos - 12)
+            return NULL;
+        if (memcmp(data + pos + 4, "IEND", 4) == 0)
+            break;
+        if (memcmp(data + pos + 4, "IDAT", 4) == 0)
+            total += len;
+        pos += 12 + (size_t)len;
+    }
+    if (total == 0)
+        return NULL;
+    unsigned char *joined = qs_xmalloc(total);
+    size_t at = 0;
+    for (size_t pos = 8; at < total;) {
+        uint32_t len = be32(data + pos);
+        if (memcmp(data + pos + 4, "IDAT", 4) == 0) {
+            memcpy(joined + at, data + pos + 8, len);
+            at += len;
+        }
+        pos += 12 + (size_t)len;
+    }
+    *out_size = total;
+    return joined;
+}
+
 /* Decodes with libpng. Called once the setjmp is armed; never returns to it
  * by longjmp after freeing anything, because everything is freed by the
  * caller from `c`. */
@@ -126,6 +169,10 @@ static const char *png_decode(png_structp png, png_infop info, png_ctx *c)
     const char *why = check_size(w, h);
     if (why)
         return why;
+    bool plain_rgb = png_get_color_type(png, info) == PNG_COLOR_TYPE_RGB &&
+                     png_get_bit_depth(png, info) == 8 &&
+                     png_get_interlace_type(png, info) == PNG_INTERLACE_NONE &&
+                     !png_get_valid(png, info, PNG_INFO_tRNS);
     png_set_rgb8(png, info);
     unsigned channels = png_get_channels(png, info);
     size_t rowbytes = png_get_rowbytes(png, info);
@@ -144,6 +191,10 @@ static const char *png_decode(png_structp png, png_infop info, png_ctx *c)
     img->height = h;
     if (channels == 4) {
         png_split_alpha(img, c->pixels);
+    } else if (plain_rgb && !c->warned &&
+               (img->png_data = png_image_data(c->data, c->size,
+                                               &img->png_data_size))) {
+        /* The pixels were decoded to vet the data; the PDF gets the data. */
     } else {
         img->rgb = c->pixels;
         c->pixels = NULL;
@@ -351,6 +402,7 @@ void qs_image_free(qs_image *img)
         return;
     free(img->rgb);
     free(img->alpha);
+    free(img->png_data);
     free(img->jpeg);
     free(img);
 }

@@ -18,9 +18,16 @@ typedef struct {
     qs_image_kind kind;
     unsigned width, height;   /* pixels */
     /* PNG: decoded 8-bit RGB pixels (rgb), plus an 8-bit alpha plane
-     * (alpha, NULL when opaque). JPEG: the verified file bytes (jpeg). */
+     * (alpha, NULL when opaque); or, for a PNG of 8-bit RGB pixels without
+     * transparency, not interlaced, that libpng decoded without a
+     * complaint, its image data instead (png_data: the IDAT chunks joined,
+     * zlib data of PNG-filtered rows, which a PDF embeds as it is, with
+     * FlateDecode and the PNG predictors; rgb is then NULL).
+     * JPEG: the verified file bytes (jpeg). */
     unsigned char *rgb;
     unsigned char *alpha;
+    unsigned char *png_data;
+    size_t png_data_size;
     unsigned char *jpeg;
     size_t jpeg_size;
     int jpeg_components;      /* 1 gray, 3 RGB */

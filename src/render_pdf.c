@@ -587,6 +587,34 @@ static HPDF_Image raw_image(render_ctx *c, const unsigned char *px,
     return img;
 }
 
+/* An image XObject of a PNG's own image data (8-bit RGB, see image.h):
+ * FlateDecode with the PNG predictors decodes it, so it goes in as it is. */
+static HPDF_Image png_image(render_ctx *c, const qs_image *png)
+{
+    HPDF_Dict img = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
+    HPDF_Dict parms = img ? HPDF_Dict_New(c->pdf->mmgr) : NULL;
+    if (!parms || png->png_data_size > UINT32_MAX)
+        return NULL;
+    img->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+    HPDF_STATUS st = HPDF_Dict_AddName(img, "Type", "XObject");
+    st += HPDF_Dict_AddName(img, "Subtype", "Image");
+    st += HPDF_Dict_AddName(img, "ColorSpace", "DeviceRGB");
+    st += HPDF_Dict_AddNumber(img, "Width", (HPDF_INT32)png->width);
+    st += HPDF_Dict_AddNumber(img, "Height", (HPDF_INT32)png->height);
+    st += HPDF_Dict_AddNumber(img, "BitsPerComponent", 8);
+    st += HPDF_Dict_Add(img, "DecodeParms", parms);
+    st += HPDF_Dict_AddNumber(parms, "Predictor", 15);
+    st += HPDF_Dict_AddNumber(parms, "Colors", 3);
+    st += HPDF_Dict_AddNumber(parms, "BitsPerComponent", 8);
+    st += HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)png->width);
+    st += HPDF_Stream_Write(img->stream, png->png_data,
+                            (HPDF_UINT)png->png_data_size);
+    if (st != HPDF_OK)
+        return NULL;
+    mark_precompressed(img);
+    return img;
+}
+
 /* Returns the libharu image for doc->images[index], loading it once. */
 static HPDF_Image get_image(render_ctx *c, int index)
 {
@@ -599,6 +627,8 @@ static HPDF_Image get_image(render_ctx *c, int index)
             return NULL;
         h = HPDF_LoadJpegImageFromMem(c->pdf, img->jpeg,
                                       (HPDF_UINT)img->jpeg_size);
+    } else if (img->png_data) {
+        h = png_image(c, img);
     } else {
         h = raw_image(c, img->rgb, img->width, img->height, 3);
         if (h && img->alpha) {

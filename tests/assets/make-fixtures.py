@@ -54,6 +54,22 @@ def pngs():
         for x in range(4):
             rows += struct.pack('>HHH', x * 16000, y * 16000, 65535)
     write('rgb16.png', png(4, 4, 2, 16, rows))
+    # 8x4 RGB, Sub-filtered rows, the image data split over two IDAT
+    # chunks: embedded in PDFs as it is (FlateDecode, PNG predictors).
+    rows = b''
+    for y in range(4):
+        line = [(x * 32, y * 64, 200) for x in range(8)]
+        rows += b'\1' + bytes(line[0])
+        for x in range(1, 8):
+            rows += bytes((line[x][k] - line[x - 1][k]) & 255 for k in range(3))
+    data = zlib.compress(rows, 9)
+    ihdr = chunk(b'IHDR', struct.pack('>IIBBBBB', 8, 4, 8, 2, 0, 0, 0))
+    head = b'\x89PNG\r\n\x1a\n' + ihdr
+    write('rgb8.png', head + chunk(b'IDAT', data[:10]) + chunk(b'IDAT', data[10:]) +
+          chunk(b'IEND', b''))
+    # The same with bytes after the zlib stream: libpng warns and goes on.
+    write('rgb8-extra.png', head + chunk(b'IDAT', data + b'\0\0\0\0') +
+          chunk(b'IEND', b''))
     plte = chunk(b'PLTE', bytes([0, 0, 0, 255, 255, 255]))
     trns = chunk(b'tRNS', bytes([0]))
     write('palette-trns.png', png(2, 2, 3, 1, b'\0\x40\0\x80', plte + trns))

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "check.h"
 #include "image.h"
 
@@ -70,6 +72,31 @@ int main(void)
               p16->rgb[3], p16->rgb[4], p16->rgb[5]);
     }
     qs_image_free(p16);
+
+    qs_image *rgb8 = load("rgb8.png", &n, msg, sizeof msg);
+    CHECK(rgb8 && n == 0, "8-bit RGB PNG loads");
+    if (rgb8) {
+        CHECK(rgb8->width == 8 && rgb8->height == 4, "8-bit RGB PNG is 8x4");
+        CHECK(rgb8->rgb == NULL && rgb8->alpha == NULL,
+              "its pixels are not kept: the PDF embeds its image data");
+        /* 4 rows of 1 + 8 * 3 bytes, deflated, split over two IDATs. */
+        unsigned char rows[4 * 25];
+        uLongf len = sizeof rows;
+        int rc = rgb8->png_data
+                     ? uncompress(rows, &len, rgb8->png_data, rgb8->png_data_size)
+                     : Z_DATA_ERROR;
+        CHECK(rc == Z_OK && len == sizeof rows && rows[0] == 1 && rows[25] == 1 &&
+              rows[26] == 0 && rows[27] == 64 && rows[28] == 200,
+              "the two IDAT chunks joined: the Sub-filtered rows (zlib %d)", rc);
+    }
+    qs_image_free(rgb8);
+
+    qs_image *extra = load("rgb8-extra.png", &n, msg, sizeof msg);
+    CHECK(extra && n == 0, "8-bit RGB PNG with bytes after its data loads");
+    CHECK(extra && extra->png_data == NULL && extra->rgb &&
+          extra->rgb[3 * 9 + 1] == 64,
+          "libpng warned: the decoded pixels are kept, not the data");
+    qs_image_free(extra);
 
     qs_image *pal = load("palette-trns.png", &n, msg, sizeof msg);
     CHECK(pal && n == 0, "1-bit palette PNG with tRNS loads");

@@ -354,6 +354,72 @@ static void check_same_font_twice(void)
     unlink(copy);
 }
 
+/* An 8-bit RGB PNG goes into the PDF as its own image data, decoded by the
+ * viewer with the PNG predictors: drawn 10 pt per pixel on an 80 x 40 pt
+ * page and rasterised at 72 dpi, every pixel comes back. */
+static void check_png_data(void)
+{
+    qs_diags d;
+    qs_diags_init(&d);
+    qs_doc doc;
+    memset(&doc, 0, sizeof doc);
+    qs_arena_init(&doc.arena);
+    doc.nimages = 1;
+    doc.images = qs_arena_array(&doc.arena, 1, sizeof *doc.images);
+    doc.images[0] = qs_image_load("tests/assets/rgb8.png", "rgb8", &d);
+    CHECK(doc.images[0] && doc.images[0]->png_data, "rgb8.png keeps its image data");
+    qs_layout l;
+    memset(&l, 0, sizeof l);
+    qs_arena_init(&l.arena);
+    l.width = 80;
+    l.height = 40;
+    l.npages = 1;
+    l.pages = qs_arena_array(&l.arena, 1, sizeof *l.pages);
+    qs_item img = shape(QS_ITEM_IMAGE, 0, 0, 80, 40);
+    add(&l, 0, img);
+    unsigned char *pdf = NULL;
+    size_t size = 0;
+    bool ok = doc.images[0] && qs_render_pdf(&doc, &l, &pdf, &size, &d);
+    CHECK(ok && d.count == 0, "renders the PNG's own data");
+    char path[] = "/tmp/qs-render-png-XXXXXX";
+    int fd = mkstemp(path);
+    if (ok && fd >= 0) {
+        close(fd);
+        write_file(path, pdf, size);
+        char cmd[512];
+        static char out[80 * 40 * 3 * 4 + 4096]; /* "%4u" per byte, lines */
+        snprintf(cmd, sizeof cmd, "pdftoppm -r 72 %s 2>&1 | tail -c %d | od -An -v -tu1",
+                 path, 80 * 40 * 3);
+        run(cmd, out, sizeof out);
+        int bad = 0, seen = 0;
+        char *p = out;
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 80; x++) {
+                int v[3];
+                for (int k = 0; k < 3; k++) {
+                    char *end;
+                    v[k] = (int)strtol(p, &end, 10);
+                    seen += end != p;
+                    p = end;
+                }
+                if (x % 10 == 5 && y % 10 == 5 &&
+                    (v[0] != x / 10 * 32 || v[1] != y / 10 * 64 || v[2] != 200))
+                    bad++;
+            }
+        }
+        CHECK(seen == 80 * 40 * 3 && bad == 0, "every pixel of the PNG comes back "
+              "(%d wrong)", bad);
+        unlink(path);
+    } else if (fd >= 0) {
+        close(fd);
+        unlink(path);
+    }
+    free(pdf);
+    qs_arena_free(&l.arena);
+    free_doc(&doc);
+    qs_diags_free(&d);
+}
+
 /* The hybrid PDF: an XML file attached from memory. */
 static void check_attachment(const qs_doc *doc, const qs_layout *l)
 {
@@ -562,6 +628,7 @@ int main(void)
     check_epoch(&doc, &l);
     check_attachment(&doc, &l);
     check_same_font_twice();
+    check_png_data();
     check_failures_reported(&doc, &l);
 
     qs_arena_free(&l.arena); /* owns the pages, items and outline */
