@@ -110,25 +110,49 @@ static char *collapse_space(char *s)
     return s;
 }
 
+/* The one text node `n` holds (the common case in the data tree), or
+ * NULL. */
+static const xmlNode *only_text(const xmlNode *n)
+{
+    const xmlNode *t = n->children;
+    return t && !t->next && t->type == XML_TEXT_NODE ? t : NULL;
+}
+
 /* The text of `n` with white space collapsed, in the arena; NULL when `n`
- * is NULL or the text is empty. */
+ * is NULL or the text is empty. A single text node is copied as it is;
+ * anything else goes through xmlNodeGetContent, which allocates. */
 static const char *text_of(writer *w, const xmlNode *n)
 {
     if (!n)
         return NULL;
-    xmlChar *raw = xmlNodeGetContent(n);
-    if (!raw)
-        return NULL;
-    char *s = collapse_space(qs_arena_strdup(&w->arena, (const char *)raw));
-    xmlFree(raw);
+    const xmlNode *t = n->type == XML_ELEMENT_NODE ? only_text(n) : NULL;
+    char *s;
+    if (t && t->content) {
+        s = qs_arena_strdup(&w->arena, (const char *)t->content);
+    } else {
+        xmlChar *raw = xmlNodeGetContent(n);
+        if (!raw)
+            return NULL;
+        s = qs_arena_strdup(&w->arena, (const char *)raw);
+        xmlFree(raw);
+    }
+    s = collapse_space(s);
     return *s ? s : NULL;
 }
 
-/* The attribute `name` of `n` in the arena, or NULL. */
+/* The attribute `name` of `n`, or NULL. A value that is one text node
+ * (every attribute merge and price set) is returned as the tree holds it,
+ * not copied: the tree outlives the writer, and nothing here changes it.
+ * Other values (none, or several nodes) are copied into the arena, as
+ * xmlGetProp gives them. */
 static const char *attr(writer *w, const xmlNode *n, const char *name)
 {
-    if (!n)
+    const xmlAttr *a = n ? xmlHasProp(n, (const xmlChar *)name) : NULL;
+    if (!a)
         return NULL;
+    const xmlNode *t = a->type == XML_ATTRIBUTE_NODE ? only_text((const xmlNode *)a) : NULL;
+    if (t && t->content)
+        return (const char *)t->content;
     xmlChar *raw = xmlGetProp(n, (const xmlChar *)name);
     if (!raw)
         return NULL;
@@ -704,12 +728,9 @@ bool qs_ubl_write(const qs_quote *q, unsigned char **out, size_t *size,
     w.currency = q->currency ? q->currency : "";
     w.lang = q->lang ? q->lang : "en";
     w.minor_digits = q->minor_digits;
-    if (quote) {
-        xmlChar *lang = xmlGetProp(quote, (const xmlChar *)"lang");
-        if (lang)   /* --lang may have overridden the quote's language */
-            w.lang = qs_arena_strdup(&w.arena, (const char *)lang);
-        xmlFree(lang);
-    }
+    const char *lang = attr(&w, quote, "lang");
+    if (lang)   /* --lang may have overridden the quote's language */
+        w.lang = lang;
 
     bool ok = quote && write_document(&w, quote, q);
     if (ok) {   /* the buffer becomes the caller's */
