@@ -8,23 +8,15 @@
 
 #include "arena.h"
 
-void qs_buf_add(qs_buf *b, const char *s, size_t n)
+void qs_buf_reserve(qs_buf *b, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        b->s = qs_xrealloc(b->s, cap);
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void qs_buf_puts(qs_buf *b, const char *s)
-{
-    qs_buf_add(b, s, strlen(s));
+    if (b->len + n + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    b->s = qs_xrealloc(b->s, cap);
+    b->cap = cap;
 }
 
 void qs_buf_printf(qs_buf *b, const char *fmt, ...)
