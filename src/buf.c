@@ -19,20 +19,28 @@ void qs_buf_reserve(qs_buf *b, size_t n)
     b->cap = cap;
 }
 
+/* Formats straight into the free space when it fits (the usual case),
+ * else grows the buffer and formats again: one vsnprintf and no
+ * temporary copy, where measuring first took two and a malloc. */
 void qs_buf_printf(qs_buf *b, const char *fmt, ...)
 {
     va_list ap;
+    size_t room = b->cap - b->len;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n <= 0)
+    if (n <= 0) {   /* nothing to add, or an encoding error */
+        if (b->s)
+            b->s[b->len] = '\0';   /* over what a failed call may have left */
         return;
-    char *tmp = qs_xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    qs_buf_add(b, tmp, (size_t)n);
-    free(tmp);
+    }
+    if ((size_t)n >= room) {
+        qs_buf_reserve(b, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
 }
 
 void qs_buf_free(qs_buf *b)
