@@ -2,8 +2,8 @@
  * its manifest.json.
  *
  * The protocol (docs/package.md, "Atomicity"):
- *   1. every file, manifest included, is written to ".NAME.tmp.XXXXXX" in
- *      OUTDIR (mkstemp), in full, fsync'd and closed;
+ *   1. every file, manifest included, is written to ".NAME.tmp.PID.K" in
+ *      OUTDIR (created with O_EXCL), in full, fsync'd and closed;
  *   2. each existing NAME gets a hard link ".NAME.bak.PID.K", so it can be
  *      put back;
  *   3. the temporaries are renamed over their names, the manifest last;
@@ -204,7 +204,7 @@ typedef struct {
     const unsigned char *data;
     size_t size;
     char *target;      /* OUTDIR/NAME */
-    char *temp;        /* OUTDIR/.NAME.tmp.XXXXXX once created, else NULL */
+    char *temp;        /* OUTDIR/.NAME.tmp.PID.K once created, else NULL */
     char *backup;      /* OUTDIR/.NAME.bak.PID.K once linked, else NULL */
     bool existed;      /* NAME existed before (with or without a backup) */
     bool renamed;      /* the temporary replaced NAME */
@@ -224,9 +224,14 @@ static bool valid_name(const char *name)
 }
 
 /* mkdir -p: creates `dir` and its missing parents (mode 0777 & ~umask).
- * Refuses a path where a component exists and is not a directory. */
+ * Refuses a path where a component exists and is not a directory. An
+ * existing directory, the common case, costs one stat instead of a mkdir
+ * and a stat per component. */
 static bool make_dirs(const char *dir, qs_diags *d)
 {
+    struct stat st;
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+        return true;
     char *path = qs_xstrdup(dir);
     size_t len = strlen(path);
     bool ok = true;
@@ -235,7 +240,6 @@ static bool make_dirs(const char *dir, qs_diags *d)
             continue;
         char saved = path[i];
         path[i] = '\0';
-        struct stat st;
         if (mkdir(path, 0777) != 0) {
             int err = errno;
             if (err != EEXIST) {
@@ -277,21 +281,21 @@ static bool write_all(int fd, const unsigned char *data, size_t size)
     return true;
 }
 
-/* The process's umask, for giving temporaries the mode a plain open()
- * would (mkstemp makes them 0600). */
-static mode_t current_umask(void)
+/* Step 1: the temporary for one file, complete and on disk. open() with
+ * O_EXCL and mode 0666 gives it the mode a plain create gives (umask,
+ * default ACL) without the umask() and fchmod() calls mkstemp's 0600
+ * needed. O_EXCL makes the name safe; the PID and a counter make it
+ * unique, as for the backups. */
+static bool write_temp(staged *s, const char *outdir, long pid, qs_diags *d)
 {
-    mode_t mask = umask(022);
-    umask(mask);
-    return mask;
-}
-
-/* Step 1: the temporary for one file, complete and on disk. */
-static bool write_temp(staged *s, const char *outdir, mode_t mask, qs_diags *d)
-{
-    char *temp = qs_xmalloc(strlen(outdir) + strlen(s->name) + 16);
-    sprintf(temp, "%s/.%s.tmp.XXXXXX", outdir, s->name);
-    int fd = mkstemp(temp);
+    char *temp = qs_xmalloc(strlen(outdir) + strlen(s->name) + 64);
+    int fd = -1;
+    for (unsigned k = 0; k < 100 && fd < 0; k++) {
+        sprintf(temp, "%s/.%s.tmp.%ld.%u", outdir, s->name, pid, k);
+        fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     if (fd < 0) {
         output_error(d, s->target, "cannot create a temporary file to write", errno);
         free(temp);
@@ -300,7 +304,7 @@ static bool write_temp(staged *s, const char *outdir, mode_t mask, qs_diags *d)
     s->temp = temp;
     bool ok = true;
     int err = 0;
-    if (fchmod(fd, 0666 & ~mask) != 0 || !write_all(fd, s->data, s->size)) {
+    if (!write_all(fd, s->data, s->size)) {
         ok = false;
         err = errno;
     } else {
@@ -322,9 +326,25 @@ static bool write_temp(staged *s, const char *outdir, mode_t mask, qs_diags *d)
 }
 
 /* Step 2: a hard link to the existing file, to put it back if a later
- * rename fails. A file system without hard links gets no backup. */
-static bool link_backup(staged *s, const char *outdir, qs_diags *d)
+ * rename fails. A file system without hard links gets no backup. The link
+ * is tried first: it succeeds for an existing file and fails with ENOENT
+ * for a new one, so lstat() is needed only to explain other failures. */
+static bool link_backup(staged *s, const char *outdir, long pid, qs_diags *d)
 {
+    char *backup = qs_xmalloc(strlen(outdir) + strlen(s->name) + 64);
+    int err = EEXIST;
+    for (unsigned k = 0; k < 100 && err == EEXIST; k++) {
+        sprintf(backup, "%s/.%s.bak.%ld.%u", outdir, s->name, pid, k);
+        if (link(s->target, backup) == 0) {
+            s->existed = true;
+            s->backup = backup;
+            return true;
+        }
+        err = errno;
+    }
+    free(backup);
+    if (err == ENOENT)
+        return true;    /* a new file: nothing to keep */
     struct stat st;
     if (lstat(s->target, &st) != 0) {
         if (errno == ENOENT)
@@ -333,24 +353,11 @@ static bool link_backup(staged *s, const char *outdir, qs_diags *d)
         return false;
     }
     s->existed = true;
-    char *backup = qs_xmalloc(strlen(outdir) + strlen(s->name) + 64);
-    for (unsigned k = 0; k < 100; k++) {
-        sprintf(backup, "%s/.%s.bak.%ld.%u", outdir, s->name, (long)getpid(), k);
-        if (link(s->target, backup) == 0) {
-            s->backup = backup;
-            return true;
-        }
-        if (errno == EEXIST)
-            continue;
-        if (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP ||
-            errno == EMLINK || errno == ENOSYS)
-            break;
-        output_error(d, s->target, "cannot keep a backup of", errno);
-        free(backup);
-        return false;
-    }
-    free(backup);
-    return true;
+    if (err == EEXIST || err == EPERM || err == ENOTSUP || err == EOPNOTSUPP ||
+        err == EMLINK || err == ENOSYS)
+        return true;    /* no free name, or no hard links here: no backup */
+    output_error(d, s->target, "cannot keep a backup of", err);
+    return false;
 }
 
 /* Undoes steps 1-3 for every file: removes temporaries, puts replaced
@@ -401,12 +408,12 @@ static void sync_dir(const char *outdir, qs_diags *d)
 
 static bool stage_all(staged *files, size_t count, const char *outdir, qs_diags *d)
 {
-    mode_t mask = current_umask();
+    long pid = (long)getpid();
     for (size_t i = 0; i < count; i++)
-        if (!write_temp(&files[i], outdir, mask, d))
+        if (!write_temp(&files[i], outdir, pid, d))
             return false;
     for (size_t i = 0; i < count; i++)
-        if (!link_backup(&files[i], outdir, d))
+        if (!link_backup(&files[i], outdir, pid, d))
             return false;
     for (size_t i = 0; i < count; i++) {
         if (rename(files[i].temp, files[i].target) != 0) {

@@ -222,7 +222,7 @@ static void test_good_write_and_rewrite(run *r)
     CHECK(file_is(path_in("out/T-1/empty.txt"), ""), "empty file");
     struct stat st;
     CHECK(stat(path_in("out/T-1/T-1.pdf"), &st) == 0 && (st.st_mode & 0777) == 0644,
-          "mode 0666 & ~umask, not mkstemp's 0600");
+          "mode 0666 & ~umask");
 
     static char want[8192];
     char hex[QS_SHA256_HEX_SIZE];
@@ -406,8 +406,8 @@ static void test_shim(const char *self)
     char *old_manifest = slurp(path_in("shim/manifest.json"), &n);
 
     static const char *const faults[] = {
-        "open:EACCES:1",    /* mkstemp of the first temporary */
-        "open:ENOSPC:3",    /* mkstemp of the manifest's temporary */
+        "open:EACCES:1",    /* the first temporary */
+        "open:ENOSPC:3",    /* the manifest's temporary */
         "write:ENOSPC:1",   /* disk full on the first write */
         "write:ENOSPC:3",   /* disk full on the manifest */
         "write:EIO:2+",
