@@ -259,6 +259,60 @@ static void test_escaping(void)
     unload(&r);
 }
 
+/* Sets attribute `name` of the one node `expr` selects, or removes it when
+ * value is NULL; false when `expr` does not select exactly one node. */
+static bool set_attr(run *r, const char *expr, const char *name, const char *value)
+{
+    xmlXPathContext *ctx = r->ok ? xmlXPathNewContext(r->q.tree) : NULL;
+    xmlXPathObject *o = ctx ? xmlXPathEvalExpression((const xmlChar *)expr, ctx) : NULL;
+    bool found = o && o->nodesetval && o->nodesetval->nodeNr == 1;
+    if (found && value)
+        xmlSetProp(o->nodesetval->nodeTab[0], (const xmlChar *)name, (const xmlChar *)value);
+    else if (found)
+        xmlUnsetProp(o->nodesetval->nodeTab[0], (const xmlChar *)name);
+    xmlXPathFreeObject(o);
+    xmlXPathFreeContext(ctx);
+    return found;
+}
+
+/* Every character class the escaper treats, as text (the SKU, copied
+ * without collapsing white space) and as an attribute value (languageID
+ * of the draft note):
+ * < > & and CR always become references; " TAB LF only in attributes;
+ * ' and UTF-8 stay as they are. An aggregate left without content is
+ * written as <x/>. */
+static void test_escaping_classes(void)
+{
+    static const char value[] = "a\r\tb\n'c\"<>&\xc3\xa4";
+    run r;
+    load(&r);
+    bool found = set_attr(&r, "//line[@pos='1']", "sku", value) &&
+                 set_attr(&r, "/quote", "lang", value);
+    static const char *const totals[] = {"net", "taxable", "gross", "discount"};
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++)
+        found = found && set_attr(&r, "/quote/totals", totals[i], NULL);
+    CHECK(found, "SKU, language and totals in the tree");
+    r.q.draft = true;   /* for a cbc:Note with languageID */
+    unsigned char *buf = NULL;
+    size_t size = 0;
+    xmlDoc *doc = found ? write_and_parse(&r, &buf, &size) : NULL;
+    CHECK(doc != NULL, "written and well-formed");
+    CHECK(contains(buf, size, "<cbc:ID>a&#13;\tb\n'c\"&lt;&gt;&amp;\xc3\xa4</cbc:ID>\n"),
+          "text: <, >, &, CR escaped; TAB, LF, \", ' and UTF-8 literal");
+    CHECK(contains(buf, size, " languageID=\"a&#13;&#9;b&#10;'c&quot;&lt;&gt;&amp;\xc3\xa4\">"),
+          "attribute: TAB, LF and \" escaped as well; ' and UTF-8 literal");
+    if (doc) {
+        CHECK_STR(xpath(doc, "/q:Quotation/cac:QuotationLine[1]/cac:LineItem/cac:Item"
+                             "/cac:SellersItemIdentification/cbc:ID"),
+                  value, "text round-trips, CR included");
+    }
+    CHECK(contains(buf, size, "\n  <cac:QuotedMonetaryTotal/>\n"),
+          "an aggregate without content is <x/>");
+    xmlFreeDoc(doc);
+    free(buf);
+    unload(&r);
+}
+
 /* A tree without totals is an internal error, not a broken file. */
 static void test_incomplete_tree(void)
 {
@@ -306,6 +360,7 @@ int main(void)
     test_mini_values();
     test_deterministic();
     test_escaping();
+    test_escaping_classes();
     test_incomplete_tree();
     test_unit_codes();
     xmlCleanupParser();
