@@ -370,8 +370,8 @@ static bool link_backup(staged *s, const char *outdir, long pid, qs_diags *d)
     return false;
 }
 
-/* Undoes steps 1-3 for every file: removes temporaries, puts replaced
- * files back, removes backups. */
+/* Undoes steps 1-3 for every file: closes temporaries still open and
+ * removes them, puts replaced files back, removes backups. */
 static void roll_back(staged *files, size_t n, qs_diags *d)
 {
     for (size_t i = n; i-- > 0;) {
