@@ -723,6 +723,21 @@ static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
                         const char *attr_name);
 static void free_expr(expr *e);
 
+/* Compiles XPath `text` written at node's attribute attr_name (NULL: its
+ * text), or reports why it does not compile. The origin is located only
+ * then: locating costs more than compiling a short expression. */
+static xmlXPathCompExprPtr compile(tpl *t, const char *text, const xmlNode *node,
+                                   const char *attr_name)
+{
+    xmlXPathCompExprPtr comp = qs_xpath_try_compile(t->xp, text);
+    if (!comp) {
+        qs_xpath_origin o = origin_of(t, node, attr_name);
+        qs_xpath_report(t->xp, &o);
+        t->failed = true;
+    }
+    return comp;
+}
+
 /* Parses s[0..n) as a template function call when it is one. Returns
  * false when it is plain XPath; otherwise *out is the call (NULL after a
  * diagnostic). */
@@ -842,12 +857,9 @@ static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
         return call;
     }
     char *text = qs_arena_strndup(&t->scratch, s, n);
-    qs_xpath_origin o = origin_of(t, node, attr_name);
-    xmlXPathCompExprPtr comp = qs_xpath_compile(t->xp, text, &o);
-    if (!comp) {
-        t->failed = true;
+    xmlXPathCompExprPtr comp = compile(t, text, node, attr_name);
+    if (!comp)
         return NULL;
-    }
     expr *e = qs_arena_alloc(&t->scratch, sizeof *e);
     e->comp = comp;
     return e;
@@ -950,12 +962,9 @@ static expr *get_xpath(tpl *t, const xmlNode *n, const char *name)
     expr *e = map_get(&t->xpaths, v);
     if (e)
         return e;
-    qs_xpath_origin o = origin_of(t, n, name);
-    xmlXPathCompExprPtr comp = qs_xpath_compile(t->xp, v, &o);
-    if (!comp) {
-        t->failed = true;
+    xmlXPathCompExprPtr comp = compile(t, v, n, name);
+    if (!comp)
         return NULL;
-    }
     e = qs_arena_alloc(&t->scratch, sizeof *e);
     e->comp = comp;
     map_put(&t->xpaths, v, e);
@@ -973,10 +982,14 @@ typedef struct {
 static xmlXPathObjectPtr eval_raw(tpl *t, expr *e, xmlNode *ctx,
                                   const xmlNode *tnode, const char *attr_name)
 {
-    qs_xpath_origin o = origin_of(t, tnode, attr_name);
-    xmlXPathObjectPtr obj = qs_xpath_eval(t->xp, e->comp, ctx, &o);
-    if (!obj)
+    xmlXPathObjectPtr obj = qs_xpath_try_eval(t->xp, e->comp, ctx);
+    if (!obj) {
+        /* Located only now: locating every evaluation's origin cost as
+         * much as a quarter of the evaluations themselves. */
+        qs_xpath_origin o = origin_of(t, tnode, attr_name);
+        qs_xpath_report(t->xp, &o);
         t->failed = t->stop = true;
+    }
     return obj;
 }
 

@@ -36,6 +36,7 @@ struct qs_xpath {
     char message[256];     /* libxml2's message, without the newline */
     char detail[256];      /* a generic libxml2 message (function names) */
     char own[512];         /* a message from one of our functions */
+    char failure[1024];    /* the diagnostic's message for qs_xpath_report */
 };
 
 /* ---- error capture ---- */
@@ -361,8 +362,7 @@ void qs_xpath_free(qs_xpath *x)
     free(x);
 }
 
-xmlXPathCompExprPtr qs_xpath_compile(qs_xpath *x, const char *expr,
-                                     const qs_xpath_origin *origin)
+xmlXPathCompExprPtr qs_xpath_try_compile(qs_xpath *x, const char *expr)
 {
     saved_handlers saved;
     capture_begin(x, &saved);
@@ -372,18 +372,26 @@ xmlXPathCompExprPtr qs_xpath_compile(qs_xpath *x, const char *expr,
         return comp;
     xmlXPathFreeCompExpr(comp);
 
-    char shown[QUOTE_MAX + 4], msg[512];
+    char shown[QUOTE_MAX + 4];
     clip(shown, sizeof shown, expr);
     const char *why = x->message[0] ? x->message : "Invalid expression";
     if (x->offset >= 0)
-        snprintf(msg, sizeof msg,
+        snprintf(x->failure, sizeof x->failure,
                  "invalid XPath expression '%s': %s at offset %ld", shown,
                  why, x->offset);
     else
-        snprintf(msg, sizeof msg, "invalid XPath expression '%s': %s",
-                 shown, why);
-    add_diag(x, origin, msg);
+        snprintf(x->failure, sizeof x->failure,
+                 "invalid XPath expression '%s': %s", shown, why);
     return NULL;
+}
+
+xmlXPathCompExprPtr qs_xpath_compile(qs_xpath *x, const char *expr,
+                                     const qs_xpath_origin *origin)
+{
+    xmlXPathCompExprPtr comp = qs_xpath_try_compile(x, expr);
+    if (!comp)
+        qs_xpath_report(x, origin);
+    return comp;
 }
 
 static bool is_op_limit(int code)
@@ -392,8 +400,8 @@ static bool is_op_limit(int code)
            XPATH_OP_LIMIT_EXCEEDED;
 }
 
-xmlXPathObjectPtr qs_xpath_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
-                                xmlNode *node, const qs_xpath_origin *origin)
+xmlXPathObjectPtr qs_xpath_try_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
+                                    xmlNode *node)
 {
     xmlXPathContextPtr ctx = x->ctx;
     ctx->doc = node && node->doc ? node->doc : x->doc;
@@ -412,23 +420,37 @@ xmlXPathObjectPtr qs_xpath_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
         return obj;
     xmlXPathFreeObject(obj);
 
-    char msg[1024];
+    char *msg = x->failure;
+    size_t size = sizeof x->failure;
     if (x->own[0])
-        snprintf(msg, sizeof msg, "%s", x->own);
+        snprintf(msg, size, "%s", x->own);
     else if (is_op_limit(x->code))
-        snprintf(msg, sizeof msg,
+        snprintf(msg, size,
                  "XPath operation limit reached (more than %lu operations)",
                  QS_XPATH_OP_LIMIT);
     else if (x->message[0] && x->detail[0])
-        snprintf(msg, sizeof msg, "XPath evaluation failed: %s (%s)",
-                 x->message, x->detail);
+        snprintf(msg, size, "XPath evaluation failed: %s (%s)", x->message,
+                 x->detail);
     else if (x->message[0] || x->detail[0])
-        snprintf(msg, sizeof msg, "XPath evaluation failed: %s",
+        snprintf(msg, size, "XPath evaluation failed: %s",
                  x->message[0] ? x->message : x->detail);
     else
-        snprintf(msg, sizeof msg, "XPath evaluation failed");
-    add_diag(x, origin, msg);
+        snprintf(msg, size, "XPath evaluation failed");
     return NULL;
+}
+
+xmlXPathObjectPtr qs_xpath_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
+                                xmlNode *node, const qs_xpath_origin *origin)
+{
+    xmlXPathObjectPtr obj = qs_xpath_try_eval(x, expr, node);
+    if (!obj)
+        qs_xpath_report(x, origin);
+    return obj;
+}
+
+void qs_xpath_report(qs_xpath *x, const qs_xpath_origin *origin)
+{
+    add_diag(x, origin, x->failure);
 }
 
 unsigned long qs_xpath_last_ops(const qs_xpath *x)

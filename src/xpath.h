@@ -42,7 +42,21 @@ xmlXPathCompExprPtr qs_xpath_compile(qs_xpath *x, const char *expr,
 xmlXPathObjectPtr qs_xpath_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
                                 xmlNode *node, const qs_xpath_origin *origin);
 
-/* The number of operations the last qs_xpath_eval counted (libxml2's
+/* Like qs_xpath_compile and qs_xpath_eval, but a failure adds no
+ * diagnostic yet: it is kept in `x` until the next compile or evaluation,
+ * and qs_xpath_report adds it. For callers whose origin is costly to work
+ * out and needed only when something failed (the template locates an
+ * element in its source text, about 1,800 instructions per evaluation). */
+xmlXPathCompExprPtr qs_xpath_try_compile(qs_xpath *x, const char *expr);
+xmlXPathObjectPtr qs_xpath_try_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
+                                    xmlNode *node);
+
+/* Adds the diagnostic of the last failed qs_xpath_try_compile or
+ * qs_xpath_try_eval at `origin`: the same one qs_xpath_compile or
+ * qs_xpath_eval would have added. */
+void qs_xpath_report(qs_xpath *x, const qs_xpath_origin *origin);
+
+/* The number of operations the last evaluation counted (libxml2's
  * opCount), so a caller can hold many evaluations to a common budget. */
 unsigned long qs_xpath_last_ops(const qs_xpath *x);
 
