@@ -337,6 +337,12 @@ qs_xpath *qs_xpath_new(xmlDoc *doc, qs_diags *d)
     }
     x->ctx->userData = x;
     x->ctx->opLimit = QS_XPATH_OP_LIMIT;
+    /* Reuse libxml2's intermediate node sets, strings and numbers across
+     * evaluations instead of allocating them each time (as libxslt does). */
+    if (xmlXPathContextSetCache(x->ctx, 1, -1, 0) != 0) {
+        fputs("quotesmith: out of memory\n", stderr);
+        exit(3);
+    }
 
     /* Only the XPath 1.0 core library is registered by libxml2 (no
      * document()); these are the additions. */
