@@ -161,6 +161,7 @@ typedef enum { FN_MONEY, FN_PERCENT, FN_QTY, FN_DATE, FN_T, FN_TOTAL } fn_id;
 typedef struct expr {
     bool is_call;
     xmlXPathCompExprPtr comp;  /* !is_call */
+    qs_xpath_path *path;       /* comp as a plain path, when it is one */
     fn_id fn;
     struct expr *args[2];
     int nargs;
@@ -862,6 +863,7 @@ static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
         return NULL;
     expr *e = qs_arena_alloc(&t->scratch, sizeof *e);
     e->comp = comp;
+    e->path = qs_xpath_path_new(text);
     return e;
 }
 
@@ -871,6 +873,7 @@ static void free_expr(expr *e)
         return;
     if (e->comp)
         xmlXPathFreeCompExpr(e->comp);
+    qs_xpath_path_free(e->path);
     for (int i = 0; i < 2; i++)
         free_expr(e->args[i]);
 }
@@ -967,6 +970,7 @@ static expr *get_xpath(tpl *t, const xmlNode *n, const char *name)
         return NULL;
     e = qs_arena_alloc(&t->scratch, sizeof *e);
     e->comp = comp;
+    e->path = qs_xpath_path_new(v);
     map_put(&t->xpaths, v, e);
     return e;
 }
@@ -1057,6 +1061,19 @@ static value eval_expr(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
                        const char *attr_name)
 {
     value r = {"", NULL, false};
+    xmlNode *first;
+    if (e->path && qs_xpath_path_first(e->path, ctx, &first)) {
+        /* The string value of the first node, as xmlXPathCastToString
+         * gives it below. */
+        if (first) {
+            xmlChar *s = xmlNodeGetContent(first);
+            r.s = qs_arena_strdup(&t->values, s ? (const char *)s : "");
+            xmlFree(s);
+        }
+        r.node = first;
+        r.ok = true;
+        return r;
+    }
     if (!e->is_call) {
         xmlXPathObjectPtr obj = eval_raw(t, e, ctx, tnode, attr_name);
         if (!obj)
@@ -1147,6 +1164,9 @@ static bool eval_test(tpl *t, const xmlNode *n, xmlNode *ctx)
     expr *e = get_xpath(t, n, "test");
     if (!e)
         return false;
+    xmlNode *first;
+    if (e->path && qs_xpath_path_first(e->path, ctx, &first))
+        return first != NULL;
     xmlXPathObjectPtr obj = eval_raw(t, e, ctx, n, "test");
     if (!obj)
         return false;

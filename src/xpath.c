@@ -459,6 +459,116 @@ void qs_xpath_report(qs_xpath *x, const qs_xpath_origin *origin)
     add_diag(x, origin, x->failure);
 }
 
+/* ---- plain paths ---- */
+
+enum { PATH_MAX_STEPS = 8, PATH_MAX_VISITS = 1000 };
+
+struct qs_xpath_path {
+    int nsteps;                    /* steps, the attribute step included */
+    bool attribute;                /* the last step is an attribute */
+    const xmlChar *names[PATH_MAX_STEPS];
+    char text[];                   /* the names, NUL-terminated in place */
+};
+
+static bool is_name_start(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+static bool is_name_char(char c)
+{
+    return is_name_start(c) || is_digit(c) || c == '-' || c == '.';
+}
+
+qs_xpath_path *qs_xpath_path_new(const char *expr)
+{
+    size_t n = strlen(expr);
+    qs_xpath_path *p = qs_xcalloc(1, sizeof *p + n + 1);
+    memcpy(p->text, expr, n + 1);
+    char *c = p->text;
+    for (;;) {
+        if (p->nsteps == PATH_MAX_STEPS)
+            break;
+        if (*c == '@') {
+            p->attribute = true;
+            c++;
+        }
+        if (!is_name_start(*c))
+            break;
+        p->names[p->nsteps++] = (const xmlChar *)c;
+        while (is_name_char(*c))
+            c++;
+        if (*c == '\0')
+            return p;
+        if (*c != '/' || p->attribute)
+            break;
+        *c++ = '\0';
+    }
+    free(p);
+    return NULL;
+}
+
+void qs_xpath_path_free(qs_xpath_path *p)
+{
+    free(p);
+}
+
+/* What a walk found: the first node, no node, or no exact answer. */
+typedef enum { WALK_FOUND, WALK_NONE, WALK_UNSURE } walk_result;
+
+/* Depth first through the element steps from `step` on, children in
+ * order: so the first node found is the first in document order. An
+ * unprefixed name test selects only nodes without a namespace (libxml2
+ * also takes an attribute whose namespace has no prefix): any namespaced
+ * node of the name leaves the answer to libxml2. */
+static walk_result walk(const qs_xpath_path *p, int step, xmlNode *node,
+                        size_t *visits, xmlNode **first)
+{
+    const xmlChar *name = p->names[step];
+    if (p->attribute && step == p->nsteps - 1) {
+        for (xmlAttr *a = node->properties; a; a = a->next) {
+            if (++*visits > PATH_MAX_VISITS)
+                return WALK_UNSURE;
+            if (!xmlStrEqual(a->name, name))
+                continue;
+            if (a->ns)
+                return WALK_UNSURE;
+            *first = (xmlNode *)a;
+            return WALK_FOUND;
+        }
+        return WALK_NONE;
+    }
+    for (xmlNode *c = node->children; c; c = c->next) {
+        if (++*visits > PATH_MAX_VISITS)
+            return WALK_UNSURE;
+        if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, name))
+            continue;
+        if (c->ns)
+            return WALK_UNSURE;
+        if (step == p->nsteps - 1) {
+            *first = c;
+            return WALK_FOUND;
+        }
+        walk_result r = walk(p, step + 1, c, visits, first);
+        if (r != WALK_NONE)
+            return r;
+    }
+    return WALK_NONE;
+}
+
+bool qs_xpath_path_first(const qs_xpath_path *p, xmlNode *node,
+                         xmlNode **first)
+{
+    if (!node || node->type != XML_ELEMENT_NODE)
+        return false;
+    size_t visits = 0;
+    *first = NULL;
+    walk_result r = walk(p, 0, node, &visits, first);
+    if (r == WALK_UNSURE)
+        *first = NULL;
+    return r != WALK_UNSURE;
+}
+
 unsigned long qs_xpath_last_ops(const qs_xpath *x)
 {
     return x->ctx->opCount;

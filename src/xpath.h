@@ -10,6 +10,8 @@
 #ifndef QS_XPATH_H
 #define QS_XPATH_H
 
+#include <stdbool.h>
+
 #include <libxml/tree.h>
 #include <libxml/xpath.h>
 
@@ -55,6 +57,29 @@ xmlXPathObjectPtr qs_xpath_try_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
  * qs_xpath_try_eval at `origin`: the same one qs_xpath_compile or
  * qs_xpath_eval would have added. */
 void qs_xpath_report(qs_xpath *x, const qs_xpath_origin *origin);
+
+/* A plain path: child element steps, optionally ending in one attribute
+ * step, like "name", "seller/address/city", "@net" or "totals/@gross".
+ * Most template expressions have this form. Finding its first node
+ * directly costs a few hundred instructions; libxml2's evaluation about
+ * 3,000 (a parser context, node sets, the error capture). */
+typedef struct qs_xpath_path qs_xpath_path;
+
+/* The plain path `expr` is, or NULL when it is any other expression
+ * (whitespace, predicates, axes, functions, a prefix, a non-ASCII name).
+ * Free with qs_xpath_path_free. */
+qs_xpath_path *qs_xpath_path_new(const char *expr);
+void qs_xpath_path_free(qs_xpath_path *p);
+
+/* Stores in *first the first node, in document order, that `p` selects
+ * with `node` as the context node, or NULL when it selects none: the node
+ * libxml2's evaluation would give first. Returns false, and the caller
+ * evaluates the compiled expression instead, when the answer could
+ * differ from libxml2's or is not cheap: `node` is not an element, a
+ * node of a step's name has a namespace, or the walk meets more than a
+ * thousand nodes (long walks stay under QS_XPATH_OP_LIMIT's control). */
+bool qs_xpath_path_first(const qs_xpath_path *p, xmlNode *node,
+                         xmlNode **first);
 
 /* The number of operations the last evaluation counted (libxml2's
  * opCount), so a caller can hold many evaluations to a common budget. */

@@ -1,8 +1,9 @@
 /* Unit tests for src/template.c: a small template evaluated against a tiny
  * merged tree (blocks, spans, interpolation, formatting functions,
  * for-each/if, tables with carry-forward, page fields in the footer,
- * metadata, watermark, both languages), and template errors reported at
- * exact file:line:col.
+ * metadata, watermark, both languages), template errors reported at
+ * exact file:line:col, and the plain XPath paths the template evaluates
+ * without libxml2 (xpath.h) checked against libxml2.
  *
  * Each test runs in a fresh temporary project root holding copies of the
  * standard template's Noto Sans faces, so display paths are short and
@@ -15,11 +16,14 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/xpathInternals.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 #include "input.h"
 #include "layout.h"
+#include "xpath.h"
 
 #define NBSP "\xC2\xA0"
 #define EURO "\xE2\x82\xAC"
@@ -472,9 +476,94 @@ static void test_errors(void)
     free(tree);
 }
 
+/* The plain paths the template evaluates without libxml2 (xpath.h) give
+ * the node libxml2 gives first, or leave the answer to libxml2. */
+static void test_plain_paths(void)
+{
+    static const char *const not_plain[] = {
+        "", " a", "a ", "a/", "/a", "a//b", "@a/b", "a/@b/c", "a[1]", "*",
+        "x:a", "1a", "-a", ".", "..", "a | b", "text()", "stra\xC3\x9F" "e",
+        "a/b/c/d/e/f/g/h/i", "@", "a/@"};
+    for (size_t i = 0; i < sizeof not_plain / sizeof not_plain[0]; i++) {
+        qs_xpath_path *p = qs_xpath_path_new(not_plain[i]);
+        CHECK(p == NULL, "'%s' is not a plain path", not_plain[i]);
+        qs_xpath_path_free(p);
+    }
+
+    qs_buf xml = {0};
+    qs_buf_puts(&xml,
+                "<r a=\"1\" div=\"D\" xmlns:z=\"urn:z\">"
+                "<div>d1</div><and>A</and><text>T</text><a.b>AB</a.b>"
+                "<a-b>H<i>x</i>y</a-b><_x>U</_x><p/><p><q>1</q></p>"
+                "<p><q n=\"2\">2</q><q n=\"3\">3</q></p>"
+                "<e xmlns=\"urn:x\">ns</e><f z:g=\"zg\" g=\"plain\"/><h z:g=\"zg\"/>"
+                "<many>");
+    for (int i = 0; i < 1500; i++)
+        qs_buf_puts(&xml, i == 1499 ? "<c x=\"last\"/>" : "<c/>");
+    qs_buf_puts(&xml, "</many></r>");
+    xmlDoc *doc = xmlReadMemory(xml.s, (int)xml.len, "paths.xml", "UTF-8", 0);
+    qs_buf_free(&xml);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    qs_diags d;
+    qs_diags_init(&d);
+    qs_xpath *x = qs_xpath_new(doc, &d);
+
+    static const char *const exprs[] = {
+        "div", "and", "text", "a.b", "a-b", "_x", "@div", "@a", "@nope", "p/q",
+        "p/q/@n", "nope/q", "f/@g", "e", "h/@g", "many/c/@x", "a-b/i"};
+    xmlNode *contexts[] = {root, root->children, (xmlNode *)root->properties,
+                           (xmlNode *)doc};
+    int fast = 0;
+    for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+        qs_xpath_path *p = qs_xpath_path_new(exprs[i]);
+        CHECK(p != NULL, "'%s' is a plain path", exprs[i]);
+        xmlXPathCompExprPtr comp = qs_xpath_compile(x, exprs[i], NULL);
+        for (size_t k = 0; p && k < sizeof contexts / sizeof contexts[0]; k++) {
+            xmlNode *first = (xmlNode *)&first;
+            if (!qs_xpath_path_first(p, contexts[k], &first))
+                continue;
+            fast++;
+            xmlXPathObjectPtr obj = qs_xpath_eval(x, comp, contexts[k], NULL);
+            xmlNodeSetPtr set = obj ? obj->nodesetval : NULL;
+            if (set && set->nodeNr > 1)
+                xmlXPathNodeSetSort(set);
+            xmlNode *want = set && set->nodeNr > 0 ? set->nodeTab[0] : NULL;
+            CHECK(first == want, "'%s' from context %zu finds libxml2's first node",
+                  exprs[i], k);
+            xmlXPathFreeObject(obj);
+        }
+        xmlXPathFreeCompExpr(comp);
+        qs_xpath_path_free(p);
+    }
+    /* From the two element contexts, all but four: e, f/@g (z:g comes
+     * first) and h/@g meet a namespace, many/c/@x walks too far. */
+    CHECK(fast == 2 * 17 - 4, "the other plain paths are answered directly (%d)", fast);
+
+    xmlNode *first;
+    qs_xpath_path *p = qs_xpath_path_new("e");
+    CHECK(!qs_xpath_path_first(p, root, &first), "a namespaced element is left to libxml2");
+    qs_xpath_path_free(p);
+    p = qs_xpath_path_new("h/@g");
+    CHECK(!qs_xpath_path_first(p, root, &first), "a namespaced attribute is left to libxml2");
+    qs_xpath_path_free(p);
+    p = qs_xpath_path_new("many/c/@x");
+    CHECK(!qs_xpath_path_first(p, root, &first), "a long walk is left to libxml2");
+    qs_xpath_path_free(p);
+    p = qs_xpath_path_new("@a");
+    CHECK(!qs_xpath_path_first(p, (xmlNode *)doc, &first) &&
+              !qs_xpath_path_first(p, (xmlNode *)root->properties, &first),
+          "a context that is not an element is left to libxml2");
+    qs_xpath_path_free(p);
+
+    qs_xpath_free(x);
+    qs_diags_free(&d);
+    xmlFreeDoc(doc);
+}
+
 int main(void)
 {
     setup();
+    test_plain_paths();
     test_build_de();
     test_build_en();
     test_final_has_no_watermark();
