@@ -194,8 +194,9 @@ typedef struct {
     qs_arena scratch;          /* styles, compiled programs and expressions:
                                   the whole build */
     qs_arena values;           /* what one evaluation makes (value texts,
-                                  a paragraph's spans being collected):
-                                  freed after every outermost table row */
+                                  a paragraph's spans being collected, its
+                                  texts with whitespace collapsed): freed
+                                  after every outermost table row */
     size_t row_depth;          /* table rows being built (nested tables) */
     xmlDoc *tree;
     xmlNode *root;             /* /quote */
@@ -1339,24 +1340,26 @@ static void pb_start(tpl *t, parabuf *pb, const charfmt *f, qs_field field)
 static void pb_text(tpl *t, parabuf *pb, const charfmt *f, const char *text,
                     const xmlNode *tnode, const xmlNode *dnode)
 {
-    qs_buf out = {0};
-    for (const char *p = text; *p; p++) {
+    /* Collapsed in a copy, in place: it only shrinks. */
+    char *out = qs_arena_strdup(&t->values, text);
+    size_t n = 0;
+    for (const char *p = out; *p; p++) {
         if (is_xml_space(*p)) {
             if (!pb->space)
-                qs_buf_puts(&out, " ");
+                out[n++] = ' ';
             pb->space = true;
         } else {
-            qs_buf_add(&out, p, 1);
+            out[n++] = *p;
             pb->space = false;
         }
     }
-    if (out.len) {
+    out[n] = '\0';
+    if (n) {
         pb_start(t, pb, f, QS_FIELD_NONE);
-        qs_buf_add(&pb->cur, out.s, out.len);
-        qs_buf_add(&pb->plain, out.s, out.len);
-        check_glyphs(t, pb->cur_attrs.font, out.s, tnode, dnode);
+        qs_buf_add(&pb->cur, out, n);
+        qs_buf_add(&pb->plain, out, n);
+        check_glyphs(t, pb->cur_attrs.font, out, tnode, dnode);
     }
-    free(out.s);
 }
 
 static void pb_break(tpl *t, parabuf *pb, const charfmt *f)
