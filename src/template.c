@@ -184,6 +184,13 @@ typedef struct {
     bool failed;
 } program;
 
+/* A <string>'s text in the document's language. */
+typedef struct {
+    const char *id;
+    const char *text;
+    size_t order;              /* position in <strings>: the first of an id wins */
+} string_entry;
+
 typedef struct {
     qs_inputs *in;
     qs_input *src;
@@ -211,7 +218,9 @@ typedef struct {
     size_t nstyles;
     const style *body_style, *heading_style;
     style builtin;
-    const xmlNode *strings;
+    string_entry *strings;     /* <strings> by id, in the document's
+                                  language (index_strings) */
+    size_t nstrings;
     ptrmap programs;           /* text pointer -> program */
     ptrmap xpaths;             /* attribute value pointer -> expr */
     char **image_paths;        /* display path of doc->images[i] (malloc'd) */
@@ -690,35 +699,75 @@ static const char *literal_of(tpl *t, const char *s, size_t n)
     return qs_arena_strndup(&t->scratch, s + 1, n - 2);
 }
 
-/* The <text> of string `id` in the document's language, else the one
- * without lang, else the first; NULL when there is no such string. */
+/* The <text> of <string> s in the document's language, else the one
+ * without lang, else the first; "" when it has none. */
+static const char *string_pick(const tpl *t, const xmlNode *s)
+{
+    const xmlNode *plain = NULL, *first = NULL;
+    for (const xmlNode *c = s->children; c; c = c->next) {
+        if (!is_el(c, "text"))
+            continue;
+        if (!first)
+            first = c;
+        const char *l = attr(c, "lang");
+        if (l && strcmp(l, t->lang_code) == 0) {
+            first = plain = c;
+            break;
+        }
+        if (!l && !plain)
+            plain = c;
+    }
+    const xmlNode *pick = plain ? plain : first;
+    if (!pick)
+        return "";
+    return pick->children && pick->children->content
+               ? (const char *)pick->children->content
+               : "";
+}
+
+static int compare_entries(const void *a, const void *b)
+{
+    const string_entry *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static int compare_id(const void *key, const void *entry)
+{
+    return strcmp(key, ((const string_entry *)entry)->id);
+}
+
+/* Indexes the <string>s of `strings` by id, sorted, keeping the first of
+ * each id: every t() looks its id up here (a computed id once per table
+ * row), which scanning <strings> made a few thousand strcmp calls. */
+static void index_strings(tpl *t, const xmlNode *strings)
+{
+    size_t n = 0;
+    for (const xmlNode *s = strings ? strings->children : NULL; s; s = s->next)
+        n += is_el(s, "string") && attr(s, "id");
+    t->strings = qs_arena_array(&t->scratch, n ? n : 1, sizeof(string_entry));
+    for (const xmlNode *s = strings ? strings->children : NULL; s; s = s->next) {
+        if (!is_el(s, "string") || !attr(s, "id"))
+            continue;
+        t->strings[t->nstrings] =
+            (string_entry){attr(s, "id"), string_pick(t, s), t->nstrings};
+        t->nstrings++;
+    }
+    qsort(t->strings, t->nstrings, sizeof(string_entry), compare_entries);
+    size_t kept = 0;
+    for (size_t i = 0; i < t->nstrings; i++)
+        if (kept == 0 || strcmp(t->strings[i].id, t->strings[kept - 1].id) != 0)
+            t->strings[kept++] = t->strings[i];
+    t->nstrings = kept;
+}
+
+/* The text of string `id` (string_pick), or NULL when there is no such
+ * string. */
 static const char *string_text(const tpl *t, const char *id)
 {
-    for (const xmlNode *s = t->strings ? t->strings->children : NULL; s; s = s->next) {
-        if (!is_el(s, "string") || !attr_is(s, "id", id))
-            continue;
-        const xmlNode *plain = NULL, *first = NULL;
-        for (const xmlNode *c = s->children; c; c = c->next) {
-            if (!is_el(c, "text"))
-                continue;
-            if (!first)
-                first = c;
-            const char *l = attr(c, "lang");
-            if (l && strcmp(l, t->lang_code) == 0) {
-                first = plain = c;
-                break;
-            }
-            if (!l && !plain)
-                plain = c;
-        }
-        const xmlNode *pick = plain ? plain : first;
-        if (!pick)
-            return "";
-        return pick->children && pick->children->content
-                   ? (const char *)pick->children->content
-                   : "";
-    }
-    return NULL;
+    const string_entry *e = bsearch(id, t->strings, t->nstrings,
+                                    sizeof(string_entry), compare_id);
+    return e ? e->text : NULL;
 }
 
 static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
@@ -2367,7 +2416,7 @@ bool qs_template_build(qs_inputs *in, const char *template_path,
 
     /* Pass 1: fonts, strings, styles, then every value and expression. */
     load_fonts(&t, qs_xml_child(troot, "fonts"));
-    t.strings = qs_xml_child(troot, "strings");
+    index_strings(&t, qs_xml_child(troot, "strings"));
     load_styles(&t, qs_xml_child(troot, "styles"));
     float w, h, margins[4];
     page_size(&t, qs_xml_child(troot, "page"), &w, &h, margins);
