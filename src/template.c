@@ -188,7 +188,6 @@ typedef struct {
 typedef struct {
     const char *id;
     const char *text;
-    size_t order;              /* position in <strings>: the first of an id wins */
 } string_entry;
 
 typedef struct {
@@ -727,9 +726,7 @@ static const char *string_pick(const tpl *t, const xmlNode *s)
 
 static int compare_entries(const void *a, const void *b)
 {
-    const string_entry *x = a, *y = b;
-    int c = strcmp(x->id, y->id);
-    return c ? c : (x->order > y->order) - (x->order < y->order);
+    return strcmp(((const string_entry *)a)->id, ((const string_entry *)b)->id);
 }
 
 static int compare_id(const void *key, const void *entry)
@@ -737,9 +734,9 @@ static int compare_id(const void *key, const void *entry)
     return strcmp(key, ((const string_entry *)entry)->id);
 }
 
-/* Indexes the <string>s of `strings` by id, sorted, keeping the first of
- * each id: every t() looks its id up here (a computed id once per table
- * row), which scanning <strings> made a few thousand strcmp calls. */
+/* Indexes the <string>s of `strings` by id, sorted (the schema makes ids
+ * unique): every t() looks its id up here, a computed id once per table
+ * row, which scanning <strings> made a few thousand strcmp calls. */
 static void index_strings(tpl *t, const xmlNode *strings)
 {
     size_t n = 0;
@@ -749,16 +746,9 @@ static void index_strings(tpl *t, const xmlNode *strings)
     for (const xmlNode *s = strings ? strings->children : NULL; s; s = s->next) {
         if (!is_el(s, "string") || !attr(s, "id"))
             continue;
-        t->strings[t->nstrings] =
-            (string_entry){attr(s, "id"), string_pick(t, s), t->nstrings};
-        t->nstrings++;
+        t->strings[t->nstrings++] = (string_entry){attr(s, "id"), string_pick(t, s)};
     }
     qsort(t->strings, t->nstrings, sizeof(string_entry), compare_entries);
-    size_t kept = 0;
-    for (size_t i = 0; i < t->nstrings; i++)
-        if (kept == 0 || strcmp(t->strings[i].id, t->strings[kept - 1].id) != 0)
-            t->strings[kept++] = t->strings[i];
-    t->nstrings = kept;
 }
 
 /* The text of string `id` (string_pick), or NULL when there is no such
