@@ -370,8 +370,11 @@ static void tokenize_span(measure *m, const qs_span *sp, const qs_font *f)
     const char *text = span_text(m, sp);
     size_t len = strlen(text), i = 0, run = SIZE_MAX;
     while (i < len) {
+        /* Most characters are ASCII: no decoder call for them (0.13 M of
+         * 2.6 M instructions for the 60-line bench quote). */
+        unsigned char byte = (unsigned char)text[i];
         size_t used = 1;
-        uint32_t cp = qs_utf8_decode(text + i, len - i, &used);
+        uint32_t cp = byte < 0x80 ? byte : qs_utf8_decode(text + i, len - i, &used);
         if (used == 0)
             used = 1;
         bool plain = cp != (uint32_t)-1 && !is_space_cp(cp) && cp != '\n' &&
