@@ -2120,24 +2120,43 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
 
 /* ---- the check pass ---- */
 
-static const char *const length_attrs[] = {
-    "space-before", "space-after", "indent", "x", "y", "height", "thickness",
-    "padding", "margin-top", "margin-right", "margin-bottom", "margin-left",
-    "header-offset", "footer-offset"};
-static const char *const color_attrs[] = {"background", "color", "zebra"};
-static const char *const style_attrs[] = {"style", "carry-style"};
-static const char *const interp_attrs[] = {"outline", "carry-label",
-                                           "carry-label-head", "carry-label-foot"};
+/* What the check pass does with an attribute. */
+typedef enum {
+    CHECK_LENGTH,      /* a length (width too, except a column's) */
+    CHECK_WIDTH,       /* a length, or a column's share like 2* */
+    CHECK_COLOR,
+    CHECK_STYLE,       /* names a style */
+    CHECK_XPATH,
+    CHECK_TEXT         /* a text with {interpolations} */
+} check_kind;
 
-static bool in_list(const char *name, const char *const *list, size_t n)
+typedef struct {
+    const char *name;
+    check_kind kind;
+} checked_attr;
+
+/* Every attribute the check pass parses, sorted by name (bsearch). */
+static const checked_attr checked_attrs[] = {
+    {"background", CHECK_COLOR},       {"carry", CHECK_XPATH},
+    {"carry-label", CHECK_TEXT},       {"carry-label-foot", CHECK_TEXT},
+    {"carry-label-head", CHECK_TEXT},  {"carry-style", CHECK_STYLE},
+    {"color", CHECK_COLOR},            {"footer-offset", CHECK_LENGTH},
+    {"header-offset", CHECK_LENGTH},   {"height", CHECK_LENGTH},
+    {"indent", CHECK_LENGTH},          {"margin-bottom", CHECK_LENGTH},
+    {"margin-left", CHECK_LENGTH},     {"margin-right", CHECK_LENGTH},
+    {"margin-top", CHECK_LENGTH},      {"outline", CHECK_TEXT},
+    {"padding", CHECK_LENGTH},         {"select", CHECK_XPATH},
+    {"space-after", CHECK_LENGTH},     {"space-before", CHECK_LENGTH},
+    {"style", CHECK_STYLE},            {"test", CHECK_XPATH},
+    {"thickness", CHECK_LENGTH},       {"width", CHECK_WIDTH},
+    {"x", CHECK_LENGTH},               {"y", CHECK_LENGTH},
+    {"zebra", CHECK_COLOR},
+};
+
+static int compare_checked(const void *key, const void *entry)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(name, list[i]) == 0)
-            return true;
-    return false;
+    return strcmp(key, ((const checked_attr *)entry)->name);
 }
-
-#define IN_LIST(name, list) in_list(name, list, sizeof list / sizeof list[0])
 
 /* Cells in a row or header must span exactly the table's columns. */
 static void check_row_width(tpl *t, const xmlNode *r)
@@ -2169,26 +2188,39 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
         return;
     for (const xmlAttr *a = n->properties; a; a = a->next) {
         const char *name = (const char *)a->name;
+        const checked_attr *c = bsearch(name, checked_attrs,
+                                        sizeof checked_attrs / sizeof checked_attrs[0],
+                                        sizeof checked_attrs[0], compare_checked);
+        if (!c)
+            continue;
         float f;
         qs_rgb rgb;
-        if (IN_LIST(name, length_attrs) ||
-            (strcmp(name, "width") == 0 && !is_el(n, "column")))
+        qs_column col;
+        switch (c->kind) {
+        case CHECK_LENGTH:
             length_attr(t, n, name, &f, true);
-        else if (strcmp(name, "width") == 0) {
-            qs_column col;
-            if (!parse_column_width(attr(n, name), &col))
+            break;
+        case CHECK_WIDTH:
+            if (!is_el(n, "column"))
+                length_attr(t, n, name, &f, true);
+            else if (!parse_column_width(attr(n, name), &col))
                 terr(t, n, name,
                      "bad column width '%s' (expected a length like 20mm, or a "
                      "share like 2*)", attr(n, name));
-        } else if (IN_LIST(name, color_attrs))
+            break;
+        case CHECK_COLOR:
             color_attr(t, n, name, &rgb, true);
-        else if (IN_LIST(name, style_attrs))
+            break;
+        case CHECK_STYLE:
             style_attr(t, n, name, true);
-        else if (strcmp(name, "select") == 0 || strcmp(name, "test") == 0 ||
-                 strcmp(name, "carry") == 0)
+            break;
+        case CHECK_XPATH:
             get_xpath(t, n, name);
-        else if (IN_LIST(name, interp_attrs))
+            break;
+        case CHECK_TEXT:
             get_program(t, attr(n, name), n, name, false);
+            break;
+        }
     }
     if (is_el(n, "row") || is_el(n, "header"))
         check_row_width(t, n);
