@@ -3,9 +3,10 @@
  *
  * The stage runs in two passes over the template's XML:
  * 1. check: every attribute value (lengths, colours, style names) is parsed,
- *    every XPath and {interpolation} compiled, fonts loaded, styles
- *    resolved; all template errors are reported here, also in branches the
- *    data never takes.
+ *    every XPath and {interpolation} parsed and compiled (a plain path such
+ *    as @net, which cannot fail to compile, only once libxml2 has to
+ *    evaluate it), fonts loaded, styles resolved; all template errors are
+ *    reported here, also in branches the data never takes.
  * 2. build: the template is instantiated against the tree (for-each, if,
  *    choose, interpolation and the formatting functions), producing blocks,
  *    spans and table rows. Each piece of text is checked against its font as

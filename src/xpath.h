@@ -1,6 +1,8 @@
 /* xpath: XPath 1.0 over the merged data tree, for rules and templates.
  * Every evaluation runs under libxml2's operation limit, so a pathological
- * expression stops with a diagnostic instead of running for seconds. The
+ * expression stops with a diagnostic instead of running for seconds (a
+ * plain path found directly, qs_xpath_path_first, gives up after 1,000
+ * nodes and leaves the rest to that evaluation). The
  * EXSLT regular-expressions function re:test(string, regex[, flags]) is
  * bound (prefix "re" needs no declaration), backed by regex.c's PCRE2
  * machinery and limits; so are quotesmith's helper functions (qs:...,
