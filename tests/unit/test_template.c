@@ -402,6 +402,18 @@ static void test_errors(void)
                       "    <p>Summe: {money(totals/@@net)}</p>\n"
                       "  </body>\n</template>\n",
                  NULL, 4, 5, "template", "totals/@@net");
+    expect_error("XPath failing in a test",
+                 HEAD "  <body>\n"
+                      "    <if test=\"nosuch(@id)\"><p>x</p></if>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 9, "template",
+                 "XPath evaluation failed: Unregistered function (function nosuch not found)");
+    expect_error("XPath failing in an interpolation",
+                 HEAD "  <body>\n"
+                      "    <p>x</p>\n"
+                      "    <p>Wert {nosuch(@id)}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 5, "template", "function nosuch not found");
     expect_error("missing font file",
                  "<template version=\"1\">\n"
                  "  <fonts>\n"
@@ -474,6 +486,32 @@ static void test_errors(void)
                  tree, 4, 15, "missing-glyph",
                  "no glyph for U+4E00 '\xE4\xB8\x80' in the text of /quote/customer/name");
     free(tree);
+}
+
+/* Plain paths from a context that is not an element go to libxml2 (and
+ * are compiled only then): the document node, an attribute. */
+static void test_plain_paths_elsewhere(void)
+{
+    run r;
+    build(&r,
+          HEAD "  <body>\n"
+               "    <for-each select=\"/\"><p>doc {quote/@id}</p></for-each>\n"
+               "    <for-each select=\"@id\"><p>attr [{name}] [{@x}]</p></for-each>\n"
+               "    <for-each select=\"customer/name/text()\"><p>text [{name}]</p>"
+               "<if test=\"name\"><p>never</p></if></for-each>\n"
+               "  </body>\n</template>\n",
+          TREE, NULL);
+    CHECK(r.ok && r.doc.flow.count == 3, "three paragraphs (%zu)", r.doc.flow.count);
+    if (r.doc.flow.count == 3) {
+        CHECK_STR(para_text(&r.doc.flow.items[0]), "doc 2026-0142",
+                  "a plain path from the document node");
+        CHECK_STR(para_text(&r.doc.flow.items[1]), "attr [] []",
+                  "plain paths from an attribute find nothing");
+        CHECK_STR(para_text(&r.doc.flow.items[2]), "text []",
+                  "a plain path from a text node finds nothing, its test is false");
+    }
+    print_diags(&r);
+    finish(&r);
 }
 
 /* The plain paths the template evaluates without libxml2 (xpath.h) give
@@ -564,6 +602,7 @@ int main(void)
 {
     setup();
     test_plain_paths();
+    test_plain_paths_elsewhere();
     test_build_de();
     test_build_en();
     test_final_has_no_watermark();
