@@ -302,26 +302,3 @@ char *qs_catalog_output_path(qs_inputs *in, const char *pricelist_path, qs_diags
 }
 
 /* ---- atomic output ---- */
-
-bool qs_catalog_write(const char *path, const unsigned char *data, size_t size,
-                      qs_diags *d)
-{
-    if (!path || !*path) {
-        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "output", "the output file name is empty");
-        qs_diags_set_environment_failed(d);
-        return false;
-    }
-    char *dir = qs_xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    const char *name = slash ? path + (slash - dir) + 1 : path;
-    if (slash == dir)
-        dir[1] = '\0';
-    else if (slash)
-        *slash = '\0';
-    else
-        strcpy(dir, ".");
-    qs_output out = {name, data, size};
-    bool ok = qs_output_write(dir, &out, 1, d);
-    free(dir);
-    return ok;
-}

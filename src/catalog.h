@@ -66,13 +66,4 @@ bool qs_catalog_build(qs_inputs *in, const char *pricelist_path,
  * cannot name a file (letters, digits, '-', '_' and '.' only). */
 char *qs_catalog_output_path(qs_inputs *in, const char *pricelist_path, qs_diags *d);
 
-/* Writes `size` bytes to `path` atomically: into a temporary ".NAME.tmp.XXXXXX"
- * beside it (its directory created, like mkdir -p, when missing), fsync'd,
- * then renamed over `path`. On failure no temporary is left behind, an
- * earlier file at `path` is untouched, a diagnostic with rule "output"
- * names the path and the system's reason, `d` is marked as an environment
- * failure (exit 2), and the result is false. */
-bool qs_catalog_write(const char *path, const unsigned char *data, size_t size,
-                      qs_diags *d);
-
 #endif

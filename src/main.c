@@ -553,7 +553,7 @@ static int catalog(const options *o, qs_diags *d)
     bool ok = qs_catalog_build(&in, o->quote, o->template_path, o->lang, &pdf, &size, d);
     if (ok && !out)
         out = fallback = qs_catalog_output_path(&in, o->quote, d);
-    ok = ok && out && qs_catalog_write(out, pdf, size, d);
+    ok = ok && out && qs_output_write_file(out, pdf, size, d);
     if (ok)
         printf("%s: %zu bytes\n", out, size);
     free(fallback);

@@ -505,6 +505,29 @@ bool qs_output_write(const char *outdir, const qs_output *outs, size_t n,
     return ok;
 }
 
+bool qs_output_write_file(const char *path, const unsigned char *data, size_t size,
+                          qs_diags *d)
+{
+    if (!path || !*path) {
+        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "output", "the output file name is empty");
+        qs_diags_set_environment_failed(d);
+        return false;
+    }
+    char *dir = qs_xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    const char *name = slash ? path + (slash - dir) + 1 : path;
+    if (slash == dir)
+        dir[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    qs_output out = {name, data, size};
+    bool ok = qs_output_write(dir, &out, 1, d);
+    free(dir);
+    return ok;
+}
+
 bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
                       const qs_quote *q, const qs_diags *findings, qs_diags *d)
 {

@@ -38,6 +38,12 @@ bool qs_output_name_is_safe(const char *id);
 bool qs_output_write(const char *outdir, const qs_output *outs, size_t n,
                      qs_diags *d);
 
+/* One file at `path` (its folder the outdir, its name the output name),
+ * with the same guarantees: a catalog, a report, a depfile. An empty path
+ * is an "output" error too. */
+bool qs_output_write_file(const char *path, const unsigned char *data, size_t size,
+                          qs_diags *d);
+
 bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
                       const qs_quote *q, const qs_diags *findings, qs_diags *d);
 

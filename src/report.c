@@ -2,13 +2,11 @@
  * batch's diagnostics. */
 #include "report.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
+#include "package.h"
 #include "version.h"
 
 /* ---- escaping ---- */
@@ -405,7 +403,7 @@ bool qs_report_junit(const char *path, const qs_report_case *cases, size_t n,
     for (size_t c = 0; c < n; c++)
         put_testcase(&b, &cases[c]);
     qs_buf_puts(&b, "</testsuite>\n");
-    bool ok = qs_report_write_file(path, b.s, b.len, d);
+    bool ok = qs_output_write_file(path, (const unsigned char *)b.s, b.len, d);
     qs_buf_free(&b);
     return ok;
 }
@@ -455,58 +453,7 @@ bool qs_report_depfile(const char *path, const char *const *targets, size_t ntar
         put_make_path(&b, prereqs[i]);
         qs_buf_puts(&b, ":\n");
     }
-    bool ok = qs_report_write_file(path, b.s, b.len, d);
+    bool ok = qs_output_write_file(path, (const unsigned char *)b.s, b.len, d);
     qs_buf_free(&b);
-    return ok;
-}
-
-/* ---- atomic files ---- */
-
-static bool fail_output(const char *path, const char *what, qs_diags *d)
-{
-    qs_diag_add(d, QS_SEV_ERROR, path, 0, 0, "output", "cannot %s: %s", what, strerror(errno));
-    qs_diags_set_environment_failed(d);
-    return false;
-}
-
-bool qs_report_write_file(const char *path, const char *data, size_t size,
-                          qs_diags *d)
-{
-    qs_buf tmp = {0};
-    const char *slash = strrchr(path, '/');
-    if (slash)
-        qs_buf_add(&tmp, path, (size_t)(slash - path) + 1);
-    qs_buf_printf(&tmp, ".%s.tmp.XXXXXX", slash ? slash + 1 : path);
-    int fd = mkstemp(tmp.s);
-    if (fd < 0) {
-        qs_buf_free(&tmp);
-        return fail_output(path, "create a temporary file", d);
-    }
-    size_t done = 0;
-    while (done < size) {
-        ssize_t w = write(fd, data + done, size - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    bool ok = done == size;
-    if (!ok)
-        fail_output(path, "write", d);
-    if (close(fd) != 0 && ok)
-        ok = fail_output(path, "write", d);
-    /* mkstemp makes the file 0600; a report is as readable as any output. */
-    if (ok) {
-        mode_t mask = umask(0);
-        umask(mask);
-        if (chmod(tmp.s, 0666 & ~mask) != 0)
-            ok = fail_output(path, "set the mode of the temporary", d);
-    }
-    if (ok && rename(tmp.s, path) != 0)
-        ok = fail_output(path, "rename the temporary over it", d);
-    if (!ok)
-        unlink(tmp.s);
-    qs_buf_free(&tmp);
     return ok;
 }

@@ -69,10 +69,4 @@ bool qs_report_junit(const char *path, const qs_report_case *cases, size_t n,
 bool qs_report_depfile(const char *path, const char *const *targets, size_t ntargets,
                        const char *const *prereqs, size_t nprereqs, qs_diags *d);
 
-/* Replaces `path` atomically with data[0..size): a temporary in the same
- * folder, renamed over it when complete. Returns false after a diagnostic
- * (rule "output", an environment failure) in `d`. */
-bool qs_report_write_file(const char *path, const char *data, size_t size,
-                          qs_diags *d);
-
 #endif

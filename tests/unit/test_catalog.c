@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "catalog.h"
+#include "package.h"
 #include "check.h"
 
 #define PRICELIST "pricing/pricelist-2026.xml"
@@ -444,9 +445,9 @@ static void test_write(void)
     snprintf(path, sizeof path, "%s/catalog.pdf", dir);
     qs_diags d;
     qs_diags_init(&d);
-    CHECK(qs_catalog_write(path, (const unsigned char *)"first", 5, &d) && d.count == 0,
+    CHECK(qs_output_write_file(path, (const unsigned char *)"first", 5, &d) && d.count == 0,
           "writes into a new folder (mkdir -p)");
-    CHECK(qs_catalog_write(path, (const unsigned char *)"second!", 7, &d), "replaces the file");
+    CHECK(qs_output_write_file(path, (const unsigned char *)"second!", 7, &d), "replaces the file");
     unsigned char *data = NULL;
     size_t size = 0;
     qs_file_read(path, 100, &data, &size);
@@ -461,12 +462,12 @@ static void test_write(void)
     snprintf(blocker, sizeof blocker, "%s/file", tmpdir);
     write_text(blocker, "x");
     snprintf(bad, sizeof bad, "%s/sub/catalog.pdf", blocker);
-    CHECK(!qs_catalog_write(bad, (const unsigned char *)"x", 1, &d) && d.environment_failed &&
+    CHECK(!qs_output_write_file(bad, (const unsigned char *)"x", 1, &d) && d.environment_failed &&
               has_diag(&d, "output", 0, 0),
           "a path through a file fails as an environment failure");
     qs_diags_free(&d);
     qs_diags_init(&d);
-    CHECK(!qs_catalog_write(dir, (const unsigned char *)"x", 1, &d) && d.environment_failed,
+    CHECK(!qs_output_write_file(dir, (const unsigned char *)"x", 1, &d) && d.environment_failed,
           "a directory cannot be replaced");
     CHECK(count_dir(dir) == 1, "... and leaves no temporary");
     qs_diags_free(&d);
