@@ -269,9 +269,10 @@ static bool shrink_cid_font(render_ctx *c, HPDF_Font font, const uint32_t *set)
     HPDF_FontDef def = attr->fontdef;
 
     uint32_t top = 0; /* one past the highest code used */
-    for (uint32_t cp = 0; cp < 0x10000; cp++)
-        if (is_used(set, cp))
-            top = cp + 1;
+    for (size_t w = USED_WORDS; w-- > 0 && top == 0;)
+        for (uint32_t bit = 32; bit-- > 0 && top == 0;)
+            if ((set[w] >> bit) & 1)
+                top = (uint32_t)w * 32 + bit + 1;
 
     HPDF_MemStream_FreeData(map->stream);
     if (map->stream->size != 0)
