@@ -187,9 +187,21 @@ static void mark_used(render_ctx *c, size_t font, const char *text)
     }
 }
 
-static bool is_used(const uint32_t *set, uint32_t cp)
+/* The first code point >= `from` in `set`, or 0x10000 when there is none:
+ * loops over a set skip its empty words. */
+static uint32_t next_used(const uint32_t *set, uint32_t from)
 {
-    return (set[cp >> 5] >> (cp & 31)) & 1;
+    for (uint32_t cp = from; cp < 0x10000; cp = (cp | 31) + 1) {
+        uint32_t bits = set[cp >> 5] >> (cp & 31);
+        if (bits) {
+            while (!(bits & 1)) {
+                bits >>= 1;
+                cp++;
+            }
+            return cp;
+        }
+    }
+    return 0x10000;
 }
 
 /* Replaces the malformed ToUnicode CMap libharu 2.3.0 writes for a UTF-8
@@ -280,40 +292,36 @@ static bool shrink_cid_font(render_ctx *c, HPDF_Font font, const uint32_t *set)
     HPDF_Array_Clear(w);
     HPDF_INT dw = (HPDF_INT)def->missing_width;
     HPDF_Array run = NULL; /* the /W sub-array being filled, if any */
-    unsigned char buf[512];
-    size_t fill = 0;
-    for (uint32_t cp = 0; cp < top; cp++) {
-        HPDF_UINT16 gid = 0;
-        if (is_used(set, cp)) {
-            /* Marks the glyph (and a composite glyph's parts) for the
-             * subset, as measuring with libharu would. */
-            HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)cp);
-            gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
-            HPDF_INT width = HPDF_TTFontDef_GetGidWidth(def, gid);
-            if (width != dw) {
-                if (!run) {
-                    run = HPDF_Array_New(c->pdf->mmgr);
-                    if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)cp) != HPDF_OK ||
-                        HPDF_Array_Add(w, run) != HPDF_OK)
-                        return fail(c, "rewriting the font widths");
-                }
-                if (HPDF_Array_AddNumber(run, width) != HPDF_OK)
-                    return fail(c, "rewriting the font widths");
-            } else {
-                run = NULL;
-            }
-        } else {
+    uint32_t prev = 0x10000; /* the code before, when it was in the run */
+    unsigned char *gids = qs_xcalloc((size_t)top * 2 + 1, 1); /* 0: unused */
+    bool ok = true;
+    for (uint32_t cp = next_used(set, 0); ok && cp < top; cp = next_used(set, cp + 1)) {
+        /* Marks the glyph (and a composite glyph's parts) for the subset,
+         * as measuring with libharu would. */
+        HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)cp);
+        HPDF_UINT16 gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)cp);
+        gids[2 * cp] = (unsigned char)(gid >> 8);
+        gids[2 * cp + 1] = (unsigned char)gid;
+        HPDF_INT width = HPDF_TTFontDef_GetGidWidth(def, gid);
+        if (width == dw || cp != prev + 1)
             run = NULL;
+        if (width != dw) {
+            if (!run) {
+                run = HPDF_Array_New(c->pdf->mmgr);
+                ok = run && HPDF_Array_AddNumber(w, (HPDF_INT32)cp) == HPDF_OK &&
+                     HPDF_Array_Add(w, run) == HPDF_OK;
+            }
+            ok = ok && HPDF_Array_AddNumber(run, width) == HPDF_OK;
         }
-        buf[fill++] = (unsigned char)(gid >> 8);
-        buf[fill++] = (unsigned char)gid;
-        if (fill == sizeof buf || cp + 1 == top) {
-            if (HPDF_Stream_Write(map->stream, buf, (HPDF_UINT)fill) != HPDF_OK)
-                return fail(c, "rewriting the CIDToGIDMap");
-            fill = 0;
-        }
+        prev = cp;
     }
-    return true;
+    if (!ok) {
+        free(gids);
+        return fail(c, "rewriting the font widths");
+    }
+    ok = HPDF_Stream_Write(map->stream, gids, top * 2) == HPDF_OK;
+    free(gids);
+    return ok || fail(c, "rewriting the CIDToGIDMap");
 }
 
 /* After the pages: the per-font streams that depend on what was drawn. */
@@ -384,15 +392,13 @@ static HPDF_Font get_utf8_font(render_ctx *c, const char *name,
         return NULL;
     HPDF_CMapEncoderAttr attr = enc->attr;
     size_t n = 0;
-    for (uint32_t cp = 1; cp < 0x10000; cp++)
-        n += is_used(set, cp);
+    for (uint32_t cp = next_used(set, 1); cp < 0x10000; cp = next_used(set, cp + 1))
+        n++;
     /* Per code point drawn: the code, then its old cid_map and unicode_map
      * entries. */
     uint16_t *saved = qs_xmalloc(3 * (n ? n : 1) * sizeof *saved);
     uint16_t *s = saved;
-    for (uint32_t cp = 1; cp < 0x10000; cp++) {
-        if (!is_used(set, cp))
-            continue;
+    for (uint32_t cp = next_used(set, 1); cp < 0x10000; cp = next_used(set, cp + 1)) {
         HPDF_UINT16 *cid = &attr->cid_map[cp >> 8][cp & 0xFF];
         HPDF_UNICODE *uni = &attr->unicode_map[cp >> 8][cp & 0xFF];
         *s++ = (uint16_t)cp;
