@@ -161,6 +161,66 @@ static bool fail(render_ctx *c, const char *what)
     return false;
 }
 
+/* ---- compression ----
+ *
+ * libharu deflates a stream at save time, at Z_DEFAULT_COMPRESSION (6),
+ * copying it through its memory streams byte by byte. Every stream of the
+ * document but the outline's and metadata's small ones (page contents,
+ * images, attachments, the fonts' ToUnicode CMaps, CIDToGIDMaps and font
+ * programs, see compress_font_streams) is deflated here instead, once, at
+ * ZLIB_LEVEL, straight into the object's stream, and the object is marked
+ * HPDF_STREAM_FILTER_NONE, so libharu copies the bytes as they are; its
+ * write_fn (HPDF_Dict_Write calls it after the other keys, before ">>")
+ * adds the /Filter /FlateDecode that libharu then leaves out. zlib's output
+ * depends only on the input, the level and the zlib version, so the
+ * document stays byte-for-byte reproducible. Level 3 takes about 40 % of
+ * level 6's time on page contents and fonts, for about 10 % more bytes
+ * (measured on the 60-line bench quote, docs/performance.md). */
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
+{
+    (void)obj;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Deflates the `n` bytes at `data` into `out` as one zlib stream. */
+static bool deflate_into(HPDF_Stream out, const unsigned char *data, size_t n)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, ZLIB_LEVEL, Z_DEFLATED, 15, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK)
+        return false;
+    unsigned char buf[16384];
+    int rc = Z_OK;
+    z.next_in = (Bytef *)data;
+    while (rc == Z_OK) {
+        /* avail_in is 32 bits wide: feed at most 1 GiB at a time. */
+        if (z.avail_in == 0 && n > 0) {
+            z.avail_in = n > (1u << 30) ? (1u << 30) : (uInt)n;
+            n -= z.avail_in;
+        }
+        z.next_out = buf;
+        z.avail_out = sizeof buf;
+        rc = deflate(&z, n == 0 ? Z_FINISH : Z_NO_FLUSH);
+        size_t have = sizeof buf - z.avail_out;
+        if ((rc == Z_OK || rc == Z_STREAM_END) && have &&
+            HPDF_Stream_Write(out, buf, (HPDF_UINT)have) != HPDF_OK)
+            rc = Z_STREAM_ERROR;
+        if (rc == Z_BUF_ERROR) /* no progress possible: never expected */
+            rc = Z_STREAM_ERROR;
+    }
+    deflateEnd(&z);
+    return rc == Z_STREAM_END;
+}
+
+/* Marks a stream object whose bytes are deflated already. */
+static void mark_precompressed(HPDF_Dict d)
+{
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->write_fn = write_flate_filter;
+}
+
 /* ---- fonts ---- */
 
 /* The bit set of code points drawn with doc->fonts[font]. */
@@ -324,6 +384,51 @@ static bool shrink_cid_font(render_ctx *c, HPDF_Font font, const uint32_t *set)
     return ok || fail(c, "rewriting the CIDToGIDMap");
 }
 
+/* Deflates the bytes of stream object `obj` here (see "compression"). */
+static bool recompress(HPDF_Dict obj)
+{
+    HPDF_Stream st = obj ? obj->stream : NULL;
+    if (!st)
+        return false;
+    HPDF_UINT n = st->size, got = n;
+    unsigned char *raw = qs_xmalloc(n ? n : 1);
+    bool ok = HPDF_Stream_Seek(st, 0, HPDF_SEEK_SET) == HPDF_OK &&
+              (n == 0 || HPDF_Stream_Read(st, raw, &got) == HPDF_OK) && got == n;
+    if (ok) {
+        HPDF_MemStream_FreeData(st);
+        ok = deflate_into(st, raw, n);
+    }
+    free(raw);
+    if (ok)
+        mark_precompressed(obj);
+    return ok;
+}
+
+/* The font's three streams, deflated here rather than by libharu at level
+ * 6: the ToUnicode CMap, the CIDToGIDMap and the font program. libharu
+ * makes the font program (FontFile2, from the glyphs marked used) in the
+ * font's before_write function when saving; that function is run here,
+ * once every glyph is marked, and makes nothing new when the save runs it
+ * again. It also gives the CMap and the map the font's filter each time it
+ * runs, so the font's attributes let go of them once they are deflated
+ * (the font dictionaries still refer to them, and libharu uses those
+ * attributes for nothing else). */
+static bool compress_font_streams(render_ctx *c, HPDF_Font font)
+{
+    HPDF_FontAttr attr = font->attr;
+    if (!font->before_write_fn || font->before_write_fn(font) != HPDF_OK ||
+        !attr->fontdef->descriptor)
+        return fail(c, "preparing the font program");
+    HPDF_Dict program = HPDF_Dict_GetItem(attr->fontdef->descriptor,
+                                          "FontFile2", HPDF_OCLASS_DICT);
+    if (!recompress(attr->cmap_stream) || !recompress(attr->map_stream) ||
+        !recompress(program))
+        return fail(c, "compressing the font's streams");
+    attr->cmap_stream = NULL;
+    attr->map_stream = NULL;
+    return true;
+}
+
 /* After the pages: the per-font streams that depend on what was drawn. */
 static bool finish_fonts(render_ctx *c)
 {
@@ -332,7 +437,8 @@ static bool finish_fonts(render_ctx *c)
             continue;
         const uint32_t *set = used_set(c, i);
         if (!fix_to_unicode(c, c->fonts[i], set) ||
-            !shrink_cid_font(c, c->fonts[i], set))
+            !shrink_cid_font(c, c->fonts[i], set) ||
+            !compress_font_streams(c, c->fonts[i]))
             return false;
     }
     return true;
@@ -513,66 +619,6 @@ static bool load_fonts(render_ctx *c, const qs_layout *l)
         }
     }
     return ok;
-}
-
-/* ---- compression ----
- *
- * libharu deflates a stream at save time, at Z_DEFAULT_COMPRESSION (6),
- * copying it through its memory streams byte by byte. The streams that
- * quotesmith writes itself (page contents, image pixels, attachments) are
- * deflated here instead, once, at ZLIB_LEVEL, straight into the object's
- * stream, and the object is marked HPDF_STREAM_FILTER_NONE, so libharu
- * copies the bytes as they are; its write_fn (HPDF_Dict_Write calls it
- * after the other keys, before ">>") adds the /Filter /FlateDecode that
- * libharu then leaves out. zlib's output depends only on the input, the
- * level and the zlib version, so the document stays byte-for-byte
- * reproducible. Level 3 takes about 40 % of level 6's time on page
- * contents and 30 % on the logo's pixels, for 15 % more bytes (measured
- * on the 60-line bench quote, docs/performance.md). Fonts, which libharu
- * subsets while saving, stay with libharu at level 6. */
-
-static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
-{
-    (void)obj;
-    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
-}
-
-/* Deflates the `n` bytes at `data` into `out` as one zlib stream. */
-static bool deflate_into(HPDF_Stream out, const unsigned char *data, size_t n)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, ZLIB_LEVEL, Z_DEFLATED, 15, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
-        return false;
-    unsigned char buf[16384];
-    int rc = Z_OK;
-    z.next_in = (Bytef *)data;
-    while (rc == Z_OK) {
-        /* avail_in is 32 bits wide: feed at most 1 GiB at a time. */
-        if (z.avail_in == 0 && n > 0) {
-            z.avail_in = n > (1u << 30) ? (1u << 30) : (uInt)n;
-            n -= z.avail_in;
-        }
-        z.next_out = buf;
-        z.avail_out = sizeof buf;
-        rc = deflate(&z, n == 0 ? Z_FINISH : Z_NO_FLUSH);
-        size_t have = sizeof buf - z.avail_out;
-        if ((rc == Z_OK || rc == Z_STREAM_END) && have &&
-            HPDF_Stream_Write(out, buf, (HPDF_UINT)have) != HPDF_OK)
-            rc = Z_STREAM_ERROR;
-        if (rc == Z_BUF_ERROR) /* no progress possible: never expected */
-            rc = Z_STREAM_ERROR;
-    }
-    deflateEnd(&z);
-    return rc == Z_STREAM_END;
-}
-
-/* Marks a stream object whose bytes are deflated already. */
-static void mark_precompressed(HPDF_Dict d)
-{
-    d->filter = HPDF_STREAM_FILTER_NONE;
-    d->write_fn = write_flate_filter;
 }
 
 /* ---- images ---- */
