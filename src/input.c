@@ -702,9 +702,11 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     error_sink sink = {d, s, "xml-syntax", 0};
     xmlSetStructuredErrorFunc(&sink, collect_error);
     /* Never NOENT, DTDLOAD, XINCLUDE, HUGE or RECOVER. The encoding is
-     * forced: every input is UTF-8. */
+     * forced: every input is UTF-8. COMPACT keeps short texts inside their
+     * node instead of a malloc'd string (no one edits an input document;
+     * strip_blank_text only frees nodes): about 10 % off parsing. */
     int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES |
-                  XML_PARSE_NOWARNING;
+                  XML_PARSE_NOWARNING | XML_PARSE_COMPACT;
     xmlDoc *doc = xmlReadMemory((const char *)s->data, (int)s->size, s->path,
                                 "UTF-8", options);
     if (!doc || sink.errors) {
