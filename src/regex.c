@@ -11,14 +11,10 @@
 
 #include "arena.h"
 
-/* JIT stack: starts small, may grow to this many bytes. */
-enum { JIT_STACK_START = 32 * 1024, JIT_STACK_MAX = 512 * 1024 };
-
 struct qs_regex {
     pcre2_code *code;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
-    pcre2_jit_stack *jit_stack; /* NULL without the JIT */
 };
 
 typedef struct {
@@ -120,15 +116,6 @@ qs_regex *qs_regex_new(const char *pattern, const char *flags,
     pcre2_set_match_limit(re->mctx, QS_REGEX_MATCH_LIMIT);
     pcre2_set_depth_limit(re->mctx, QS_REGEX_DEPTH_LIMIT);
     pcre2_set_heap_limit(re->mctx, QS_REGEX_HEAP_LIMIT_KIB);
-
-    /* The JIT is an optimisation: without it (or when it cannot handle
-     * the pattern) the interpreter runs under the same limits. */
-    if (pcre2_jit_compile(compiled, PCRE2_JIT_COMPLETE) == 0) {
-        re->jit_stack =
-            pcre2_jit_stack_create(JIT_STACK_START, JIT_STACK_MAX, NULL);
-        if (re->jit_stack)
-            pcre2_jit_stack_assign(re->mctx, NULL, re->jit_stack);
-    }
     return re;
 }
 
@@ -136,7 +123,6 @@ void qs_regex_free(qs_regex *re)
 {
     if (!re)
         return;
-    pcre2_jit_stack_free(re->jit_stack);
     pcre2_match_data_free(re->md);
     pcre2_match_context_free(re->mctx);
     pcre2_code_free(re->code);
@@ -155,7 +141,6 @@ qs_regex_result qs_regex_match(qs_regex *re, const char *subject, size_t len,
     bool limit = rc == PCRE2_ERROR_MATCHLIMIT ||
                  rc == PCRE2_ERROR_DEPTHLIMIT ||
                  rc == PCRE2_ERROR_HEAPLIMIT ||
-                 rc == PCRE2_ERROR_JIT_STACKLIMIT ||
                  rc == PCRE2_ERROR_NOMEMORY;
     set_pcre2_error(err, rc, -1, limit);
     return QS_REGEX_ERROR;
