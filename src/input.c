@@ -529,7 +529,8 @@ static bool prescan(qs_input *s, qs_diags *d)
     unsigned line, col;
     while (i < n) {
         if (p[i] != '<') {
-            i++;
+            const unsigned char *lt = memchr(p + i, '<', n - i);
+            i = lt ? (size_t)(lt - p) : n;
             continue;
         }
         size_t tag = i;
@@ -549,15 +550,14 @@ static bool prescan(qs_input *s, qs_diags *d)
             i += 2;
         } else {
             unsigned attrs = 0;
-            char quote = 0;
             i++;
-            while (i < n && (quote || p[i] != '>')) {
-                if (quote && p[i] == quote)
-                    quote = 0;
-                else if (!quote && (p[i] == '"' || p[i] == '\''))
-                    quote = (char)p[i];
-                else if (!quote && p[i] == '=')
-                    attrs++;
+            while (i < n && p[i] != '>') {
+                if (p[i] == '"' || p[i] == '\'') {
+                    const unsigned char *close = memchr(p + i + 1, p[i], n - i - 1);
+                    i = close ? (size_t)(close - p) + 1 : n;
+                    continue;
+                }
+                attrs += p[i] == '=';
                 i++;
             }
             bool empty = i > 0 && i < n && p[i - 1] == '/';
