@@ -10,9 +10,13 @@
 
 #include "quote.h"
 
-static void set(xmlNode *node, const char *name, const char *value)
+/* Adds the attribute `name`, which `node` does not have yet (every element
+ * here is new, or a copy of an input element whose schema allows none of
+ * the names added): xmlNewProp, unlike xmlSetProp, does not look for it
+ * first. */
+static void add_attr(xmlNode *node, const char *name, const char *value)
 {
-    xmlSetProp(node, (const xmlChar *)name, (const xmlChar *)value);
+    xmlNewProp(node, (const xmlChar *)name, (const xmlChar *)value);
 }
 
 static xmlNode *add_copy(xmlNode *parent, const xmlNode *n)
@@ -57,39 +61,39 @@ static xmlNode *make_line(const qs_quote *q, qs_line *l, xmlNode *group)
     line->line = l->item->line;
     char buf[64];
     snprintf(buf, sizeof buf, "%u", l->pos);
-    set(line, "pos", buf);
+    add_attr(line, "pos", buf);
     xmlChar *sku = xmlGetProp(l->item, (const xmlChar *)"sku");
-    set(line, "sku", (const char *)sku);
+    add_attr(line, "sku", (const char *)sku);
     xmlFree(sku);
-    set(line, "qty", l->qty_text);
+    add_attr(line, "qty", l->qty_text);
     /* An item's own unit wins over the price list's (docs/formats.md). */
     xmlChar *unit = xmlGetProp(l->item, (const xmlChar *)"unit");
-    set(line, "unit", unit ? (const char *)unit : l->product ? l->product->unit : "");
+    add_attr(line, "unit", unit ? (const char *)unit : l->product ? l->product->unit : "");
     xmlFree(unit);
     if (l->optional)
-        set(line, "optional", "true");
+        add_attr(line, "optional", "true");
     if (l->has_discount)
-        set(line, "discount-percent", l->discount_text);
+        add_attr(line, "discount-percent", l->discount_text);
     if (l->reason)
-        set(line, "reason", l->reason);
-    set(line, "list-price", l->product ? l->product->price_text : l->custom_price_text);
-    set(line, "unit-price", "");
-    set(line, "net", "");
-    set(line, "tax", l->tax->id);
-    set(line, "tax-percent", l->tax->percent_text);
+        add_attr(line, "reason", l->reason);
+    add_attr(line, "list-price", l->product ? l->product->price_text : l->custom_price_text);
+    add_attr(line, "unit-price", "");
+    add_attr(line, "net", "");
+    add_attr(line, "tax", l->tax->id);
+    add_attr(line, "tax-percent", l->tax->percent_text);
     if (l->product && l->product->has_cost) {
-        set(line, "cost", l->product->cost_text);
-        set(line, "margin-percent", "");
+        add_attr(line, "cost", l->product->cost_text);
+        add_attr(line, "margin-percent", "");
     }
     if (l->product) {
         xmlChar *category = xmlGetProp(l->product->node, (const xmlChar *)"category");
         if (category)
-            set(line, "category", (const char *)category);
+            add_attr(line, "category", (const char *)category);
         xmlFree(category);
-        set(line, "pricelist", l->product->list->id);
+        add_attr(line, "pricelist", l->product->list->id);
     }
     snprintf(buf, sizeof buf, "%s:%ld", l->src->path, xmlGetLineNo(l->item));
-    set(line, "src", buf);
+    add_attr(line, "src", buf);
 
     /* The item's own name and description win over the price list's. */
     const xmlNode *name = qs_tree_localized(l->item, "name", q->lang);
@@ -114,10 +118,10 @@ static xmlNode *merge_department(qs_quote *q, const qs_department *dep,
     for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
         xmlChar *v = xmlGetProp(root, (const xmlChar *)copied[i]);
         if (v)
-            set(out, copied[i], (const char *)v);
+            add_attr(out, copied[i], (const char *)v);
         xmlFree(v);
     }
-    set(out, "src", dep->src->path);
+    add_attr(out, "src", dep->src->path);
 
     xmlNode *loose = NULL; /* the untitled group collecting loose items */
     for (const xmlNode *c = root->children; c; c = c->next) {
@@ -135,7 +139,7 @@ static xmlNode *merge_department(qs_quote *q, const qs_department *dep,
             group->line = c->line;
             xmlChar *title = xmlGetProp(c, (const xmlChar *)"title");
             if (title)
-                set(group, "title", (const char *)title);
+                add_attr(group, "title", (const char *)title);
             xmlFree(title);
             for (const xmlNode *i = c->children; i; i = i->next)
                 if (qs_xml_is(i, "item"))
@@ -160,15 +164,17 @@ bool qs_quote_merge(qs_quote *q, qs_diags *d)
     (void)d;
     const xmlNode *root = xmlDocGetRootElement(q->src->doc);
     q->tree = xmlNewDoc((const xmlChar *)"1.0");
+    /* Element and attribute names are interned, not malloc'd one by one. */
+    q->tree->dict = xmlDictCreate();
     q->tree->encoding = xmlStrdup((const xmlChar *)"UTF-8");
     xmlNode *quote = xmlNewDocNode(q->tree, NULL, (const xmlChar *)"quote", NULL);
     xmlDocSetRootElement(q->tree, quote);
     quote->line = root->line;
-    set(quote, "id", q->id);
-    set(quote, "lang", q->lang);
-    set(quote, "currency", q->currency);
-    set(quote, "status", q->status);
-    set(quote, "src", q->src->path);
+    add_attr(quote, "id", q->id);
+    add_attr(quote, "lang", q->lang);
+    add_attr(quote, "currency", q->currency);
+    add_attr(quote, "status", q->status);
+    add_attr(quote, "src", q->src->path);
 
     size_t next_dep = 0, next_line = 0;
     for (const xmlNode *c = root->children; c; c = c->next) {
@@ -181,12 +187,12 @@ bool qs_quote_merge(qs_quote *q, qs_diags *d)
         xmlNode *copy = add_copy(quote, c);
         const qs_pricelist *list = qs_xml_is(c, "pricelist") ? list_of_ref(q, c) : NULL;
         if (list) {
-            set(copy, "id", list->id);
-            set(copy, "valid-from", list->valid_from);
-            set(copy, "valid-until", list->valid_until);
+            add_attr(copy, "id", list->id);
+            add_attr(copy, "valid-from", list->valid_from);
+            add_attr(copy, "valid-until", list->valid_until);
             if (list->overrides)
-                set(copy, "overrides", list->overrides);
-            set(copy, "file", list->src->path);
+                add_attr(copy, "overrides", list->overrides);
+            add_attr(copy, "file", list->src->path);
         }
     }
     return true;
