@@ -636,14 +636,14 @@ static xmlParserInputPtr deny_entity_loader(const char *url, const char *id,
 static void strip_blank_text(xmlNode *node)
 {
     bool mixed = false;
-    for (xmlNode *c = node->children; c; c = c->next)
-        if (c->type == XML_TEXT_NODE && !xmlIsBlankNode(c))
-            mixed = true;
+    for (xmlNode *c = node->children; c && !mixed; c = c->next)
+        mixed = c->type == XML_TEXT_NODE && !xmlIsBlankNode(c);
     xmlNode *c = node->children;
     while (c) {
         xmlNode *next = c->next;
+        /* Unless the content is mixed, every text child is blank. */
         if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE ||
-            (!mixed && c->type == XML_TEXT_NODE && xmlIsBlankNode(c))) {
+            (!mixed && c->type == XML_TEXT_NODE)) {
             xmlUnlinkNode(c);
             xmlFreeNode(c);
         } else if (c->type == XML_ELEMENT_NODE) {
