@@ -6,10 +6,10 @@
  * binary from schemas/).
  * Ownership: a qs_inputs owns every qs_input it loaded (bytes, parsed
  * document, strings); qs_inputs_free releases them all.
- * qs_inputs_release_documents frees the parsed documents (and the parsed
- * schemas) early, keeping every input's bytes: `build` calls it once the
- * quote is validated, because no later stage reads an input document (see
- * quote.h for the node pointers this invalidates). */
+ * qs_inputs_release_documents frees the parsed documents early, keeping
+ * every input's bytes: `build` calls it once the quote is validated,
+ * because no later stage reads an input document (see quote.h for the
+ * node pointers this invalidates). */
 #ifndef QS_INPUT_H
 #define QS_INPUT_H
 
@@ -87,6 +87,8 @@ unsigned char *qs_file_read_reported(const char *path, size_t max_size,
 /* The built-in schemas are compiled on first use and kept, read-only, for
  * the life of the process: a batch compiles them once (with
  * qs_input_schemas_compile) before forking its workers, which share them.
+ * (A schema with xs:unique constraints is compiled a second time, in full,
+ * only when a document fails the first form: see input.c.)
  * qs_input_schemas_free releases them at exit. */
 void qs_input_schemas_compile(void);
 void qs_input_schemas_free(void);
@@ -97,8 +99,8 @@ bool qs_inputs_init(qs_inputs *in, const char *root, size_t max_file_size,
                     qs_diags *d);
 void qs_inputs_free(qs_inputs *in);
 
-/* Frees every parsed input document (xmlFreeDoc) and the parsed schemas,
- * keeping each input's path, bytes and line index, so that the manifest
+/* Frees every parsed input document (xmlFreeDoc), keeping each input's
+ * path, bytes and line index, so that the manifest
  * still hashes the bytes and qs_input_read still finds every file read.
  * Every xmlNode pointer into an input document is invalid afterwards
  * (AddressSanitizer reports a use); qs_input_of_node no longer finds a
