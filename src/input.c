@@ -751,7 +751,7 @@ static bool checkable_unique(const xmlNode *unique, char **selector, char **fiel
     }
     bool ok = path && attr && nfields == 1 && is_child_paths((const char *)path) &&
               attr[0] == '@' && is_child_paths((const char *)attr + 1) &&
-              !xmlStrchr(attr, '/') && !xmlStrchr(attr, '|');
+              !strpbrk((const char *)attr, "/|");
     if (ok) {
         *selector = qs_xstrdup((const char *)path);
         *field = qs_xstrdup((const char *)attr + 1);
