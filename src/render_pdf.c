@@ -477,51 +477,40 @@ static bool set_is_empty(const uint32_t *set)
  *
  * For a UTF-8 font, libharu 2.3.0 (CIDFontType2_New) looks up the glyph of
  * every one of the 65,536 BMP code points, with a linear search of the cmap
- * segments each, and builds a /W array and a CIDToGIDMap for all of them:
- * about 1 ms per face, all of it thrown away by shrink_cid_font. When the
- * encoder's to_unicode_fn is HPDF_CMapEncoder_ToUnicode, the same function
- * instead visits only the codes whose cid_map entry is not zero. The UTF-8
- * encoder's cid_map is all zero (UTF8_Init never fills it), so, for the
- * duration of the call, the encoder gets that function and cid_map and
- * unicode_map entries for exactly the code points drawn (code = CID =
- * Unicode value, as the UTF-8 encoder itself maps them); the entries and
- * the function are put back right after. The font dictionary it makes is
- * the same but for /W and the CIDToGIDMap, which shrink_cid_font rewrites
- * from `set` either way, and the ToUnicode CMap, which fix_to_unicode
- * replaces; so, should a library fill cid_map or not take the shortcut,
- * the result is the same, only slower. */
+ * segments each, and builds a /W array and a CIDToGIDMap up to the highest
+ * code it found: about 1 ms per face, all of it thrown away, because
+ * shrink_cid_font rewrites both from `set` (and fix_to_unicode the
+ * ToUnicode CMap). When the encoder's to_unicode_fn is
+ * HPDF_CMapEncoder_ToUnicode, the same function instead visits only the
+ * codes whose cid_map entry is not zero, and the UTF-8 encoder's cid_map is
+ * all zero (UTF8_Init never fills it). So, for the duration of the call,
+ * the encoder gets that function and cid_map and unicode_map entries for
+ * one code point only, the lowest one drawn (code = CID = Unicode value, as
+ * the UTF-8 encoder itself maps them): libharu's arrays stay a few entries
+ * long. The entries and the function are put back right after. Should a
+ * library fill cid_map or not take the shortcut, the result is the same,
+ * only slower. */
 static HPDF_Font get_utf8_font(render_ctx *c, const char *name,
                                const uint32_t *set)
 {
     HPDF_Encoder enc = HPDF_GetEncoder(c->pdf, "UTF-8");
-    if (!enc || !enc->attr || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE)
+    uint32_t cp = next_used(set, 1); /* CID 0 would mean "no glyph" */
+    if (!enc || !enc->attr || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE ||
+        cp >= 0x10000)
         return NULL;
     HPDF_CMapEncoderAttr attr = enc->attr;
-    size_t n = 0;
-    for (uint32_t cp = next_used(set, 1); cp < 0x10000; cp = next_used(set, cp + 1))
-        n++;
-    /* Per code point drawn: the code, then its old cid_map and unicode_map
-     * entries. */
-    uint16_t *saved = qs_xmalloc(3 * (n ? n : 1) * sizeof *saved);
-    uint16_t *s = saved;
-    for (uint32_t cp = next_used(set, 1); cp < 0x10000; cp = next_used(set, cp + 1)) {
-        HPDF_UINT16 *cid = &attr->cid_map[cp >> 8][cp & 0xFF];
-        HPDF_UNICODE *uni = &attr->unicode_map[cp >> 8][cp & 0xFF];
-        *s++ = (uint16_t)cp;
-        *s++ = *cid;
-        *s++ = *uni;
-        *cid = (HPDF_UINT16)cp;
-        *uni = (HPDF_UNICODE)cp;
-    }
+    HPDF_UINT16 *cid = &attr->cid_map[cp >> 8][cp & 0xFF];
+    HPDF_UNICODE *uni = &attr->unicode_map[cp >> 8][cp & 0xFF];
+    HPDF_UINT16 old_cid = *cid;
+    HPDF_UNICODE old_uni = *uni;
+    *cid = (HPDF_UINT16)cp;
+    *uni = (HPDF_UNICODE)cp;
     HPDF_Encoder_ToUnicode_Func to_unicode = enc->to_unicode_fn;
     enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
     HPDF_Font font = HPDF_GetFont(c->pdf, name, "UTF-8");
     enc->to_unicode_fn = to_unicode;
-    for (s = saved; s < saved + 3 * n; s += 3) {
-        attr->cid_map[s[0] >> 8][s[0] & 0xFF] = s[1];
-        attr->unicode_map[s[0] >> 8][s[0] & 0xFF] = s[2];
-    }
-    free(saved);
+    *cid = old_cid;
+    *uni = old_uni;
     return font;
 }
 
