@@ -15,13 +15,18 @@
 #   - bench/naive_libharu.c (built here with cc): a bare libharu program
 #     writing a comparable document naively, both untrimmed Noto Sans faces
 #     loaded whole from /usr/share/fonts/truetype/noto (fonts-noto-core).
-# CPU per run = (user + sys of $RENDER_RUNS runs in a row, default 20) /
-# runs, so /usr/bin/time's 10 ms resolution does not matter; the peak RSS is
-# the largest of those runs. Set BENCH_KEEP=1 to keep the generated folder.
+# CPU per run: the two programs run alternately, $RENDER_ROUNDS rounds
+# (default 9) of $RENDER_RUNS runs each (default 10), each round under one
+# /usr/bin/time -v (user + sys of the round / runs, so time's 10 ms
+# resolution does not matter); the table shows the median round, so the
+# machine's speed, which wanders by 10 to 20 % from minute to minute here,
+# weighs on both programs alike. The peak RSS is the largest of all runs.
+# Set BENCH_KEEP=1 to keep the generated folder.
 set -eu
 
 bin=${1:-./quotesmith}
-runs=${RENDER_RUNS:-20}
+runs=${RENDER_RUNS:-10}
+rounds=${RENDER_ROUNDS:-9}
 sizes=${RENDER_SIZES:-60 500}
 here=$(cd "$(dirname "$0")/.." && pwd)
 fontdir=/usr/share/fonts/truetype/noto
@@ -55,9 +60,9 @@ fi
 BENCH_SIZES=$sizes BENCH_ORDINARY=0 sh "$here/bench/gen.sh" "$dir" 42
 cp -R "$here/templates" "$dir/templates"
 
-# measure NAME CMD...: runs CMD $runs times under one /usr/bin/time -v;
-# prints "cpu_ms_per_run rss_kib"
-measure() {
+# round NAME CMD...: runs CMD $runs times under one /usr/bin/time -v and
+# appends "cpu_ms_per_run rss_kib" to $dir/NAME.rounds
+round() {
     name=$1; shift
     /usr/bin/time -v -o "$dir/$name.time" sh -c '
         n=$1; shift
@@ -67,7 +72,13 @@ measure() {
     awk -F': ' -v runs="$runs" '
         /User time/ { u = $2 } /System time/ { s = $2 }
         /Maximum resident set size/ { m = $2 }
-        END { printf "%.2f %d\n", (u + s) * 1000 / runs, m }' "$dir/$name.time"
+        END { printf "%.2f %d\n", (u + s) * 1000 / runs, m }' "$dir/$name.time" >>"$dir/$name.rounds"
+}
+
+# summary NAME: "median_cpu_ms_per_run max_rss_kib" of NAME's rounds
+summary() {
+    sort -n "$dir/$1.rounds" | awk '{ cpu[NR] = $1; if ($2 > m) m = $2 }
+        END { printf "%.2f %d\n", cpu[int((NR + 1) / 2)], m }'
 }
 
 # stage wall times of one run, from --timings, as "load price validate build"
@@ -89,7 +100,7 @@ echo "quotesmith rendering benchmark"
 echo "binary:  $bin ($("$bin" --version 2>/dev/null | head -1))"
 echo "machine: $(uname -m), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo '?')"
 echo "inputs:  $dir (bench/gen.sh, seed 42, status draft: watermark on)"
-echo "runs:    $runs per row; CPU = (user + sys) / runs"
+echo "runs:    $rounds alternating rounds of $runs runs per row; CPU = median round's (user + sys) / runs"
 echo
 printf '| %-13s | %5s | %5s | %7s | %8s | %8s | %13s | %12s | %7s |\n' \
     program lines pages "CPU ms" "RSS MiB" "PDF KiB" "embedded files" "build ms" "before ms"
@@ -99,8 +110,15 @@ printf '| %-13s | %5s | %5s | %7s | %8s | %8s | %13s | %12s | %7s |\n' \
 for n in $sizes; do
     q="$dir/lines-$n/quote.xml"
     out="$dir/out-$n"
+    npdf="$dir/naive-$n.pdf"
+    k=0
+    while [ "$k" -lt "$rounds" ]; do
+        round "qs-$n" "$bin" build --root "$dir" -o "$out" "$q"
+        [ "$naive" = 1 ] && round "naive-$n" "$dir/naive_libharu" "$n" "$npdf" "$fontdir"
+        k=$((k + 1))
+    done
     set -- "$bin" build --root "$dir" -o "$out" "$q"
-    r=$(measure "qs-$n" "$@")
+    r=$(summary "qs-$n")
     st=$(stages "$@")
     pdf="$out/B-$n.pdf"
     size=$(wc -c <"$pdf")
@@ -111,8 +129,7 @@ for n in $sizes; do
             "quotesmith", n, pg, $1, $2 / 1024, size / 1024, att, $6, $3 + $4 + $5
     }'
     if [ "$naive" = 1 ]; then
-        npdf="$dir/naive-$n.pdf"
-        r=$(measure "naive-$n" "$dir/naive_libharu" "$n" "$npdf" "$fontdir")
+        r=$(summary "naive-$n")
         size=$(wc -c <"$npdf")
         echo "naive $n $r $size" >>"$dir/results"
         printf '%s\n' "$r" | awk -v n="$n" -v size="$size" -v pg="$(pages "$npdf")" '{

@@ -89,7 +89,8 @@ unsigned char *qs_file_read_reported(const char *path, size_t max_size,
  * qs_input_schemas_compile) before forking its workers, which share them.
  * (A schema with xs:unique constraints is compiled a second time, in full,
  * only when a document fails the first form: see input.c.)
- * qs_input_schemas_free releases them at exit. */
+ * qs_input_schemas_free releases them (at exit, or once a build needs no
+ * more of them); a later use compiles them again. */
 void qs_input_schemas_compile(void);
 void qs_input_schemas_free(void);
 
