@@ -33,7 +33,8 @@
 
 struct qs_font {
     char *path;
-    unsigned char *data;
+    const unsigned char *data; /* the file's bytes: borrowed (qs_font_new) */
+    unsigned char *owned;      /* or read here and owned (qs_font_load) */
     size_t size;
     /* Advance widths in 1/1000 em (-1 without a glyph) by code point, in
      * rows of 256 per high byte, allocated for the rows the cmap uses: a
@@ -358,8 +359,7 @@ qs_font *qs_font_new(const unsigned char *data, size_t size, const char *path,
                      const char *display, qs_diags *d)
 {
     qs_font *f = qs_xcalloc(1, sizeof *f);
-    f->data = qs_xmalloc(size ? size : 1);
-    memcpy(f->data, data, size);
+    f->data = data;
     f->size = size;
     char buf[80];
     const char *why = vet_font(f, buf, sizeof buf);
@@ -382,8 +382,11 @@ qs_font *qs_font_load(const char *path, const char *display, qs_diags *d)
                                                 &size, d);
     if (!data)
         return NULL;
-qs_font *f = qs_font_new(data, size, path, display, d);
-    free(data);
+    qs_font *f = qs_font_new(data, size, path, display, d);
+    if (f)
+        f->owned = data;
+    else
+        free(data);
     return f;
 }
 
@@ -392,7 +395,7 @@ void qs_font_free(qs_font *f)
     if (!f)
         return;
     free(f->path);
-    free(f->data);
+    free(f->owned);
     for (size_t row = 0; row < 256; row++)
         free(f->advance[row]);
     free(f);

@@ -2,7 +2,8 @@
  * layout, and checked for glyph coverage. quotesmith reads the font tables it
  * needs (head, hhea, maxp, hmtx, cmap) itself, so layout never depends on
  * libharu and a malformed font is a diagnostic, never a crash.
- * Ownership: a qs_font owns its file bytes and tables; qs_font_free frees it. */
+ * Ownership: a qs_font owns its tables, and its file bytes when it read
+ * them itself (qs_font_load); qs_font_free frees it. */
 #ifndef QS_FONTS_H
 #define QS_FONTS_H
 
@@ -17,8 +18,9 @@ typedef struct qs_font qs_font;
  * diagnostics). Returns NULL after adding a diagnostic when the file cannot
  * be read or is not a sane TrueType font with glyf outlines. */
 qs_font *qs_font_load(const char *path, const char *display, qs_diags *d);
-/* The same from bytes already read (copied; `path` is where libharu will
- * read the font again when embedding it). */
+/* The same from bytes already read, which the font borrows: they must
+ * outlive it (a template's fonts are read into its inputs, which do).
+ * `path` names the file, to tell faces loaded twice apart. */
 qs_font *qs_font_new(const unsigned char *data, size_t size, const char *path,
                      const char *display, qs_diags *d);
 void qs_font_free(qs_font *f);
