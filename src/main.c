@@ -356,8 +356,12 @@ static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options 
     memset(&layout, 0, sizeof layout);
     bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
                                 q->tree, q->src->path, o->lang, &doc, d);
-    /* Every later stage reads the document model or /quote/totals only. */
+    /* Every later stage reads the document model or /quote/totals only:
+     * not the template's document or schema either (see run). */
     qs_quote_prune_tree(q);
+    qs_inputs_release_documents(q->in);
+    if (!o->worker)
+        qs_input_schemas_free();
     timer_stop(timer, "template");
     ok = ok && qs_layout_run(&doc, &layout, d);
     /* The pages hold copies of every text: only the fonts, images,
