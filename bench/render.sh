@@ -8,7 +8,7 @@
 # Measures, per quote (an ordinary 60-line quote and a 500-line quote, made
 # by bench/gen.sh with seed 42; $RENDER_SIZES overrides "60 500"):
 #   - quotesmith build --timings: CPU (user + sys) and peak RSS of the whole
-#     process from /usr/bin/time -v, the stages' wall times from --timings,
+#     process (bench/runs.c), the stages' wall times from --timings,
 #     the PDF's size, pages and embedded files ("build ms" is the build
 #     stage: template, layout, PDF, UBL, package; "before ms" the stages
 #     before it: load+merge, price, validate);
@@ -16,11 +16,11 @@
 #     writing a comparable document naively, both untrimmed Noto Sans faces
 #     loaded whole from /usr/share/fonts/truetype/noto (fonts-noto-core).
 # CPU per run: the two programs run alternately, $RENDER_ROUNDS rounds
-# (default 9) of $RENDER_RUNS runs each (default 10), each round under one
-# /usr/bin/time -v (user + sys of the round / runs, so time's 10 ms
-# resolution does not matter); the table shows the median round, so the
-# machine's speed, which wanders by 10 to 20 % from minute to minute here,
-# weighs on both programs alike. The peak RSS is the largest of all runs.
+# (default 9) of $RENDER_RUNS runs each (default 10); bench/runs.c runs
+# them and sums user + system time from each run's rusage. The table shows
+# the median round, so the machine's speed, which wanders by 10 to 20 %
+# from minute to minute here, weighs on both programs alike. The peak RSS
+# is the largest of all runs.
 # Set BENCH_KEEP=1 to keep the generated folder.
 set -eu
 
@@ -32,7 +32,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 fontdir=/usr/share/fonts/truetype/noto
 [ -x "$bin" ] || { echo "render bench: no binary '$bin' (run make first)" >&2; exit 2; }
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
-[ -x /usr/bin/time ] || { echo "render bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 
 mkdir -p "$here/build/bench"
 dir=$(mktemp -d "$here/build/bench/render.XXXXXX")
@@ -52,6 +51,7 @@ if [ ! -f "$fontdir/NotoSans-Regular.ttf" ] || [ ! -f "$fontdir/NotoSans-Bold.tt
         naive=0
     fi
 fi
+${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$dir/runs" "$here/bench/runs.c"
 if [ "$naive" = 1 ]; then
     ${CC:-cc} -std=c11 -O2 -Wall -Wextra -o "$dir/naive_libharu" \
         "$here/bench/naive_libharu.c" -lhpdf
@@ -60,19 +60,13 @@ fi
 BENCH_SIZES=$sizes BENCH_ORDINARY=0 sh "$here/bench/gen.sh" "$dir" 42
 cp -R "$here/templates" "$dir/templates"
 
-# round NAME CMD...: runs CMD $runs times under one /usr/bin/time -v and
-# appends "cpu_ms_per_run rss_kib" to $dir/NAME.rounds
+# round NAME CMD...: runs CMD $runs times (bench/runs.c: CPU per run from
+# wait4's rusage, in microseconds) and appends "cpu_ms_per_run rss_kib" to
+# $dir/NAME.rounds
 round() {
     name=$1; shift
-    /usr/bin/time -v -o "$dir/$name.time" sh -c '
-        n=$1; shift
-        i=0
-        while [ "$i" -lt "$n" ]; do "$@" >/dev/null 2>&1 || exit 1; i=$((i + 1)); done
-    ' sh "$runs" "$@" || { echo "render bench: '$*' failed" >&2; "$@" >&2 || true; exit 1; }
-    awk -F': ' -v runs="$runs" '
-        /User time/ { u = $2 } /System time/ { s = $2 }
-        /Maximum resident set size/ { m = $2 }
-        END { printf "%.2f %d\n", (u + s) * 1000 / runs, m }' "$dir/$name.time" >>"$dir/$name.rounds"
+    "$dir/runs" "$runs" "$@" >>"$dir/$name.rounds" ||
+        { echo "render bench: '$*' failed" >&2; "$@" >&2 || true; exit 1; }
 }
 
 # summary NAME: "median_cpu_ms_per_run max_rss_kib" of NAME's rounds
