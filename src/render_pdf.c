@@ -341,10 +341,12 @@ static bool shrink_cid_font(render_ctx *c, HPDF_Font font, const uint32_t *set)
     HPDF_FontDef def = attr->fontdef;
 
     uint32_t top = 0; /* one past the highest code used */
-    for (size_t w = USED_WORDS; w-- > 0 && top == 0;)
-        for (uint32_t bit = 32; bit-- > 0 && top == 0;)
-            if ((set[w] >> bit) & 1)
-                top = (uint32_t)w * 32 + bit + 1;
+    for (size_t w = USED_WORDS; w-- > 0 && top == 0;) {
+        for (uint32_t bits = set[w]; bits; bits >>= 1)
+            top++;
+        if (top)
+            top += (uint32_t)w * 32;
+    }
 
     HPDF_MemStream_FreeData(map->stream);
     if (map->stream->size != 0)
