@@ -184,7 +184,7 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
 }
 
 /* Deflates the `n` bytes at `data` into `out` as one zlib stream. */
-static bool deflate_into(HPDF_Stream out, const unsigned char *data, size_t n)
+static bool deflate_into(qs_buf *out, const unsigned char *data, size_t n)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
@@ -203,10 +203,8 @@ static bool deflate_into(HPDF_Stream out, const unsigned char *data, size_t n)
         z.next_out = buf;
         z.avail_out = sizeof buf;
         rc = deflate(&z, n == 0 ? Z_FINISH : Z_NO_FLUSH);
-        size_t have = sizeof buf - z.avail_out;
-        if ((rc == Z_OK || rc == Z_STREAM_END) && have &&
-            HPDF_Stream_Write(out, buf, (HPDF_UINT)have) != HPDF_OK)
-            rc = Z_STREAM_ERROR;
+        if (rc == Z_OK || rc == Z_STREAM_END)
+            qs_buf_add(out, (const char *)buf, sizeof buf - z.avail_out);
         if (rc == Z_BUF_ERROR) /* no progress possible: never expected */
             rc = Z_STREAM_ERROR;
     }
@@ -214,11 +212,113 @@ static bool deflate_into(HPDF_Stream out, const unsigned char *data, size_t n)
     return rc == Z_STREAM_END;
 }
 
-/* Marks a stream object whose bytes are deflated already. */
-static void mark_precompressed(HPDF_Dict d)
+/* ---- streams held here ----
+ *
+ * libharu's memory streams copy every byte in a loop, when they are
+ * written and again when the document is saved. The bytes quotesmith
+ * makes for a stream object (deflated, or a PNG's own data) are instead
+ * held in one malloc'd block behind a read-only stream of its own: the
+ * save reads it (read_fn, seek_fn, size_fn) with memcpy, and freeing the
+ * document frees it (free_fn). */
+
+typedef struct {
+    unsigned char *data;
+    size_t size, pos;
+} held_bytes;
+
+static HPDF_STATUS held_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size)
 {
-    d->filter = HPDF_STREAM_FILTER_NONE;
-    d->write_fn = write_flate_filter;
+    held_bytes *h = s->attr;
+    size_t n = h->size - h->pos;
+    if (n > *size)
+        n = *size;
+    memcpy(ptr, h->data + h->pos, n);
+    h->pos += n;
+    bool short_read = n < *size;
+    *size = (HPDF_UINT)n;
+    return short_read ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS held_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    held_bytes *h = s->attr;
+    long long to = pos;
+    if (mode == HPDF_SEEK_CUR)
+        to += (long long)h->pos;
+    else if (mode == HPDF_SEEK_END)
+        to += (long long)h->size;
+    if (to < 0 || (unsigned long long)to > h->size)
+        return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
+    h->pos = (size_t)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 held_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((held_bytes *)s->attr)->pos;
+}
+
+static HPDF_UINT32 held_size(HPDF_Stream s)
+{
+    return (HPDF_UINT32)((held_bytes *)s->attr)->size;
+}
+
+static void held_free(HPDF_Stream s)
+{
+    held_bytes *h = s->attr;
+    free(h->data);
+    free(h);
+}
+
+/* A read-only libharu stream of the bytes of `b` (taken over; `b` is left
+ * empty), or NULL. */
+static HPDF_Stream held_stream(HPDF_MMgr mmgr, qs_buf *b)
+{
+    if (b->len > INT32_MAX)
+        return NULL;
+    held_bytes *h = qs_xcalloc(1, sizeof *h);
+    HPDF_Stream s = HPDF_CallbackWriter_New(mmgr, NULL, h);
+    if (!s) {
+        free(h);
+        return NULL;
+    }
+    h->data = (unsigned char *)b->s;
+    h->size = b->len;
+    memset(b, 0, sizeof *b);
+    s->read_fn = held_read;
+    s->seek_fn = held_seek;
+    s->tell_fn = held_tell;
+    s->size_fn = held_size;
+    s->free_fn = held_free;
+    return s;
+}
+
+/* Gives stream object `obj` the bytes of `b` (taken over; `b` is left
+ * empty) as its stream. When they are `deflated`, the object gets
+ * /Filter /FlateDecode through its write_fn, which HPDF_Dict_Write calls
+ * after the other keys, before ">>", while the object itself is marked
+ * HPDF_STREAM_FILTER_NONE so that libharu leaves the filter out and copies
+ * the bytes as they are. */
+static bool hold_stream(HPDF_Dict obj, qs_buf *b, bool deflated)
+{
+    HPDF_Stream s = held_stream(obj->mmgr, b);
+    if (!s)
+        return false;
+    HPDF_Stream_Free(obj->stream);
+    obj->stream = s;
+    obj->filter = HPDF_STREAM_FILTER_NONE;
+    if (deflated)
+        obj->write_fn = write_flate_filter;
+    return true;
+}
+
+/* Deflates data[0..n) as the stream of `obj` (see hold_stream). */
+static bool hold_deflated(HPDF_Dict obj, const unsigned char *data, size_t n)
+{
+    qs_buf b = { 0 };
+    bool ok = deflate_into(&b, data, n) && hold_stream(obj, &b, true);
+    qs_buf_free(&b);
+    return ok;
 }
 
 /* ---- fonts ---- */
@@ -386,7 +486,8 @@ static bool shrink_cid_font(render_ctx *c, HPDF_Font font, const uint32_t *set)
     return ok || fail(c, "rewriting the CIDToGIDMap");
 }
 
-/* Deflates the bytes of stream object `obj` here (see "compression"). */
+/* Deflates the bytes libharu wrote into stream object `obj` (see
+ * "compression"). */
 static bool recompress(HPDF_Dict obj)
 {
     HPDF_Stream st = obj ? obj->stream : NULL;
@@ -395,14 +496,9 @@ static bool recompress(HPDF_Dict obj)
     HPDF_UINT n = st->size, got = n;
     unsigned char *raw = qs_xmalloc(n ? n : 1);
     bool ok = HPDF_Stream_Seek(st, 0, HPDF_SEEK_SET) == HPDF_OK &&
-              (n == 0 || HPDF_Stream_Read(st, raw, &got) == HPDF_OK) && got == n;
-    if (ok) {
-        HPDF_MemStream_FreeData(st);
-        ok = deflate_into(st, raw, n);
-    }
+              (n == 0 || HPDF_Stream_Read(st, raw, &got) == HPDF_OK) && got == n &&
+              hold_deflated(obj, raw, n);
     free(raw);
-    if (ok)
-        mark_precompressed(obj);
     return ok;
 }
 
@@ -520,7 +616,8 @@ static HPDF_Font get_utf8_font(render_ctx *c, const char *name,
  * HPDF_LoadTTFontFromFile would read the file again (a few hundred lseeks
  * and reads through stdio, and a file that may have changed since it was
  * vetted). This is what HPDF_LoadTTFontFromFile does after opening the
- * file, with a memory stream: the font definition (which owns the stream
+ * file, with a stream held here (see "streams held here"): the font
+ * definition (which owns the stream
  * and reads the glyphs from it again when saving), the subset tag from
  * the load order (`tag` = 0, 1, ... -> HPDFAA, HPDFAB, ...), and a font
  * of the same name loaded before reused. Returns libharu's font name. */
@@ -531,13 +628,12 @@ static const char *load_font_def(render_ctx *c, const qs_font *font,
     const unsigned char *data = qs_font_data(font, &size);
     if (!data || size == 0 || size > UINT32_MAX || tag >= 26 * 26)
         return NULL;
-    HPDF_Stream stream = HPDF_MemStream_New(c->pdf->mmgr, (HPDF_UINT)size);
+    qs_buf copy = { 0 };
+    qs_buf_add(&copy, (const char *)data, size);
+    HPDF_Stream stream = held_stream(c->pdf->mmgr, &copy);
+    qs_buf_free(&copy);
     if (!stream)
         return NULL;
-    if (HPDF_Stream_Write(stream, data, (HPDF_UINT)size) != HPDF_OK) {
-        HPDF_Stream_Free(stream);
-        return NULL;
-    }
     HPDF_FontDef def = HPDF_TTFontDef_Load(c->pdf->mmgr, stream, HPDF_TRUE);
     if (!def)
         return NULL; /* the stream went with it */
@@ -633,9 +729,8 @@ static HPDF_Image raw_image(render_ctx *c, const unsigned char *px,
     st += HPDF_Dict_AddNumber(img, "BitsPerComponent", 8);
     if (st != HPDF_OK)
         return NULL;
-    if (!deflate_into(img->stream, px, (size_t)width * height * (size_t)components))
+    if (!hold_deflated(img, px, (size_t)width * height * (size_t)components))
         return NULL;
-    mark_precompressed(img);
     return img;
 }
 
@@ -645,7 +740,7 @@ static HPDF_Image png_image(render_ctx *c, const qs_image *png)
 {
     HPDF_Dict img = HPDF_DictStream_New(c->pdf->mmgr, c->pdf->xref);
     HPDF_Dict parms = img ? HPDF_Dict_New(c->pdf->mmgr) : NULL;
-    if (!parms || png->png_data_size > UINT32_MAX)
+    if (!parms)
         return NULL;
     img->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
     HPDF_STATUS st = HPDF_Dict_AddName(img, "Type", "XObject");
@@ -659,12 +754,11 @@ static HPDF_Image png_image(render_ctx *c, const qs_image *png)
     st += HPDF_Dict_AddNumber(parms, "Colors", 3);
     st += HPDF_Dict_AddNumber(parms, "BitsPerComponent", 8);
     st += HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)png->width);
-    st += HPDF_Stream_Write(img->stream, png->png_data,
-                            (HPDF_UINT)png->png_data_size);
-    if (st != HPDF_OK)
-        return NULL;
-    mark_precompressed(img);
-    return img;
+    qs_buf data = { 0 };
+    qs_buf_add(&data, (const char *)png->png_data, png->png_data_size);
+    bool ok = st == HPDF_OK && hold_stream(img, &data, true);
+    qs_buf_free(&data);
+    return ok ? img : NULL;
 }
 
 /* Returns the libharu image for doc->images[index], loading it once. */
@@ -972,11 +1066,11 @@ static bool check_item(render_ctx *c, const qs_item *it)
 static bool set_page_content(render_ctx *c, HPDF_Page page)
 {
     HPDF_PageAttr attr = page->attr;
-    if (!attr || !attr->contents || !attr->stream || attr->stream->size != 0)
+    if (!attr || !attr->contents || attr->stream != attr->contents->stream ||
+        !hold_deflated(attr->contents, (const unsigned char *)c->ops.s, c->ops.len))
         return false;
-    if (!deflate_into(attr->stream, (const unsigned char *)c->ops.s, c->ops.len))
-        return false;
-    mark_precompressed(attr->contents);
+    attr->stream = attr->contents->stream; /* libharu's operators would
+                                              write here: none is called */
     return true;
 }
 
@@ -1290,9 +1384,8 @@ static HPDF_Dict embed_file(render_ctx *c, const qs_pdf_attachment *a,
                  c->date.minutes, c->date.seconds);
         st += HPDF_Dict_Add(params, "ModDate", HPDF_String_New(mm, date, NULL));
     }
-    if (st != HPDF_OK || !deflate_into(ef->stream, a->data, a->size))
+    if (st != HPDF_OK || !hold_deflated(ef, a->data, a->size))
         return NULL;
-    mark_precompressed(ef);
 
     HPDF_Dict spec = HPDF_Dict_New(mm);
     if (!spec || HPDF_Xref_Add(c->pdf->xref, spec) != HPDF_OK)
