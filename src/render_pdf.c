@@ -6,17 +6,17 @@
  * around libharu 2.3.0's traps (see shared LIBHARU.md):
  * - errors are sticky and numeric: the handler keeps the first one only, and
  *   every call's return value is checked, stopping at the first failure;
- * - the ToUnicode CMap libharu writes for UTF-8 fonts is malformed: it is
- *   replaced by a standard one mapping each 2-byte code to itself (the codes
- *   in the content streams are Unicode values), for the 256-code rows the
- *   document uses;
- * - for a UTF-8 font libharu writes a CIDToGIDMap of all 65,535 codes and a
- *   /W array with the width of every glyph the font maps, whatever the
- *   document uses (about 3 KiB per font, compressed). Once the pages are
- *   drawn, both are rewritten for the code points actually drawn: the map
- *   ends at the highest code used (every code in the content streams lies
- *   inside it; unused codes map to glyph 0) and /W lists only used codes,
- *   with libharu's own widths, so nothing moves;
+ * - the ToUnicode CMap libharu writes for a Unicode CID font is malformed:
+ *   it is replaced by a standard one mapping each 2-byte code to itself
+ *   (the codes in the content streams are Unicode values), for the
+ *   256-code rows the document uses;
+ * - for a Unicode CID font libharu writes a CIDToGIDMap and a /W array for
+ *   every code its encoder maps (with the UTF-8 encoder: the whole BMP,
+ *   about 3 KiB per font, compressed). Once the pages are drawn, both are
+ *   rewritten for the code points actually drawn: the map ends at the
+ *   highest code used (every code in the content streams lies inside it;
+ *   unused codes map to glyph 0) and /W lists only used codes, with
+ *   libharu's own widths, so nothing moves;
  * - HPDF_AttachFile reads a file by path and names the attachment after the
  *   path: embedded files are built here from memory instead, with the
  *   object API (EmbeddedFile stream, Filespec, EmbeddedFiles name tree,
@@ -27,9 +27,16 @@
  * - libharu's page operators and its save are slow (byte-by-byte copies and
  *   clears, level-6 deflate of everything): the page content streams are
  *   written here and deflated once at a faster level ("content streams",
- *   "compression"), fonts are handed over from memory, and the document is
- *   saved straight into a buffer. libharu still owns the objects, the
- *   fonts' subsetting, the cross-reference table and the trailer.
+ *   "compression"), the bytes made here are held in blocks of their own
+ *   ("streams held here"), fonts are handed over from memory, and the
+ *   document is saved straight into a buffer. libharu still owns the
+ *   objects, the fonts' subsetting, the cross-reference table and the
+ *   trailer;
+ * - libharu never encodes text here, so its UTF-8 encoder (256 KiB of
+ *   tables cleared byte by byte) is not used: the fonts get a lean encoder
+ *   of their own (FONT_ENCODER), and the metadata, outline titles and file
+ *   names are UTF-16 text strings made here (libharu's UTF-8 strings turn
+ *   code points above U+FFFF into spaces).
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG alpha becomes a soft mask (SMask, PDF 1.4); JPEG bytes pass through. */
@@ -44,6 +51,7 @@
 #include <time.h>
 
 #include <hpdf.h>
+#include <hpdf_conf.h>
 #include <nettle/sha2.h>
 #include <zlib.h>
 
@@ -570,45 +578,72 @@ static bool set_is_empty(const uint32_t *set)
     return true;
 }
 
-/* HPDF_GetFont(pdf, name, "UTF-8") for a face whose drawn code points are
- * `set` (not empty).
- *
- * For a UTF-8 font, libharu 2.3.0 (CIDFontType2_New) looks up the glyph of
- * every one of the 65,536 BMP code points, with a linear search of the cmap
- * segments each, and builds a /W array and a CIDToGIDMap up to the highest
- * code it found: about 1 ms per face, all of it thrown away, because
- * shrink_cid_font rewrites both from `set` (and fix_to_unicode the
- * ToUnicode CMap). When the encoder's to_unicode_fn is
- * HPDF_CMapEncoder_ToUnicode, the same function instead visits only the
- * codes whose cid_map entry is not zero, and the UTF-8 encoder's cid_map is
- * all zero (UTF8_Init never fills it). So, for the duration of the call,
- * the encoder gets that function and cid_map and unicode_map entries for
- * one code point only, the lowest one drawn (code = CID = Unicode value, as
- * the UTF-8 encoder itself maps them): libharu's arrays stay a few entries
- * long. The entries and the function are put back right after. Should a
- * library fill cid_map or not take the shortcut, the result is the same,
- * only slower. */
-static HPDF_Font get_utf8_font(render_ctx *c, const char *name,
-                               const uint32_t *set)
+/* The encoder of the fonts: libharu's UTF-8 encoder (HPDF_UseUTFEncodings)
+ * is a CMap encoder whose set-up clears 256 KiB of tables one byte at a
+ * time and fills half of them again; text is never encoded by libharu
+ * here (the content streams are written by this file, metadata and outline
+ * titles are UTF-16 strings made here), so the fonts get an encoder of
+ * their own that libharu only reads when it makes a font: the ordering
+ * Identity-H (so the Type0 font's /Encoding is /Identity-H: code = CID, a
+ * 2-byte Unicode value), the registry Adobe, and cid_map and unicode_map
+ * tables in calloc'd memory, which costs nothing until an entry is set
+ * (get_font sets one per face). The code space, CID and notdef ranges stay
+ * empty: they only feed libharu's ToUnicode CMap, which fix_to_unicode
+ * replaces. HPDF_CMapEncoder_Free frees it all with the document (through
+ * the default memory manager, that is free()). */
+#define FONT_ENCODER "QS-UCS2-H"
+
+static HPDF_STATUS init_font_encoder(HPDF_Encoder enc)
 {
-    HPDF_Encoder enc = HPDF_GetEncoder(c->pdf, "UTF-8");
+    HPDF_CMapEncoderAttr attr = calloc(1, sizeof *attr);
+    if (!attr)
+        return HPDF_SetError(enc->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+    enc->attr = attr;
+    attr->writing_mode = HPDF_WMODE_HORIZONTAL;
+    attr->cmap_range = HPDF_List_New(enc->mmgr, HPDF_DEF_RANGE_TBL_NUM);
+    attr->notdef_range = HPDF_List_New(enc->mmgr, HPDF_DEF_ITEMS_PER_BLOCK);
+    attr->code_space_range = HPDF_List_New(enc->mmgr, HPDF_DEF_ITEMS_PER_BLOCK);
+    if (!attr->cmap_range || !attr->notdef_range || !attr->code_space_range)
+        return HPDF_Error_GetCode(enc->error);
+    snprintf(attr->registry, sizeof attr->registry, "Adobe");
+    snprintf(attr->ordering, sizeof attr->ordering, "Identity-H");
+    enc->type = HPDF_ENCODER_TYPE_DOUBLE_BYTE;
+    return HPDF_OK;
+}
+
+/* Registers FONT_ENCODER with the document. */
+static bool add_font_encoder(render_ctx *c)
+{
+    HPDF_Encoder enc = HPDF_CMapEncoder_New(c->pdf->mmgr, FONT_ENCODER,
+                                            init_font_encoder);
+    /* HPDF_Doc_RegisterEncoder frees the encoder when it fails. */
+    return enc && HPDF_Doc_RegisterEncoder(c->pdf, enc) == HPDF_OK;
+}
+
+/* HPDF_GetFont(pdf, name, FONT_ENCODER) for a face whose drawn code points
+ * are `set` (not empty).
+ *
+ * For a CID font, libharu 2.3.0 (CIDFontType2_New) visits every code whose
+ * cid_map entry is set (with a UTF-8 encoder: all 65,536, each looked up
+ * in the font's cmap segments), and builds a /W array and a CIDToGIDMap up
+ * to the highest: work thrown away, because shrink_cid_font rewrites both
+ * from `set`. So the encoder's tables name one code point only, the lowest
+ * one drawn, for the duration of the call: libharu's arrays stay a few
+ * entries long. */
+static HPDF_Font get_font(render_ctx *c, const char *name, const uint32_t *set)
+{
+    HPDF_Encoder enc = HPDF_GetEncoder(c->pdf, FONT_ENCODER);
     uint32_t cp = next_used(set, 1); /* CID 0 would mean "no glyph" */
-    if (!enc || !enc->attr || enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE ||
-        cp >= 0x10000)
+    if (!enc || !enc->attr || cp >= 0x10000)
         return NULL;
     HPDF_CMapEncoderAttr attr = enc->attr;
     HPDF_UINT16 *cid = &attr->cid_map[cp >> 8][cp & 0xFF];
     HPDF_UNICODE *uni = &attr->unicode_map[cp >> 8][cp & 0xFF];
-    HPDF_UINT16 old_cid = *cid;
-    HPDF_UNICODE old_uni = *uni;
     *cid = (HPDF_UINT16)cp;
     *uni = (HPDF_UNICODE)cp;
-    HPDF_Encoder_ToUnicode_Func to_unicode = enc->to_unicode_fn;
-    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
-    HPDF_Font font = HPDF_GetFont(c->pdf, name, "UTF-8");
-    enc->to_unicode_fn = to_unicode;
-    *cid = old_cid;
-    *uni = old_uni;
+    HPDF_Font font = HPDF_GetFont(c->pdf, name, FONT_ENCODER);
+    *cid = 0;
+    *uni = 0;
     return font;
 }
 
@@ -695,7 +730,7 @@ static bool load_fonts(render_ctx *c, const qs_layout *l)
         char what[300];
         snprintf(what, sizeof what, "loading font %s", path);
         const char *name = load_font_def(c, doc->fonts[i], loaded++);
-        c->fonts[i] = name ? get_utf8_font(c, name, set) : NULL;
+        c->fonts[i] = name ? get_font(c, name, set) : NULL;
         if (!c->fonts[i])
             ok = fail(c, what);
         for (size_t j = 0; ok && j < i; j++) {
@@ -1110,6 +1145,42 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
 
 /* ---- outline and metadata ---- */
 
+/* `utf8` as a PDF text string: UTF-16BE after a byte order mark, written
+ * in hex; a code point above U+FFFF becomes a surrogate pair, a byte of
+ * invalid UTF-8 (which the loaders reject before) U+FFFD. */
+static HPDF_Binary text_string(render_ctx *c, const char *utf8)
+{
+    qs_buf b = { 0 };
+    qs_buf_add(&b, "\xFE\xFF", 2);
+    size_t n = strlen(utf8);
+    while (n > 0) {
+        size_t k = 1;
+        uint32_t cp = qs_utf8_decode(utf8, n, &k);
+        if (k == 0 || k > n || cp > 0x10FFFF) {
+            k = 1;
+            cp = 0xFFFD;
+        }
+        uint32_t units[2] = { cp, 0 };
+        int nunits = 1;
+        if (cp > 0xFFFF) {
+            units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            nunits = 2;
+        }
+        for (int i = 0; i < nunits; i++) {
+            char be[2] = { (char)(units[i] >> 8), (char)(units[i] & 0xFF) };
+            qs_buf_add(&b, be, 2);
+        }
+        utf8 += k;
+        n -= k;
+    }
+    HPDF_Binary bin = HPDF_Binary_New(c->pdf->mmgr, (HPDF_BYTE *)b.s,
+                                      (HPDF_UINT)b.len);
+    qs_buf_free(&b);
+    return bin;
+}
+
+
 /* Makes `dst` show its page with `top` at the window's top, keeping the
  * reader's zoom: /XYZ 0 top null. libharu 2.3.0 takes no null (or 0) zoom,
  * so the zoom it writes is replaced by a null. */
@@ -1130,9 +1201,6 @@ static bool add_outline(render_ctx *c, const qs_layout *l)
 {
     if (l->noutline == 0)
         return true;
-    HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
-    if (!utf8)
-        return fail(c, "getting the UTF-8 encoder for the outline");
     HPDF_Outline parents[MAX_OUTLINE_DEPTH] = {0};
     int depth = 0; /* number of valid entries in parents */
     for (size_t i = 0; i < l->noutline; i++) {
@@ -1145,12 +1213,12 @@ static bool add_outline(render_ctx *c, const qs_layout *l)
         if (level >= MAX_OUTLINE_DEPTH)
             level = MAX_OUTLINE_DEPTH - 1;
         HPDF_Outline parent = level > 0 ? parents[level - 1] : NULL;
-        HPDF_Outline o = HPDF_CreateOutline(c->pdf, parent,
-                                            e->title ? e->title : "", utf8);
+        HPDF_Outline o = HPDF_CreateOutline(c->pdf, parent, "", NULL);
         HPDF_Destination dst = o ? HPDF_Page_CreateDestination(
                                        c->pages[e->page]) : NULL;
         float top = e->y < 0 ? 0 : (e->y > l->height ? l->height : e->y);
         if (!o || !dst ||
+            HPDF_Dict_Add(o, "Title", text_string(c, e->title ? e->title : "")) != HPDF_OK ||
             !set_destination(dst, top) ||
             HPDF_Outline_SetDestination(o, dst) != HPDF_OK ||
             HPDF_Outline_SetOpened(o, HPDF_TRUE) != HPDF_OK)
@@ -1282,16 +1350,20 @@ static bool set_document_id(render_ctx *c, const qs_layout *l)
 static bool set_metadata(render_ctx *c)
 {
     const qs_metadata *m = &c->doc->meta;
-    if (HPDF_SetCurrentEncoder(c->pdf, "UTF-8") != HPDF_OK)
-        return fail(c, "setting the metadata encoder");
-    struct { HPDF_InfoType type; const char *value; } attrs[] = {
-        { HPDF_INFO_TITLE, m->title },       { HPDF_INFO_AUTHOR, m->author },
-        { HPDF_INFO_SUBJECT, m->subject },   { HPDF_INFO_KEYWORDS, m->keywords },
-        { HPDF_INFO_CREATOR, m->creator },   { HPDF_INFO_PRODUCER, "quotesmith" },
+    /* The Producer (ASCII) through libharu, which makes the Info
+     * dictionary; the rest as text strings made here. */
+    if (HPDF_SetInfoAttr(c->pdf, HPDF_INFO_PRODUCER, "quotesmith") != HPDF_OK ||
+        !c->pdf->info)
+        return fail(c, "setting the document metadata");
+    struct { const char *key, *value; } attrs[] = {
+        { "Title", m->title },       { "Author", m->author },
+        { "Subject", m->subject },   { "Keywords", m->keywords },
+        { "Creator", m->creator },
     };
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         if (attrs[i].value && attrs[i].value[0] &&
-            HPDF_SetInfoAttr(c->pdf, attrs[i].type, attrs[i].value) != HPDF_OK)
+            HPDF_Dict_Add(c->pdf->info, attrs[i].key,
+                          text_string(c, attrs[i].value)) != HPDF_OK)
             return fail(c, "setting the document metadata");
     }
 
@@ -1362,8 +1434,7 @@ static bool check_attachments(render_ctx *c)
 /* One attachment: the EmbeddedFile stream (compressed, with /Subtype and
  * /Params << /Size /ModDate >>) and its Filespec (/F, /UF, /EF, /Desc,
  * /AFRelationship). Returns the Filespec, an indirect object. */
-static HPDF_Dict embed_file(render_ctx *c, const qs_pdf_attachment *a,
-                            HPDF_Encoder utf8)
+static HPDF_Dict embed_file(render_ctx *c, const qs_pdf_attachment *a)
 {
     HPDF_MMgr mm = c->pdf->mmgr;
     HPDF_Dict ef = HPDF_DictStream_New(mm, c->pdf->xref);
@@ -1395,12 +1466,12 @@ static HPDF_Dict embed_file(render_ctx *c, const qs_pdf_attachment *a,
         return NULL;
     st = HPDF_Dict_AddName(spec, "Type", "Filespec");
     st += HPDF_Dict_Add(spec, "F", HPDF_String_New(mm, a->name, NULL));
-    st += HPDF_Dict_Add(spec, "UF", HPDF_String_New(mm, a->name, utf8));
+    st += HPDF_Dict_Add(spec, "UF", text_string(c, a->name));
     st += HPDF_Dict_Add(spec, "EF", efs);
     st += HPDF_Dict_Add(efs, "F", ef);
     st += HPDF_Dict_Add(efs, "UF", ef);
     if (a->description && a->description[0])
-        st += HPDF_Dict_Add(spec, "Desc", HPDF_String_New(mm, a->description, utf8));
+        st += HPDF_Dict_Add(spec, "Desc", text_string(c, a->description));
     if (a->relationship)
         st += HPDF_Dict_AddName(spec, "AFRelationship", a->relationship);
     return st == HPDF_OK ? spec : NULL;
@@ -1412,9 +1483,6 @@ static bool add_attachments(render_ctx *c)
     const qs_pdf_options *o = c->opts;
     if (!o || o->nattachments == 0)
         return true;
-    HPDF_Encoder utf8 = HPDF_GetEncoder(c->pdf, "UTF-8");
-    if (!utf8)
-        return fail(c, "getting the UTF-8 encoder for the attachments");
     /* A name tree's leaves are sorted by name (byte order): an insertion
      * sort of the indexes (there are few). */
     size_t *order = qs_xcalloc(o->nattachments, sizeof *order);
@@ -1440,7 +1508,7 @@ static bool add_attachments(render_ctx *c)
               HPDF_Dict_Add(c->pdf->catalog, "AF", af) == HPDF_OK;
     for (size_t k = 0; ok && k < o->nattachments; k++) {
         const qs_pdf_attachment *a = &o->attachments[order[k]];
-        HPDF_Dict spec = embed_file(c, a, utf8);
+        HPDF_Dict spec = embed_file(c, a);
         ok = spec &&
              HPDF_Array_Add(leaves, HPDF_String_New(mm, a->name, NULL)) == HPDF_OK &&
              HPDF_Array_Add(leaves, spec) == HPDF_OK &&
@@ -1495,7 +1563,7 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
           l->height <= 14400.0f))
         return fail(c, "page sides must lie between 3 and 14400 pt");
     if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK ||
-        HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
+        !add_font_encoder(c))
         return fail(c, "setting up the document");
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
         HPDF_SetPagesConfiguration(c->pdf, 1024) != HPDF_OK)
