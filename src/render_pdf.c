@@ -337,6 +337,19 @@ static uint32_t *used_set(render_ctx *c, size_t font)
     return c->used + c->owner[font] * USED_WORDS;
 }
 
+/* The code point at *s (*n bytes left), stepping past it; a byte of
+ * invalid UTF-8 comes back as (uint32_t)-1, one byte stepped. */
+static uint32_t take_code_point(const char **s, size_t *n)
+{
+    size_t k = 1;
+    uint32_t cp = qs_utf8_decode(*s, *n, &k);
+    if (k == 0 || k > *n)
+        k = 1;
+    *s += k;
+    *n -= k;
+    return cp;
+}
+
 /* Records the code points of `text` as drawn with doc->fonts[font]. The
  * text is valid UTF-8 of the BMP (fonts.c checked coverage). */
 static void mark_used(render_ctx *c, size_t font, const char *text)
@@ -344,14 +357,9 @@ static void mark_used(render_ctx *c, size_t font, const char *text)
     uint32_t *set = used_set(c, font);
     size_t n = strlen(text);
     while (n > 0) {
-        size_t k = 1;
-        uint32_t cp = qs_utf8_decode(text, n, &k);
-        if (k == 0 || k > n)
-            k = 1;
+        uint32_t cp = take_code_point(&text, &n);
         if (cp < 0x10000)
             set[cp >> 5] |= UINT32_C(1) << (cp & 31);
-        text += k;
-        n -= k;
     }
 }
 
@@ -911,15 +919,10 @@ static void put_codes(qs_buf *b, const char *text)
     qs_buf_add(b, "<", 1);
     size_t n = strlen(text);
     while (n > 0) {
-        size_t k = 1;
-        uint32_t cp = qs_utf8_decode(text, n, &k);
-        if (k == 0 || k > n)
-            k = 1;
+        uint32_t cp = take_code_point(&text, &n);
         char code[4] = { hex[(cp >> 12) & 15], hex[(cp >> 8) & 15],
                          hex[(cp >> 4) & 15], hex[cp & 15] };
         qs_buf_add(b, code, 4);
-        text += k;
-        n -= k;
     }
     qs_buf_add(b, ">", 1);
 }
@@ -1154,12 +1157,9 @@ static HPDF_Binary text_string(render_ctx *c, const char *utf8)
     qs_buf_add(&b, "\xFE\xFF", 2);
     size_t n = strlen(utf8);
     while (n > 0) {
-        size_t k = 1;
-        uint32_t cp = qs_utf8_decode(utf8, n, &k);
-        if (k == 0 || k > n || cp > 0x10FFFF) {
-            k = 1;
+        uint32_t cp = take_code_point(&utf8, &n);
+        if (cp > 0x10FFFF)
             cp = 0xFFFD;
-        }
         uint32_t units[2] = { cp, 0 };
         int nunits = 1;
         if (cp > 0xFFFF) {
@@ -1171,8 +1171,6 @@ static HPDF_Binary text_string(render_ctx *c, const char *utf8)
             char be[2] = { (char)(units[i] >> 8), (char)(units[i] & 0xFF) };
             qs_buf_add(&b, be, 2);
         }
-        utf8 += k;
-        n -= k;
     }
     HPDF_Binary bin = HPDF_Binary_New(c->pdf->mmgr, (HPDF_BYTE *)b.s,
                                       (HPDF_UINT)b.len);

@@ -184,6 +184,26 @@ static bool write_file(const char *path, const unsigned char *data, size_t n)
     return fclose(fp) == 0 && ok;
 }
 
+/* Renders `doc` and `l` into a new temporary file from the mkstemp
+ * template `path` (rewritten to the file's name). False, with no file
+ * left, when rendering or writing fails; the caller unlinks the file. */
+static bool render_to_file(const qs_doc *doc, const qs_layout *l, char *path,
+                           qs_diags *d)
+{
+    unsigned char *pdf = NULL;
+    size_t size = 0;
+    bool ok = qs_render_pdf(doc, l, &pdf, &size, d);
+    int fd = ok ? mkstemp(path) : -1;
+    if (fd >= 0) {
+        close(fd);
+        ok = write_file(path, pdf, size);
+        if (!ok)
+            unlink(path);
+    }
+    free(pdf);
+    return ok && fd >= 0;
+}
+
 static void check_tools(const char *path)
 {
     char cmd[512], out[16384];
@@ -326,15 +346,10 @@ static void check_same_font_twice(void)
     add(&l, 0, text(56, 780, 0, 12, "Preis 12 €"));
     add(&l, 0, text(56, 760, 1, 12, "Angebot"));
 
-    unsigned char *pdf = NULL;
-    size_t size = 0;
-    bool ok = doc.fonts[1] && qs_render_pdf(&doc, &l, &pdf, &size, &d);
-    CHECK(ok && d.count == 0, "renders with a font and its copy");
     char path[] = "/tmp/qs-render-twice-XXXXXX";
-    fd = mkstemp(path);
-    if (ok && fd >= 0) {
-        close(fd);
-        write_file(path, pdf, size);
+    bool ok = doc.fonts[1] && render_to_file(&doc, &l, path, &d);
+    CHECK(ok && d.count == 0, "renders with a font and its copy");
+    if (ok) {
         long len = cid_map_length(path);
         CHECK(len == (0x20AC + 1) * 2, "one CIDToGIDMap for both files, "
               "up to the euro sign the first drew: %ld bytes", len);
@@ -343,11 +358,7 @@ static void check_same_font_twice(void)
         run(cmd, out, sizeof out);
         CHECK(atoi(out) == 1, "one font in the PDF (got %d)", atoi(out));
         unlink(path);
-    } else if (fd >= 0) {
-        close(fd);
-        unlink(path);
     }
-    free(pdf);
     qs_arena_free(&l.arena);
     free_doc(&doc);
     qs_diags_free(&d);
@@ -377,15 +388,10 @@ static void check_png_data(void)
     l.pages = qs_arena_array(&l.arena, 1, sizeof *l.pages);
     qs_item img = shape(QS_ITEM_IMAGE, 0, 0, 80, 40);
     add(&l, 0, img);
-    unsigned char *pdf = NULL;
-    size_t size = 0;
-    bool ok = doc.images[0] && qs_render_pdf(&doc, &l, &pdf, &size, &d);
-    CHECK(ok && d.count == 0, "renders the PNG's own data");
     char path[] = "/tmp/qs-render-png-XXXXXX";
-    int fd = mkstemp(path);
-    if (ok && fd >= 0) {
-        close(fd);
-        write_file(path, pdf, size);
+    bool ok = doc.images[0] && render_to_file(&doc, &l, path, &d);
+    CHECK(ok && d.count == 0, "renders the PNG's own data");
+    if (ok) {
         char cmd[512];
         static char out[80 * 40 * 3 * 4 + 4096]; /* "%4u" per byte, lines */
         snprintf(cmd, sizeof cmd, "pdftoppm -r 72 %s 2>&1 | tail -c %d | od -An -v -tu1",
@@ -410,11 +416,7 @@ static void check_png_data(void)
         CHECK(seen == 80 * 40 * 3 && bad == 0, "every pixel of the PNG comes back "
               "(%d wrong)", bad);
         unlink(path);
-    } else if (fd >= 0) {
-        close(fd);
-        unlink(path);
     }
-    free(pdf);
     qs_arena_free(&l.arena);
     free_doc(&doc);
     qs_diags_free(&d);
