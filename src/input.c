@@ -482,6 +482,24 @@ void qs_input_locate(const qs_input *src, const xmlNode *node, const char *attr,
     position_of(s, at, line, col);
 }
 
+char *qs_xml_collapse_space(char *s)
+{
+    char *out = s;
+    bool space = false;
+    for (const char *p = s; *p; p++) {
+        if (is_space((unsigned char)*p)) {
+            space = out != s;
+            continue;
+        }
+        if (space)
+            *out++ = ' ';
+        space = false;
+        *out++ = *p;
+    }
+    *out = '\0';
+    return s;
+}
+
 bool qs_xml_is(const xmlNode *n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
@@ -851,25 +869,6 @@ typedef struct {
     size_t n, cap;
 } key_values;
 
-/* Collapses runs of white space to one space and trims both ends, in
- * place (XML Schema's whiteSpace="collapse"). */
-static void collapse_spaces(char *s)
-{
-    char *out = s;
-    bool space = false;
-    for (const char *p = s; *p; p++) {
-        if (is_space((unsigned char)*p)) {
-            space = out != s;
-            continue;
-        }
-        if (space)
-            *out++ = ' ';
-        space = false;
-        *out++ = *p;
-    }
-    *out = '\0';
-}
-
 /* Adds the `field` attribute of every element the child path `path`
  * (up to `end`) finds under `parent`. */
 static void collect_keys(const xmlNode *parent, const char *path, const char *end,
@@ -888,7 +887,7 @@ static void collect_keys(const xmlNode *parent, const char *path, const char *en
         xmlChar *v = xmlGetNoNsProp(c, BAD_CAST field);
         if (!v)
             continue;
-        collapse_spaces((char *)v);
+        qs_xml_collapse_space((char *)v);
         keys->values = qs_xgrow(keys->values, &keys->cap, keys->n + 1, sizeof *keys->values);
         keys->values[keys->n++] = (char *)v;
     }
@@ -944,6 +943,14 @@ static int validate(xmlSchemaPtr schema, xmlDoc *doc, xmlStructuredErrorFunc on_
     return rc;
 }
 
+/* The internal error of a built-in schema that does not compile. */
+static qs_input *schema_missing(qs_format format, qs_diags *d)
+{
+    qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "internal",
+                "the built-in schema '%s' does not load", format_schema_names[format]);
+    return NULL;
+}
+
 qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
                             const qs_origin *at, qs_diags *d)
 {
@@ -997,10 +1004,7 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     const built_in_schema *schema = schema_for(format);
     if (!schema->lean) {
         xmlSetStructuredErrorFunc(NULL, NULL);
-        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "internal",
-                    "the built-in schema '%s' does not load",
-                    format_schema_names[format]);
-        return NULL;
+        return schema_missing(format, d);
     }
     sink.rule = "schema";
     if (validate(schema->lean, doc, ignore_error, NULL) != 0 ||
@@ -1008,12 +1012,8 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
         xmlSchemaPtr full = full_schema(format);
         int rc = full ? validate(full, doc, collect_error, &sink) : -1;
         xmlSetStructuredErrorFunc(NULL, NULL);
-        if (!full) {
-            qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "internal",
-                        "the built-in schema '%s' does not load",
-                        format_schema_names[format]);
-            return NULL;
-        }
+        if (!full)
+            return schema_missing(format, d);
         if (rc != 0) {
             if (!sink.errors)
                 qs_diag_add(d, QS_SEV_ERROR, s->path, 1, 1, "schema",

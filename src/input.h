@@ -143,6 +143,10 @@ bool qs_xml_is(const xmlNode *n, const char *name);
  * parent is NULL). */
 const xmlNode *qs_xml_child(const xmlNode *parent, const char *name);
 
+/* Collapses runs of XML white space to one space and trims both ends, in
+ * place (XML Schema's whiteSpace="collapse"); returns `s`. */
+char *qs_xml_collapse_space(char *s);
+
 /* The input whose document holds `node`, or NULL. */
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node);
 

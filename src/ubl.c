@@ -94,25 +94,6 @@ const char *qs_ubl_unit_code(const char *unit)
 
 /* ---- reading the data tree ---- */
 
-/* Collapses runs of white space to one space and trims both ends, in place. */
-static char *collapse_space(char *s)
-{
-    char *w = s;
-    bool space = false;
-    for (const char *r = s; *r; r++) {
-        if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
-            space = w != s;
-            continue;
-        }
-        if (space)
-            *w++ = ' ';
-        space = false;
-        *w++ = *r;
-    }
-    *w = '\0';
-    return s;
-}
-
 /* The one text node `n` holds (the common case in the data tree), or
  * NULL. */
 static const xmlNode *only_text(const xmlNode *n)
@@ -140,7 +121,7 @@ static const char *text_of(writer *w, const xmlNode *n)
         s = qs_arena_strdup(&w->arena, (const char *)raw);
         xmlFree(raw);
     }
-    s = collapse_space(s);
+    s = qs_xml_collapse_space(s);
     return *s ? s : NULL;
 }
 
@@ -404,7 +385,7 @@ static void address_lines(writer *w, const xmlNode *address)
             char *end_of_line = strchr(line, '\n');
             if (end_of_line)
                 *end_of_line = '\0';
-            if (*collapse_space(line))
+            if (*qs_xml_collapse_space(line))
                 cac_cbc(w, "AddressLine", "Line", line);
             line = end_of_line ? end_of_line + 1 : NULL;
         }
