@@ -340,6 +340,20 @@ static void fill_outcome(const qs_quote *q, outcome *r)
 }
 
 /* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
+/* Frees the input documents read so far and the schemas compiled so far,
+ * once no later stage reads them: the later stages then reuse that memory
+ * instead of fresh pages (the four input formats' schemas alone are about
+ * 500 KiB; 0.5 ms less per build, docs/performance.md). A schema needed
+ * again is compiled again. A batch worker keeps the schemas: they were
+ * compiled before the fork, and freeing them would copy the pages it
+ * shares with the parent. */
+static void release_inputs(const options *o, qs_inputs *in)
+{
+    qs_inputs_release_documents(in);
+    if (!o->worker)
+        qs_input_schemas_free();
+}
+
 static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options *popts,
                             unsigned char **pdf, size_t *pdf_size, size_t *pages,
                             stage_timer *timer, qs_diags *d)
@@ -356,12 +370,10 @@ static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options 
     memset(&layout, 0, sizeof layout);
     bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
                                 q->tree, q->src->path, o->lang, &doc, d);
-    /* Every later stage reads the document model or /quote/totals only:
-     * not the template's document or schema either (see run). */
+    /* Every later stage reads the document model or /quote/totals only,
+     * not the template's document or schema either. */
     qs_quote_prune_tree(q);
-    qs_inputs_release_documents(q->in);
-    if (!o->worker)
-        qs_input_schemas_free();
+    release_inputs(o, q->in);
     timer_stop(timer, "template");
     ok = ok && qs_layout_run(&doc, &layout, d);
     /* The pages hold copies of every text: only the fonts, images,
@@ -494,15 +506,7 @@ static int run(const options *o, qs_diags *d, outcome *r)
     } else if (ok && status == EXIT_BUILT && strcmp(o->command, "build") == 0) {
         /* Validated: from here on every stage reads the merged tree and the
          * inputs' bytes, never an input document (quote.h). */
-        qs_inputs_release_documents(&in);
-        /* Nor the input formats' schemas (the template's is compiled when
-         * the template is read): about 500 KiB the template and PDF stages
-         * then reuse instead of fresh pages, 0.5 ms less per build
-         * (docs/performance.md). A batch worker keeps them: they were
-         * compiled before the fork, and freeing them would copy the
-         * parent's pages it shares. */
-        if (!o->worker)
-            qs_input_schemas_free();
+        release_inputs(o, &in);
         status = build(&q, o, status, &timer, d, r);
         timer_stop(&timer, "package");
     } else {
