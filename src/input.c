@@ -466,12 +466,17 @@ void qs_input_locate(const qs_input *src, const xmlNode *node, const char *attr,
      * of the lines before it (memchr finds the '<'s of a line). */
     size_t end = (size_t)l < s->nlines ? s->lines[l] : s->size;
     size_t floor = end > MAX_START_TAG ? end - MAX_START_TAG : 0;
-    size_t len = strlen((const char *)node->name), tag = 0;
+    /* The tag as written: "cbc:PriceAmount" for a prefixed element. */
+    char qname[256];
+    const xmlChar *prefix = node->ns ? node->ns->prefix : NULL;
+    snprintf(qname, sizeof qname, "%s%s%s", prefix ? (const char *)prefix : "",
+             prefix ? ":" : "", (const char *)node->name);
+    size_t len = strlen(qname), tag = 0;
     bool found = false;
     for (size_t k = (size_t)l; !found; k--) {
         size_t from = s->lines[k - 1] > floor ? s->lines[k - 1] : floor;
-        found = last_tag_start(s, from, k == (size_t)l ? end : s->lines[k], node->name,
-                               len, &tag);
+        found = last_tag_start(s, from, k == (size_t)l ? end : s->lines[k],
+                               (const xmlChar *)qname, len, &tag);
         if (from == floor)
             break;
     }
