@@ -21,6 +21,9 @@ LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lnettle -lz -lm
 # The unit tests link the shared libraries (the same library versions).
 STATIC_LIBS = -lxml2 -licuuc -licudata -llzma -lpcre2-8 -ljpeg -lnettle -lstdc++
 BIN_LDLIBS  = -static-libgcc -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lhpdf -lpng -lz -lm
+# jansson writes diff's JSON (libjansson-dev: static archive in the binary).
+LDLIBS      += -ljansson
+STATIC_LIBS += -ljansson
 BUILD     = build/release
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -28,9 +31,16 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 MODULES   = main arena buf diag decimal input values load merge price explain batch report \
             regex xpath rules checks format template fonts image layout \
             render_pdf ubl package sha256 catalog
+MODULES  += diff
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
+# diff reads any UBL 2.1 Quotation: the official schemas (tests/ubl-2.1,
+# unchanged) are built into the binary too, without their annotations
+# (about 500 KB); docs/lifecycle.md.
+UBL_SCHEMAS = tests/ubl-2.1/xsd/maindoc/UBL-Quotation-2.1.xsd \
+            $(sort $(wildcard tests/ubl-2.1/xsd/common/*.xsd))
+SCHEMAS  += $(UBL_SCHEMAS)
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \

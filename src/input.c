@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 
@@ -465,12 +466,17 @@ void qs_input_locate(const qs_input *src, const xmlNode *node, const char *attr,
      * of the lines before it (memchr finds the '<'s of a line). */
     size_t end = (size_t)l < s->nlines ? s->lines[l] : s->size;
     size_t floor = end > MAX_START_TAG ? end - MAX_START_TAG : 0;
-    size_t len = strlen((const char *)node->name), tag = 0;
+    /* The tag as written: "cbc:PriceAmount" for a prefixed element. */
+    char qname[256];
+    const xmlChar *prefix = node->ns ? node->ns->prefix : NULL;
+    snprintf(qname, sizeof qname, "%s%s%s", prefix ? (const char *)prefix : "",
+             prefix ? ":" : "", (const char *)node->name);
+    size_t len = strlen(qname), tag = 0;
     bool found = false;
     for (size_t k = (size_t)l; !found; k--) {
         size_t from = s->lines[k - 1] > floor ? s->lines[k - 1] : floor;
-        found = last_tag_start(s, from, k == (size_t)l ? end : s->lines[k], node->name,
-                               len, &tag);
+        found = last_tag_start(s, from, k == (size_t)l ? end : s->lines[k],
+                               (const xmlChar *)qname, len, &tag);
         if (from == floor)
             break;
     }
@@ -649,6 +655,31 @@ static xmlParserInputPtr deny_entity_loader(const char *url, const char *id,
     return NULL;
 }
 
+/* The entity loader while a built-in schema compiles: an import or
+ * include ("../common/UBL-CommonBasicComponents-2.1.xsd") gets the
+ * built-in schema of that file name; anything else gets nothing. No file
+ * or network access either way. */
+static xmlParserInputPtr built_in_schema_loader(const char *url, const char *id,
+                                                xmlParserCtxtPtr ctxt)
+{
+    (void)id;
+    const char *slash = url ? strrchr(url, '/') : NULL;
+    const char *file = slash ? slash + 1 : url;
+    size_t n = file ? strlen(file) : 0;
+    if (n < 5 || strcmp(file + n - 4, ".xsd") != 0)
+        return NULL;
+    for (const qs_embedded_file *f = qs_embedded_files; f->name; f++) {
+        if (strlen(f->name) != n - 4 || strncmp(f->name, file, n - 4) != 0)
+            continue;
+        xmlParserInputPtr input = xmlNewStringInputStream(ctxt, f->data);
+        /* The document's base: the imports it makes resolve against it. */
+        if (input)
+            input->filename = (const char *)xmlStrdup((const xmlChar *)url);
+        return input;
+    }
+    return NULL;
+}
+
 /* Removes whitespace-only text nodes from element-only content, so the
  * merged tree prints cleanly; mixed content (letter text) keeps them. */
 static void strip_blank_text(xmlNode *node)
@@ -677,6 +708,7 @@ static const char *const format_schema_names[] = {
     [QS_FORMAT_DEPARTMENT] = "department",
     [QS_FORMAT_RULES] = "rules",
     [QS_FORMAT_TEMPLATE] = "template",
+    [QS_FORMAT_UBL_QUOTATION] = "UBL-Quotation-2.1",
 };
 
 /* ---- schemas ----
@@ -812,7 +844,9 @@ static void compile_lean(built_in_schema *s, const qs_embedded_file *f)
     }
     xmlFree(root);
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewDocParserCtxt(s->lean_source);
+    xmlSetExternalEntityLoader(built_in_schema_loader);
     s->lean = xmlSchemaParse(pc);
+    xmlSetExternalEntityLoader(deny_entity_loader);
     xmlSchemaFreeParserCtxt(pc);
 }
 
@@ -833,7 +867,9 @@ static xmlSchemaPtr full_schema(qs_format format)
     if (!s->full && f) {
         xmlSchemaParserCtxtPtr pc =
             xmlSchemaNewMemParserCtxt((const char *)f->data, (int)f->size);
+        xmlSetExternalEntityLoader(built_in_schema_loader);
         s->full = xmlSchemaParse(pc);
+        xmlSetExternalEntityLoader(deny_entity_loader);
         xmlSchemaFreeParserCtxt(pc);
     }
     return s->full;
@@ -841,7 +877,7 @@ static xmlSchemaPtr full_schema(qs_format format)
 
 void qs_input_schemas_compile(void)
 {
-    for (size_t i = 0; i < sizeof schemas / sizeof *schemas; i++)
+    for (size_t i = 0; i < QS_FORMAT_UBL_QUOTATION; i++)
         schema_for((qs_format)i);
 }
 
@@ -1009,7 +1045,8 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     sink.rule = "schema";
     if (validate(schema->lean, doc, ignore_error, NULL) != 0 ||
         find_duplicate_key(schema, doc)) {
-        xmlSchemaPtr full = full_schema(format);
+        /* Without lifted keys the lean schema is the full one. */
+        xmlSchemaPtr full = schema->nkeys ? full_schema(format) : schema->lean;
         int rc = full ? validate(full, doc, collect_error, &sink) : -1;
         xmlSetStructuredErrorFunc(NULL, NULL);
         if (!full)

@@ -30,7 +30,10 @@ typedef enum {
     QS_FORMAT_PRICELIST,
     QS_FORMAT_DEPARTMENT,
     QS_FORMAT_RULES,
-    QS_FORMAT_TEMPLATE
+    QS_FORMAT_TEMPLATE,
+    /* An OASIS UBL 2.1 Quotation (diff), against the official schema. Not
+     * compiled by qs_input_schemas_compile: no build reads one. */
+    QS_FORMAT_UBL_QUOTATION
 } qs_format;
 
 typedef struct qs_input {

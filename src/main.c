@@ -13,6 +13,7 @@
 
 #include "batch.h"
 #include "decimal.h"
+#include "diff.h"
 #include "diag.h"
 #include "explain.h"
 #include "layout.h"
@@ -42,6 +43,7 @@ typedef struct {
     const char *lang;
     const char *line;          /* explain: one position */
     const char *template_path; /* catalog: -t TEMPLATE */
+    const char *new_ubl;       /* diff: NEW.ubl.xml (quote: OLD.ubl.xml) */
     size_t max_file_size;
     bool strict;
     bool timings;              /* print each stage's wall time on stderr */
@@ -78,6 +80,9 @@ static const char usage_text[] =
     "                             render a price list brochure (default FILE:\n"
     "                             out/catalog-ID.pdf; TEMPLATE:\n"
     "                             templates/catalog/template.xml)\n"
+    "  diff OLD.ubl.xml NEW.ubl.xml [--json]\n"
+    "                             compare two UBL 2.1 quotations: lines, totals,\n"
+    "                             validity (exit 0 equal, 1 different, 2 bad file)\n"
     "\n"
     "options:\n"
     "  --root DIR                 project root; every file read must lie inside\n"
@@ -239,6 +244,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->quote = a;
         } else if (strcmp(o->command, "explain") == 0 && !o->line) {
             o->line = a;
+        } else if (is_command(o->command, "diff") && !o->new_ubl) {
+            o->new_ubl = a;
         } else {
             return usage_error("unexpected argument '%s'", a);
         }
@@ -249,7 +256,8 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("%s", "no command given");
     if (strcmp(o->command, "check") != 0 && strcmp(o->command, "data") != 0 &&
         strcmp(o->command, "explain") != 0 && strcmp(o->command, "build") != 0 &&
-        strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0)
+        strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0 &&
+        strcmp(o->command, "diff") != 0)
         return usage_error("unknown command '%s'", o->command);
     if (o->template_path && !is_command(o->command, "catalog"))
         return usage_error("%s", "option '-t' is for catalog only");
@@ -258,6 +266,8 @@ static int parse_args(int argc, char **argv, options *o)
         return status;
     if (is_command(o->command, "batch") && o->npaths == 0)
         return usage_error("%s", "'batch' needs folders or quote files");
+    if (is_command(o->command, "diff") && !o->new_ubl)
+        return usage_error("%s", "'diff' needs two UBL files: OLD.ubl.xml NEW.ubl.xml");
     if (is_command(o->command, "catalog") && !o->quote)
         return usage_error("%s", "'catalog' needs a price list file");
     if (!is_command(o->command, "batch") && !o->quote)
@@ -581,6 +591,25 @@ static int catalog(const options *o, qs_diags *d)
     return status;
 }
 
+/* diff: two UBL 2.1 quotations compared on stdout (docs/lifecycle.md).
+ * Exit 0 equal, 1 different, 2 a bad file, 3 internal. */
+static int diff(const options *o, qs_diags *d)
+{
+    qs_inputs in;
+    if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
+        return EXIT_USAGE;
+    qs_buf out = {0};
+    qs_diff_result r = qs_diff_files(&in, o->quote, o->new_ubl, o->json, &out, d);
+    if (r != QS_DIFF_FAILED)
+        fputs(out.s, stdout);
+    qs_buf_free(&out);
+    qs_inputs_free(&in);
+    if (d->internal_failed)
+        return EXIT_INTERNAL;
+    return r == QS_DIFF_FAILED ? EXIT_USAGE : r == QS_DIFF_DIFFERENT ? EXIT_INVALID
+                                                                     : EXIT_BUILT;
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -612,7 +641,10 @@ int main(int argc, char **argv)
     qs_diags_init(&d);
     outcome r;
     memset(&r, 0, sizeof r);
-    status = is_command(o.command, "catalog") ? catalog(&o, &d) : run(&o, &d, &r);
+    if (is_command(o.command, "diff"))
+        status = diff(&o, &d);
+    else
+        status = is_command(o.command, "catalog") ? catalog(&o, &d) : run(&o, &d, &r);
     qs_diags_sort(&d);
     if (o.diagnostics == OUT_SARIF) {
         qs_report_case c = {.quote = o.quote, .diags = &d, .draft = r.draft};

@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "regex.h"
+#include "values.h"
 
 #define EXSLT_REGEX_NS "http://exslt.org/regular-expressions"
 #define QS_NS "urn:quotesmith"
@@ -264,35 +265,6 @@ static void fn_iban_valid(xmlXPathParserContextPtr ctxt, int nargs)
     xmlXPathReturnBoolean(ctxt, ok);
 }
 
-/* Days since 1970-01-01 of a valid YYYY-MM-DD date, or false. */
-static bool parse_date(const char *s, long *days)
-{
-    for (int i = 0; i < 10; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : !is_digit(s[i]))
-            return false;
-    }
-    if (s[10] != '\0')
-        return false;
-    long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-             (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1 || m < 1 || m > 12 || d < 1 ||
-        d > mdays[m - 1] + (m == 2 && leap))
-        return false;
-    /* Howard Hinnant's days_from_civil. */
-    y -= m <= 2;
-    long era = y / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *days = era * 146097 + doe - 719468;
-    return true;
-}
-
 static void fn_date_valid(xmlXPathParserContextPtr ctxt, int nargs)
 {
     CHECK_ARITY(1);
@@ -302,7 +274,7 @@ static void fn_date_valid(xmlXPathParserContextPtr ctxt, int nargs)
         return;
     }
     long days;
-    bool ok = parse_date((const char *)s, &days);
+    bool ok = qs_date_days((const char *)s, &days);
     xmlFree(s);
     xmlXPathReturnBoolean(ctxt, ok);
 }
@@ -315,8 +287,8 @@ static void fn_days_between(xmlXPathParserContextPtr ctxt, int nargs)
     xmlChar *to = xmlXPathPopString(ctxt);
     xmlChar *from = xmlXPathPopString(ctxt);
     long a, b;
-    bool ok = from && to && parse_date((const char *)from, &a) &&
-              parse_date((const char *)to, &b);
+    bool ok = from && to && qs_date_days((const char *)from, &a) &&
+              qs_date_days((const char *)to, &b);
     xmlFree(from);
     xmlFree(to);
     xmlXPathReturnNumber(ctxt, ok ? (double)(b - a) : xmlXPathNAN);
