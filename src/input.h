@@ -30,7 +30,8 @@ typedef enum {
     QS_FORMAT_PRICELIST,
     QS_FORMAT_DEPARTMENT,
     QS_FORMAT_RULES,
-    QS_FORMAT_TEMPLATE
+    QS_FORMAT_TEMPLATE,
+    QS_FORMAT_LEADS        /* leads rules (leads.c) */
 } qs_format;
 
 typedef struct qs_input {
