@@ -40,6 +40,7 @@ UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \
             test_catalog test_price_props \
             test_report
+UNITS    += test_leads
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith

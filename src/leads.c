@@ -203,7 +203,7 @@ static void fold(qs_buf *b, const char *s, bool words)
 /* Legal forms, folded and split into words as fold() leaves them; longer
  * forms before the shorter ones they end with. */
 static const char *const legal_forms[] = {
-    "gmbh co kg", "ag co kg", "se co kg", "gmbh co kgaa", "co kg", "co kgaa",
+    "gmbh co kg", "g m b h", "ag co kg", "se co kg", "gmbh co kgaa", "co kg", "co kgaa",
     "ug haftungsbeschränkt", "s à r l", "gmbh", "ag", "kg", "kgaa", "ohg", "ug", "se",
     "e k", "b v", "n v", "s a", "sarl", "ltd", "limited", "inc", "llc", "plc",
 };
