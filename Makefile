@@ -174,3 +174,16 @@ fuzz-smoke: fuzz-build
 
 .PHONY: fuzz fuzz-build fuzz-smoke
 # ---- end fuzz -----------------------------------------------------------------
+
+# ---- leads (docs/leads.md) ---------------------------------------------------
+demo: demo-leads
+demo-leads: quotesmith
+	./quotesmith leads samples/trade-fair/attendees.csv \
+	    --rules samples/trade-fair/leads.xml --customers samples
+
+bench: bench-leads
+bench-leads: quotesmith
+	sh bench/leads.sh
+
+.PHONY: demo-leads bench-leads
+# ---- end leads ----------------------------------------------------------------

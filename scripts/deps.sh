@@ -10,6 +10,8 @@ set -eu
 packages="gcc make pkg-config libhpdf-dev libxml2-dev libpcre2-dev libpng-dev \
 libjpeg62-turbo-dev nettle-dev liblzma-dev libstdc++-12-dev qpdf poppler-utils clang \
 libxml2-utils time"
+# leads (docs/leads.md): libcsv reads the attendee lists
+packages="$packages libcsv-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

@@ -37,7 +37,6 @@ typedef struct {
     size_t max_csv_size;        /* 0: QS_LEADS_MAX_CSV_SIZE */
     const char *outdir;         /* NULL: out/leads */
     bool data;                  /* print the lead trees, write nothing */
-    bool progress;              /* a progress bar on stderr */
 } qs_leads_options;
 
 /* Runs the whole screening. Reads through `in` (confined to its root),

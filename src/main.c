@@ -652,7 +652,7 @@ static int leads(const options *o, qs_diags *d)
         return EXIT_USAGE;
     qs_leads_options lo = {
         .csv = o->quote, .rules = o->rules, .customers = o->customers,
-        .outdir = o->outdir, .data = o->leads_data, .progress = isatty(2),
+        .outdir = o->outdir, .data = o->leads_data,
         .max_csv_size = o->max_file_size != QS_DEFAULT_MAX_FILE_SIZE ? o->max_file_size : 0,
     };
     qs_csv_parse_encoding(o->encoding ? o->encoding : "utf-8", &lo.encoding);

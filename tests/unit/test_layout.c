@@ -696,9 +696,8 @@ static void test_dump(void)
         "outline 0 1 785.2 \"Intro\"\n";
     CHECK_STR(text, want, "dump: exact text of a small page");
     /* The same bytes under a decimal-comma locale. */
-    const char *loc = setlocale(LC_NUMERIC, "de_DE.UTF-8");
-    if (loc == NULL)
-        loc = setlocale(LC_NUMERIC, "de_DE");
+    /* setlocale's result lives only until its next call: kept as a flag. */
+    bool loc = setlocale(LC_NUMERIC, "de_DE.UTF-8") || setlocale(LC_NUMERIC, "de_DE");
     char *text2 = NULL;
     size_t len2 = 0;
     f = open_memstream(&text2, &len2);
@@ -706,7 +705,7 @@ static void test_dump(void)
     fclose(f);
     setlocale(LC_NUMERIC, "C");
     CHECK(strcmp(text, text2) == 0, "dump: independent of the C locale (%s)",
-          loc ? loc : "no de_DE locale installed");
+          loc ? "de_DE" : "no de_DE locale installed");
     free(text);
     free(text2);
     doc.nimages = 0; /* the fake image is not the doc's to free */
