@@ -12,6 +12,7 @@ CC        = cc
 CFLAGS    = -std=c11 -Wall -Wextra -Wpedantic -O2 -g
 CPPFLAGS  = -D_XOPEN_SOURCE=700 -I/usr/include/libxml2
 LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lnettle -lz -lm
+LDLIBS   += -lcsv
 # The quotesmith binary itself links libxml2, PCRE2, libjpeg, nettle and
 # libxml2's own dependencies (ICU, liblzma, libstdc++) statically: as shared
 # libraries, ICU and libstdc++ alone cost about 1 ms of every start (11,000
@@ -20,6 +21,7 @@ LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lnettle -lz -lm
 # archive in Debian: it stays shared, with the libpng and zlib it needs.
 # The unit tests link the shared libraries (the same library versions).
 STATIC_LIBS = -lxml2 -licuuc -licudata -llzma -lpcre2-8 -ljpeg -lnettle -lstdc++
+STATIC_LIBS += -lcsv
 BIN_LDLIBS  = -static-libgcc -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lhpdf -lpng -lz -lm
 # jansson writes diff's JSON (libjansson-dev: static archive in the binary).
 LDLIBS      += -ljansson
@@ -32,9 +34,11 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             regex xpath rules checks format template fonts image layout \
             render_pdf ubl package sha256 catalog
 MODULES  += diff
+MODULES  += csv_read leads
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
+SCHEMAS  += schemas/leads.xsd
 # diff reads any UBL 2.1 Quotation: the official schemas (tests/ubl-2.1,
 # unchanged) are built into the binary too, without their annotations
 # (about 500 KB); docs/lifecycle.md.
@@ -46,6 +50,7 @@ UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \
             test_catalog test_price_props \
             test_report
+UNITS    += test_leads
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith
@@ -179,3 +184,16 @@ fuzz-smoke: fuzz-build
 
 .PHONY: fuzz fuzz-build fuzz-smoke
 # ---- end fuzz -----------------------------------------------------------------
+
+# ---- leads (docs/leads.md) ---------------------------------------------------
+demo: demo-leads
+demo-leads: quotesmith
+	./quotesmith leads samples/trade-fair/attendees.csv \
+	    --rules samples/trade-fair/leads.xml --customers samples
+
+bench: bench-leads
+bench-leads: quotesmith
+	sh bench/leads.sh
+
+.PHONY: demo-leads bench-leads
+# ---- end leads ----------------------------------------------------------------

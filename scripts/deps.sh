@@ -12,6 +12,8 @@ libjpeg62-turbo-dev nettle-dev liblzma-dev libstdc++-12-dev qpdf poppler-utils c
 libxml2-utils time"
 # diff writes its JSON with jansson.
 packages="$packages libjansson-dev"
+# leads (docs/leads.md): libcsv reads the attendee lists
+packages="$packages libcsv-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

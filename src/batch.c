@@ -175,6 +175,19 @@ static bool find_quotes(char *const *paths, size_t npaths, entry_list *l, qs_dia
     return ok;
 }
 
+bool qs_batch_find_quotes(char *const *paths, size_t npaths, char ***quotes, size_t *n,
+                          qs_diags *d)
+{
+    entry_list l = {0};
+    bool ok = find_quotes(paths, npaths, &l, d);
+    *quotes = qs_xcalloc(l.count ? l.count : 1, sizeof **quotes);
+    for (size_t i = 0; i < l.count; i++)
+        (*quotes)[i] = l.items[i].path;
+    *n = l.count;
+    free(l.items);
+    return ok;
+}
+
 /* ---- before building: real paths, ids, collisions, the shard ---- */
 
 /* The quote's id attribute, read with a streaming parser that stops at

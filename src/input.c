@@ -709,6 +709,7 @@ static const char *const format_schema_names[] = {
     [QS_FORMAT_RULES] = "rules",
     [QS_FORMAT_TEMPLATE] = "template",
     [QS_FORMAT_UBL_QUOTATION] = "UBL-Quotation-2.1",
+    [QS_FORMAT_LEADS] = "leads",
 };
 
 /* ---- schemas ----

@@ -31,6 +31,7 @@ typedef enum {
     QS_FORMAT_DEPARTMENT,
     QS_FORMAT_RULES,
     QS_FORMAT_TEMPLATE,
+    QS_FORMAT_LEADS,       /* leads rules (leads.c) */
     /* An OASIS UBL 2.1 Quotation (diff), against the official schema. Not
      * compiled by qs_input_schemas_compile: no build reads one. */
     QS_FORMAT_UBL_QUOTATION

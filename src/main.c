@@ -23,6 +23,7 @@
 #include "template.h"
 #include "ubl.h"
 #include "input.h"
+#include "leads.h"
 #include "price.h"
 #include "quote.h"
 #include "report.h"
@@ -60,6 +61,9 @@ typedef struct {
     /* set in a batch worker */
     bool worker;               /* print nothing; build into outdir only */
     const char *expect_id;     /* the id the batch read before building */
+    /* leads (docs/leads.md) */
+    const char *rules, *customers, *encoding;
+    bool letters, leads_data;
 } options;
 
 /* Facts about one run, for check/build summaries, SARIF and batch. */
@@ -83,6 +87,9 @@ static const char usage_text[] =
     "  diff OLD.ubl.xml NEW.ubl.xml [--json]\n"
     "                             compare two UBL 2.1 quotations: lines, totals,\n"
     "                             validity (exit 0 equal, 1 different, 2 bad file)\n"
+    "  leads LIST.csv --rules FILE [--customers DIR] [--encoding utf-8|windows-1252]\n"
+    "        [--data] [-o DIR]    screen a trade-fair list into leads.csv and a\n"
+    "                             summary (default DIR: out/leads; docs/leads.md)\n"
     "\n"
     "options:\n"
     "  --root DIR                 project root; every file read must lie inside\n"
@@ -165,6 +172,51 @@ static int check_command_options(const options *o, const char *const *seen)
     return -1;
 }
 
+/* leads' own options: how many arguments one took (0: not one of them),
+ * or -1 when its value is missing. */
+static int leads_option(options *o, const char *a, const char *value)
+{
+    const char **slot = strcmp(a, "--rules") == 0       ? &o->rules
+                        : strcmp(a, "--customers") == 0 ? &o->customers
+                        : strcmp(a, "--encoding") == 0  ? &o->encoding
+                                                        : NULL;
+    if (slot) {
+        if (!value)
+            return -1;
+        *slot = value;
+        return 2;
+    }
+    if (strcmp(a, "--letters") == 0)
+        o->letters = true;
+    else if (strcmp(a, "--data") == 0)
+        o->leads_data = true;
+    else
+        return 0;
+    return 1;
+}
+
+/* For leads: its list and rules file; for every other command: none of
+ * leads' options. Returns -1 when the arguments are fine. */
+static int check_leads_args(const options *o)
+{
+    bool leads = is_command(o->command, "leads");
+    const char *stray = o->rules ? "--rules" : o->customers ? "--customers"
+                      : o->encoding ? "--encoding" : o->letters ? "--letters"
+                      : o->leads_data ? "--data" : NULL;
+    if (!leads)
+        return stray ? usage_error("option '%s' is for leads only", stray) : -1;
+    qs_csv_encoding enc;
+    if (o->encoding && !qs_csv_parse_encoding(o->encoding, &enc))
+        return usage_error("--encoding must be utf-8 or windows-1252, not '%s'", o->encoding);
+    if (!o->quote)
+        return usage_error("%s", "'leads' needs a CSV list");
+    if (!o->rules)
+        return usage_error("%s", "'leads' needs --rules FILE");
+    if (o->letters)
+        return usage_error("%s", "--letters is not available yet (docs/leads.md)");
+    return -1;
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -180,6 +232,13 @@ static int parse_args(int argc, char **argv, options *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        int leads_taken = leads_option(o, a, value);
+        if (leads_taken < 0)
+            return usage_error("option '%s' needs a value", a);
+        if (leads_taken > 0) {
+            i += leads_taken - 1;
+            continue;
+        }
         bool takes_value = strcmp(a, "--root") == 0 || strcmp(a, "-o") == 0 ||
                            strcmp(a, "--lang") == 0 || strcmp(a, "--diagnostics") == 0 ||
                            strcmp(a, "--max-file-size") == 0 || strcmp(a, "-j") == 0 ||
@@ -254,6 +313,9 @@ static int parse_args(int argc, char **argv, options *o)
     }
     if (!o->command)
         return usage_error("%s", "no command given");
+    int leads_status = check_leads_args(o);
+    if (leads_status >= 0 || is_command(o->command, "leads"))
+        return leads_status;
     if (strcmp(o->command, "check") != 0 && strcmp(o->command, "data") != 0 &&
         strcmp(o->command, "explain") != 0 && strcmp(o->command, "build") != 0 &&
         strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0 &&
@@ -610,6 +672,27 @@ static int diff(const options *o, qs_diags *d)
                                                                      : EXIT_BUILT;
 }
 
+/* leads: screen a trade-fair list (docs/leads.md). The list's size cap
+ * is its own (64 MiB) unless --max-file-size sets one. */
+static int leads(const options *o, qs_diags *d)
+{
+    qs_inputs in;
+    if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
+        return EXIT_USAGE;
+    qs_leads_options lo = {
+        .csv = o->quote, .rules = o->rules, .customers = o->customers,
+        .outdir = o->outdir, .data = o->leads_data,
+        .max_csv_size = o->max_file_size != QS_DEFAULT_MAX_FILE_SIZE ? o->max_file_size : 0,
+    };
+    qs_csv_parse_encoding(o->encoding ? o->encoding : "utf-8", &lo.encoding);
+    bool ok = qs_leads_run(&in, &lo, stdout, d);
+    qs_inputs_free(&in);
+    int status = exit_status(d, false, o->strict);
+    if (!ok && status == EXIT_BUILT)
+        status = EXIT_INVALID;
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -641,10 +724,10 @@ int main(int argc, char **argv)
     qs_diags_init(&d);
     outcome r;
     memset(&r, 0, sizeof r);
-    if (is_command(o.command, "diff"))
-        status = diff(&o, &d);
-    else
-        status = is_command(o.command, "catalog") ? catalog(&o, &d) : run(&o, &d, &r);
+    status = is_command(o.command, "diff")      ? diff(&o, &d)
+             : is_command(o.command, "leads")   ? leads(&o, &d)
+             : is_command(o.command, "catalog") ? catalog(&o, &d)
+                                                : run(&o, &d, &r);
     qs_diags_sort(&d);
     if (o.diagnostics == OUT_SARIF) {
         qs_report_case c = {.quote = o.quote, .diags = &d, .draft = r.draft};
