@@ -699,6 +699,9 @@ static void test_dump(void)
     const char *loc = setlocale(LC_NUMERIC, "de_DE.UTF-8");
     if (loc == NULL)
         loc = setlocale(LC_NUMERIC, "de_DE");
+    /* setlocale's result lives only until the next call: keep a copy. */
+    char locname[64];
+    snprintf(locname, sizeof locname, "%s", loc ? loc : "no de_DE locale installed");
     char *text2 = NULL;
     size_t len2 = 0;
     f = open_memstream(&text2, &len2);
@@ -706,7 +709,7 @@ static void test_dump(void)
     fclose(f);
     setlocale(LC_NUMERIC, "C");
     CHECK(strcmp(text, text2) == 0, "dump: independent of the C locale (%s)",
-          loc ? loc : "no de_DE locale installed");
+          locname);
     free(text);
     free(text2);
     doc.nimages = 0; /* the fake image is not the doc's to free */
