@@ -12,27 +12,19 @@ CC        = cc
 CFLAGS    = -std=c11 -Wall -Wextra -Wpedantic -O2 -g
 CPPFLAGS  = -D_XOPEN_SOURCE=700 -I/usr/include/libxml2
 LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lnettle -lz -lm
-LDLIBS   += -lcsv
-# The quotesmith binary itself links libxml2, PCRE2, libjpeg, nettle and
-# libxml2's own dependencies (ICU, liblzma, libstdc++) statically: as shared
-# libraries, ICU and libstdc++ alone cost about 1 ms of every start (11,000
-# relocations, most bound eagerly), a tenth of a build; the ICU data in the
-# file is mapped, never read (docs/performance.md). libharu has no static
-# archive in Debian: it stays shared, with the libpng and zlib it needs.
-# The unit tests link the shared libraries (the same library versions).
-STATIC_LIBS = -lxml2 -licuuc -licudata -llzma -lpcre2-8 -ljpeg -lnettle -lstdc++
-STATIC_LIBS += -lcsv
-BIN_LDLIBS  = -static-libgcc -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lhpdf -lpng -lz -lm
-# jansson writes diff's JSON (libjansson-dev: static archive in the binary).
-LDLIBS      += -ljansson
-STATIC_LIBS += -ljansson
+LDLIBS   += -lcsv -ljansson
+# Everything is linked dynamically, as Debian expects. A static build of
+# libxml2/ICU/PCRE2/libjpeg/nettle (a 35 MB binary) saved about 0.7 ms of
+# the 13 ms of CPU of one ordinary build and nothing in batch (the workers
+# are forks): measured and dropped (docs/performance.md, "Linking").
 BUILD     = build/release
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # One module per pipeline stage, plus the shared machinery.
 MODULES   = main arena buf diag decimal input values load merge price explain batch report \
-            regex xpath rules checks format template fonts image layout \
-            render_pdf ubl package sha256 catalog
+            regex xpath rules checks format template template_expr template_style \
+            fonts image layout layout_model \
+            render_pdf pdf_hpdf_streams ubl package sha256 catalog
 MODULES  += diff
 MODULES  += csv_read leads
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
@@ -59,7 +51,7 @@ quotesmith: $(BUILD)/quotesmith
 	cp $(BUILD)/quotesmith $@
 
 $(BUILD)/quotesmith: $(OBJECTS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJECTS) $(BIN_LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJECTS) $(LDLIBS)
 
 $(BUILD)/%.o: src/%.c src/*.h
 	@mkdir -p $(@D)

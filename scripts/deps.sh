@@ -1,14 +1,11 @@
 #!/bin/sh
 # Installs the Debian packages quotesmith needs to build and test, when missing.
-# Build: libhpdf-dev libxml2-dev libpcre2-dev libpng-dev libjpeg62-turbo-dev nettle-dev,
-#        and the static archives of libxml2's own dependencies for the
-#        statically linked binary (Makefile, BIN_LDLIBS): liblzma-dev
-#        libstdc++-12-dev (libicu-dev comes with libxml2-dev)
+# Build: libhpdf-dev libxml2-dev libpcre2-dev libpng-dev libjpeg62-turbo-dev nettle-dev
 # Test:  qpdf poppler-utils clang (sanitizers, libFuzzer) libxml2-utils (xmllint)
 #        time (make bench)
 set -eu
 packages="gcc make pkg-config libhpdf-dev libxml2-dev libpcre2-dev libpng-dev \
-libjpeg62-turbo-dev nettle-dev liblzma-dev libstdc++-12-dev qpdf poppler-utils clang \
+libjpeg62-turbo-dev nettle-dev qpdf poppler-utils clang \
 libxml2-utils time"
 # diff writes its JSON with jansson.
 packages="$packages libjansson-dev"
