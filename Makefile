@@ -27,7 +27,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 # One module per pipeline stage, plus the shared machinery.
 MODULES   = main arena buf diag decimal input values load merge price explain batch report \
             regex xpath rules checks format template fonts image layout \
-            render_pdf ubl package sha256 catalog
+            render_pdf ubl package sha256 catalog tax
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
@@ -35,7 +35,7 @@ LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \
             test_catalog test_price_props \
-            test_report
+            test_report test_tax
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith
