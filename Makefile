@@ -27,6 +27,7 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             render_pdf pdf_hpdf_streams ubl package sha256 catalog
 MODULES  += diff
 MODULES  += csv_read leads
+MODULES  += tax
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
@@ -43,6 +44,7 @@ UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_catalog test_price_props \
             test_report
 UNITS    += test_leads
+UNITS    += test_tax
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith
