@@ -26,11 +26,13 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # One module per pipeline stage, plus the shared machinery.
 MODULES   = main arena buf diag decimal input values load merge price explain batch report \
+            sales salesreport \
             regex xpath rules checks format template fonts image layout \
             render_pdf ubl package sha256 catalog
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
-            schemas/rules.xsd schemas/template.xsd
+            schemas/rules.xsd schemas/template.xsd \
+            schemas/outcomes.xsd schemas/targets.xsd
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \

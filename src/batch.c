@@ -175,6 +175,20 @@ static bool find_quotes(char *const *paths, size_t npaths, entry_list *l, qs_dia
     return ok;
 }
 
+/* report (salesreport.c): the same search, as a list of paths. */
+bool qs_batch_find_quotes(char *const *paths, size_t npaths, char ***out, size_t *n,
+                          qs_diags *d)
+{
+    entry_list l = {0};
+    bool ok = find_quotes(paths, npaths, &l, d);
+    *out = qs_xcalloc(l.count ? l.count : 1, sizeof **out);
+    for (size_t i = 0; i < l.count; i++)
+        (*out)[i] = l.items[i].path;
+    *n = l.count;
+    free(l.items);
+    return ok;
+}
+
 /* ---- before building: real paths, ids, collisions, the shard ---- */
 
 /* The quote's id attribute, read with a streaming parser that stops at

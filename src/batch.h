@@ -59,6 +59,13 @@ typedef struct {
  * 2 when a path cannot be searched or no quote was found. */
 int qs_batch_run(char *const *paths, size_t npaths, const qs_batch_options *o);
 
+/* Every quote file `paths` name (a file as it is, a folder searched for
+ * quote.xml as batch does), each argument's sorted by path. *out is a
+ * malloc'd array of *n malloc'd paths (the caller frees both). Returns
+ * false after a diagnostic when a path cannot be searched. */
+bool qs_batch_find_quotes(char *const *paths, size_t npaths, char ***out, size_t *n,
+                          qs_diags *d);
+
 /* FNV-1a, 64 bits, of the bytes of s: the shard hash. */
 uint64_t qs_batch_hash(const char *s);
 

@@ -677,6 +677,8 @@ static const char *const format_schema_names[] = {
     [QS_FORMAT_DEPARTMENT] = "department",
     [QS_FORMAT_RULES] = "rules",
     [QS_FORMAT_TEMPLATE] = "template",
+    [QS_FORMAT_OUTCOMES] = "outcomes",
+    [QS_FORMAT_TARGETS] = "targets",
 };
 
 /* ---- schemas ----

@@ -30,7 +30,9 @@ typedef enum {
     QS_FORMAT_PRICELIST,
     QS_FORMAT_DEPARTMENT,
     QS_FORMAT_RULES,
-    QS_FORMAT_TEMPLATE
+    QS_FORMAT_TEMPLATE,
+    QS_FORMAT_OUTCOMES,    /* report (SPEC 7) */
+    QS_FORMAT_TARGETS
 } qs_format;
 
 typedef struct qs_input {
