@@ -2,8 +2,8 @@
 # Writes a sales history for `quotesmith report` (docs/report.md): N quotes
 # of 2026-07..2026-12 by four reps in two teams, each with a hardware and a
 # services department priced from pricing/pricelist-2026.xml, plus
-# outcomes.xml (about 2 in 5 won, 1 in 5 lost, 1 in 10 withdrawn, the rest
-# open or expired) and targets.xml scaled to N. Deterministic (an LCG).
+# outcomes.xml (2 in 5 won, 1 in 5 lost, 1 in 10 withdrawn, the rest open
+# or expired; every 7th from the 3rd, when won, at an agreed amount) and targets.xml scaled to N. Deterministic (an LCG).
 #
 #   sh bench/gen-history.sh N DIR PRICELIST_HREF
 #
@@ -34,7 +34,7 @@ BEGIN {
         m = 7 + int((i - 1) * 6 / n); d = 1 + rnd(20)
         date = "2026-" pad(m) "-" pad(d)
         until = (m == 12 ? "2027-01-" : "2026-" pad(m + 1) "-") pad(d)
-        r = rep[1 + rnd(4)]
+        r = rep[1 + i % 4]
         f = q "/quote.xml"
         print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" > f
         print "<quote version=\"1\" id=\"" id "\" lang=\"de\" currency=\"EUR\" status=\"final\" owner=\"" r "\">" > f
@@ -57,9 +57,9 @@ BEGIN {
         print "</department>" > f
         close(f)
         od = "2026-" pad(m) "-" pad(d + 3 + rnd(6))
-        s = rnd(10)
+        s = (i * 7) % 10
         if (s < 4)
-            print "  <outcome quote=\"" id "\" status=\"won\" date=\"" od "\" order-ref=\"PO-" (4000 + i) "\"/>" > out
+            print "  <outcome quote=\"" id "\" status=\"won\" date=\"" od "\" order-ref=\"PO-" (4000 + i) "\"" (i % 7 == 3 ? " amount=\"25000.00\"" : "") "/>" > out
         else if (s < 6)
             print "  <outcome quote=\"" id "\" status=\"lost\" date=\"" od "\" reason=\"" reason[1 + rnd(4)] "\" competitor=\"" rival[1 + rnd(3)] "\"/>" > out
         else if (s < 7)
@@ -68,7 +68,7 @@ BEGIN {
     print "</outcomes>" > out
     close(out)
     t = dir "/targets.xml"
-    unit = int(n * 3000 / 12) * 10
+    unit = n * 6000
     print "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<targets version=\"1\" currency=\"EUR\">" > t
     print "  <team manager=\"Dr. Markus Reimann\"><rep name=\"Lena Hoffmann\"/><rep name=\"Jonas Weber\"/></team>" > t
     print "  <team manager=\"Sabine Krüger\"><rep name=\"Tobias Brandt\"/><rep name=\"Aylin Demir\"/></team>" > t

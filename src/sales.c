@@ -793,12 +793,14 @@ static void json_row(qs_buf *b, const qs_sales_figures *f, const row *r, const c
     qs_buf_puts(b, ", \"won\": ");
     json_decimal(b, true, r->won, minor);
     qs_buf_puts(b, ", \"attainment_percent\": ");
-    json_decimal(b, attainment(r, &v), v, 2);
+    bool has = attainment(r, &v);
+    json_decimal(b, has, v, 2);
     qs_buf_printf(b, ",\n%s\"quotes\": {", indent);
     for (int s = 0; s < QS_NSTATUS; s++)
         qs_buf_printf(b, "%s\"%s\": %u", s ? ", " : "", status_names[s], r->n[s]);
     qs_buf_puts(b, "}, \"hit_rate_percent\": ");
-    json_decimal(b, hit_rate(r, &v), v, 2);
+    has = hit_rate(r, &v);
+    json_decimal(b, has, v, 2);
 }
 
 static void json_ranked(qs_buf *b, const char *key, const ranked *list, size_t n)
@@ -867,9 +869,11 @@ char *qs_sales_json(const qs_sales_figures *f, size_t *size)
     for (int s = 0; s < 2; s++) {
         qs_decimal v = 0;
         qs_buf_printf(&b, "%s\"%s\": {\"average_discount_percent\": ", s ? ", " : "", sides[s]);
-        json_decimal(&b, mean(f->discount_sum[s], f->discount_n[s], &v), v, 2);
+        bool has = mean(f->discount_sum[s], f->discount_n[s], &v);
+        json_decimal(&b, has, v, 2);
         qs_buf_puts(&b, ", \"average_margin_percent\": ");
-        json_decimal(&b, mean(f->margin_sum[s], f->margin_n[s], &v), v, 2);
+        has = mean(f->margin_sum[s], f->margin_n[s], &v);
+        json_decimal(&b, has, v, 2);
         qs_buf_puts(&b, "}");
     }
     qs_buf_puts(&b, "},\n");
@@ -972,8 +976,10 @@ static xmlNode *tree_row(xmlNode *parent, const char *element, const qs_sales_fi
         set_attr(n, "name", r->name);
     set_decimal(n, "target", r->has_target, r->target, minor);
     set_decimal(n, "won", true, r->won, minor);
-    set_decimal(n, "attainment", attainment(r, &v), v, 2);
-    set_decimal(n, "hit-rate", hit_rate(r, &v), v, 2);
+    bool has = attainment(r, &v);
+    set_decimal(n, "attainment", has, v, 2);
+    has = hit_rate(r, &v);
+    set_decimal(n, "hit-rate", has, v, 2);
     char name[32];
     for (int s = 0; s < QS_NSTATUS; s++) {
         snprintf(name, sizeof name, "%s-count", status_names[s]);
@@ -1008,7 +1014,8 @@ xmlDoc *qs_sales_tree(const qs_sales_figures *f, const char *lang)
         set_attr(n, "name", f->depts[i].name);
         set_decimal(n, "target", f->depts[i].has_target, f->depts[i].target, minor);
         set_decimal(n, "won", true, f->depts[i].won, minor);
-        set_decimal(n, "attainment", attainment(&f->depts[i], &v), v, 2);
+        bool has = attainment(&f->depts[i], &v);
+        set_decimal(n, "attainment", has, v, 2);
     }
     qs_decimal cumulative = 0;
     for (int m = 0; m < f->period.nmonths; m++) {
@@ -1035,8 +1042,10 @@ xmlDoc *qs_sales_tree(const qs_sales_figures *f, const char *lang)
         qs_decimal v = 0;
         set_attr(n, "side", sides[s]);
         set_count(n, "count", f->discount_n[s]);
-        set_decimal(n, "discount", mean(f->discount_sum[s], f->discount_n[s], &v), v, 2);
-        set_decimal(n, "margin", mean(f->margin_sum[s], f->margin_n[s], &v), v, 2);
+        bool has = mean(f->discount_sum[s], f->discount_n[s], &v);
+        set_decimal(n, "discount", has, v, 2);
+        has = mean(f->margin_sum[s], f->margin_n[s], &v);
+        set_decimal(n, "margin", has, v, 2);
     }
     for (size_t i = 0; i < f->nreasons; i++) {
         xmlNode *n = xmlNewChild(root, NULL, (const xmlChar *)"reason", NULL);

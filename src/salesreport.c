@@ -57,13 +57,26 @@ static char *manager_file(qs_arena *a, const char *manager, const qs_output *out
 {
     char slug[96];
     size_t len = 0;
-    for (const unsigned char *p = (const unsigned char *)manager; *p && len < 80; p++) {
+    /* German letters as they are written without them. */
+    static const char *const umlauts[][2] = {{"ä", "ae"}, {"ö", "oe"}, {"ü", "ue"},
+        {"Ä", "Ae"}, {"Ö", "Oe"}, {"Ü", "Ue"}, {"ß", "ss"}};
+    for (const char *p = manager; *p && len < 80;) {
         bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                     (*p >= '0' && *p <= '9');
-        if (keep)
-            slug[len++] = (char)*p;
-        else if (len && slug[len - 1] != '-')
-            slug[len++] = '-';
+        size_t u = 0;
+        while (u < 7 && strncmp(p, umlauts[u][0], 2) != 0)
+            u++;
+        if (keep) {
+            slug[len++] = *p++;
+        } else if (u < 7) {
+            memcpy(slug + len, umlauts[u][1], 2);
+            len += 2;
+            p += 2;
+        } else {
+            if (len && slug[len - 1] != '-')
+                slug[len++] = '-';
+            p++;
+        }
     }
     while (len && slug[len - 1] == '-')
         len--;
