@@ -199,9 +199,9 @@ int qs_salesreport_run(const qs_salesreport_options *o, qs_diags *d)
         status = d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
     if (h.nfailed)
         qs_diag_add(d, o->strict ? QS_SEV_ERROR : QS_SEV_WARNING, NULL, 0, 0, "quote-failed",
-                    "%zu of %zu quotes did not load and %s left out of the report%s",
-                    h.nfailed, h.nfailed + h.nquotes, h.nfailed == 1 ? "is" : "are",
-                    o->strict ? " (--strict)" : "");
+                    "%zu of %zu quotes did not load: %s", h.nfailed, h.nfailed + h.nquotes,
+                    o->strict ? "no report is written (--strict)"
+                              : "left out of the report, which lists them");
     qs_inputs_free(&in);
     qs_sales_history_free(&h);
     return status;
