@@ -687,6 +687,13 @@ static void set_targets(qs_sales_figures *f)
     }
 }
 
+/* qsort, which must not see a NULL array even when it is empty. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 qs_sales_figures *qs_sales_figures_new(const qs_sales_history *h, const qs_sales_period *p,
                                        const char *as_of, const qs_sales_team *team)
 {
@@ -712,11 +719,11 @@ qs_sales_figures *qs_sales_figures_new(const qs_sales_history *h, const qs_sales
         count(f, &c);
     }
     set_targets(f);
-    qsort(f->reps + listed, f->nreps - listed, sizeof *f->reps, compare_rows);
-    qsort(f->depts, f->ndepts, sizeof *f->depts, compare_rows);
-    qsort(f->weeks, f->nweeks, sizeof *f->weeks, compare_weeks);
-    qsort(f->reasons, f->nreasons, sizeof *f->reasons, compare_ranked);
-    qsort(f->competitors, f->ncompetitors, sizeof *f->competitors, compare_ranked);
+    sort(f->reps ? f->reps + listed : NULL, f->nreps - listed, sizeof *f->reps, compare_rows);
+    sort(f->depts, f->ndepts, sizeof *f->depts, compare_rows);
+    sort(f->weeks, f->nweeks, sizeof *f->weeks, compare_weeks);
+    sort(f->reasons, f->nreasons, sizeof *f->reasons, compare_ranked);
+    sort(f->competitors, f->ncompetitors, sizeof *f->competitors, compare_ranked);
     return f;
 }
 
@@ -920,8 +927,9 @@ char *qs_sales_csv(const qs_sales_figures *f, size_t *size)
     qs_buf_puts(&b, "quote,rep,status,date,valid_until,outcome_date,amount,currency,"
                     "discount_percent,margin_percent,reason,competitor,order_ref,file\r\n");
     counted *sorted = qs_xcalloc(f->nquotes ? f->nquotes : 1, sizeof *sorted);
-    memcpy(sorted, f->quotes, f->nquotes * sizeof *sorted);
-    qsort(sorted, f->nquotes, sizeof *sorted, compare_counted);
+    if (f->nquotes)
+        memcpy(sorted, f->quotes, f->nquotes * sizeof *sorted);
+    sort(sorted, f->nquotes, sizeof *sorted, compare_counted);
     for (size_t i = 0; i < f->nquotes; i++) {
         const counted *c = &sorted[i];
         char amount[QS_DECIMAL_BUFSIZE], discount[QS_DECIMAL_BUFSIZE], margin[QS_DECIMAL_BUFSIZE];
