@@ -32,6 +32,8 @@ OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
 SCHEMAS  += schemas/leads.xsd
+MODULES  += sales salesreport
+SCHEMAS  += schemas/outcomes.xsd schemas/targets.xsd
 # diff reads any UBL 2.1 Quotation: the official schemas (tests/ubl-2.1,
 # unchanged) are built into the binary too, without their annotations
 # (about 500 KB); docs/lifecycle.md.
@@ -86,11 +88,14 @@ demo: deps quotesmith
 	./quotesmith check samples/muster-logistik/quote.xml
 	./quotesmith build samples/muster-logistik/quote.xml
 	./quotesmith build samples/harbour-analytics/quote.xml
+	./quotesmith report samples/sales-history/quotes --period 2026-Q4 --as-of 2026-12-31 \
+	    --outcomes samples/sales-history/outcomes.xml --targets samples/sales-history/targets.xml
 
 # The README's pictures of the demo proposal, made from the real output.
 readme-pages: demo
 	pdftoppm -r 50 -png -f 1 -l 2 out/2026-0142/2026-0142.pdf docs/images/demo-page
 	@ls docs/images/demo-page-*.png
+	pdftoppm -r 50 -png -f 1 -l 1 -singlefile out/report-2026-Q4/report.pdf docs/images/report-page-1
 
 # The suite runs twice: on the release build, then on a sanitizer build.
 # A short fuzzing smoke run comes first, so that the sanitizer suite's

@@ -710,6 +710,8 @@ static const char *const format_schema_names[] = {
     [QS_FORMAT_TEMPLATE] = "template",
     [QS_FORMAT_UBL_QUOTATION] = "UBL-Quotation-2.1",
     [QS_FORMAT_LEADS] = "leads",
+    [QS_FORMAT_OUTCOMES] = "outcomes",
+    [QS_FORMAT_TARGETS] = "targets",
 };
 
 /* ---- schemas ----

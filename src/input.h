@@ -32,6 +32,8 @@ typedef enum {
     QS_FORMAT_RULES,
     QS_FORMAT_TEMPLATE,
     QS_FORMAT_LEADS,       /* leads rules (leads.c) */
+    QS_FORMAT_OUTCOMES,    /* report (SPEC 7) */
+    QS_FORMAT_TARGETS,
     /* An OASIS UBL 2.1 Quotation (diff), against the official schema. Not
      * compiled by qs_input_schemas_compile: no build reads one. */
     QS_FORMAT_UBL_QUOTATION

@@ -28,6 +28,7 @@
 #include "quote.h"
 #include "report.h"
 #include "rules.h"
+#include "salesreport.h"
 #include "checks.h"
 #include "xpath.h"
 #include "version.h"
@@ -64,6 +65,8 @@ typedef struct {
     /* leads (docs/leads.md) */
     const char *rules, *customers, *encoding;
     bool letters, leads_data;
+    /* report (SPEC 7) */
+    const char *outcomes, *targets, *period, *as_of;
 } options;
 
 /* Facts about one run, for check/build summaries, SARIF and batch. */
@@ -90,6 +93,11 @@ static const char usage_text[] =
     "  leads LIST.csv --rules FILE [--customers DIR] [--encoding utf-8|windows-1252]\n"
     "        [--data] [-o DIR]    screen a trade-fair list into leads.csv and a\n"
     "                             summary (default DIR: out/leads; docs/leads.md)\n"
+    "  report DIR|QUOTE.xml... --outcomes FILE --targets FILE [--period P]\n"
+    "         [--as-of DATE] [-o OUTDIR]\n"
+    "                             won against target: report.pdf, report-MANAGER.pdf,\n"
+    "                             report.csv, report.json (default OUTDIR:\n"
+    "                             out/report-PERIOD; P: YYYY, YYYY-Qn or YYYY-MM)\n"
     "\n"
     "options:\n"
     "  --root DIR                 project root; every file read must lie inside\n"
@@ -243,7 +251,9 @@ static int parse_args(int argc, char **argv, options *o)
                            strcmp(a, "--lang") == 0 || strcmp(a, "--diagnostics") == 0 ||
                            strcmp(a, "--max-file-size") == 0 || strcmp(a, "-j") == 0 ||
                            strcmp(a, "--shard") == 0 || strcmp(a, "--junit") == 0 ||
-                           strcmp(a, "--depfile") == 0 || strcmp(a, "-t") == 0;
+                           strcmp(a, "--depfile") == 0 || strcmp(a, "-t") == 0 ||
+                           strcmp(a, "--outcomes") == 0 || strcmp(a, "--targets") == 0 ||
+                           strcmp(a, "--period") == 0 || strcmp(a, "--as-of") == 0;
         if (takes_value && !value)
             return usage_error("option '%s' needs a value", a);
         bool one_command = strcmp(a, "-j") == 0 || strcmp(a, "--shard") == 0 ||
@@ -283,6 +293,14 @@ static int parse_args(int argc, char **argv, options *o)
             o->junit = value;
         } else if (strcmp(a, "--depfile") == 0) {
             o->depfile = value;
+        } else if (strcmp(a, "--outcomes") == 0) {   /* report */
+            o->outcomes = value;
+        } else if (strcmp(a, "--targets") == 0) {
+            o->targets = value;
+        } else if (strcmp(a, "--period") == 0) {
+            o->period = value;
+        } else if (strcmp(a, "--as-of") == 0) {
+            o->as_of = value;
         } else if (strcmp(a, "--keep-going") == 0) {
             o->keep_going = true;
         } else if (strcmp(a, "--force") == 0) {
@@ -297,7 +315,7 @@ static int parse_args(int argc, char **argv, options *o)
             return usage_error("unknown option '%s'", a);
         } else if (!o->command) {
             o->command = a;
-        } else if (is_command(o->command, "batch")) {
+        } else if (is_command(o->command, "batch") || is_command(o->command, "report")) {
             o->paths[o->npaths++] = argv[i];
         } else if (!o->quote) {
             o->quote = a;
@@ -319,7 +337,7 @@ static int parse_args(int argc, char **argv, options *o)
     if (strcmp(o->command, "check") != 0 && strcmp(o->command, "data") != 0 &&
         strcmp(o->command, "explain") != 0 && strcmp(o->command, "build") != 0 &&
         strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0 &&
-        strcmp(o->command, "diff") != 0)
+        strcmp(o->command, "diff") != 0 && strcmp(o->command, "report") != 0)
         return usage_error("unknown command '%s'", o->command);
     if (o->template_path && !is_command(o->command, "catalog"))
         return usage_error("%s", "option '-t' is for catalog only");
@@ -332,6 +350,15 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("%s", "'diff' needs two UBL files: OLD.ubl.xml NEW.ubl.xml");
     if (is_command(o->command, "catalog") && !o->quote)
         return usage_error("%s", "'catalog' needs a price list file");
+    bool report_option = o->outcomes || o->targets || o->period || o->as_of;
+    if (report_option != is_command(o->command, "report") && report_option)
+        return usage_error("%s", "options --outcomes, --targets, --period and --as-of are "
+                           "for report only");
+    if (is_command(o->command, "report") && (o->npaths == 0 || !o->outcomes || !o->targets))
+        return usage_error("%s", "'report' needs folders or quote files, --outcomes FILE "
+                           "and --targets FILE");
+    if (is_command(o->command, "report"))
+        return -1;
     if (!is_command(o->command, "batch") && !o->quote)
         return usage_error("'%s' needs a quote file", o->command);
     return -1;
@@ -693,6 +720,18 @@ static int leads(const options *o, qs_diags *d)
     return status;
 }
 
+/* report: the won-vs-target report (SPEC 7, docs/report.md). */
+static int report(const options *o, qs_diags *d)
+{
+    qs_salesreport_options r = {
+        .paths = o->paths, .npaths = o->npaths, .root = o->root,
+        .outcomes = o->outcomes, .targets = o->targets, .period = o->period,
+        .as_of = o->as_of, .outdir = o->outdir, .lang = o->lang,
+        .max_file_size = o->max_file_size, .jobs = o->jobs, .strict = o->strict,
+    };
+    return qs_salesreport_run(&r, d);
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -726,6 +765,7 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof r);
     status = is_command(o.command, "diff")      ? diff(&o, &d)
              : is_command(o.command, "leads")   ? leads(&o, &d)
+             : is_command(o.command, "report")  ? report(&o, &d)
              : is_command(o.command, "catalog") ? catalog(&o, &d)
                                                 : run(&o, &d, &r);
     qs_diags_sort(&d);
