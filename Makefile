@@ -11,7 +11,7 @@ PREFIX    = /usr/local
 CC        = cc
 CFLAGS    = -std=c11 -Wall -Wextra -Wpedantic -O2 -g
 CPPFLAGS  = -D_XOPEN_SOURCE=700 -I/usr/include/libxml2
-LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lnettle -lz -lm
+LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lnettle -ljansson -lz -lm
 # The quotesmith binary itself links libxml2, PCRE2, libjpeg, nettle and
 # libxml2's own dependencies (ICU, liblzma, libstdc++) statically: as shared
 # libraries, ICU and libstdc++ alone cost about 1 ms of every start (11,000
@@ -20,14 +20,15 @@ LDLIBS    = -lhpdf -lxml2 -lpcre2-8 -lpng -ljpeg -lnettle -lz -lm
 # archive in Debian: it stays shared, with the libpng and zlib it needs.
 # The unit tests link the shared libraries (the same library versions).
 STATIC_LIBS = -lxml2 -licuuc -licudata -llzma -lpcre2-8 -ljpeg -lnettle -lstdc++
-BIN_LDLIBS  = -static-libgcc -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lhpdf -lpng -lz -lm
+BIN_LDLIBS  = -static-libgcc -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ljansson -lhpdf -lpng -lz -lm
 BUILD     = build/release
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # One module per pipeline stage, plus the shared machinery.
 MODULES   = main arena buf diag decimal input values load merge price explain batch report \
             regex xpath rules checks format template fonts image layout \
-            render_pdf ubl package sha256 catalog
+            render_pdf ubl package sha256 catalog \
+            utf8 json rule_ids exitcode date
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
@@ -35,7 +36,7 @@ LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \
             test_catalog test_price_props \
-            test_report
+            test_report test_shared
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith

@@ -456,24 +456,3 @@ bool qs_rules_is_draft(const xmlDoc *tree)
     xmlFree(status);
     return draft;
 }
-
-int qs_rules_exit_status(const qs_diags *d, bool draft, bool strict)
-{
-    for (size_t i = 0; i < d->count; i++) {
-        switch (d->items[i].severity) {
-        case QS_SEV_ERROR:
-            return 1;
-        case QS_SEV_APPROVAL:
-            if (!draft || strict)
-                return 1;
-            break;
-        case QS_SEV_WARNING:
-            if (strict)
-                return 1;
-            break;
-        case QS_SEV_NOTE:
-            break;
-        }
-    }
-    return 0;
-}

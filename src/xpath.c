@@ -14,6 +14,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "arena.h"
+#include "date.h"
 #include "regex.h"
 
 #define EXSLT_REGEX_NS "http://exslt.org/regular-expressions"
@@ -267,22 +268,10 @@ static void fn_iban_valid(xmlXPathParserContextPtr ctxt, int nargs)
 /* Days since 1970-01-01 of a valid YYYY-MM-DD date, or false. */
 static bool parse_date(const char *s, long *days)
 {
-    for (int i = 0; i < 10; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : !is_digit(s[i]))
-            return false;
-    }
-    if (s[10] != '\0')
+    int year, m, d;
+    if (!qs_date_parse(s, &year, &m, &d))
         return false;
-    long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-             (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1 || m < 1 || m > 12 || d < 1 ||
-        d > mdays[m - 1] + (m == 2 && leap))
-        return false;
+    long y = year;
     /* Howard Hinnant's days_from_civil. */
     y -= m <= 2;
     long era = y / 400;
