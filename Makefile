@@ -84,17 +84,24 @@ readme-pages: demo
 	pdftoppm -r 50 -png -f 1 -l 2 out/2026-0142/2026-0142.pdf docs/images/demo-page
 	@ls docs/images/demo-page-*.png
 
-# The suite runs twice: on the release build, then on a sanitizer build.
-# A short fuzzing smoke run comes first, so that the sanitizer suite's
-# "N passed, N failed" line is the last one.
+# The suite runs three times: on the release build, again on it under a
+# decimal-comma locale (de_DE.UTF-8: output must not depend on the
+# locale), then on a sanitizer build. A short fuzzing smoke run comes
+# first, so that the sanitizer suite's "N passed, N failed" line is the
+# last one. Each build and suite prints one line (scripts/step.sh);
+# compiler output and failing cases are shown only on failure.
+STEP = sh scripts/step.sh
 test: deps
-	@if command -v clang >/dev/null 2>&1; then $(MAKE) fuzz-smoke; \
+	@if command -v clang >/dev/null 2>&1; then \
+	    $(STEP) build fuzz $(MAKE) fuzz-build && $(MAKE) -s fuzz-smoke; \
 	else echo "fuzz-smoke: skipped (clang is not installed)"; fi
-	$(MAKE) quotesmith units
-	sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
-	$(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    sh tests/run.sh build/asan/quotesmith build/asan/tests
+	@$(STEP) build release $(MAKE) quotesmith units
+	@$(STEP) suite release sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
+	@LC_ALL=de_DE.UTF-8 $(STEP) suite release-de_DE sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
+	@$(STEP) build asan $(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" \
+	    LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(STEP) suite asan sh tests/run.sh build/asan/quotesmith build/asan/tests
 
 # A benchmark, not a timed test: prints a table (docs/performance.md).
 bench: quotesmith
