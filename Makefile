@@ -69,7 +69,11 @@ $(BUILD)/tests/failio.so: tests/shim/failio.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ tests/shim/failio.c -ldl
 
-units: $(UNIT_BINS) $(BUILD)/tests/failio.so
+$(BUILD)/tests/setlocale.so: tests/shim/setlocale.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ tests/shim/setlocale.c
+
+units: $(UNIT_BINS) $(BUILD)/tests/failio.so $(BUILD)/tests/setlocale.so
 
 deps:
 	@sh scripts/deps.sh
@@ -97,7 +101,7 @@ test: deps
 	else echo "fuzz-smoke: skipped (clang is not installed)"; fi
 	@$(STEP) build release $(MAKE) quotesmith units
 	@$(STEP) suite release sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
-	@LC_ALL=de_DE.UTF-8 $(STEP) suite release-de_DE sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
+	@QS_LOCALE=de_DE.UTF-8 $(STEP) suite release-de_DE sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
 	@$(STEP) build asan $(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" \
 	    LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

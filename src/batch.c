@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "exitcode.h"
+#include "format.h"
 #include "input.h"
 #include "report.h"
 #include "json.h"
@@ -665,7 +666,7 @@ static void run_workers(entry_list *l, const char *root_real, const qs_batch_opt
 static void print_summary(const entry_list *l, double seconds)
 {
     size_t wpath = 5, wid = 2, wresult = 6, wgross = 5;
-    char buf[64], gross[96];
+    char buf[64], gross[96], secs[QS_FORMAT_BUFSIZE];
     for (size_t i = 0; i < l->count; i++) {
         const entry *e = &l->items[i];
         if (!e->selected)
@@ -699,14 +700,15 @@ static void print_summary(const entry_list *l, double seconds)
         char pages[16] = "-";
         if (e->outcome.pages)
             snprintf(pages, sizeof pages, "%u", e->outcome.pages);
-        printf("%-*s  %-*s  %-*s  %*s  %5s  %6.0f\n", (int)wpath, e->path, (int)wid, id,
+        char ms[QS_FORMAT_BUFSIZE];
+        printf("%-*s  %-*s  %-*s  %*s  %5s  %6s\n", (int)wpath, e->path, (int)wid, id,
                (int)wresult, result_text(e, buf, sizeof buf), (int)wgross, gross, pages,
-               e->seconds * 1000);
+               qs_format_fixed(e->seconds * 1000, 0, ms));
     }
     printf("%zu quote%s: %zu built, %zu skipped, %zu failed, %zu crashed, %zu not started "
-           "in %.2f s\n", total, total == 1 ? "" : "s", counts[QS_CASE_BUILT],
+           "in %s s\n", total, total == 1 ? "" : "s", counts[QS_CASE_BUILT],
            counts[QS_CASE_SKIPPED], counts[QS_CASE_FAILED], counts[QS_CASE_CRASHED],
-           counts[QS_CASE_NOT_STARTED], seconds);
+           counts[QS_CASE_NOT_STARTED], qs_format_fixed(seconds, 2, secs));
 }
 
 static void print_diagnostics(const entry_list *l, const qs_diags *own,

@@ -248,3 +248,21 @@ qs_fmt_status qs_format_date(const char *iso, qs_lang lang, qs_date_style style,
                  style == QS_DATE_SHORT ? month_en_short[m - 1] : month_en[m - 1], y);
     return QS_FMT_OK;
 }
+
+const char *qs_format_fixed(double v, int places, char out[QS_FORMAT_BUFSIZE])
+{
+    places = places < 0 ? 0 : places > 6 ? 6 : places;
+    long long scale = 1;
+    for (int i = 0; i < places; i++)
+        scale *= 10;
+    long long n = v > 0 && v < 1e12 ? (long long)(v * (double)scale + 0.5) : 0;
+    int len = snprintf(out, QS_FORMAT_BUFSIZE, "%lld", n / scale);
+    if (places > 0) {
+        out[len] = '.';
+        long long frac = n % scale;
+        for (int i = places; i > 0; i--, frac /= 10)
+            out[len + i] = (char)('0' + frac % 10);
+        out[len + places + 1] = '\0';
+    }
+    return out;
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "format.h"
 #include "json.h"
 #include "package.h"
 #include "rule_ids.h"
@@ -294,7 +295,8 @@ static void put_testcase(qs_buf *b, const qs_report_case *c)
     put_xml(b, c->id ? c->id : c->quote);
     qs_buf_printf(b, "\" file=\"");
     put_xml(b, c->quote);
-    qs_buf_printf(b, "\" time=\"%.3f\"", c->seconds);
+    char t[QS_FORMAT_BUFSIZE];
+    qs_buf_printf(b, "\" time=\"%s\"", qs_format_fixed(c->seconds, 3, t));
     qs_buf text = {0};
     for (size_t i = 0; c->diags && i < c->diags->count; i++)
         put_text_line(&text, &c->diags->items[i]);
@@ -334,10 +336,11 @@ bool qs_report_junit(const char *path, const qs_report_case *cases, size_t n,
         seconds += cases[c].seconds;
     }
     qs_buf b = {0};
+    char t[QS_FORMAT_BUFSIZE];
     qs_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                   "<testsuite name=\"quotesmith\" tests=\"%zu\" failures=\"%zu\" "
-                  "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-                  n, failures, errors, skipped, seconds);
+                  "errors=\"%zu\" skipped=\"%zu\" time=\"%s\">\n",
+                  n, failures, errors, skipped, qs_format_fixed(seconds, 3, t));
     for (size_t c = 0; c < n; c++)
         put_testcase(&b, &cases[c]);
     qs_buf_puts(&b, "</testsuite>\n");

@@ -13,6 +13,7 @@
 #      "| `ID` | DESCRIPTION |" between the lines "<!-- rule-ids -->" and
 #      "<!-- /rule-ids -->".
 set -u
+export LC_ALL=C  # sort and comm order bytes, as the C table is sorted
 repo=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM

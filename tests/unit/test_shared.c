@@ -8,6 +8,7 @@
 #include "date.h"
 #include "diag.h"
 #include "exitcode.h"
+#include "format.h"
 #include "json.h"
 #include "rule_ids.h"
 #include "sha256.h"
@@ -160,8 +161,18 @@ static void test_exit_status(void)
     qs_diags_free(&d);
 }
 
+static void test_fixed(void)
+{
+    char out[QS_FORMAT_BUFSIZE];
+    CHECK_STR(qs_format_fixed(1.23456, 3, out), "1.235", "fixed 1.23456 at 3");
+    CHECK_STR(qs_format_fixed(0.5, 2, out), "0.50", "fixed 0.5 at 2");
+    CHECK_STR(qs_format_fixed(12.7, 0, out), "13", "fixed 12.7 at 0");
+    CHECK_STR(qs_format_fixed(-1, 3, out), "0.000", "fixed negative counts as 0");
+}
+
 int main(void)
 {
+    test_fixed();
     test_date();
     test_utf8();
     test_json();
