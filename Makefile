@@ -105,7 +105,7 @@ test: deps
 	@$(STEP) build asan $(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" \
 	    LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    $(STEP) suite asan sh tests/run.sh build/asan/quotesmith build/asan/tests
+	    $(STEP) final asan sh tests/run.sh build/asan/quotesmith build/asan/tests
 
 # A benchmark, not a timed test: prints a table (docs/performance.md).
 bench: quotesmith

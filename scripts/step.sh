@@ -4,8 +4,9 @@
 #       command's output (compiler lines) only when it fails
 #   scripts/step.sh suite NAME COMMAND...   "suite NAME: N passed, N failed";
 #       the FAIL lines of the suite when there are any
-# Exits with the command's status. The last suite's line keeps the form
-# "N passed, N failed" at its end, which the CI reads.
+#   scripts/step.sh final NAME COMMAND...   the same, then the suite's own
+#       last line "N passed, N failed, N skipped" (the CI reads it)
+# Exits with the command's status.
 set -u
 kind=$1 name=$2
 shift 2
@@ -22,12 +23,13 @@ build)
         cat "$log"
     fi
     ;;
-suite)
+suite|final)
     summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
     if [ "$rc" -ne 0 ] || [ -z "$summary" ]; then
         grep -v '^ok ' "$log" | grep -v -E '^[0-9]+ passed, [0-9]+ failed' | head -200
     fi
     echo "suite $name: ${summary:-no result (exit $rc)}"
+    [ "$kind" = final ] && echo "${summary:-0 passed, 1 failed}"
     ;;
 *)
     echo "step.sh: unknown kind '$kind'" >&2
