@@ -28,6 +28,7 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
 MODULES  += diff
 MODULES  += csv_read leads
 MODULES  += tax
+MODULES  += utf8 json rule_ids exitcode date
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
@@ -47,6 +48,7 @@ UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_report
 UNITS    += test_leads
 UNITS    += test_tax
+UNITS    += test_shared
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith
@@ -79,7 +81,11 @@ $(BUILD)/tests/failio.so: tests/shim/failio.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ tests/shim/failio.c -ldl
 
-units: $(UNIT_BINS) $(BUILD)/tests/failio.so
+$(BUILD)/tests/setlocale.so: tests/shim/setlocale.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ tests/shim/setlocale.c
+
+units: $(UNIT_BINS) $(BUILD)/tests/failio.so $(BUILD)/tests/setlocale.so
 
 deps:
 	@sh scripts/deps.sh
@@ -97,17 +103,24 @@ readme-pages: demo
 	@ls docs/images/demo-page-*.png
 	pdftoppm -r 50 -png -f 1 -l 1 -singlefile out/report-2026-Q4/report.pdf docs/images/report-page-1
 
-# The suite runs twice: on the release build, then on a sanitizer build.
-# A short fuzzing smoke run comes first, so that the sanitizer suite's
-# "N passed, N failed" line is the last one.
+# The suite runs three times: on the release build, again on it under a
+# decimal-comma locale (de_DE.UTF-8: output must not depend on the
+# locale), then on a sanitizer build. A short fuzzing smoke run comes
+# first, so that the sanitizer suite's "N passed, N failed" line is the
+# last one. Each build and suite prints one line (scripts/step.sh);
+# compiler output and failing cases are shown only on failure.
+STEP = sh scripts/step.sh
 test: deps
-	@if command -v clang >/dev/null 2>&1; then $(MAKE) fuzz-smoke; \
+	@if command -v clang >/dev/null 2>&1; then \
+	    $(STEP) build fuzz $(MAKE) fuzz-build && $(MAKE) -s fuzz-smoke; \
 	else echo "fuzz-smoke: skipped (clang is not installed)"; fi
-	$(MAKE) quotesmith units
-	sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
-	$(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    sh tests/run.sh build/asan/quotesmith build/asan/tests
+	@$(STEP) build release $(MAKE) quotesmith units
+	@$(STEP) suite release sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
+	@QS_LOCALE=de_DE.UTF-8 $(STEP) suite release-de_DE sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
+	@$(STEP) build asan $(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" \
+	    LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(STEP) final asan sh tests/run.sh build/asan/quotesmith build/asan/tests
 
 # A benchmark, not a timed test: prints a table (docs/performance.md).
 bench: quotesmith

@@ -19,8 +19,11 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "exitcode.h"
+#include "format.h"
 #include "input.h"
 #include "report.h"
+#include "json.h"
 #include "sha256.h"
 #include "version.h"
 
@@ -291,44 +294,6 @@ static void prepare(entry_list *l, const char *root_real, const qs_batch_options
 
 /* ---- up to date? ---- */
 
-/* The JSON string value of the first `"key": ` at or after p (and before
- * end), unescaped (only ASCII \u escapes), malloc'd; *next is set after
- * it. NULL when there is none or it is odd. */
-static char *json_value(const char *p, const char *end, const char *key, const char **next)
-{
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\": \"", key);
-    const char *at = strstr(p, pattern);
-    if (!at || (end && at > end))
-        return NULL;
-    qs_buf v = {0};
-    qs_buf_puts(&v, "");
-    for (p = at + strlen(pattern); *p && *p != '"'; p++) {
-        if (*p != '\\') {
-            qs_buf_add(&v, p, 1);
-            continue;
-        }
-        p++;
-        char c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p;
-        if (*p == 'u') {
-            unsigned u = 0;
-            if (sscanf(p + 1, "%4x", &u) != 1 || u == 0 || u >= 0x80)
-                break;
-            c = (char)u;
-            p += 4;
-        } else if (!strchr("\"\\/ntr", *p)) {
-            break;
-        }
-        qs_buf_add(&v, &c, 1);
-    }
-    if (*p != '"') {
-        qs_buf_free(&v);
-        return NULL;
-    }
-    *next = p + 1;
-    return v.s;
-}
-
 /* True when the file has exactly this SHA-256. */
 static bool has_hash(const char *path, const char *hex, size_t max_size)
 {
@@ -342,38 +307,34 @@ static bool has_hash(const char *path, const char *hex, size_t max_size)
     return strcmp(now, hex) == 0;
 }
 
-/* Checks each "KEY"/"sha256" pair of one manifest section [p, end):
+/* Checks each {KEY, "sha256"} object of the manifest's array `files`:
  * KEY names a file below `dir`. Sets *saw_quote when `quote_rel` is one of
  * them. Returns false on the first file that differs, and when there is
  * none at all. */
-static bool section_unchanged(const char *p, const char *end, const char *key,
-                              const char *dir, const char *quote_rel, size_t max_size,
-                              bool *saw_quote)
+static bool files_unchanged(const json_t *files, const char *key, const char *dir,
+                            const char *quote_rel, size_t max_size, bool *saw_quote)
 {
-    size_t n = 0;
-    for (;;) {
-        const char *next;
-        char *name = json_value(p, end, key, &next);
-        if (!name)
-            return n > 0;
-        char *hex = json_value(next, end, "sha256", &p);
+    size_t n = json_array_size(files);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *f = json_array_get(files, i);
+        const char *name = qs_json_get_string(f, key);
+        const char *hex = qs_json_get_string(f, "sha256");
+        if (!name || !hex || name[0] == '/')
+            return false;
         char *path = join(dir, name);
-        bool same = hex && name[0] != '/' && has_hash(path, hex, max_size);
+        bool same = has_hash(path, hex, max_size);
+        free(path);
         if (saw_quote && strcmp(name, quote_rel) == 0)
             *saw_quote = true;
-        free(path);
-        free(hex);
-        free(name);
         if (!same)
             return false;
-        n++;
     }
+    return n > 0;
 }
 
-static void copy_value(char *dst, size_t size, char *value)
+static void copy_value(char *dst, size_t size, const char *value)
 {
     snprintf(dst, size, "%s", value ? value : "");
-    free(value);
 }
 
 bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *quote_rel,
@@ -386,27 +347,24 @@ bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *qu
     free(manifest_path);
     if (st != QS_READ_OK)
         return false;
-    const char *text = (const char *)data, *next;
-    const char *inputs = strstr(text, "\n  \"inputs\": [");
-    const char *outputs = strstr(text, "\n  \"outputs\": [");
-    char *version = json_value(text, inputs, "version", &next);
-    bool saw_quote = false;
-    bool ok = inputs && outputs && inputs < outputs && version &&
-              strcmp(version, QS_VERSION) == 0 &&
-              section_unchanged(inputs, outputs, "path", root, quote_rel, max_file_size,
-                                &saw_quote) &&
-              saw_quote &&
-              section_unchanged(outputs, NULL, "name", outdir, "", max_file_size, NULL);
-    free(version);
-    if (ok) {
-        copy_value(out->currency, sizeof out->currency,
-                   json_value(text, inputs, "currency", &next));
-        copy_value(out->gross, sizeof out->gross, json_value(text, inputs, "gross", &next));
-        char *status = json_value(text, inputs, "status", &next);
-        out->draft = status && strcmp(status, "draft") == 0;
-        free(status);
-    }
+    json_t *m = qs_json_load(data, size);
     free(data);
+    const char *version = qs_json_get_string(m, "version");
+    bool saw_quote = false;
+    bool ok = version && strcmp(version, QS_VERSION) == 0 &&
+              files_unchanged(json_object_get(m, "inputs"), "path", root, quote_rel,
+                              max_file_size, &saw_quote) &&
+              saw_quote &&
+              files_unchanged(json_object_get(m, "outputs"), "name", outdir, "",
+                              max_file_size, NULL);
+    if (ok) {
+        copy_value(out->currency, sizeof out->currency, qs_json_get_string(m, "currency"));
+        copy_value(out->gross, sizeof out->gross,
+                   qs_json_get_string(json_object_get(m, "totals"), "gross"));
+        const char *status = qs_json_get_string(m, "status");
+        out->draft = status && strcmp(status, "draft") == 0;
+    }
+    json_decref(m);
     return ok;
 }
 
@@ -721,7 +679,7 @@ static void run_workers(entry_list *l, const char *root_real, const qs_batch_opt
 static void print_summary(const entry_list *l, double seconds)
 {
     size_t wpath = 5, wid = 2, wresult = 6, wgross = 5;
-    char buf[64], gross[96];
+    char buf[64], gross[96], secs[QS_FORMAT_BUFSIZE];
     for (size_t i = 0; i < l->count; i++) {
         const entry *e = &l->items[i];
         if (!e->selected)
@@ -755,14 +713,15 @@ static void print_summary(const entry_list *l, double seconds)
         char pages[16] = "-";
         if (e->outcome.pages)
             snprintf(pages, sizeof pages, "%u", e->outcome.pages);
-        printf("%-*s  %-*s  %-*s  %*s  %5s  %6.0f\n", (int)wpath, e->path, (int)wid, id,
+        char ms[QS_FORMAT_BUFSIZE];
+        printf("%-*s  %-*s  %-*s  %*s  %5s  %6s\n", (int)wpath, e->path, (int)wid, id,
                (int)wresult, result_text(e, buf, sizeof buf), (int)wgross, gross, pages,
-               e->seconds * 1000);
+               qs_format_fixed(e->seconds * 1000, 0, ms));
     }
     printf("%zu quote%s: %zu built, %zu skipped, %zu failed, %zu crashed, %zu not started "
-           "in %.2f s\n", total, total == 1 ? "" : "s", counts[QS_CASE_BUILT],
+           "in %s s\n", total, total == 1 ? "" : "s", counts[QS_CASE_BUILT],
            counts[QS_CASE_SKIPPED], counts[QS_CASE_FAILED], counts[QS_CASE_CRASHED],
-           counts[QS_CASE_NOT_STARTED], seconds);
+           counts[QS_CASE_NOT_STARTED], qs_format_fixed(seconds, 2, secs));
 }
 
 static void print_diagnostics(const entry_list *l, const qs_diags *own,
@@ -814,18 +773,18 @@ int qs_batch_run(char *const *paths, size_t npaths, const qs_batch_options *o)
     qs_diags_init(&own);
     entry_list l = {0};
     char *root_real = realpath(o->root, NULL);
-    int status = 0;
+    qs_exit status = QS_EXIT_OK;
     if (!root_real) {
         qs_diag_add(&own, QS_SEV_ERROR, o->root, 0, 0, "root", "cannot use as the root: %s",
                     strerror(errno));
-        status = 2;
+        status = QS_EXIT_ENVIRONMENT;
     } else if (!find_quotes(paths, npaths, &l, &own)) {
-        status = 2;
+        status = QS_EXIT_ENVIRONMENT;
     } else if (l.count == 0) {
         qs_diag_add(&own, QS_SEV_ERROR, NULL, 0, 0, "usage", "no quote.xml found");
-        status = 2;
+        status = QS_EXIT_ENVIRONMENT;
     }
-    if (status == 0) {
+    if (status == QS_EXIT_OK) {
         prepare(&l, root_real, o);
         progress pr = {.plain = o->format == QS_BATCH_TEXT};
         pr.tty = pr.plain && isatty(STDERR_FILENO);
@@ -837,12 +796,12 @@ int qs_batch_run(char *const *paths, size_t npaths, const qs_batch_options *o)
         for (size_t i = 0; i < l.count; i++)
             if (l.items[i].selected && l.items[i].result != QS_CASE_BUILT &&
                 l.items[i].result != QS_CASE_SKIPPED)
-                status = 1;
+                status = QS_EXIT_INVALID;
     }
     if (o->junit && !write_junit(&l, o, &own))
-        status = 2;
+        status = QS_EXIT_ENVIRONMENT;
     print_diagnostics(&l, &own, o);
-    if (root_real && (status != 2 || l.count))
+    if (root_real && (status != QS_EXIT_ENVIRONMENT || l.count))
         print_summary(&l, seconds_since(&t0));
     for (size_t i = 0; i < l.count; i++) {
         entry *e = &l.items[i];

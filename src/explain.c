@@ -7,27 +7,13 @@
 
 #include <string.h>
 
+#include "json.h"
 #include "price.h"
 
 typedef struct {
     FILE *out;
-    bool json;
-    bool first_step;
+    json_t *steps;   /* JSON: the array the next step goes into; NULL for text */
 } printer;
-
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static size_t utf8_width(const char *s)
 {
@@ -54,18 +40,13 @@ static bool is_figure(const char *s)
  * Figures are right-aligned so that columns of money line up. */
 static void step(printer *p, const char *label, const char *value, const char *src)
 {
-    if (p->json) {
-        fputs(p->first_step ? "\n      {" : ",\n      {", p->out);
-        fputs("\"step\": ", p->out);
-        json_string(p->out, label);
-        fputs(", \"value\": ", p->out);
-        json_string(p->out, value);
-        if (src) {
-            fputs(", \"src\": ", p->out);
-            json_string(p->out, src);
-        }
-        fputs("}", p->out);
-        p->first_step = false;
+    if (p->steps) {
+        json_t *o = json_object();
+        qs_json_set(o, "step", qs_json_string(label));
+        qs_json_set(o, "value", qs_json_string(value));
+        if (src)
+            qs_json_set(o, "src", qs_json_string(src));
+        qs_json_append(p->steps, o);
         return;
     }
     fputs("  ", p->out);
@@ -105,7 +86,9 @@ static char *prop(const xmlNode *node, const char *name)
     return (char *)xmlGetProp(node, (const xmlChar *)name);
 }
 
-static bool explain_line(qs_quote *q, const qs_line *l, printer *p, qs_diags *d)
+/* `lines` is the JSON array the line goes into, NULL for text. */
+static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *lines,
+                         qs_diags *d)
 {
     qs_line_price lp;
     if (!qs_price_line(q, l, &lp, d))
@@ -115,13 +98,14 @@ static bool explain_line(qs_quote *q, const qs_line *l, printer *p, qs_diags *d)
     char *net = prop(l->line, "net"), *src = prop(l->line, "src");
     xmlChar *name = xmlNodeGetContent(l->line->children);
 
-    if (p->json) {
-        fprintf(p->out, "    {\"pos\": %u, \"sku\": ", l->pos);
-        json_string(p->out, sku);
-        fputs(", \"src\": ", p->out);
-        json_string(p->out, src);
-        fputs(", \"steps\": [", p->out);
-        p->first_step = true;
+    if (lines) {
+        json_t *o = json_object();
+        qs_json_set(o, "pos", qs_json_integer(l->pos));
+        qs_json_set(o, "sku", qs_json_string(sku));
+        qs_json_set(o, "src", qs_json_string(src));
+        p->steps = json_array();
+        qs_json_set(o, "steps", p->steps);
+        qs_json_append(lines, o);
     } else {
         fprintf(p->out, "Pos %u  %s  %s%s\n", l->pos, sku, (const char *)name,
                 l->optional ? "  (optional, not in the totals)" : "");
@@ -186,9 +170,7 @@ static bool explain_line(qs_quote *q, const qs_line *l, printer *p, qs_diags *d)
         snprintf(v, sizeof v, "%s %% on the total of its tax rate", q->discount_text);
         step(p, "quote discount", v, where(s, sizeof s, q->src, q->discount_node));
     }
-    if (p->json)
-        fputs("\n    ]}", p->out);
-    else
+    if (!lines)
         fputc('\n', p->out);
     xmlFree(sku);
     xmlFree(unit);
@@ -213,13 +195,14 @@ static qs_decimal net_of_rate(const qs_quote *q, const qs_tax_rate *rate)
     return sum;
 }
 
-static void explain_totals(const qs_quote *q, printer *p)
+/* `doc` is the JSON object the totals go into, NULL for text. */
+static void explain_totals(const qs_quote *q, printer *p, json_t *doc)
 {
     const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
     char v[256], s[1024], a[QS_DECIMAL_BUFSIZE];
-    if (p->json) {
-        fputs("  \"totals\": [", p->out);
-        p->first_step = true;
+    if (doc) {
+        p->steps = json_array();
+        qs_json_set(doc, "totals", p->steps);
     } else {
         fprintf(p->out, "Totals (%s)\n", q->currency);
     }
@@ -254,7 +237,6 @@ static void explain_totals(const qs_quote *q, printer *p)
     }
     step(p, "taxable", taxable, NULL);
     step(p, "gross", gross, NULL);
-    fputs(p->json ? "\n  ]\n" : "", p->out);
     xmlFree(net);
     xmlFree(discount);
     xmlFree(taxable);
@@ -263,7 +245,7 @@ static void explain_totals(const qs_quote *q, printer *p)
 
 bool qs_explain(qs_quote *q, const char *pos, bool json, FILE *out, qs_diags *d)
 {
-    printer p = {out, json, true};
+    printer p = {out, NULL};
     const qs_line *only = NULL;
     if (pos) {
         for (size_t i = 0; i < q->nlines; i++) {
@@ -279,27 +261,23 @@ bool qs_explain(qs_quote *q, const char *pos, bool json, FILE *out, qs_diags *d)
             return false;
         }
     }
+    json_t *doc = NULL, *lines = NULL;
     if (json) {
-        fputs("{\n  \"quote\": ", out);
-        json_string(out, q->id);
-        fputs(",\n  \"currency\": ", out);
-        json_string(out, q->currency);
-        fputs(",\n  \"lines\": [\n", out);
+        doc = json_object();
+        qs_json_set(doc, "quote", qs_json_string(q->id));
+        qs_json_set(doc, "currency", qs_json_string(q->currency));
+        lines = json_array();
+        qs_json_set(doc, "lines", lines);
     }
-    bool ok = true, first = true;
-    for (size_t i = 0; i < q->nlines; i++) {
-        if (only && only != &q->lines[i])
-            continue;
-        if (json && !first)
-            fputs(",\n", out);
-        first = false;
-        ok &= explain_line(q, &q->lines[i], &p, d);
-    }
-    if (json)
-        fputs(only ? "\n  ]\n}\n" : "\n  ],\n", out);
+    bool ok = true;
+    for (size_t i = 0; i < q->nlines; i++)
+        if (!only || only == &q->lines[i])
+            ok &= explain_line(q, &q->lines[i], &p, lines, d);
     if (!only)
-        explain_totals(q, &p);
-    if (json && !only)
-        fputs("}\n", out);
+        explain_totals(q, &p, doc);
+    if (json) {
+        qs_json_write(doc, out);
+        json_decref(doc);
+    }
     return ok;
 }

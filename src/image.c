@@ -25,11 +25,11 @@
 #include <string.h>
 
 #include <jpeglib.h>
-#include <nettle/sha2.h>
 #include <png.h>
 
 #include "arena.h"
 #include "input.h"
+#include "sha256.h"
 
 #define IMAGE_MAX_BYTES (64u * 1024u * 1024u)
 #define IMAGE_MAX_SIDE 20000u
@@ -374,10 +374,7 @@ qs_image *qs_image_new(const unsigned char *data, size_t size, const char *displ
                     "name)");
     }
     if (img) {
-        struct sha256_ctx h;
-        sha256_init(&h);
-        sha256_update(&h, size, data);
-        sha256_digest(&h, sizeof img->file_sha256, img->file_sha256);
+        qs_sha256(data, size, img->file_sha256);
     }
     return img;
 }

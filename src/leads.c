@@ -204,8 +204,8 @@ static void fold(qs_buf *b, const char *s, bool words)
  * forms before the shorter ones they end with. */
 static const char *const legal_forms[] = {
     "gmbh co kg", "g m b h", "ag co kg", "se co kg", "gmbh co kgaa", "co kg", "co kgaa",
-    "ug haftungsbeschränkt", "s à r l", "gmbh", "ag", "kg", "kgaa", "ohg", "ug", "se",
-    "e k", "b v", "n v", "s a", "sarl", "ltd", "limited", "inc", "llc", "plc",
+    "ug haftungsbeschränkt", "s à r l", "e k", "b v", "n v", "s a",
+    "gmbh", "ag", "kg", "kgaa", "ohg", "ug", "sarl", "ltd", "limited", "inc", "llc", "plc", "se",
 };
 
 /* Removes one legal form from the end of the words in b, when words are

@@ -245,7 +245,7 @@ static void check_pricelist_header(loader *L, qs_pricelist *list, const xmlNode 
     if (!list->valid_from || !list->valid_until)
         return;
     if (strcmp(list->valid_until, list->valid_from) < 0)
-        report(L, QS_SEV_ERROR, src, root, "valid-until", "validity-order",
+        report(L, QS_SEV_ERROR, src, root, "valid-until", "pricelist-date-order",
                "valid-until %s is before valid-from %s", list->valid_until,
                list->valid_from);
     if (!q->date)

@@ -15,6 +15,7 @@
 #include "decimal.h"
 #include "diff.h"
 #include "diag.h"
+#include "exitcode.h"
 #include "explain.h"
 #include "layout.h"
 #include "package.h"
@@ -33,7 +34,6 @@
 #include "xpath.h"
 #include "version.h"
 
-enum { EXIT_BUILT = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
 typedef enum { OUT_TEXT, OUT_JSON, OUT_SARIF } diag_format;
 
@@ -128,7 +128,7 @@ static int usage_error(const char *fmt, const char *arg)
     fputs("quotesmith: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'quotesmith --help' for more information.\n", stderr);
-    return EXIT_USAGE;
+    return QS_EXIT_ENVIRONMENT;
 }
 
 /* Parses a byte count with the strict decimal grammar, no fraction. */
@@ -364,17 +364,6 @@ static int parse_args(int argc, char **argv, options *o)
     return -1;
 }
 
-/* The exit status the diagnostics call for (rules.h has the policy for
- * findings: approvals block a final quote only, warnings only --strict). */
-static int exit_status(const qs_diags *d, bool draft, bool strict)
-{
-    if (d->internal_failed)
-        return EXIT_INTERNAL;
-    if (d->environment_failed)
-        return EXIT_USAGE;
-    return qs_rules_exit_status(d, draft, strict);
-}
-
 /* The validation stage: built-in checks, then every rules file. */
 static void validate(qs_quote *q, qs_diags *d)
 {
@@ -395,7 +384,7 @@ static void print_summary(const qs_quote *q, const qs_diags *d, int status)
            q->ndepartments, q->ndepartments == 1 ? "" : "s",
            (const char *)gross, q->currency, qs_diags_count(d, QS_SEV_ERROR),
            qs_diags_count(d, QS_SEV_APPROVAL), qs_diags_count(d, QS_SEV_WARNING),
-           status == EXIT_BUILT ? "" : ": not ready to build");
+           status == QS_EXIT_OK ? "" : ": not ready to build");
     xmlFree(gross);
 }
 
@@ -519,14 +508,14 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
         qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
                     "quote id '%s' cannot name output files (use letters, digits, "
                     "'-', '_' and '.')", q->id);
-        return EXIT_INVALID;
+        return QS_EXIT_INVALID;
     }
     /* A batch decided the output folder from the id it read first. */
     if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
         qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "internal",
                     "the quote's id '%s' is not the id the batch read before building",
                     q->id);
-        return EXIT_INTERNAL;
+        return QS_EXIT_INTERNAL;
     }
     unsigned char *pdf = NULL, *ubl = NULL;
     size_t pdf_size = 0, ubl_size = 0, pages = 0;
@@ -548,7 +537,7 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
     if (!made) {
         free(pdf);
         free(ubl);
-        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+        return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
     }
     if (o->outdir)
         snprintf(outdir, sizeof outdir, "%s", o->outdir);
@@ -566,7 +555,7 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
     free(pdf);
     free(ubl);
     if (!ok)
-        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+        return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
     return status;
 }
 
@@ -588,9 +577,9 @@ static int run(const options *o, qs_diags *d, outcome *r)
     if (ok && o->lang)
         xmlSetProp(xmlDocGetRootElement(q.tree), (const xmlChar *)"lang",
                    (const xmlChar *)o->lang);
-    int status = exit_status(d, q.draft, o->strict);
-    if (!ok && status == EXIT_BUILT)
-        status = EXIT_INVALID;
+    int status = qs_exit_status(d, q.draft, o->strict);
+    if (!ok && status == QS_EXIT_OK)
+        status = QS_EXIT_INVALID;
     r->draft = q.draft;
     if (ok)
         fill_outcome(&q, r);
@@ -599,10 +588,10 @@ static int run(const options *o, qs_diags *d, outcome *r)
         xmlDocFormatDump(stdout, q.tree, 1);
     } else if (ok && strcmp(o->command, "explain") == 0) {
         if (!qs_explain(&q, o->line, o->json, stdout, d))
-            status = EXIT_USAGE;
+            status = QS_EXIT_ENVIRONMENT;
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
-    } else if (ok && status == EXIT_BUILT && strcmp(o->command, "build") == 0) {
+    } else if (ok && status == QS_EXIT_OK && strcmp(o->command, "build") == 0) {
         /* Validated: from here on every stage reads the merged tree and the
          * inputs' bytes, never an input document (quote.h). */
         release_inputs(o, &in);
@@ -660,7 +649,7 @@ static int catalog(const options *o, qs_diags *d)
 {
     qs_inputs in;
     if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
-        return EXIT_USAGE;
+        return QS_EXIT_ENVIRONMENT;
     unsigned char *pdf = NULL;
     size_t size = 0;
     char *fallback = NULL;
@@ -674,9 +663,9 @@ static int catalog(const options *o, qs_diags *d)
     free(fallback);
     free(pdf);
     qs_inputs_free(&in);
-    int status = exit_status(d, false, o->strict);
-    if (!ok && status == EXIT_BUILT)
-        status = EXIT_INVALID;
+    int status = qs_exit_status(d, false, o->strict);
+    if (!ok && status == QS_EXIT_OK)
+        status = QS_EXIT_INVALID;
     return status;
 }
 
@@ -686,7 +675,7 @@ static int diff(const options *o, qs_diags *d)
 {
     qs_inputs in;
     if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
-        return EXIT_USAGE;
+        return QS_EXIT_ENVIRONMENT;
     qs_buf out = {0};
     qs_diff_result r = qs_diff_files(&in, o->quote, o->new_ubl, o->json, &out, d);
     if (r != QS_DIFF_FAILED)
@@ -694,9 +683,9 @@ static int diff(const options *o, qs_diags *d)
     qs_buf_free(&out);
     qs_inputs_free(&in);
     if (d->internal_failed)
-        return EXIT_INTERNAL;
-    return r == QS_DIFF_FAILED ? EXIT_USAGE : r == QS_DIFF_DIFFERENT ? EXIT_INVALID
-                                                                     : EXIT_BUILT;
+        return QS_EXIT_INTERNAL;
+    return r == QS_DIFF_FAILED ? QS_EXIT_ENVIRONMENT : r == QS_DIFF_DIFFERENT ? QS_EXIT_INVALID
+                                                                     : QS_EXIT_OK;
 }
 
 /* leads: screen a trade-fair list (docs/leads.md). The list's size cap
@@ -705,7 +694,7 @@ static int leads(const options *o, qs_diags *d)
 {
     qs_inputs in;
     if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
-        return EXIT_USAGE;
+        return QS_EXIT_ENVIRONMENT;
     qs_leads_options lo = {
         .csv = o->quote, .rules = o->rules, .customers = o->customers,
         .outdir = o->outdir, .data = o->leads_data,
@@ -714,9 +703,9 @@ static int leads(const options *o, qs_diags *d)
     qs_csv_parse_encoding(o->encoding ? o->encoding : "utf-8", &lo.encoding);
     bool ok = qs_leads_run(&in, &lo, stdout, d);
     qs_inputs_free(&in);
-    int status = exit_status(d, false, o->strict);
-    if (!ok && status == EXIT_BUILT)
-        status = EXIT_INVALID;
+    int status = qs_exit_status(d, false, o->strict);
+    if (!ok && status == QS_EXIT_OK)
+        status = QS_EXIT_INVALID;
     return status;
 }
 
@@ -737,11 +726,11 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
-            return EXIT_BUILT;
+            return QS_EXIT_OK;
         }
         if (strcmp(argv[i], "--version") == 0) {
             printf("quotesmith %s (libxml2 %s)\n", QS_VERSION, LIBXML_DOTTED_VERSION);
-            return EXIT_BUILT;
+            return QS_EXIT_OK;
         }
     }
     options o;

@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "batch.h"
+#include "exitcode.h"
 #include "input.h"
 #include "layout.h"
 #include "package.h"
@@ -15,13 +16,11 @@
 #include "sales.h"
 #include "template.h"
 
-enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
-
 static int usage(qs_diags *d, const char *fmt, const char *arg)
 {
     qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "usage", fmt, arg);
     qs_diags_set_environment_failed(d);
-    return EXIT_USAGE;
+    return QS_EXIT_ENVIRONMENT;
 }
 
 /* The template's display path: templates/report/template.xml under the
@@ -184,19 +183,19 @@ int qs_salesreport_run(const qs_salesreport_options *o, qs_diags *d)
     qs_sales_history h;
     qs_sales_history_init(&h);
     qs_inputs in;
-    int status = EXIT_OK;
+    int status = QS_EXIT_OK;
     if (!qs_inputs_init(&in, o->root, o->max_file_size, d)) {
         qs_sales_history_free(&h);
-        return EXIT_USAGE;
+        return QS_EXIT_ENVIRONMENT;
     }
     if (!load_quotes(&h, o, d))
-        status = EXIT_USAGE;
+        status = QS_EXIT_ENVIRONMENT;
     else if (h.nfailed && o->strict)
-        status = EXIT_INVALID;
+        status = QS_EXIT_INVALID;
     else if (!qs_sales_load_plan(&h, &in, o->outcomes, o->targets, d))
-        status = d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+        status = d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
     else if (!write_outputs(&h, &in, &p, as_of, lang, outdir, o->root, d))
-        status = d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+        status = d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
     if (h.nfailed)
         qs_diag_add(d, o->strict ? QS_SEV_ERROR : QS_SEV_WARNING, NULL, 0, 0, "quote-failed",
                     "%zu of %zu quotes did not load: %s", h.nfailed, h.nfailed + h.nquotes,

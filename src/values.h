@@ -29,8 +29,5 @@ bool qs_value_date(const qs_input *src, const xmlNode *node, const char *attr,
 /* True when `text` is a real calendar date written YYYY-MM-DD. */
 bool qs_date_is_valid(const char *text);
 
-/* The days since 1970-01-01 of `text`, a real calendar date written
- * YYYY-MM-DD (from year 1 on), in *days; false for anything else. */
-bool qs_date_days(const char *text, long *days);
 
 #endif
