@@ -126,16 +126,20 @@ void qs_inputs_free(qs_inputs *in)
     memset(in, 0, sizeof *in);
 }
 
+void qs_input_release_document(qs_input *s)
+{
+    if (!s || !s->doc)
+        return;
+    xmlFreeDoc(s->doc);
+    s->doc = NULL;
+    /* A file that failed keeps failing without a second report. */
+    s->released = !s->failed;
+}
+
 void qs_inputs_release_documents(qs_inputs *in)
 {
-    for (qs_input *s = in->head; s; s = s->next) {
-        if (!s->doc)
-            continue;
-        xmlFreeDoc(s->doc);
-        s->doc = NULL;
-        /* A file that failed keeps failing without a second report. */
-        s->released = !s->failed;
-    }
+    for (qs_input *s = in->head; s; s = s->next)
+        qs_input_release_document(s);
 }
 
 static bool has_scheme(const char *href)

@@ -6,10 +6,10 @@
  * binary from schemas/).
  * Ownership: a qs_inputs owns every qs_input it loaded (bytes, parsed
  * document, strings); qs_inputs_free releases them all.
- * qs_inputs_release_documents frees the parsed documents early, keeping
- * every input's bytes: `build` calls it once the quote is validated,
- * because no later stage reads an input document (see quote.h for the
- * node pointers this invalidates). */
+ * qs_input_release_document frees one parsed document early, keeping the
+ * input's bytes: loading frees the documents it read once the model holds
+ * their values (load.h); qs_inputs_release_documents frees all that are
+ * left (`build` calls it after the template stage). */
 #ifndef QS_INPUT_H
 #define QS_INPUT_H
 
@@ -108,6 +108,9 @@ void qs_inputs_free(qs_inputs *in);
  * released document. A later qs_input_load_xml of a released file parses
  * and validates its bytes again, giving a new document. */
 void qs_inputs_release_documents(qs_inputs *in);
+
+/* The same for one input (nothing when `s` is NULL or holds no document). */
+void qs_input_release_document(qs_input *s);
 
 /* Resolves `href` against the directory of the file `base` (a display
  * path), giving a normalised display path in *out (malloc'd). Absolute

@@ -92,15 +92,19 @@ static void put_json_string(qs_buf *t, const char *s)
     qs_buf_puts(t, "\"");
 }
 
-/* "key": "value" with the attribute of `n` (empty when absent). */
-static void put_attr(qs_buf *t, const char *indent, const char *key,
-                     const xmlNode *n, const char *name, bool last)
+/* "key": "value" (empty when v is NULL). */
+static void put_value(qs_buf *t, const char *indent, const char *key,
+                      const char *v, bool last)
 {
-    xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
     qs_buf_printf(t, "%s\"%s\": ", indent, key);
-    put_json_string(t, v ? (const char *)v : "");
+    put_json_string(t, v ? v : "");
     qs_buf_puts(t, last ? "\n" : ",\n");
-    xmlFree(v);
+}
+
+/* A figure of the model, in the currency's minor digits. */
+static const char *money(const qs_quote *q, qs_decimal v, char buf[QS_DECIMAL_BUFSIZE])
+{
+    return qs_decimal_format(v, q->minor_digits, buf);
 }
 
 /* The input's path relative to the project root, from its real path; the
@@ -117,23 +121,22 @@ static const char *root_relative(const qs_inputs *in, const qs_input *f)
 
 static void put_totals(qs_buf *t, const qs_quote *q)
 {
-    const xmlNode *root = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
-    const xmlNode *totals = qs_xml_child(root, "totals");
+    const qs_totals *totals = &q->totals;
+    char buf[QS_DECIMAL_BUFSIZE];
     qs_buf_puts(t, "  \"totals\": {\n");
-    put_attr(t, "    ", "net", totals, "net", false);
-    put_attr(t, "    ", "discount", totals, "discount", false);
-    put_attr(t, "    ", "taxable", totals, "taxable", false);
-    put_attr(t, "    ", "gross", totals, "gross", false);
+    put_value(t, "    ", "net", money(q, totals->net, buf), false);
+    put_value(t, "    ", "discount", money(q, totals->discount, buf), false);
+    put_value(t, "    ", "taxable", money(q, totals->taxable, buf), false);
+    put_value(t, "    ", "gross", money(q, totals->gross, buf), false);
     qs_buf_puts(t, "    \"taxes\": [");
     bool first = true;
-    for (const xmlNode *c = totals ? totals->children : NULL; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "tax") != 0)
-            continue;
+    for (size_t i = 0; i < totals->ntaxes; i++) {
+        const qs_tax_total *c = &totals->taxes[i];
         qs_buf_puts(t, first ? "\n      {\n" : ",\n      {\n");
-        put_attr(t, "        ", "id", c, "id", false);
-        put_attr(t, "        ", "percent", c, "percent", false);
-        put_attr(t, "        ", "base", c, "base", false);
-        put_attr(t, "        ", "amount", c, "amount", true);
+        put_value(t, "        ", "id", c->rate->id, false);
+        put_value(t, "        ", "percent", c->rate->percent.text, false);
+        put_value(t, "        ", "base", money(q, c->base, buf), false);
+        put_value(t, "        ", "amount", money(q, c->amount, buf), true);
         qs_buf_puts(t, "      }");
         first = false;
     }
@@ -163,7 +166,7 @@ char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
     qs_buf_puts(&t, ",\n  \"quote\": ");
     put_json_string(&t, q->id);
     qs_buf_puts(&t, ",\n  \"status\": ");
-    put_json_string(&t, q->status);
+    put_json_string(&t, q->status_name);
     qs_buf_puts(&t, ",\n  \"currency\": ");
     put_json_string(&t, q->currency);
     qs_buf_puts(&t, ",\n");
