@@ -704,9 +704,11 @@ static void test_dump(void)
     f = open_memstream(&text2, &len2);
     qs_layout_dump(&l, f);
     fclose(f);
+    /* setlocale's result lives only until the next call: keep a copy */
+    char loc_name[64];
+    snprintf(loc_name, sizeof loc_name, "%s", loc ? loc : "no de_DE locale installed");
     setlocale(LC_NUMERIC, "C");
-    CHECK(strcmp(text, text2) == 0, "dump: independent of the C locale (%s)",
-          loc ? loc : "no de_DE locale installed");
+    CHECK(strcmp(text, text2) == 0, "dump: independent of the C locale (%s)", loc_name);
     free(text);
     free(text2);
     doc.nimages = 0; /* the fake image is not the doc's to free */
