@@ -150,6 +150,15 @@ const xmlNode *qs_xml_child(const xmlNode *parent, const char *name);
  * place (XML Schema's whiteSpace="collapse"); returns `s`. */
 char *qs_xml_collapse_space(char *s);
 
+/* libxml2 reports some allocation failures only by leaving a node, text
+ * or attribute out (xmlNewProp, xmlNewTextChild, xmlDocCopyNode build the
+ * rest regardless). qs_xml_memory_watch wraps libxml2's allocator
+ * (xmlMemSetup, before any other libxml2 call) so that every failure is
+ * counted; qs_xml_memory_failures gives the count so far, and a stage that
+ * builds a tree compares it before and after. */
+void qs_xml_memory_watch(void);
+unsigned long qs_xml_memory_failures(void);
+
 /* The input whose document holds `node`, or NULL. */
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node);
 

@@ -607,6 +607,7 @@ int main(int argc, char **argv)
         return status;
     }
 
+    qs_xml_memory_watch();
     xmlInitParser();
     if (is_command(o.command, "batch")) {
         status = run_batch(&o);
