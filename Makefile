@@ -49,6 +49,7 @@ UNITS     = test_decimal test_rules test_format test_template test_fonts \
 UNITS    += test_leads
 UNITS    += test_tax
 UNITS    += test_shared
+UNITS    += test_merge
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith

@@ -15,6 +15,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlmemory.h>
 #include <libxml/xmlschemas.h>
 
 #include "arena.h"
@@ -127,16 +128,20 @@ void qs_inputs_free(qs_inputs *in)
     memset(in, 0, sizeof *in);
 }
 
+void qs_input_release_document(qs_input *s)
+{
+    if (!s || !s->doc)
+        return;
+    xmlFreeDoc(s->doc);
+    s->doc = NULL;
+    /* A file that failed keeps failing without a second report. */
+    s->released = !s->failed;
+}
+
 void qs_inputs_release_documents(qs_inputs *in)
 {
-    for (qs_input *s = in->head; s; s = s->next) {
-        if (!s->doc)
-            continue;
-        xmlFreeDoc(s->doc);
-        s->doc = NULL;
-        /* A file that failed keeps failing without a second report. */
-        s->released = !s->failed;
-    }
+    for (qs_input *s = in->head; s; s = s->next)
+        qs_input_release_document(s);
 }
 
 static bool has_scheme(const char *href)
@@ -1065,4 +1070,46 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     xmlSetStructuredErrorFunc(NULL, NULL);
     s->failed = false;
     return s;
+}
+
+/* ---- libxml2's allocator, watched ---- */
+
+static xmlMallocFunc watched_malloc;
+static xmlReallocFunc watched_realloc;
+static xmlStrdupFunc watched_strdup;
+static unsigned long memory_failures;
+
+static void *watch_malloc(size_t n)
+{
+    void *p = watched_malloc(n);
+    memory_failures += p == NULL;
+    return p;
+}
+
+static void *watch_realloc(void *old, size_t n)
+{
+    void *p = watched_realloc(old, n);
+    memory_failures += p == NULL;
+    return p;
+}
+
+static char *watch_strdup(const char *s)
+{
+    char *p = watched_strdup(s);
+    memory_failures += p == NULL;
+    return p;
+}
+
+void qs_xml_memory_watch(void)
+{
+    xmlFreeFunc free_fn;
+    if (watched_malloc || xmlMemGet(&free_fn, &watched_malloc, &watched_realloc,
+                                    &watched_strdup) != 0)
+        return;
+    xmlMemSetup(free_fn, watch_malloc, watch_realloc, watch_strdup);
+}
+
+unsigned long qs_xml_memory_failures(void)
+{
+    return memory_failures;
 }

@@ -6,10 +6,10 @@
  * binary from schemas/).
  * Ownership: a qs_inputs owns every qs_input it loaded (bytes, parsed
  * document, strings); qs_inputs_free releases them all.
- * qs_inputs_release_documents frees the parsed documents early, keeping
- * every input's bytes: `build` calls it once the quote is validated,
- * because no later stage reads an input document (see quote.h for the
- * node pointers this invalidates). */
+ * qs_input_release_document frees one parsed document early, keeping the
+ * input's bytes: loading frees the documents it read once the model holds
+ * their values (load.h); qs_inputs_release_documents frees all that are
+ * left (`build` calls it after the template stage). */
 #ifndef QS_INPUT_H
 #define QS_INPUT_H
 
@@ -115,6 +115,9 @@ void qs_inputs_free(qs_inputs *in);
  * and validates its bytes again, giving a new document. */
 void qs_inputs_release_documents(qs_inputs *in);
 
+/* The same for one input (nothing when `s` is NULL or holds no document). */
+void qs_input_release_document(qs_input *s);
+
 /* Resolves `href` against the directory of the file `base` (a display
  * path), giving a normalised display path in *out (malloc'd). Absolute
  * hrefs and URLs with a scheme are refused. Returns false after a diagnostic
@@ -152,6 +155,15 @@ const xmlNode *qs_xml_child(const xmlNode *parent, const char *name);
 /* Collapses runs of XML white space to one space and trims both ends, in
  * place (XML Schema's whiteSpace="collapse"); returns `s`. */
 char *qs_xml_collapse_space(char *s);
+
+/* libxml2 reports some allocation failures only by leaving a node, text
+ * or attribute out (xmlNewProp, xmlNewTextChild, xmlDocCopyNode build the
+ * rest regardless). qs_xml_memory_watch wraps libxml2's allocator
+ * (xmlMemSetup, before any other libxml2 call) so that every failure is
+ * counted; qs_xml_memory_failures gives the count so far, and a stage that
+ * builds a tree compares it before and after. */
+void qs_xml_memory_watch(void);
+unsigned long qs_xml_memory_failures(void);
 
 /* The input whose document holds `node`, or NULL. */
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node);

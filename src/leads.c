@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "fonts.h"
 #include "package.h"
+#include "load.h"
 #include "quote.h"
 #include "regex.h"
 #include "xpath.h"
@@ -603,18 +604,13 @@ typedef struct {
 static void customer_of(const qs_quote *q, qs_arena *A, customer *c)
 {
     memset(c, 0, sizeof *c);
-    const xmlNode *cust = qs_xml_child(xmlDocGetRootElement(q->tree), "customer");
-    if (!cust)
+    if (!q->has_customer)
         return;
-    c->id = attr(A, cust, "id");
-    const xmlNode *parts[] = {qs_xml_child(cust, "name"), qs_xml_child(cust, "vat-id"),
-                              qs_xml_child(qs_xml_child(cust, "address"), "postal-code")};
-    const char **out[] = {&c->name, &c->vat_id, &c->postal_code};
-    for (size_t i = 0; i < 3; i++) {
-        xmlChar *v = parts[i] ? xmlNodeGetContent(parts[i]) : NULL;
-        *out[i] = v ? qs_arena_strdup(A, (const char *)v) : NULL;
-        xmlFree(v);
-    }
+    const char *parts[] = {q->customer.id, q->customer.name, q->customer.vat_id,
+                           q->customer.address.postal_code};
+    const char **out[] = {&c->id, &c->name, &c->vat_id, &c->postal_code};
+    for (size_t i = 0; i < 4; i++)
+        *out[i] = parts[i] ? qs_arena_strdup(A, parts[i]) : NULL;
 }
 
 static int compare_keys(const void *pa, const void *pb)

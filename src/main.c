@@ -25,6 +25,8 @@
 #include "ubl.h"
 #include "input.h"
 #include "leads.h"
+#include "load.h"
+#include "merge.h"
 #include "price.h"
 #include "quote.h"
 #include "report.h"
@@ -376,16 +378,15 @@ static void validate(qs_quote *q, qs_diags *d)
 
 static void print_summary(const qs_quote *q, const qs_diags *d, int status)
 {
-    const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
-    xmlChar *gross = xmlGetProp(totals, (const xmlChar *)"gross");
+    char gross[QS_DECIMAL_BUFSIZE];
     printf("%s: quote %s (%s): %zu line%s in %zu department%s, gross %s %s; "
            "%zu errors, %zu approvals, %zu warnings%s\n",
-           q->src->path, q->id, q->status, q->nlines, q->nlines == 1 ? "" : "s",
+           q->path, q->id, q->status_name, q->nlines, q->nlines == 1 ? "" : "s",
            q->ndepartments, q->ndepartments == 1 ? "" : "s",
-           (const char *)gross, q->currency, qs_diags_count(d, QS_SEV_ERROR),
+           qs_decimal_format(q->totals.gross, q->minor_digits, gross), q->currency,
+           qs_diags_count(d, QS_SEV_ERROR),
            qs_diags_count(d, QS_SEV_APPROVAL), qs_diags_count(d, QS_SEV_WARNING),
            status == QS_EXIT_OK ? "" : ": not ready to build");
-    xmlFree(gross);
 }
 
 /* Wall-clock time per pipeline stage, for --timings (never in output). */
@@ -418,23 +419,21 @@ static void fill_outcome(const qs_quote *q, outcome *r)
 {
     snprintf(r->id, sizeof r->id, "%s", q->id ? q->id : "");
     r->draft = q->draft;
-    if (!q->tree)
+    if (!q->totals.priced)
         return;
-    const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
-    xmlChar *gross = totals ? xmlGetProp(totals, (const xmlChar *)"gross") : NULL;
-    snprintf(r->gross, sizeof r->gross, "%s", gross ? (const char *)gross : "");
+    char gross[QS_DECIMAL_BUFSIZE];
+    snprintf(r->gross, sizeof r->gross, "%s",
+             qs_decimal_format(q->totals.gross, q->minor_digits, gross));
     snprintf(r->currency, sizeof r->currency, "%s", q->currency ? q->currency : "");
-    xmlFree(gross);
 }
 
-/* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
-/* Frees the input documents read so far and the schemas compiled so far,
- * once no later stage reads them: the later stages then reuse that memory
- * instead of fresh pages (the four input formats' schemas alone are about
- * 500 KiB; 0.5 ms less per build, docs/performance.md). A schema needed
- * again is compiled again. A batch worker keeps the schemas: they were
- * compiled before the fork, and freeing them would copy the pages it
- * shares with the parent. */
+/* Frees the input documents left (the rules files', later the
+ * template's) and the schemas compiled so far, once no later stage reads
+ * them: the later stages then reuse that memory instead of fresh pages
+ * (the four input formats' schemas alone are about 500 KiB; 0.5 ms less
+ * per build, docs/performance.md). A schema needed again is compiled again. A batch
+ * worker keeps the schemas: they were compiled before the fork, and
+ * freeing them would copy the pages it shares with the parent. */
 static void release_inputs(const options *o, qs_inputs *in)
 {
     qs_inputs_release_documents(in);
@@ -442,6 +441,7 @@ static void release_inputs(const options *o, qs_inputs *in)
         qs_input_schemas_free();
 }
 
+/* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
 static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options *popts,
                             unsigned char **pdf, size_t *pdf_size, size_t *pages,
                             stage_timer *timer, qs_diags *d)
@@ -457,10 +457,10 @@ static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options 
     qs_doc_init(&doc);
     memset(&layout, 0, sizeof layout);
     bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
-                                q->tree, q->src->path, o->lang, &doc, d);
-    /* Every later stage reads the document model or /quote/totals only,
-     * not the template's document or schema either. */
-    qs_quote_prune_tree(q);
+                                q->tree, q->path, o->lang, &doc, d);
+    /* The template stage is the tree's last reader; no later stage reads
+     * an input document or schema either. */
+    qs_quote_free_tree(q);
     release_inputs(o, q->in);
     timer_stop(timer, "template");
     ok = ok && qs_layout_run(&doc, &layout, d);
@@ -512,7 +512,7 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
     }
     /* A batch decided the output folder from the id it read first. */
     if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
-        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "internal",
+        qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "internal",
                     "the quote's id '%s' is not the id the batch read before building",
                     q->id);
         return QS_EXIT_INTERNAL;
@@ -568,15 +568,22 @@ static int run(const options *o, qs_diags *d, outcome *r)
     timer_start(&timer);
     bool ok = qs_inputs_init(&in, o->root, o->max_file_size, d) &&
               qs_quote_load(&q, &in, o->quote, d);
-    timer_stop(&timer, "load+merge");
+    timer_stop(&timer, "load");
     ok = ok && qs_quote_price(&q, d);
     timer_stop(&timer, "price");
+    ok = ok && qs_quote_merge(&q, d);
+    timer_stop(&timer, "merge");
     if (ok)
         validate(&q, d);
     timer_stop(&timer, "validate");
-    if (ok && o->lang)
-        xmlSetProp(xmlDocGetRootElement(q.tree), (const xmlChar *)"lang",
-                   (const xmlChar *)o->lang);
+    /* --lang overrides the document language after validation: rules see
+     * the quote as written, the documents the language asked for. */
+    if (ok && o->lang) {
+        q.lang = o->lang;
+        if (!xmlSetProp(xmlDocGetRootElement(q.tree), (const xmlChar *)"lang",
+                        (const xmlChar *)o->lang))
+            ok = false;
+    }
     int status = qs_exit_status(d, q.draft, o->strict);
     if (!ok && status == QS_EXIT_OK)
         status = QS_EXIT_INVALID;
@@ -592,8 +599,8 @@ static int run(const options *o, qs_diags *d, outcome *r)
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
     } else if (ok && status == QS_EXIT_OK && strcmp(o->command, "build") == 0) {
-        /* Validated: from here on every stage reads the merged tree and the
-         * inputs' bytes, never an input document (quote.h). */
+        /* Validated: the rules files' documents and the input schemas are
+         * read no more (the template stage compiles its own schema). */
         release_inputs(o, &in);
         status = build(&q, o, status, &timer, d, r);
         timer_stop(&timer, "package");
@@ -740,6 +747,7 @@ int main(int argc, char **argv)
         return status;
     }
 
+    qs_xml_memory_watch();
     xmlInitParser();
     if (is_command(o.command, "batch")) {
         status = run_batch(&o);

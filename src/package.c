@@ -35,20 +35,18 @@
 
 /* ---- manifest.json ---- */
 
-/* The attribute `name` of `n` as a new JSON string ("" when absent). */
-static json_t *attr_string(const xmlNode *n, const char *name)
-{
-    xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
-    json_t *s = qs_json_string(v ? (const char *)v : "");
-    xmlFree(v);
-    return s;
-}
-
 static json_t *new_container(json_t *v)
 {
     if (!v)
         abort();
     return v;
+}
+
+/* A figure of the model, as a JSON string in the currency's minor digits. */
+static json_t *money(const qs_quote *q, qs_decimal v)
+{
+    char buf[QS_DECIMAL_BUFSIZE];
+    return qs_json_string(qs_decimal_format(v, q->minor_digits, buf));
 }
 
 /* The input's path relative to the project root, from its real path; the
@@ -65,20 +63,20 @@ static const char *root_relative(const qs_inputs *in, const qs_input *f)
 
 static json_t *totals_json(const qs_quote *q)
 {
-    const xmlNode *root = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
-    const xmlNode *totals = qs_xml_child(root, "totals");
+    const qs_totals *totals = &q->totals;
     json_t *o = new_container(json_object());
-    static const char *const sums[] = {"net", "discount", "taxable", "gross"};
-    for (size_t i = 0; i < sizeof sums / sizeof sums[0]; i++)
-        qs_json_set(o, sums[i], attr_string(totals, sums[i]));
+    qs_json_set(o, "net", money(q, totals->net));
+    qs_json_set(o, "discount", money(q, totals->discount));
+    qs_json_set(o, "taxable", money(q, totals->taxable));
+    qs_json_set(o, "gross", money(q, totals->gross));
     json_t *taxes = new_container(json_array());
-    for (const xmlNode *c = totals ? totals->children : NULL; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "tax") != 0)
-            continue;
+    for (size_t i = 0; i < totals->ntaxes; i++) {
+        const qs_tax_total *c = &totals->taxes[i];
         json_t *tax = new_container(json_object());
-        static const char *const parts[] = {"id", "percent", "base", "amount"};
-        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-            qs_json_set(tax, parts[i], attr_string(c, parts[i]));
+        qs_json_set(tax, "id", qs_json_string(c->rate->id));
+        qs_json_set(tax, "percent", qs_json_string(c->rate->percent.text));
+        qs_json_set(tax, "base", money(q, c->base));
+        qs_json_set(tax, "amount", money(q, c->amount));
         qs_json_append(taxes, tax);
     }
     qs_json_set(o, "taxes", taxes);
@@ -109,7 +107,7 @@ char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
     qs_json_set(m, "tool", qs_json_string("quotesmith"));
     qs_json_set(m, "version", qs_json_string(QS_VERSION));
     qs_json_set(m, "quote", qs_json_string(q->id));
-    qs_json_set(m, "status", qs_json_string(q->status));
+    qs_json_set(m, "status", qs_json_string(q->status_name));
     qs_json_set(m, "currency", qs_json_string(q->currency));
     qs_json_set(m, "totals", totals_json(q));
 

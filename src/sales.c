@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "format.h"
 #include "input.h"
+#include "load.h"
 #include "price.h"
 
 /* ---- the history ---- */
@@ -54,18 +55,6 @@ void qs_sales_add_failed(qs_sales_history *h, const char *path, const char *id)
     h->failed[h->nfailed++] = (qs_sales_failed){dup(&h->arena, path), dup(&h->arena, id)};
 }
 
-/* ---- reading a priced quote (the one function that knows the model) ---- */
-
-static qs_decimal decimal_attr(const xmlNode *n, const char *name)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    qs_decimal out = 0;
-    if (v)
-        qs_decimal_parse((const char *)v, &out);   /* written by the pricing stage */
-    xmlFree(v);
-    return out;
-}
-
 static bool attr_is(const xmlNode *n, const char *name, const char *value)
 {
     xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
@@ -82,51 +71,43 @@ static const char *attr_dup(qs_arena *a, const xmlNode *n, const char *name)
     return s;
 }
 
-static const char *content_dup(qs_arena *a, const xmlNode *n)
-{
-    xmlChar *v = n ? xmlNodeGetContent(n) : NULL;
-    const char *s = v ? qs_arena_strdup(a, qs_xml_collapse_space((char *)v)) : NULL;
-    xmlFree(v);
-    return s;
-}
+/* ---- reading a priced quote (the one function that knows the model) ---- */
 
 void qs_sales_quote_read(const qs_quote *q, qs_arena *a, qs_sales_quote *out)
 {
     memset(out, 0, sizeof *out);
-    const xmlNode *src_root = xmlDocGetRootElement(q->src->doc);
-    const xmlNode *root = xmlDocGetRootElement(q->tree);
-    out->path = q->src->path;
+    char date[11];
+    out->path = q->path;
     out->id = q->id;
     out->currency = q->currency;
-    out->date = q->date;
-    out->valid_until = q->valid_until;
-    qs_input_locate(q->src, src_root, "currency", &out->currency_line, &out->currency_col);
+    out->date = qs_arena_strdup(a, qs_date_format(q->date, date));
+    out->valid_until = q->has_valid_until
+                           ? qs_arena_strdup(a, qs_date_format(q->valid_until, date))
+                           : NULL;
+    out->currency_line = q->currency_at.line;
+    out->currency_col = q->currency_at.col;
     out->id_line = q->id_at.line;
     out->id_col = q->id_at.col;
-    out->rep = attr_dup(a, src_root, "owner");
-    if (!out->rep)
-        out->rep = content_dup(a, qs_xml_child(qs_xml_child(qs_xml_child(root, "seller"),
-                                                            "contact"), "name"));
-    const xmlNode *totals = qs_xml_child(root, "totals");
-    out->taxable = decimal_attr(totals, "taxable");
-    out->discount = decimal_attr(totals, "discount-percent");
+    out->rep = q->owner ? q->owner : q->seller.contact.name;
+    out->taxable = q->totals.taxable;
+    out->discount = q->has_discount ? q->discount.value : 0;
 
     qs_wide net_with_cost = 0, cost = 0;   /* in 1/10^8 units */
     out->depts = qs_arena_array(a, q->ndepartments ? q->ndepartments : 1, sizeof *out->depts);
-    for (const xmlNode *dep = root->children; dep; dep = dep->next) {
-        if (!qs_xml_is(dep, "department"))
-            continue;
+    for (size_t i = 0; i < q->ndepartments; i++) {
+        const qs_department *dep = &q->departments[i];
         qs_sales_dept *sd = &out->depts[out->ndepts++];
-        sd->name = attr_dup(a, dep, "name");
-        for (const xmlNode *g = dep->children; g; g = g->next) {
-            for (const xmlNode *l = qs_xml_is(g, "group") ? g->children : NULL; l; l = l->next) {
-                if (!qs_xml_is(l, "line") || attr_is(l, "optional", "true"))
+        sd->name = dep->name;
+        for (size_t p = 0; p < dep->nparts; p++) {
+            const qs_department_part *part = &dep->parts[p];
+            for (size_t k = part->first; k < part->first + part->nlines; k++) {
+                const qs_line *l = &q->lines[k];
+                if (l->optional)
                     continue;
-                qs_decimal net = decimal_attr(l, "net");
-                sd->net += net;
-                if (xmlHasProp(l, (const xmlChar *)"cost")) {
-                    net_with_cost += (qs_wide)net * QS_DECIMAL_SCALE;
-                    cost += (qs_wide)decimal_attr(l, "qty") * decimal_attr(l, "cost");
+                sd->net += l->price.net;
+                if (l->product && l->product->has_cost) {
+                    net_with_cost += (qs_wide)l->price.net * QS_DECIMAL_SCALE;
+                    cost += (qs_wide)l->qty.value * l->product->cost.value;
                 }
             }
         }

@@ -1,6 +1,7 @@
 /* values: checked decimals and dates from input files. */
 #include "values.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "date.h"
@@ -53,11 +54,32 @@ bool qs_date_is_valid(const char *s)
 }
 
 bool qs_value_date(const qs_input *src, const xmlNode *node, const char *attr,
-                   const char *text, qs_diags *d)
+                   const char *text, qs_date *out, qs_diags *d)
 {
-    if (qs_date_is_valid(text))
+    if (qs_date_is_valid(text)) {
+        out->year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 +
+                    (text[2] - '0') * 10 + (text[3] - '0');
+        out->month = (text[5] - '0') * 10 + (text[6] - '0');
+        out->day = (text[8] - '0') * 10 + (text[9] - '0');
         return true;
+    }
     report(src, node, attr, "bad-date", d, "%s '%s' is not a date of the form YYYY-MM-DD",
            attr ? attr : (const char *)node->name, text);
     return false;
+}
+
+const char *qs_date_format(qs_date date, char buf[11])
+{
+    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)date.year % 10000u,
+             (unsigned)date.month % 100u, (unsigned)date.day % 100u);
+    return buf;
+}
+
+int qs_date_compare(qs_date a, qs_date b)
+{
+    if (a.year != b.year)
+        return a.year < b.year ? -1 : 1;
+    if (a.month != b.month)
+        return a.month < b.month ? -1 : 1;
+    return (a.day > b.day) - (a.day < b.day);
 }
