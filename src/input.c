@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -329,6 +330,18 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
         return NULL;
     }
 
+    size_t run_max = in->max_file_size > SIZE_MAX / QS_MAX_RUN_FILES_FACTOR
+                         ? SIZE_MAX : in->max_file_size * QS_MAX_RUN_FILES_FACTOR;
+    if (size > run_max - in->bytes) {
+        free(data);
+        qs_diag_add(d, QS_SEV_ERROR, file, line, col, "file-too-large",
+                    "reading '%s' would take the files of this run past %zu bytes "
+                    "together (%u times the file size limit)", path, run_max,
+                    QS_MAX_RUN_FILES_FACTOR);
+        return NULL;
+    }
+    in->bytes += size;
+
     qs_input *s = qs_xcalloc(1, sizeof *s);
     s->path = qs_xstrdup(path);
     s->real = qs_xstrdup(real);
@@ -536,10 +549,12 @@ static size_t skip_past(const unsigned char *p, size_t n, size_t from,
 
 /* Walks the bytes once before libxml2 sees them and refuses what it must
  * never parse: a DOCTYPE (entities, external subsets), nesting deeper than
- * QS_MAX_XML_DEPTH, and more than QS_MAX_XML_ATTRIBUTES attributes on one
- * element (libxml2 checks duplicates quadratically). Malformed XML is left
- * for the parser to report. */
-static bool prescan(qs_input *s, qs_diags *d)
+ * QS_MAX_XML_DEPTH, more than QS_MAX_XML_ATTRIBUTES attributes on one
+ * element (libxml2 checks duplicates quadratically), and elements past
+ * the run's QS_MAX_XML_ELEMENTS (counted in *elements), so no structure is
+ * built for an input too large to handle. Malformed XML is left for the
+ * parser to report. */
+static bool prescan(qs_input *s, size_t *elements, qs_diags *d)
 {
     const unsigned char *p = s->data;
     size_t n = s->size, i = 0;
@@ -579,6 +594,13 @@ static bool prescan(qs_input *s, qs_diags *d)
                 i++;
             }
             bool empty = i > 0 && i < n && p[i - 1] == '/';
+            if (++*elements > QS_MAX_XML_ELEMENTS) {
+                position_of(s, tag, &line, &col);
+                qs_diag_add(d, QS_SEV_ERROR, s->path, line, col, "xml-limits",
+                            "more than %u elements in the XML files of this run "
+                            "together; split the quote", QS_MAX_XML_ELEMENTS);
+                return false;
+            }
             if (attrs > QS_MAX_XML_ATTRIBUTES) {
                 position_of(s, tag, &line, &col);
                 qs_diag_add(d, QS_SEV_ERROR, s->path, line, col, "xml-limits",
@@ -968,6 +990,8 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     }
     if (s->parsed && !s->released)
         return s->failed ? NULL : s;
+    /* A released document parsed again was counted the first time. */
+    size_t recount = 0, *elements = s->released ? &recount : &in->elements;
     s->parsed = true;
     s->released = false;
     s->format = format;
@@ -976,7 +1000,7 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
         qs_diag_add(d, QS_SEV_ERROR, s->path, 1, 1, "xml-syntax", "the file is empty");
         return NULL;
     }
-    if (s->size > INT_MAX || !prescan(s, d))
+    if (s->size > INT_MAX || !prescan(s, elements, d))
         return NULL;
 
     xmlSetExternalEntityLoader(deny_entity_loader);

@@ -23,6 +23,12 @@
 #define QS_DEFAULT_MAX_FILE_SIZE (8u * 1024u * 1024u)
 #define QS_MAX_XML_DEPTH 64
 #define QS_MAX_XML_ATTRIBUTES 256
+/* Elements in all the XML files of one run together (quote, price lists,
+ * departments, rules, template), counted before each file is parsed. */
+#define QS_MAX_XML_ELEMENTS 50000u
+/* Bytes of all the files of one run together, as a multiple of the file
+ * size cap (32 MiB by default). */
+#define QS_MAX_RUN_FILES_FACTOR 4u
 
 /* The formats the loader knows a schema for. */
 typedef enum {
@@ -51,6 +57,8 @@ typedef struct qs_input {
 typedef struct {
     char *root;            /* the project root, absolute and resolved */
     size_t max_file_size;
+    size_t bytes;          /* bytes of every file read (QS_MAX_RUN_FILES_FACTOR) */
+    size_t elements;       /* elements of every XML file parsed (QS_MAX_XML_ELEMENTS) */
     qs_input *head, *tail; /* every file read, in read order */
 } qs_inputs;
 
