@@ -51,6 +51,10 @@ typedef struct qs_input {
     bool released;         /* doc was freed by qs_inputs_release_documents */
     size_t *lines;         /* byte offset of each line's start (lazy) */
     size_t nlines;
+    struct element_at *elements; /* doc's elements by node, with their start
+                                    tags' offsets (lazy: lines past 65,535) */
+    size_t nelements;
+    bool elements_indexed;
     struct qs_input *next; /* in read order */
 } qs_input;
 
