@@ -704,9 +704,12 @@ static void test_dump(void)
     f = open_memstream(&text2, &len2);
     qs_layout_dump(&l, f);
     fclose(f);
+    /* setlocale's string lives until the next call: keep a copy. */
+    char shown[64];
+    snprintf(shown, sizeof shown, "%s", loc ? loc : "no de_DE locale installed");
     setlocale(LC_NUMERIC, "C");
     CHECK(strcmp(text, text2) == 0, "dump: independent of the C locale (%s)",
-          loc ? loc : "no de_DE locale installed");
+          shown);
     free(text);
     free(text2);
     doc.nimages = 0; /* the fake image is not the doc's to free */
