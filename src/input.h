@@ -23,6 +23,12 @@
 #define QS_DEFAULT_MAX_FILE_SIZE (8u * 1024u * 1024u)
 #define QS_MAX_XML_DEPTH 64
 #define QS_MAX_XML_ATTRIBUTES 256
+/* Elements in all the XML files of one run together (quote, price lists,
+ * departments, rules, template), counted before each file is parsed. */
+#define QS_MAX_XML_ELEMENTS 50000u
+/* Bytes of all the files of one run together, as a multiple of the file
+ * size cap (32 MiB by default). */
+#define QS_MAX_RUN_FILES_FACTOR 4u
 
 /* The formats the loader knows a schema for. */
 typedef enum {
@@ -51,12 +57,18 @@ typedef struct qs_input {
     bool released;         /* doc was freed by qs_inputs_release_documents */
     size_t *lines;         /* byte offset of each line's start (lazy) */
     size_t nlines;
+    struct element_at *elements; /* doc's elements by node, with their start
+                                    tags' offsets (lazy: lines past 65,535) */
+    size_t nelements;
+    bool elements_indexed;
     struct qs_input *next; /* in read order */
 } qs_input;
 
 typedef struct {
     char *root;            /* the project root, absolute and resolved */
     size_t max_file_size;
+    size_t bytes;          /* bytes of every file read (QS_MAX_RUN_FILES_FACTOR) */
+    size_t elements;       /* elements of every XML file parsed (QS_MAX_XML_ELEMENTS) */
     qs_input *head, *tail; /* every file read, in read order */
 } qs_inputs;
 
@@ -164,6 +176,12 @@ char *qs_xml_collapse_space(char *s);
  * builds a tree compares it before and after. */
 void qs_xml_memory_watch(void);
 unsigned long qs_xml_memory_failures(void);
+
+/* While a meter is set, every allocation libxml2 asks for is first charged
+ * to it (its size in bytes); NULL sets none. The XPath string budget
+ * (xpath.c) is the one user. Installs the watch if it is not yet. */
+typedef void qs_xml_meter(size_t bytes);
+void qs_xml_memory_meter(qs_xml_meter *charge);
 
 /* The input whose document holds `node`, or NULL. */
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node);
