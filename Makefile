@@ -26,7 +26,7 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             fonts image layout layout_model \
             render_pdf pdf_hpdf_streams ubl package sha256 catalog
 MODULES  += diff
-MODULES  += csv_read leads pool
+MODULES  += csv_read leads leads_docs pool
 MODULES  += tax
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \

@@ -1064,3 +1064,20 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     s->failed = false;
     return s;
 }
+
+char *qs_inputs_root_file(const qs_inputs *in, const char *rel)
+{
+    char cwd[PATH_MAX];
+    const char *root = in->root;
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd);
+        if (strcmp(root, cwd) == 0)
+            return qs_xstrdup(rel);
+        if (strncmp(root, cwd, n) == 0 && root[n] == '/')
+            root += n + 1;
+    }
+    size_t len = strlen(root) + strlen(rel) + 2;
+    char *path = qs_xmalloc(len);
+    snprintf(path, len, "%s/%s", root, rel);
+    return path;
+}
