@@ -142,7 +142,7 @@ FUZZ_CC            = clang
 FUZZ_SECONDS      ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_BUILD         = build/fuzz
-FUZZ_HARNESSES     = decimal pricelist quote department rules template
+FUZZ_HARNESSES     = decimal pricelist quote department rules template csv
 FUZZ_CFLAGS        = -std=c11 -Wall -Wextra -Wpedantic -O1 -g -fno-omit-frame-pointer \
                      -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJS          = $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(filter-out main,$(MODULES))) \
