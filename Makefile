@@ -183,7 +183,7 @@ fuzz-smoke: fuzz-build
 demo: demo-leads
 demo-leads: quotesmith
 	./quotesmith leads samples/trade-fair/attendees.csv \
-	    --rules samples/trade-fair/leads.xml --customers samples
+	    --rules samples/trade-fair/leads.xml --customers samples --letters
 
 bench: bench-leads
 bench-leads: quotesmith
