@@ -26,7 +26,7 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             fonts image layout layout_model \
             render_pdf pdf_hpdf_streams ubl package sha256 catalog
 MODULES  += diff
-MODULES  += csv_read leads
+MODULES  += csv_read leads leads_docs pool
 MODULES  += tax
 MODULES  += utf8 json rule_ids exitcode date
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
@@ -161,7 +161,7 @@ FUZZ_CC            = clang
 FUZZ_SECONDS      ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_BUILD         = build/fuzz
-FUZZ_HARNESSES     = decimal pricelist quote department rules template
+FUZZ_HARNESSES     = decimal pricelist quote department rules template csv
 FUZZ_CFLAGS        = -std=c11 -Wall -Wextra -Wpedantic -O1 -g -fno-omit-frame-pointer \
                      -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJS          = $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(filter-out main,$(MODULES))) \
@@ -202,7 +202,7 @@ fuzz-smoke: fuzz-build
 demo: demo-leads
 demo-leads: quotesmith
 	./quotesmith leads samples/trade-fair/attendees.csv \
-	    --rules samples/trade-fair/leads.xml --customers samples
+	    --rules samples/trade-fair/leads.xml --customers samples --letters
 
 bench: bench-leads
 bench-leads: quotesmith

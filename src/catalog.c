@@ -234,25 +234,6 @@ xmlDoc *qs_catalog_data(qs_inputs *in, const char *pricelist_path,
 
 /* ---- rendering ---- */
 
-/* templates/catalog/template.xml under the root, as a display path:
- * relative to the working directory when the root lies below it. */
-static char *default_template(const qs_inputs *in)
-{
-    char cwd[PATH_MAX];
-    const char *root = in->root;
-    if (getcwd(cwd, sizeof cwd)) {
-        size_t n = strlen(cwd);
-        if (strcmp(root, cwd) == 0)
-            return qs_xstrdup(DEFAULT_TEMPLATE);
-        if (strncmp(root, cwd, n) == 0 && root[n] == '/')
-            root += n + 1;
-    }
-    size_t len = strlen(root) + sizeof DEFAULT_TEMPLATE + 1;
-    char *path = qs_xmalloc(len);
-    snprintf(path, len, "%s/%s", root, DEFAULT_TEMPLATE);
-    return path;
-}
-
 bool qs_catalog_build(qs_inputs *in, const char *pricelist_path,
                       const char *template_path, const char *lang,
                       unsigned char **pdf, size_t *size, qs_diags *d)
@@ -262,7 +243,7 @@ bool qs_catalog_build(qs_inputs *in, const char *pricelist_path,
     xmlDoc *tree = qs_catalog_data(in, pricelist_path, lang, d);
     if (!tree)
         return false;
-    char *fallback = template_path ? NULL : default_template(in);
+    char *fallback = template_path ? NULL : qs_inputs_root_file(in, DEFAULT_TEMPLATE);
     qs_doc doc;
     qs_layout layout;
     qs_doc_init(&doc);

@@ -1262,3 +1262,20 @@ unsigned long qs_xml_memory_failures(void)
 {
     return memory_failures;
 }
+
+char *qs_inputs_root_file(const qs_inputs *in, const char *rel)
+{
+    char cwd[PATH_MAX];
+    const char *root = in->root;
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd);
+        if (strcmp(root, cwd) == 0)
+            return qs_xstrdup(rel);
+        if (strncmp(root, cwd, n) == 0 && root[n] == '/')
+            root += n + 1;
+    }
+    size_t len = strlen(root) + strlen(rel) + 2;
+    char *path = qs_xmalloc(len);
+    snprintf(path, len, "%s/%s", root, rel);
+    return path;
+}

@@ -137,6 +137,11 @@ void qs_input_release_document(qs_input *s);
 bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
                       const qs_origin *at, char **out, qs_diags *d);
 
+/* The display path of `rel` (a path relative to the project root, like
+ * "templates/catalog/template.xml"): relative to the working directory
+ * when the root lies below it, else under the root. Malloc'd. */
+char *qs_inputs_root_file(const qs_inputs *in, const char *rel);
+
 /* Reads `path` (a display path) as bytes, confined to the root. Returns the
  * input (owned by `in`) or NULL after a diagnostic at `at` (or at the file
  * itself when `at` is NULL, which also marks an environment failure). A file

@@ -93,8 +93,10 @@ static const char usage_text[] =
     "                             compare two UBL 2.1 quotations: lines, totals,\n"
     "                             validity (exit 0 equal, 1 different, 2 bad file)\n"
     "  leads LIST.csv --rules FILE [--customers DIR] [--encoding utf-8|windows-1252]\n"
-    "        [--data] [-o DIR]    screen a trade-fair list into leads.csv and a\n"
-    "                             summary (default DIR: out/leads; docs/leads.md)\n"
+    "        [--data] [-o DIR]    screen a trade-fair list into leads.csv, call\n"
+    "        [--letters [-j N]]   sheets per rep and a summary; --letters: one\n"
+    "                             information letter per qualified lead\n"
+    "                             (default DIR: out/leads; docs/leads.md)\n"
     "  report DIR|QUOTE.xml... --outcomes FILE --targets FILE [--period P]\n"
     "         [--as-of DATE] [-o OUTDIR]\n"
     "                             won against target: report.pdf, report-MANAGER.pdf,\n"
@@ -222,8 +224,6 @@ static int check_leads_args(const options *o)
         return usage_error("%s", "'leads' needs a CSV list");
     if (!o->rules)
         return usage_error("%s", "'leads' needs --rules FILE");
-    if (o->letters)
-        return usage_error("%s", "--letters is not available yet (docs/leads.md)");
     return -1;
 }
 
@@ -702,9 +702,12 @@ static int leads(const options *o, qs_diags *d)
     qs_inputs in;
     if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
         return QS_EXIT_ENVIRONMENT;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
     qs_leads_options lo = {
         .csv = o->quote, .rules = o->rules, .customers = o->customers,
-        .outdir = o->outdir, .data = o->leads_data,
+        .outdir = o->outdir, .data = o->leads_data, .letters = o->letters, .lang = o->lang,
+        .jobs = o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 4096 ? cores : 4096) : 1,
+        .progress = o->diagnostics == OUT_TEXT && isatty(STDERR_FILENO),
         .max_csv_size = o->max_file_size != QS_DEFAULT_MAX_FILE_SIZE ? o->max_file_size : 0,
     };
     qs_csv_parse_encoding(o->encoding ? o->encoding : "utf-8", &lo.encoding);
