@@ -432,9 +432,10 @@ static void load_pricelists(loader *L, const qs_input *quote, const xmlNode *quo
         keep_document(L, src);
         for (size_t i = 0; i < loaded; i++) {
             if (srcs[i] == src) {
+                unsigned first_line, first_col;
+                qs_input_locate(quote, hrefs[i], NULL, &first_line, &first_col);
                 report(L, QS_SEV_ERROR, quote, c, "href", "duplicate-pricelist",
-                       "this price list is already referenced at line %ld",
-                       xmlGetLineNo(hrefs[i]));
+                       "this price list is already referenced at line %u", first_line);
                 src = NULL;
                 break;
             }
