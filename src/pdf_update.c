@@ -9,7 +9,7 @@
 #include <zlib.h>
 
 #include "arena.h"
-#include "fonts.h" /* qs_utf8_decode */
+#include "utf8.h"
 
 /* The zlib level of every stream deflated here: level 3 takes about 40 %
  * of level 6's time on page contents and fonts, for about 10 % more bytes
