@@ -24,7 +24,8 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 MODULES   = main arena buf diag decimal input values load merge price explain batch report \
             regex xpath rules checks format template template_expr template_style \
             fonts image layout layout_model \
-            render_pdf pdf_hpdf_streams ubl package sha256 catalog
+            render_pdf ubl package sha256 catalog
+MODULES  += pdf_update
 MODULES  += diff
 MODULES  += csv_read leads leads_docs pool
 MODULES  += tax
