@@ -26,6 +26,7 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             fonts image layout layout_model \
             render_pdf pdf_hpdf_streams ubl package sha256 catalog
 MODULES  += diff
+MODULES  += lock
 MODULES  += csv_read leads leads_docs pool
 MODULES  += tax
 MODULES  += utf8 json rule_ids exitcode date

@@ -508,7 +508,30 @@ static void name_line(loader *L, const qs_input *src, const xmlNode *item, qs_li
         line->description = qs_localized_get(p->descriptions, p->ndescriptions, lang);
 }
 
-static void load_item(loader *L, const qs_input *src, const xmlNode *item)
+/* An alternative (SPEC 9) belongs to the nearest regular line before it
+ * in its group, which starts at q->lines[group_first]. */
+static bool link_alternative(loader *L, const qs_input *src, const xmlNode *item,
+                             size_t group_first, qs_line *line)
+{
+    if (line->optional) {
+        report(L, QS_SEV_ERROR, src, item, "alternative", "alternative-optional",
+               "item '%s' cannot be both optional and an alternative", line->sku);
+        return false;
+    }
+    for (size_t i = L->q->nlines; i-- > group_first;) {
+        if (qs_line_is_counted(&L->q->lines[i])) {
+            line->alternative_to = L->q->lines[i].pos;
+            return true;
+        }
+    }
+    report(L, QS_SEV_ERROR, src, item, "alternative", "alternative-without-main",
+           "alternative item '%s' has no regular item before it in its group",
+           line->sku);
+    return false;
+}
+
+static void load_item(loader *L, const qs_input *src, const xmlNode *item,
+                      size_t group_first)
 {
     qs_quote *q = L->q;
     qs_line line = {0};
@@ -524,6 +547,9 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item)
     line.reason = attr(L, item, "reason");
     const char *optional = attr(L, item, "optional");
     line.optional = optional && strcmp(optional, "true") == 0;
+    const char *alternative = attr(L, item, "alternative");
+    if (alternative && strcmp(alternative, "true") == 0)
+        ok &= link_alternative(L, src, item, group_first, &line);
     const char *price = attr(L, item, "price");
     if (price)
         ok &= written_value(L, src, item, "price", price, &line.custom_price, -1, false);
@@ -563,7 +589,7 @@ static void load_department_content(loader *L, const qs_input *src, const xmlNod
                 loose = add_part(L, dep, &parts, &cap);
                 loose->at = origin_of(src, c, NULL);
             }
-            load_item(L, src, c);
+            load_item(L, src, c, loose->first);
             loose->nlines = L->q->nlines - loose->first;
             continue;
         }
@@ -574,7 +600,7 @@ static void load_department_content(loader *L, const qs_input *src, const xmlNod
             group->at = origin_of(src, c, NULL);
             for (const xmlNode *i = c->children; i; i = i->next)
                 if (qs_xml_is(i, "item"))
-                    load_item(L, src, i);
+                    load_item(L, src, i, group->first);
             group->nlines = L->q->nlines - group->first;
         } else if (c->type == XML_ELEMENT_NODE) {
             const xmlNode *copy = copy_fragment(L, src, c, L->department_fragments);
@@ -706,6 +732,26 @@ static void load_terms(loader *L, const qs_input *src, const xmlNode *root)
     }
 }
 
+/* The revision (SPEC 9, qs_revision_parse); it names the package
+ * "ID-rN" from 2 on. */
+static void load_revision(loader *L, const qs_input *src, const xmlNode *root)
+{
+    qs_quote *q = L->q;
+    q->revision = 1;
+    q->package = q->id;
+    const char *text = attr(L, root, "revision");
+    if (!text)
+        return;
+    q->has_revision = true;
+    if (!qs_revision_parse(text, &q->revision)) {
+        report(L, QS_SEV_ERROR, src, root, "revision", "bad-revision",
+               "revision must be a whole number from 1 to 9999, not '%s'", text);
+        return;
+    }
+    if (q->revision >= 2)
+        q->package = qs_arena_printf(&q->arena, "%s-r%u", q->id, q->revision);
+}
+
 static void load_quote_header(loader *L, const qs_input *src, const xmlNode *root)
 {
     qs_quote *q = L->q;
@@ -715,10 +761,12 @@ static void load_quote_header(loader *L, const qs_input *src, const xmlNode *roo
     q->lang = attr(L, root, "lang");
     q->status_name = attr(L, root, "status");
     q->draft = strcmp(q->status_name, "draft") == 0;
-    q->status = q->draft ? QS_STATUS_DRAFT : QS_STATUS_FINAL;
+    q->status = q->draft ? QS_STATUS_DRAFT
+              : strcmp(q->status_name, "sent") == 0 ? QS_STATUS_SENT : QS_STATUS_FINAL;
     q->currency = attr(L, root, "currency");
     q->currency_at = origin_of(src, root, "currency");
     q->owner = attr(L, root, "owner");
+    load_revision(L, src, root);
     q->minor_digits = qs_currency_minor_digits(q->currency);
     if (q->minor_digits < 0)
         report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
