@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "arena.h"
+#include "image.h"
 #include "values.h"
 
 typedef struct {
@@ -267,6 +268,11 @@ static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *li
     }
     p->names = load_localized(L, src, n, "name", &p->nnames);
     p->descriptions = load_localized(L, src, n, "description", &p->ndescriptions);
+    const xmlNode *image = qs_xml_child(n, "image");
+    if (image) {
+        p->image = attr(L, image, "href");
+        p->image_at = origin_of(src, image, "href");
+    }
     load_tiers(L, src, p, n);
     if (p->tax && !qs_quote_get_tax_rate(L->q, p->tax))
         report(L, QS_SEV_ERROR, src, n, "tax", "unknown-tax",
@@ -646,6 +652,33 @@ static void load_department(loader *L, const qs_input *quote, const xmlNode *ref
     load_department_content(L, src, root, dep);
 }
 
+/* Vets the picture of each product the lines use (SPEC 9) once, like
+ * every image (image.h: PNG or JPEG, decoded in full, the same size and
+ * pixel limits), so that a missing, broken, oversized or outside file is
+ * an error already when the quote loads, at its <image href> (a broken
+ * one names the file); the manifest lists it. */
+static void vet_product_images(loader *L)
+{
+    qs_quote *q = L->q;
+    for (size_t i = 0; i < q->nlines; i++) {
+        const qs_product *p = q->lines[i].product;
+        bool seen = false;
+        for (size_t j = 0; p && p->image && j < i && !seen; j++)
+            seen = q->lines[j].product == p;
+        if (!p || !p->image || seen)
+            continue;
+        qs_origin at = p->image_at;
+        char *path = NULL;
+        qs_input *file = NULL;
+        if (qs_input_resolve(q->in, p->list->path, p->image, &at, &path, L->d))
+            file = qs_input_read(q->in, path, &at, L->d);
+        qs_image *img = file ? qs_image_new(file->data, file->size, file->path, L->d) : NULL;
+        L->ok &= img != NULL;
+        qs_image_free(img);
+        free(path);
+    }
+}
+
 /* ---- the quote ---- */
 
 /* The free text directly inside `address` (the seller's free address):
@@ -881,6 +914,7 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
         }
     }
     load_rules(&L, src, root);
+    vet_product_images(&L);
     end_loading(&L);
     return L.ok;
 }

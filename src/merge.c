@@ -154,6 +154,10 @@ static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *g
         add_element(b, line, "name", l->name->text, &l->name->at);
     if (l->description)
         add_element(b, line, "description", l->description->text, &l->description->at);
+    /* The product's picture, at its <image> in the price list, so that a
+     * template's <image select="image/@href"> resolves it from there. */
+    if (p && p->image)
+        add_attr(b, add_element(b, line, "image", NULL, &p->image_at), "href", p->image);
 }
 
 static void add_department(builder *b, const qs_department *dep, xmlNode *parent)

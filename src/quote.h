@@ -75,6 +75,9 @@ typedef struct {
     size_t ntiers;
     qs_localized *names, *descriptions;
     size_t nnames, ndescriptions;
+    const char *image;         /* <image href> as written (relative to the
+                                  price list), or NULL */
+    qs_origin image_at;        /* the <image> */
     const qs_pricelist *list;
     qs_origin at;              /* the <product> */
     qs_origin sku_at;          /* its sku attribute */
