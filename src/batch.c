@@ -237,18 +237,26 @@ static int compare_ids(const void *a, const void *b)
 /* Resolves every quote, drops repeats of one file, reads the ids, marks
  * every quote whose id another quote has too (across all shards, so the
  * shards' outputs merge without collisions), and selects this shard. */
-static void prepare(entry_list *l, const char *root_real, const qs_batch_options *o)
+/* The part of the real path `real` below `root_real`, or NULL when it is
+ * not below it (or NULL). */
+static const char *below_root(const char *real, const char *root_real)
 {
     size_t rootlen = strlen(root_real);
+    if (real && strncmp(real, root_real, rootlen) == 0 &&
+        (real[rootlen] == '/' || root_real[rootlen - 1] == '/'))
+        return real + rootlen + (real[rootlen] == '/');
+    return NULL;
+}
+
+static void prepare(entry_list *l, const char *root_real, const qs_batch_options *o)
+{
     entry **order = qs_xmalloc((l->count ? l->count : 1) * sizeof *order);
     for (size_t i = 0; i < l->count; i++) {
         entry *e = &l->items[i];
         qs_diags_init(&e->diags);
         e->selected = true;
         e->real = realpath(e->path, NULL);
-        if (e->real && strncmp(e->real, root_real, rootlen) == 0 &&
-            (e->real[rootlen] == '/' || root_real[rootlen - 1] == '/'))
-            e->rel = e->real + rootlen + (e->real[rootlen] == '/');
+        e->rel = below_root(e->real, root_real);
         if (e->rel)
             e->id = read_id(e->path, o->max_file_size);
         order[i] = e;
@@ -370,6 +378,25 @@ static bool section_unchanged(const char *p, const char *end, const char *key,
     }
 }
 
+/* True when the manifest's "template" is the one this run uses: the -t
+ * file (`template_rel`, root-relative; "" when it does not resolve) or,
+ * without -t (NULL), any template the quote named (its changes show in the
+ * inputs' hashes). A manifest without "template" never matches -t. */
+static bool template_matches(const char *text, const char *inputs, const char *template_rel)
+{
+    const char *at = strstr(text, "\n  \"template\": {");
+    if (!at || at > inputs)
+        return !template_rel;
+    const char *next;
+    char *path = json_value(at, inputs, "path", &next);
+    char *from = json_value(next, inputs, "from", &next);
+    bool ok = path && from &&
+              (template_rel ? strcmp(path, template_rel) == 0 : strcmp(from, "quote") == 0);
+    free(path);
+    free(from);
+    return ok;
+}
+
 static void copy_value(char *dst, size_t size, char *value)
 {
     snprintf(dst, size, "%s", value ? value : "");
@@ -377,7 +404,8 @@ static void copy_value(char *dst, size_t size, char *value)
 }
 
 bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *quote_rel,
-                            size_t max_file_size, qs_batch_outcome *out)
+                            const char *template_rel, size_t max_file_size,
+                            qs_batch_outcome *out)
 {
     char *manifest_path = join(outdir, "manifest.json");
     unsigned char *data;
@@ -393,6 +421,7 @@ bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *qu
     bool saw_quote = false;
     bool ok = inputs && outputs && inputs < outputs && version &&
               strcmp(version, QS_VERSION) == 0 &&
+              template_matches(text, inputs, template_rel) &&
               section_unchanged(inputs, outputs, "path", root, quote_rel, max_file_size,
                                 &saw_quote) &&
               saw_quote &&
@@ -522,13 +551,19 @@ static void write_all(int fd, const char *s, size_t len)
  * sends the outcome and diagnostics down `fd`, returns the exit status. */
 static int work(const entry *e, const char *root_real, const qs_batch_options *o, int fd)
 {
+    char *template_real = o->template_path ? realpath(o->template_path, NULL) : NULL;
+    const char *template_rel = below_root(template_real, root_real);
+    if (o->template_path && !template_rel)
+        template_rel = "";
     qs_diags d;
     qs_diags_init(&d);
     qs_batch_outcome out;
     memset(&out, 0, sizeof out);
     qs_batch_job job = {e->path, e->id, e->outdir};
     bool skipped = !o->force && e->outdir && e->rel &&
-                   qs_batch_is_up_to_date(e->outdir, root_real, e->rel, o->max_file_size, &out);
+                   qs_batch_is_up_to_date(e->outdir, root_real, e->rel, template_rel,
+                                          o->max_file_size, &out);
+    free(template_real);
     int status = 0;
     if (skipped)
         snprintf(out.id, sizeof out.id, "%s", e->id);

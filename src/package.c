@@ -29,6 +29,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "sha256.h"
+#include "template.h"
 #include "version.h"
 
 #define MANIFEST_NAME "manifest.json"
@@ -141,6 +142,26 @@ static void put_totals(qs_buf *t, const qs_quote *q)
     qs_buf_puts(t, "  },\n");
 }
 
+/* "template": the template the PDF was made with (root-relative) and where
+ * it was named: "quote" (its <template href>, or the default standard
+ * template) or "option" (build -t). batch reads both to tell whether a
+ * package is up to date. Nothing is written when no template was read. */
+static void put_template(qs_buf *t, const qs_quote *q)
+{
+    const qs_input *tpl = NULL;
+    for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next)
+        if (f->parsed && f->format == QS_FORMAT_TEMPLATE)
+            tpl = f;
+    if (!tpl)
+        return;
+    const char *path = root_relative(q->in, tpl);
+    bool from_quote = q->template_path ? strcmp(tpl->path, q->template_path) == 0
+                                       : strcmp(path, QS_DEFAULT_TEMPLATE) == 0;
+    qs_buf_puts(t, "  \"template\": {\n    \"path\": ");
+    put_json_string(t, path);
+    qs_buf_printf(t, ",\n    \"from\": \"%s\"\n  },\n", from_quote ? "quote" : "option");
+}
+
 static void put_file(qs_buf *t, const char *name_key, const char *name,
                      const void *data, size_t size, bool size_first)
 {
@@ -168,6 +189,7 @@ char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
     put_json_string(&t, q->currency);
     qs_buf_puts(&t, ",\n");
     put_totals(&t, q);
+    put_template(&t, q);
 
     qs_buf_puts(&t, "  \"inputs\": [");
     bool first = true;
