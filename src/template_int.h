@@ -80,7 +80,10 @@ typedef struct {
     int state; /* 0 unresolved, 1 resolving, 2 resolved */
 } style;
 
-typedef enum { FN_MONEY, FN_PERCENT, FN_QTY, FN_DATE, FN_T, FN_TOTAL } fn_id;
+typedef enum {
+    FN_MONEY, FN_PERCENT, FN_QTY, FN_DATE, FN_T, FN_TOTAL,
+    FN_FORMAT_NUMBER, FN_FORMAT_DATE
+} fn_id;
 
 /* A parsed {expression}: XPath, or a template function call. */
 typedef struct expr {
@@ -92,7 +95,8 @@ typedef struct expr {
     fn_id fn;
     struct expr *args[2];
     int nargs;
-    const char *literal;       /* t('id') text, date(..., 'long') style */
+    const char *literal;       /* t('id') text, date(..., 'long') style,
+                                  format-number/format-date pattern */
     bool reported;             /* a runtime diagnostic was given already */
 } expr;
 

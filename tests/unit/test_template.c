@@ -380,8 +380,69 @@ static void expect_error(const char *what, const char *template_text, const char
     "<template version=\"1\">\n"                                              \
     "  <fonts><font name=\"sans\" href=\"fonts/R.ttf\"/></fonts>\n"
 
+/* format-number and format-date: patterns in both languages. */
+static void test_patterns(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <p>{format-date(date, 'd. MMMM yyyy')}|{format-date(date, \"'KW' ww\")}|"
+             "{format-date(date, 'short')}</p>\n"
+             "    <for-each select=\"department/group/line[1]\">\n"
+             "      <p>{format-number(@qty, '0.00')}|{format-number(@net, 'amount')}|"
+             "{format-number(@net, '#,##0')}|{format-number(@net, 'money')}</p>\n"
+             "    </for-each>\n"
+             "  </body>\n</template>\n";
+    static const struct {
+        const char *lang, *dates, *numbers;
+    } want[] = {
+        {"de", "26. November 2026|KW 48|26.11.2026", "2,50|1.234,56|1.235|1.234,56" NBSP EURO},
+        {"en", "26. November 2026|KW 48|26 Nov 2026", "2.50|1,234.56|1,235|" EURO "1,234.56"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        run r;
+        build(&r, text, TREE, want[i].lang);
+        CHECK(r.ok && r.d.count == 0 && r.doc.flow.count == 2, "patterns build (%s)",
+              want[i].lang);
+        print_diags(&r);
+        if (r.doc.flow.count == 2) {
+            CHECK_STR(para_text(&r.doc.flow.items[0]), want[i].dates, "format-date (%s)",
+                      want[i].lang);
+            CHECK_STR(para_text(&r.doc.flow.items[1]), want[i].numbers,
+                      "format-number (%s)", want[i].lang);
+        }
+        finish(&r);
+    }
+}
+
 static void test_errors(void)
 {
+    expect_error("bad date pattern, in a branch never taken",
+                 HEAD "  <body>\n"
+                      "    <p>x</p>\n"
+                      "    <if test=\"false()\">\n"
+                      "      <p>{format-date(date, 'KW ww')}</p>\n"
+                      "    </if>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 6, 7, "template",
+                 "format-date(): 'KW ww' is not a valid pattern");
+    expect_error("bad number pattern",
+                 HEAD "  <body>\n"
+                      "    <p>{format-number(@net, '0.00000')}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template",
+                 "format-number(): '0.00000' is not a valid pattern");
+    expect_error("computed pattern",
+                 HEAD "  <body>\n"
+                      "    <p>{format-number(@net, concat('0', '.0'))}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template",
+                 "format-number() takes its pattern as a quoted literal");
+    expect_error("format-date() of a non-date",
+                 HEAD "  <body>\n"
+                      "    <p>{format-date(@id, 'd.M.yyyy')}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template",
+                 "format-date(): '2026-0142' from /quote/@id (quote.xml:1): not a calendar date");
     expect_error("unknown element",
                  HEAD "  <body>\n"
                       "    <bogus/>\n"
@@ -606,6 +667,7 @@ int main(void)
     test_build_de();
     test_build_en();
     test_final_has_no_watermark();
+    test_patterns();
     test_errors();
     teardown();
     xmlCleanupParser();
