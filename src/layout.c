@@ -59,6 +59,7 @@ typedef struct outline_req {
 
 typedef struct {
     const qs_table *t;
+    float x;               /* the table's left edge in its container */
     float width;
     float *col_x, *col_w;
     bool has_header;
@@ -874,8 +875,23 @@ static bool parse_amount(const char *text, qs_decimal *v, int *places)
     return true;
 }
 
+/* Column positions (from the container's left edge) and widths; a table
+ * with a width of its own is placed by its alignment. */
 static bool table_columns(measure *m, const qs_table *t, float width, table_info *ti)
 {
+    float room = width;
+    if (t->width > 0) {
+        if (t->width > width + 0.5f) {
+            char a[32], b[32];
+            fail(m, "a table (%s pt wide) is wider than the space for it (%s pt)",
+                 fmt1(t->width, a), fmt1(width, b));
+            return false;
+        }
+        width = t->width;
+    }
+    ti->x = t->align == QS_ALIGN_RIGHT    ? room - width
+          : t->align == QS_ALIGN_CENTER ? (room - width) / 2
+                                        : 0;
     ti->col_x = qs_arena_array(&m->scratch, t->ncolumns, sizeof(float));
     ti->col_w = qs_arena_array(&m->scratch, t->ncolumns, sizeof(float));
     float fixed = 0, shares = 0;
@@ -899,7 +915,7 @@ static bool table_columns(measure *m, const qs_table *t, float width, table_info
     for (size_t c = 0; c < t->ncolumns; c++) {
         const qs_column *col = &t->columns[c];
         float w = !col->relative ? col->width : shares > 0 ? rest * col->width / shares : 0;
-        ti->col_x[c] = x;
+        ti->col_x[c] = ti->x + x;
         ti->col_w[c] = w;
         x += w;
     }
@@ -946,7 +962,44 @@ typedef struct {
     slice_vec sv;
     qs_page iv;
     size_t *ranges;    /* per cell: first slice, end slice, first column, span */
+    float *heights;    /* per cell: its content's height */
 } row_scratch;
+
+/* A cell's background (`borders` false) or borders (true): its box runs
+ * from x over w and from the row's top (0) down to -h. The borders go
+ * over every cell's background, so a neighbour never hides one. */
+static void cell_box(const qs_cell *cell, float x, float w, float h, bool borders,
+                     qs_page *iv)
+{
+    if (!borders) {
+        if (!cell->has_background)
+            return;
+        qs_item *it = item_push(iv);
+        it->kind = QS_ITEM_RECT;
+        it->x = x;
+        it->y = -h;
+        it->w = w;
+        it->h = h;
+        it->color = cell->background;
+        return;
+    }
+    /* Each side from corner to corner: top, right, bottom, left. */
+    const float from[4][2] = {{x, 0}, {x + w, 0}, {x, -h}, {x, 0}};
+    const float run[4][2] = {{w, 0}, {0, -h}, {w, 0}, {0, -h}};
+    for (int side = 0; side < 4; side++) {
+        const qs_border *b = &cell->border[side];
+        if (b->width <= 0)
+            continue;
+        qs_item *it = item_push(iv);
+        it->kind = QS_ITEM_LINE;
+        it->x = from[side][0];
+        it->y = from[side][1];
+        it->w = run[side][0];
+        it->h = run[side][1];
+        it->size = b->width;
+        it->color = b->color;
+    }
+}
 
 /* Appends the items of one row to iv (relative to the row's top-left) and
  * returns its height, or -1 after a diagnostic. */
@@ -977,7 +1030,9 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
             return -1;
         r[1] = rs->sv.n;
         r[2] = col;
+        r[3] = span;
         float ch = stack_height(&rs->sv, r[0]);
+        rs->heights[c] = ch;
         content = ch > content ? ch : content;
         col += span;
     }
@@ -986,6 +1041,7 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
     if (fill != NULL) {
         qs_item *it = item_push(iv);
         it->kind = QS_ITEM_RECT;
+        it->x = ti->x;
         it->y = -h;
         it->w = ti->width;
         it->h = h;
@@ -994,12 +1050,26 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
     if (row->rule_above) {
         qs_item *it = item_push(iv);
         it->kind = QS_ITEM_LINE;
+        it->x = ti->x;
         it->w = ti->width;
         it->size = THIN_RULE;
     }
+    for (int borders = 0; borders < 2; borders++)
+        for (size_t c = 0; c < row->count; c++) {
+            size_t *r = &rs->ranges[4 * c];
+            float x = ti->col_x[r[2]];
+            float w = ti->col_x[r[2] + r[3] - 1] + ti->col_w[r[2] + r[3] - 1] - x;
+            cell_box(&row->cells[c], x, w, h, borders, iv);
+        }
     for (size_t c = 0; c < row->count; c++) {
+        const qs_cell *cell = &row->cells[c];
         size_t *r = &rs->ranges[4 * c];
-        stack_slices(&rs->sv, r[0], r[1], &rs->iv, iv, ti->col_x[r[2]] + pad, -pad);
+        float x = ti->col_x[r[2]];
+        float slack = content - rs->heights[c];
+        float down = cell->valign == QS_VALIGN_BOTTOM   ? slack
+                   : cell->valign == QS_VALIGN_MIDDLE ? slack / 2
+                                                      : 0;
+        stack_slices(&rs->sv, r[0], r[1], &rs->iv, iv, x + pad, -pad - down);
     }
     return h;
 }
@@ -1016,12 +1086,14 @@ static void measure_table(measure *m, const qs_table *t, float width, slice_vec 
         return;
     row_scratch rs = {.sv = {0}, .iv = {0}};
     rs.ranges = qs_xcalloc(4 * t->ncolumns, sizeof *rs.ranges);
+    rs.heights = qs_xcalloc(t->ncolumns, sizeof *rs.heights);
     if (t->header != NULL) {
         size_t first = iv->count;
         float h = measure_row(m, t, ti, t->header, NULL, &rs, iv);
         if (h >= 0) {
             qs_item *it = item_push(iv);
             it->kind = QS_ITEM_LINE;
+            it->x = ti->x;
             it->y = -h;
             it->w = ti->width;
             it->size = THIN_RULE;
@@ -1059,7 +1131,10 @@ static void measure_table(measure *m, const qs_table *t, float width, slice_vec 
         s->row = r;
         s->keep = row->kind == QS_ROW_HEADING && r + 1 < t->nrows ? KEEP_STRONG : KEEP_NONE;
         s->what = "a table row";
+        if (row->keep_with_previous && sv->n >= 2 && sv->v[sv->n - 2].table == ti)
+            sv->v[sv->n - 2].keep = KEEP_STRONG;
     }
+    free(rs.heights);
     free(rs.sv.v);
     free(rs.iv.items);
     free(rs.ranges);
@@ -1125,6 +1200,9 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
                 sv->v[i].keep = KEEP_WEAK;
     if (b->keep_with_next && sv->n > fs)
         sv->v[sv->n - 1].keep = KEEP_STRONG;
+    if (b->keep_with_previous && fs > 0 && sv->n > fs && sv->v[fs - 1].kind != SL_BREAK &&
+        sv->v[fs - 1].keep < KEEP_STRONG)
+        sv->v[fs - 1].keep = KEEP_STRONG;
     m->pending += b->space_after;
 }
 
@@ -1242,7 +1320,7 @@ static void place_carry(pager *P, const table_info *ti, size_t row, bool foot)
     if (foot) {
         qs_item *it = item_push(pg);
         it->kind = QS_ITEM_LINE;
-        it->x = P->left;
+        it->x = P->left + ti->x;
         it->y = top;
         it->w = ti->width;
         it->size = THIN_RULE;

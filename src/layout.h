@@ -66,10 +66,24 @@ typedef struct {
     float indent;      /* left indent, pt */
 } qs_para;
 
+typedef enum { QS_VALIGN_TOP, QS_VALIGN_MIDDLE, QS_VALIGN_BOTTOM } qs_valign;
+
+/* One side of a cell's border: a line of `width` pt (0: none). */
+typedef struct {
+    float width;
+    qs_rgb color;
+} qs_border;
+
+enum { QS_SIDE_TOP, QS_SIDE_RIGHT, QS_SIDE_BOTTOM, QS_SIDE_LEFT };
+
 typedef struct {
     qs_blocks content;
     qs_align align;    /* default alignment of the cell's paragraphs */
     int colspan;       /* >= 1 */
+    qs_valign valign;  /* the content's place in a taller row */
+    bool has_background;
+    qs_rgb background; /* drawn over the row's background */
+    qs_border border[4]; /* QS_SIDE_*: drawn on the cell's edges */
 } qs_cell;
 
 typedef enum {
@@ -85,6 +99,8 @@ typedef struct {
     bool has_background;
     qs_rgb background;
     bool rule_above;       /* a thin rule above the row */
+    bool keep_with_previous; /* never starts a page (after the header and
+                                carry row a continued table repeats) */
     /* Decimal string (like "8490.00") this row adds to the carried-forward
      * subtotal, or NULL. */
     const char *carry_amount;
@@ -98,6 +114,9 @@ typedef struct {
 typedef struct {
     qs_column *columns;
     size_t ncolumns;
+    float width;           /* pt; 0: the container's width */
+    qs_align align;        /* placement of a narrower table: left, right,
+                              center */
     qs_row *header;        /* repeated on every page; NULL for none */
     qs_row *rows;
     size_t nrows;
@@ -148,6 +167,7 @@ struct qs_block {
     float space_before;  /* pt */
     float space_after;   /* pt */
     bool keep_with_next;
+    bool keep_with_previous; /* never end a page before this block */
     bool keep_together;
     /* A PDF outline (bookmark) entry pointing at this block, or NULL. */
     const char *outline_title;

@@ -608,6 +608,7 @@ static void block_common(tpl *t, qs_block *b, const xmlNode *n, xmlNode *ctx,
     qs_tpl_length_attr(t, n, "space-before", &b->space_before, false);
     qs_tpl_length_attr(t, n, "space-after", &b->space_after, false);
     b->keep_with_next = qs_tpl_bool_attr(n, "keep-with-next", b->keep_with_next);
+    b->keep_with_previous = qs_tpl_bool_attr(n, "keep-with-previous", false);
     b->keep_together = qs_tpl_bool_attr(n, "keep-together", b->keep_together);
     b->has_background = qs_tpl_color_attr(t, n, "background", &b->background, false);
     const char *outline = attr(n, "outline");
@@ -867,13 +868,36 @@ typedef struct {
     const xmlNode *table;
     qs_column *columns;
     qs_align *aligns;
-    size_t ncolumns;
+    bool *shown;          /* per <column>: its test held (or it has none) */
+    size_t ncolumns;      /* <column>s in the template */
     const style *base;
     qs_row *rows;
     size_t nrows, cap;
     bool fields;
 } tablebuild;
 
+/* A cell's box: background, vertical alignment and borders, each side from
+ * the cell, else the row (or header). */
+static void cell_box(tpl *t, const xmlNode *c, const xmlNode *rowel, qs_cell *cell)
+{
+    cell->has_background = qs_tpl_color_attr(t, c, "background", &cell->background, false);
+    const char *va = attr(c, "valign") ? attr(c, "valign") : attr(rowel, "valign");
+    cell->valign = !va || strcmp(va, "top") == 0 ? QS_VALIGN_TOP
+                 : strcmp(va, "middle") == 0     ? QS_VALIGN_MIDDLE
+                                                 : QS_VALIGN_BOTTOM;
+    static const char *const sides[4] = {"border-top", "border-right", "border-bottom",
+                                         "border-left"};
+    for (int side = 0; side < 4; side++) {
+        const xmlNode *from[4] = {c, c, rowel, rowel};
+        const char *names[4] = {sides[side], "border", sides[side], "border"};
+        for (int k = 0; k < 4; k++)
+            if (qs_tpl_border_attr(t, from[k], names[k], &cell->border[side], false))
+                break;
+    }
+}
+
+/* The cells of a row; cells of columns whose test failed are left out (not
+ * even evaluated), and a span over such columns shrinks. */
 static void build_cells(tpl *t, tablebuild *tb, const xmlNode *rowel, xmlNode *ctx,
                         const style *rowstyle, qs_row *row)
 {
@@ -885,19 +909,25 @@ static void build_cells(tpl *t, tablebuild *tb, const xmlNode *rowel, xmlNode *c
     for (const xmlNode *c = rowel->children; c; c = c->next) {
         if (!is_el(c, "cell"))
             continue;
-        qs_cell *cell = &row->cells[row->count++];
         const char *span = attr(c, "colspan");
-        cell->colspan = span ? atoi(span) : 1;
-        cell->align = column < tb->ncolumns ? tb->aligns[column] : QS_ALIGN_LEFT;
+        size_t first = column, shown = 0;
+        column += span ? (size_t)atoi(span) : 1;
+        for (size_t k = first; k < column && k < tb->ncolumns; k++)
+            shown += tb->shown[k];
+        if (shown == 0)
+            continue;
+        qs_cell *cell = &row->cells[row->count++];
+        cell->colspan = (int)shown;
+        cell->align = first < tb->ncolumns ? tb->aligns[first] : QS_ALIGN_LEFT;
         const char *a = attr(c, "align");
         if (a)
             qs_tpl_parse_align(a, &cell->align);
+        cell_box(t, c, rowel, cell);
         const style *s = qs_tpl_style_attr(t, c, "style", false);
         flowctx fc = {s ? s : rowstyle, true, cell->align, tb->fields};
         blockvec kids = {0};
         build_flow(t, c, ctx, &fc, &kids);
         cell->content = bv_done(&kids);
-        column += (size_t)cell->colspan;
     }
 }
 
@@ -918,6 +948,7 @@ static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
                                                     : QS_ROW_BODY;
     row.has_background = qs_tpl_color_attr(t, r, "background", &row.background, false);
     row.rule_above = qs_tpl_bool_attr(r, "rule-above", false);
+    row.keep_with_previous = qs_tpl_bool_attr(r, "keep-with-previous", false);
     if (attr(r, "carry")) {
         expr *e = qs_tpl_xpath(t, r, "carry");
         value v = e ? qs_tpl_eval(t, e, ctx, r, "carry") : (value){"", NULL, false};
@@ -977,16 +1008,27 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         tb.ncolumns += is_el(c, "column");
     tb.columns = qs_arena_array(t->A, tb.ncolumns, sizeof(qs_column));
     tb.aligns = qs_arena_array(&t->scratch, tb.ncolumns, sizeof(qs_align));
-    size_t i = 0;
+    tb.shown = qs_arena_array(&t->scratch, tb.ncolumns, sizeof(bool));
+    /* Conditional columns are decided once per table, in its context. */
+    size_t i = 0, ncolumns = 0, carry = SIZE_MAX;
+    const char *carry_col = attr(n, "carry-column");
+    size_t carry_want = carry_col ? (size_t)atoi(carry_col) - 1 : SIZE_MAX;
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (!is_el(c, "column"))
             continue;
-        qs_tpl_parse_column_width(attr(c, "width"), &tb.columns[i]);
+        tb.shown[i] = !attr(c, "test") || qs_tpl_test(t, c, ctx);
         tb.aligns[i] = QS_ALIGN_LEFT;
         if (attr(c, "align"))
             qs_tpl_parse_align(attr(c, "align"), &tb.aligns[i]);
+        if (tb.shown[i]) {
+            if (i == carry_want)
+                carry = ncolumns;
+            qs_tpl_parse_column_width(attr(c, "width"), &tb.columns[ncolumns++]);
+        }
         i++;
     }
+    if (ncolumns == 0)
+        return;
 
     if (attr(n, "select")) {
         xmlXPathObjectPtr obj = qs_tpl_select(t, n, ctx);
@@ -1007,7 +1049,10 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
     qs_block *b = bv_add(t, out, QS_BLOCK_TABLE);
     qs_table *tab = &b->u.table;
     tab->columns = tb.columns;
-    tab->ncolumns = tb.ncolumns;
+    tab->ncolumns = ncolumns;
+    qs_tpl_length_attr(t, n, "width", &tab->width, false);
+    if (attr(n, "align"))
+        qs_tpl_parse_align(attr(n, "align"), &tab->align);
     tab->rows = tb.rows;
     tab->nrows = tb.nrows;
     tab->cell_padding = 2;
@@ -1031,8 +1076,12 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
                                               head ? "carry-label-head" : "carry-label", ctx);
         tab->carry_label_foot = qs_tpl_interp(t, foot ? foot : label ? label : head, n,
                                               foot ? "carry-label-foot" : "carry-label", ctx);
-        const char *col = attr(n, "carry-column");
-        tab->carry_column = col ? (size_t)atoi(col) - 1 : tb.ncolumns - 1;
+        if (carry_col && carry == SIZE_MAX) {
+            qs_tpl_error(t, n, "carry-column", "carry-column %s is a column whose test "
+                         "failed", carry_col);
+            return;
+        }
+        tab->carry_column = carry_col ? carry : ncolumns - 1;
         const style *cs = qs_tpl_style_attr(t, n, "carry-style", false);
         if (!cs)
             cs = tb.base;
@@ -1061,6 +1110,7 @@ typedef enum {
     CHECK_LENGTH,      /* a length (width too, except a column's) */
     CHECK_WIDTH,       /* a length, or a column's share like 2* */
     CHECK_COLOR,
+    CHECK_BORDER,      /* a cell border */
     CHECK_STYLE,       /* names a style */
     CHECK_XPATH,
     CHECK_TEXT         /* a text with {interpolations} */
@@ -1073,7 +1123,10 @@ typedef struct {
 
 /* Every attribute the check pass parses, sorted by name (bsearch). */
 static const checked_attr checked_attrs[] = {
-    {"background", CHECK_COLOR},       {"carry", CHECK_XPATH},
+    {"background", CHECK_COLOR},       {"border", CHECK_BORDER},
+    {"border-bottom", CHECK_BORDER},   {"border-left", CHECK_BORDER},
+    {"border-right", CHECK_BORDER},    {"border-top", CHECK_BORDER},
+    {"carry", CHECK_XPATH},
     {"carry-label", CHECK_TEXT},       {"carry-label-foot", CHECK_TEXT},
     {"carry-label-head", CHECK_TEXT},  {"carry-style", CHECK_STYLE},
     {"color", CHECK_COLOR},            {"footer-offset", CHECK_LENGTH},
@@ -1132,6 +1185,7 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
         float f;
         qs_rgb rgb;
         qs_column col;
+        qs_border border;
         switch (c->kind) {
         case CHECK_LENGTH:
             qs_tpl_length_attr(t, n, name, &f, true);
@@ -1146,6 +1200,9 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
             break;
         case CHECK_COLOR:
             qs_tpl_color_attr(t, n, name, &rgb, true);
+            break;
+        case CHECK_BORDER:
+            qs_tpl_border_attr(t, n, name, &border, true);
             break;
         case CHECK_STYLE:
             qs_tpl_style_attr(t, n, name, true);

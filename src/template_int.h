@@ -194,6 +194,9 @@ bool qs_tpl_length_attr(tpl *t, const xmlNode *n, const char *name, float *out,
 bool qs_tpl_color_attr(tpl *t, const xmlNode *n, const char *name, qs_rgb *out,
                        bool report);
 bool qs_tpl_bool_attr(const xmlNode *n, const char *name, bool dflt);
+/* A cell border: "none", or a width up to 72pt and an optional #rrggbb. */
+bool qs_tpl_border_attr(tpl *t, const xmlNode *n, const char *name, qs_border *out,
+                        bool report);
 /* A column width: a length, or "N*" / "*" for a share of the rest. */
 bool qs_tpl_parse_column_width(const char *s, qs_column *out);
 /* The style named by attribute `name` of n, or NULL (reported when

@@ -715,6 +715,115 @@ static void test_dump(void)
     done(&doc, &l);
 }
 
+/* The dump of a page as text (malloc'd). */
+static char *dump_text(const qs_layout *l)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    qs_layout_dump(l, f);
+    fclose(f);
+    return text;
+}
+
+/* The table box model: a 200 pt table placed right, a cell background and
+ * borders, vertical alignment in a taller row. */
+static void test_table_box(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *b = add_block(&doc, &doc.flow, QS_BLOCK_TABLE);
+    qs_table *t = &b->u.table;
+    t->columns = qs_arena_array(&doc.arena, 2, sizeof(qs_column));
+    t->columns[0] = (qs_column){1, true};
+    t->columns[1] = (qs_column){80, false};
+    t->ncolumns = 2;
+    t->width = 200;
+    t->align = QS_ALIGN_RIGHT;
+    t->cell_padding = 2;
+    t->rows = qs_arena_array(&doc.arena, 1, sizeof(qs_row));
+    t->nrows = 1;
+    t->rows[0] = make_row(&doc, "Summe", "1.10", NULL);
+    t->rows[0].has_background = true;
+    t->rows[0].background = (qs_rgb){0xee, 0xee, 0xee};
+    qs_cell *sum = &t->rows[0].cells[1];
+    sum->has_background = true;
+    sum->background = (qs_rgb){0x1f, 0x4e, 0x79};
+    sum->border[QS_SIDE_TOP] = (qs_border){1, {0xff, 0, 0}};
+    sum->border[QS_SIDE_LEFT] = (qs_border){0.5f, {0, 0, 0}};
+    sum->valign = QS_VALIGN_BOTTOM;
+    /* A second line in the left cell makes the row taller. */
+    t->rows[0].cells[0].content.items[0].u.para.spans[0].text = "Summe\nnetto";
+    CHECK(run(&doc, &l), "box: layout runs");
+    char *text = dump_text(&l);
+    /* The table ends at the right margin (538.6): it starts at 338.6; the
+     * column of 80 pt at 458.6. One 9 pt line at leading 1.2 is 10.8 pt;
+     * two lines and 2 x 2 pt padding make the row 25.6 pt from 785.2 down
+     * to 759.6. The right cell's single line sits at the bottom. */
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  rect 338.6 759.6 200.0 25.6 #eeeeee\n"
+        "  rect 458.6 759.6 80.0 25.6 #1f4e79\n"
+        "  line 458.6 785.2 538.6 785.2 1.0 #ff0000\n"
+        "  line 458.6 785.2 458.6 759.6 0.5\n"
+        "  text 340.6 774.3 0 9.0 \"Summe\"\n"
+        "  text 340.6 763.5 0 9.0 \"netto\"\n"
+        "  text 518.7 763.5 0 9.0 \"1.10\"\n";
+    CHECK_STR(text, want, "box: exact dump of a right-placed table with a boxed cell");
+    free(text);
+    qs_layout_free(&l);
+
+    /* Centred; wider than the text area is an error. */
+    t->align = QS_ALIGN_CENTER;
+    CHECK(run(&doc, &l), "box: centred table runs");
+    text = dump_text(&l);
+    CHECK(strstr(text, "  rect 197.6 759.6 200.0 25.6 #eeeeee\n") != NULL,
+          "box: a centred table starts at (481.9 - 200) / 2 from the margin");
+    free(text);
+    qs_layout_free(&l);
+    t->width = 500;
+    CHECK(!run(&doc, &l), "box: a table wider than the text area fails");
+    done(&doc, &l);
+}
+
+/* keep-with-previous: a total row never starts a page; a block likewise. */
+static void test_keep_with_previous(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    size_t per = lines_per_page(&doc);
+    (void)per;
+    qs_table *t = add_table(&doc, 200);
+    CHECK(run(&doc, &l), "keep-with-previous: layout runs");
+    int first;
+    int n = rows_on_page(&l, 0, &first);
+    char last[32], next[32];
+    snprintf(last, sizeof last, "Row %d", n);
+    snprintf(next, sizeof next, "Row %d", n + 1);
+    CHECK(page_of(&l, next) == 1, "keep-with-previous: without it, row %d starts page 2", n + 1);
+    qs_layout_free(&l);
+    t->rows[n].keep_with_previous = true;
+    CHECK(run(&doc, &l), "keep-with-previous: layout runs with it");
+    CHECK(page_of(&l, last) == 1 && page_of(&l, next) == 1,
+          "keep-with-previous: row %d moves to page 2 with row %d", n, n + 1);
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    doc_open(&doc);
+    fill_lines(&doc, lines_per_page(&doc));
+    qs_block *b = add_para(&doc, "Nachsatz", 10, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l) && page_of(&l, "Nachsatz") == 1 && l.npages == 2,
+          "keep-with-previous: without it, a block starts page 2 alone");
+    qs_layout_free(&l);
+    b->keep_with_previous = true;
+    CHECK(run(&doc, &l) && page_of(&l, "Nachsatz") == 1 && page_lines(&l, 1) == 2,
+          "keep-with-previous: the last line goes along (%zu lines on page 2)",
+          page_lines(&l, 1));
+    done(&doc, &l);
+}
+
 static void test_images(void)
 {
     qs_doc doc;
@@ -869,6 +978,8 @@ int main(void)
     test_table_keeps();
     test_page_numbers();
     test_dump();
+    test_table_box();
+    test_keep_with_previous();
     test_images();
     test_absolute();
     test_errors();

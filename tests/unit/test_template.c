@@ -414,8 +414,97 @@ static void test_patterns(void)
     }
 }
 
+/* The table box model from the template: a conditional column (its cells
+ * dropped, spans shrunk), table width and placement, cell background,
+ * borders (cell over row), vertical alignment, keep-with-previous. */
+static void test_table_box(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <table width=\"80mm\" align=\"right\" carry-label=\"x\" carry-column=\"3\">\n"
+             "      <column width=\"1*\"/>\n"
+             "      <column width=\"15mm\" test=\"department/group/line/@discount-percent\"/>\n"
+             "      <column width=\"25mm\" align=\"right\"/>\n"
+             "      <header border-bottom=\"1pt #1F4E79\"><cell>Name</cell><cell>Rabatt</cell>"
+             "<cell>Netto</cell></header>\n"
+             "      <for-each select=\"department/group/line\">\n"
+             "        <row><cell>{name}</cell><cell>{nosuch-is-never-evaluated(1)}</cell>"
+             "<cell background=\"#E4ECF4\" valign=\"middle\" border=\"0.5pt\" "
+             "border-top=\"none\">{money(@net)}</cell></row>\n"
+             "      </for-each>\n"
+             "      <row kind=\"total\" keep-with-previous=\"true\" valign=\"bottom\">"
+             "<cell colspan=\"2\">Summe</cell><cell>x</cell></row>\n"
+             "    </table>\n"
+             "  </body>\n</template>\n";
+    run r;
+    build(&r, text, TREE, "de");
+    /* The hidden column's cells are never evaluated: evaluating
+     * nosuch-is-never-evaluated() would be an error (XPath resolves
+     * functions when it runs). */
+    CHECK(r.ok && r.d.count == 0 && r.doc.flow.count == 1, "box: the table builds");
+    print_diags(&r);
+    if (r.ok && r.doc.flow.count == 1) {
+        const qs_table *t = &r.doc.flow.items[0].u.table;
+        CHECK(t->ncolumns == 2 && t->columns[1].width > 70 && t->columns[1].width < 71,
+              "box: the discount column is left out (%zu columns)", t->ncolumns);
+        CHECK(t->width > 226.7f && t->width < 226.8f && t->align == QS_ALIGN_RIGHT,
+              "box: width 80mm, placed right");
+        CHECK(t->carry_column == 1, "box: carry-column 3 is the second shown column");
+        CHECK(t->header->count == 2 && t->header->cells[0].border[QS_SIDE_BOTTOM].width == 1 &&
+                  t->header->cells[1].border[QS_SIDE_BOTTOM].color.b == 0x79,
+              "box: the header's border-bottom on each of its cells");
+        const qs_row *row = &t->rows[0];
+        const qs_cell *net = row->count == 2 ? &row->cells[1] : NULL;
+        CHECK(net && net->has_background && net->background.r == 0xE4 &&
+                  net->valign == QS_VALIGN_MIDDLE && net->border[QS_SIDE_TOP].width == 0 &&
+                  net->border[QS_SIDE_LEFT].width == 0.5f && net->align == QS_ALIGN_RIGHT,
+              "box: cell background, valign, border with border-top none");
+        const qs_row *total = &t->rows[2];
+        CHECK(total->keep_with_previous && total->count == 2 &&
+                  total->cells[0].colspan == 1 && total->cells[0].valign == QS_VALIGN_BOTTOM,
+              "box: keep-with-previous; a span over the hidden column shrinks; row valign");
+    }
+    finish(&r);
+}
+
 static void test_errors(void)
 {
+    expect_error("bad border",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\"/>\n"
+                      "      <row><cell border=\"thick\">x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 18, "template",
+                 "bad border 'thick' for border (expected none, or a width and a colour");
+    expect_error("bad border colour",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\"/>\n"
+                      "      <row border-bottom=\"1pt blue\"><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 12, "template", "bad border '1pt blue'");
+    expect_error("bad table width",
+                 HEAD "  <body>\n"
+                      "    <table width=\"80\"><column width=\"1*\"/>\n"
+                      "      <row><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 12, "template", "bad length '80'");
+    expect_error("bad column test",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\" test=\"line[\"/>\n"
+                      "      <row><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 31, "template", "line[");
+    expect_error("bad valign",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\"/>\n"
+                      "      <row><cell valign=\"centre\">x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 12, "schema", "valign");
     expect_error("bad date pattern, in a branch never taken",
                  HEAD "  <body>\n"
                       "    <p>x</p>\n"
@@ -668,6 +757,7 @@ int main(void)
     test_build_en();
     test_final_has_no_watermark();
     test_patterns();
+    test_table_box();
     test_errors();
     teardown();
     xmlCleanupParser();
