@@ -26,12 +26,15 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             fonts image layout layout_model \
             render_pdf pdf_hpdf_streams ubl package sha256 catalog
 MODULES  += diff
-MODULES  += csv_read leads
+MODULES  += csv_read leads leads_docs pool
 MODULES  += tax
+MODULES  += utf8 json rule_ids exitcode date
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
 SCHEMAS  += schemas/leads.xsd
+MODULES  += sales salesreport
+SCHEMAS  += schemas/outcomes.xsd schemas/targets.xsd
 # diff reads any UBL 2.1 Quotation: the official schemas (tests/ubl-2.1,
 # unchanged) are built into the binary too, without their annotations
 # (about 500 KB); docs/lifecycle.md.
@@ -45,6 +48,8 @@ UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_report
 UNITS    += test_leads
 UNITS    += test_tax
+UNITS    += test_shared
+UNITS    += test_merge
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith
@@ -77,7 +82,11 @@ $(BUILD)/tests/failio.so: tests/shim/failio.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ tests/shim/failio.c -ldl
 
-units: $(UNIT_BINS) $(BUILD)/tests/failio.so
+$(BUILD)/tests/setlocale.so: tests/shim/setlocale.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -O2 -fPIC -shared -o $@ tests/shim/setlocale.c
+
+units: $(UNIT_BINS) $(BUILD)/tests/failio.so $(BUILD)/tests/setlocale.so
 
 deps:
 	@sh scripts/deps.sh
@@ -86,23 +95,33 @@ demo: deps quotesmith
 	./quotesmith check samples/muster-logistik/quote.xml
 	./quotesmith build samples/muster-logistik/quote.xml
 	./quotesmith build samples/harbour-analytics/quote.xml
+	./quotesmith report samples/sales-history/quotes --period 2026-Q4 --as-of 2026-12-31 \
+	    --outcomes samples/sales-history/outcomes.xml --targets samples/sales-history/targets.xml
 
 # The README's pictures of the demo proposal, made from the real output.
 readme-pages: demo
 	pdftoppm -r 50 -png -f 1 -l 2 out/2026-0142/2026-0142.pdf docs/images/demo-page
 	@ls docs/images/demo-page-*.png
+	pdftoppm -r 50 -png -f 1 -l 1 -singlefile out/report-2026-Q4/report.pdf docs/images/report-page-1
 
-# The suite runs twice: on the release build, then on a sanitizer build.
-# A short fuzzing smoke run comes first, so that the sanitizer suite's
-# "N passed, N failed" line is the last one.
+# The suite runs three times: on the release build, again on it under a
+# decimal-comma locale (de_DE.UTF-8: output must not depend on the
+# locale), then on a sanitizer build. A short fuzzing smoke run comes
+# first, so that the sanitizer suite's "N passed, N failed" line is the
+# last one. Each build and suite prints one line (scripts/step.sh);
+# compiler output and failing cases are shown only on failure.
+STEP = sh scripts/step.sh
 test: deps
-	@if command -v clang >/dev/null 2>&1; then $(MAKE) fuzz-smoke; \
+	@if command -v clang >/dev/null 2>&1; then \
+	    $(STEP) build fuzz $(MAKE) fuzz-build && $(MAKE) -s fuzz-smoke; \
 	else echo "fuzz-smoke: skipped (clang is not installed)"; fi
-	$(MAKE) quotesmith units
-	sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
-	$(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    sh tests/run.sh build/asan/quotesmith build/asan/tests
+	@$(STEP) build release $(MAKE) quotesmith units
+	@$(STEP) suite release sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
+	@QS_LOCALE=de_DE.UTF-8 $(STEP) suite release-de_DE sh tests/run.sh $(BUILD)/quotesmith $(BUILD)/tests
+	@$(STEP) build asan $(MAKE) BUILD=build/asan CFLAGS="$(CFLAGS) $(SAN_FLAGS)" \
+	    LDFLAGS="$(SAN_FLAGS)" build/asan/quotesmith units
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(STEP) final asan sh tests/run.sh build/asan/quotesmith build/asan/tests
 
 # A benchmark, not a timed test: prints a table (docs/performance.md).
 bench: quotesmith
@@ -142,7 +161,7 @@ FUZZ_CC            = clang
 FUZZ_SECONDS      ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_BUILD         = build/fuzz
-FUZZ_HARNESSES     = decimal pricelist quote department rules template
+FUZZ_HARNESSES     = decimal pricelist quote department rules template csv
 FUZZ_CFLAGS        = -std=c11 -Wall -Wextra -Wpedantic -O1 -g -fno-omit-frame-pointer \
                      -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJS          = $(patsubst %,$(FUZZ_BUILD)/obj/%.o,$(filter-out main,$(MODULES))) \
@@ -183,7 +202,7 @@ fuzz-smoke: fuzz-build
 demo: demo-leads
 demo-leads: quotesmith
 	./quotesmith leads samples/trade-fair/attendees.csv \
-	    --rules samples/trade-fair/leads.xml --customers samples
+	    --rules samples/trade-fair/leads.xml --customers samples --letters
 
 bench: bench-leads
 bench-leads: quotesmith

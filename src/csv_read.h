@@ -24,7 +24,7 @@ typedef enum { QS_CSV_UTF8, QS_CSV_WINDOWS_1252 } qs_csv_encoding;
 /* One row: its fields (NUL-terminated UTF-8, or as read when broken), the
  * physical line where it starts (1-based), and whether it is broken (a
  * diagnostic was added for it already). The header is row 0 of the
- * callback's calls and is never broken (a broken header is an error). */
+ * callback's calls; it may be broken too (the caller makes that an error). */
 typedef struct {
     char **fields;
     size_t nfields;

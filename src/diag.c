@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "json.h"
 
 void qs_diags_init(qs_diags *d)
 {
@@ -127,43 +128,27 @@ void qs_diags_print_text(const qs_diags *d, FILE *out)
     }
 }
 
-static void print_json_string(FILE *out, const char *s)
+json_t *qs_diag_json(const qs_diag *g)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
+    json_t *o = json_object();
+    if (!o)
+        abort();
+    qs_json_set(o, "file", g->file ? qs_json_string(g->file) : json_null());
+    qs_json_set(o, "line", qs_json_integer(g->line));
+    qs_json_set(o, "column", qs_json_integer(g->col));
+    qs_json_set(o, "severity", qs_json_string(qs_severity_name(g->severity)));
+    qs_json_set(o, "rule", qs_json_string(g->rule));
+    qs_json_set(o, "message", qs_json_string(g->message));
+    return o;
 }
 
 void qs_diags_print_json(const qs_diags *d, FILE *out)
 {
-    fputs("[", out);
-    for (size_t i = 0; i < d->count; i++) {
-        const qs_diag *g = &d->items[i];
-        fputs(i ? ",\n {" : "\n {", out);
-        fputs("\"file\": ", out);
-        if (g->file)
-            print_json_string(out, g->file);
-        else
-            fputs("null", out);
-        fprintf(out, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"rule\": ",
-                g->line, g->col, qs_severity_name(g->severity));
-        print_json_string(out, g->rule);
-        fputs(", \"message\": ", out);
-        print_json_string(out, g->message);
-        fputs("}", out);
-    }
-    fputs(d->count ? "\n]\n" : "]\n", out);
+    json_t *rows = json_array();
+    if (!rows)
+        abort();
+    for (size_t i = 0; i < d->count; i++)
+        qs_json_append(rows, qs_diag_json(&d->items[i]));
+    qs_json_write_rows(rows, out);
+    json_decref(rows);
 }

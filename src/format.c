@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "date.h"
 #include "decimal.h"
 
 #define NBSP "\xC2\xA0"       /* U+00A0 NO-BREAK SPACE */
@@ -368,35 +369,12 @@ static const char *const month_en_short[12] = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun",
     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Parses exactly YYYY-MM-DD (year 1..9999) and checks the day exists. */
-static bool parse_date(const char *s, int *y, int *m, int *d)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    *m = (s[5] - '0') * 10 + (s[6] - '0');
-    *d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (*y < 1 || *m < 1 || *m > 12 || *d < 1)
-        return false;
-    int max = days[*m - 1] + (*m == 2 && is_leap(*y));
-    return *d <= max;
-}
-
 qs_fmt_status qs_format_date(const char *iso, qs_lang lang, qs_date_style style,
                              char out[QS_FORMAT_BUFSIZE])
 {
     out[0] = '\0';
     int y, m, d;
-    if (!parse_date(iso, &y, &m, &d))
+    if (!qs_date_parse(iso, &y, &m, &d))
         return QS_FMT_DATE;
     if (lang == QS_LANG_DE && style == QS_DATE_SHORT)
         snprintf(out, QS_FORMAT_BUFSIZE, "%02d.%02d.%04d", d, m, y);
@@ -419,46 +397,6 @@ static const char *const weekday_en_short[7] = {"Mon", "Tue", "Wed", "Thu", "Fri
 static const char *const month_de_short[12] = {
     "Jan.", "Feb.", "M\xC3\xA4rz", "Apr.", "Mai", "Juni",
     "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez."};
-
-/* The day of the year, 1-based. */
-static int day_of_year(int y, int m, int d)
-{
-    static const int before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-    return before[m - 1] + d + (m > 2 && is_leap(y));
-}
-
-/* The ISO weekday, 1 = Monday .. 7 = Sunday (Sakamoto's method). */
-static int iso_weekday(int y, int m, int d)
-{
-    static const int t[12] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
-    if (m < 3)
-        y--;
-    int w = (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7; /* 0 = Sunday */
-    return w == 0 ? 7 : w;
-}
-
-/* ISO 8601 weeks in year y: 53 when it starts on a Thursday, or on a
- * Wednesday in a leap year. */
-static int iso_weeks_in_year(int y)
-{
-    int jan1 = iso_weekday(y, 1, 1);
-    return jan1 == 4 || (jan1 == 3 && is_leap(y)) ? 53 : 52;
-}
-
-/* The ISO 8601 week number and week-based year of a date. */
-static void iso_week(int y, int m, int d, int *week, int *week_year)
-{
-    int w = (day_of_year(y, m, d) - iso_weekday(y, m, d) + 10) / 7;
-    *week_year = y;
-    if (w < 1) {
-        *week_year = y - 1;
-        w = iso_weeks_in_year(y - 1);
-    } else if (w > iso_weeks_in_year(y)) {
-        *week_year = y + 1;
-        w = 1;
-    }
-    *week = w;
-}
 
 /* Appends a number with at least `width` digits; false when it does not fit. */
 static bool put_int(char *out, size_t *len, int v, int width)
@@ -485,7 +423,7 @@ static qs_fmt_status put_field(char *out, size_t *len, char c, size_t n, int y, 
                                int d, qs_lang lang)
 {
     bool de = lang == QS_LANG_DE;
-    int week, week_year, wd;
+    int week, week_year;
     bool ok;
     switch (c) {
     case 'd':
@@ -494,13 +432,15 @@ static qs_fmt_status put_field(char *out, size_t *len, char c, size_t n, int y, 
         ok = put_int(out, len, d, (int)n);
         break;
     case 'M':
-        if (n <= 2)
-            ok = put_int(out, len, m, (int)n);
-        else if (n <= 4)
-            ok = put_text(out, len, n == 3 ? (de ? month_de_short : month_en_short)[m - 1]
-                                           : (de ? month_de : month_en)[m - 1], SIZE_MAX);
-        else
+        if (n > 4)
             return QS_FMT_PATTERN;
+        if (n <= 2) {
+            ok = put_int(out, len, m, (int)n);
+        } else {
+            const char *const *names = n == 3 ? (de ? month_de_short : month_en_short)
+                                              : (de ? month_de : month_en);
+            ok = put_text(out, len, names[m - 1], SIZE_MAX);
+        }
         break;
     case 'y':
         if (n != 2 && n != 4)
@@ -509,18 +449,20 @@ static qs_fmt_status put_field(char *out, size_t *len, char c, size_t n, int y, 
         break;
     case 'w':
     case 'Y':
-        iso_week(y, m, d, &week, &week_year);
         if ((c == 'w' && n > 2) || (c == 'Y' && n != 4))
             return QS_FMT_PATTERN;
+        qs_date_iso_week(y, m, d, &week, &week_year);
         ok = put_int(out, len, c == 'w' ? week : week_year, (int)n);
         break;
-    case 'E':
-        wd = iso_weekday(y, m, d) - 1;
+    case 'E': {
         if (n != 3 && n != 4)
             return QS_FMT_PATTERN;
-        ok = put_text(out, len, n == 3 ? (de ? weekday_de_short : weekday_en_short)[wd]
-                                       : (de ? weekday_de : weekday_en)[wd], SIZE_MAX);
+        int wd = qs_date_iso_weekday(y, m, d) - 1;
+        const char *const *days = n == 3 ? (de ? weekday_de_short : weekday_en_short)
+                                         : (de ? weekday_de : weekday_en);
+        ok = put_text(out, len, days[wd], SIZE_MAX);
         break;
+    }
     default:
         return QS_FMT_PATTERN;
     }
@@ -542,7 +484,7 @@ qs_fmt_status qs_format_date_pattern(const char *iso, const char *pattern, qs_la
     int y, m, d;
     if (strlen(pattern) > QS_PATTERN_MAX)
         return QS_FMT_PATTERN;
-    if (!parse_date(iso, &y, &m, &d))
+    if (!qs_date_parse(iso, &y, &m, &d))
         return QS_FMT_DATE;
     size_t len = 0;
     for (const char *p = pattern; *p;) {
@@ -580,4 +522,22 @@ qs_fmt_status qs_format_date_pattern(const char *iso, const char *pattern, qs_la
         }
     }
     return QS_FMT_OK;
+}
+
+const char *qs_format_fixed(double v, int places, char out[QS_FORMAT_BUFSIZE])
+{
+    places = places < 0 ? 0 : places > 6 ? 6 : places;
+    long long scale = 1;
+    for (int i = 0; i < places; i++)
+        scale *= 10;
+    long long n = v > 0 && v < 1e12 ? (long long)(v * (double)scale + 0.5) : 0;
+    int len = snprintf(out, QS_FORMAT_BUFSIZE, "%lld", n / scale);
+    if (places > 0) {
+        out[len] = '.';
+        long long frac = n % scale;
+        for (int i = places; i > 0; i--, frac /= 10)
+            out[len + i] = (char)('0' + frac % 10);
+        out[len + places + 1] = '\0';
+    }
+    return out;
 }

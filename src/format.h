@@ -100,4 +100,9 @@ qs_fmt_status qs_format_number(const char *value, const char *pattern,
 qs_fmt_status qs_format_date_pattern(const char *iso, const char *pattern, qs_lang lang,
                                      char out[QS_FORMAT_BUFSIZE]);
 
+/* A measured quantity (seconds of a run) with `places` (0 to 6) decimals
+ * and a '.', never through the C library's locale: 1.23456 at 3 ->
+ * "1.235". Negative values count as 0. Returns out. */
+const char *qs_format_fixed(double v, int places, char out[QS_FORMAT_BUFSIZE]);
+
 #endif

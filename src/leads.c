@@ -14,7 +14,9 @@
 #include "batch.h"
 #include "buf.h"
 #include "fonts.h"
+#include "leads_docs.h"
 #include "package.h"
+#include "load.h"
 #include "quote.h"
 #include "regex.h"
 #include "xpath.h"
@@ -85,6 +87,7 @@ typedef struct {
     bool header_seen;
     bool failed;
     FILE *out;
+    qs_letters *letters;     /* with --letters */
 } screen;
 
 /* ---- text ---- */
@@ -204,8 +207,8 @@ static void fold(qs_buf *b, const char *s, bool words)
  * forms before the shorter ones they end with. */
 static const char *const legal_forms[] = {
     "gmbh co kg", "g m b h", "ag co kg", "se co kg", "gmbh co kgaa", "co kg", "co kgaa",
-    "ug haftungsbeschränkt", "s à r l", "gmbh", "ag", "kg", "kgaa", "ohg", "ug", "se",
-    "e k", "b v", "n v", "s a", "sarl", "ltd", "limited", "inc", "llc", "plc",
+    "ug haftungsbeschränkt", "s à r l", "e k", "b v", "n v", "s a",
+    "gmbh", "ag", "kg", "kgaa", "ohg", "ug", "sarl", "ltd", "limited", "inc", "llc", "plc", "se",
 };
 
 /* Removes one legal form from the end of the words in b, when words are
@@ -344,6 +347,10 @@ static bool load_rules(screen *s, qs_inputs *in)
         } else if (qs_xml_is(c, "territory")) {
             ok = load_territory(s, c) && ok;
         }
+    }
+    if (ok && s->o->letters) {
+        s->letters = qs_letters_load(in, s->rules_src, qs_xml_child(root, "letter"), s->d);
+        ok = s->letters != NULL;
     }
     s->f_company = field_index(s, "company");
     s->f_name = field_index(s, "name");
@@ -513,6 +520,10 @@ static bool on_row(void *ctx, const qs_csv_row *row)
     }
     s->leads = qs_xgrow(s->leads, &s->cap, s->nleads + 1, sizeof *s->leads);
     lead *l = &s->leads[s->nleads++];
+    if (s->o->progress && s->nleads % 4096 == 0) {
+        fprintf(stderr, "\r\033[Kleads: %zu rows", s->nleads);
+        fflush(stderr);
+    }
     memset(l, 0, sizeof *l);
     l->line = row->line;
     l->rep = -1;
@@ -603,18 +614,13 @@ typedef struct {
 static void customer_of(const qs_quote *q, qs_arena *A, customer *c)
 {
     memset(c, 0, sizeof *c);
-    const xmlNode *cust = qs_xml_child(xmlDocGetRootElement(q->tree), "customer");
-    if (!cust)
+    if (!q->has_customer)
         return;
-    c->id = attr(A, cust, "id");
-    const xmlNode *parts[] = {qs_xml_child(cust, "name"), qs_xml_child(cust, "vat-id"),
-                              qs_xml_child(qs_xml_child(cust, "address"), "postal-code")};
-    const char **out[] = {&c->name, &c->vat_id, &c->postal_code};
-    for (size_t i = 0; i < 3; i++) {
-        xmlChar *v = parts[i] ? xmlNodeGetContent(parts[i]) : NULL;
-        *out[i] = v ? qs_arena_strdup(A, (const char *)v) : NULL;
-        xmlFree(v);
-    }
+    const char *parts[] = {q->customer.id, q->customer.name, q->customer.vat_id,
+                           q->customer.address.postal_code};
+    const char **out[] = {&c->id, &c->name, &c->vat_id, &c->postal_code};
+    for (size_t i = 0; i < 4; i++)
+        *out[i] = parts[i] ? qs_arena_strdup(A, parts[i]) : NULL;
 }
 
 static int compare_keys(const void *pa, const void *pb)
@@ -695,9 +701,7 @@ static void find_existing(screen *s, const customer_index *ix)
 
 /* ---- outputs ---- */
 
-/* Appends one field, quoted as RFC 4180 asks when it holds a comma, a
- * quote or a line break (or starts or ends with a blank). */
-static void put_csv(qs_buf *b, const char *v, bool last)
+void qs_leads_csv_field(qs_buf *b, const char *v, bool last)
 {
     size_t n = strlen(v);
     bool quote = strpbrk(v, ",\"\r\n") != NULL ||
@@ -732,23 +736,23 @@ static char *leads_csv(const screen *s, size_t *size)
         char num[16], score[16];
         snprintf(num, sizeof num, "%u", l->line);
         snprintf(score, sizeof score, "%d", l->score);
-        put_csv(&b, num, false);
-        put_csv(&b, status_names[l->st], false);
-        put_csv(&b, l->st == ST_INVALID ? "" : score, false);
-        put_csv(&b, l->rep >= 0 ? s->terrs[l->rep].rep : "", false);
-        put_csv(&b, value(l, s->f_company), false);
-        put_csv(&b, value(l, s->f_name), false);
-        put_csv(&b, value(l, s->f_email), false);
-        put_csv(&b, value(l, s->f_country), false);
-        put_csv(&b, l->reasons, false);
-        put_csv(&b, l->customer_id ? l->customer_id : "", true);
+        qs_leads_csv_field(&b, num, false);
+        qs_leads_csv_field(&b, status_names[l->st], false);
+        qs_leads_csv_field(&b, l->st == ST_INVALID ? "" : score, false);
+        qs_leads_csv_field(&b, l->rep >= 0 ? s->terrs[l->rep].rep : "", false);
+        qs_leads_csv_field(&b, value(l, s->f_company), false);
+        qs_leads_csv_field(&b, value(l, s->f_name), false);
+        qs_leads_csv_field(&b, value(l, s->f_email), false);
+        qs_leads_csv_field(&b, value(l, s->f_country), false);
+        qs_leads_csv_field(&b, l->reasons, false);
+        qs_leads_csv_field(&b, l->customer_id ? l->customer_id : "", true);
     }
     *size = b.len;
     return b.s;
 }
 
 /* The summary on stdout: rows read, rows by status, qualified by rep. */
-static void print_summary(const screen *s, const char *outdir)
+static void print_summary(const screen *s, const char *outdir, const char *written)
 {
     size_t by_status[ST_COUNT] = {0};
     size_t *by_rep = qs_xcalloc(s->nterrs + 1, sizeof *by_rep);
@@ -774,7 +778,7 @@ static void print_summary(const screen *s, const char *outdir)
                 n += by_rep[j];
         fprintf(s->out, "%-20s %8zu\n", i < s->nterrs ? s->terrs[i].rep : "(no territory)", n);
     }
-    fprintf(s->out, "\n%s/leads.csv\n", outdir);
+    fprintf(s->out, "\n%s/leads.csv\n%s", outdir, written);
     free(by_rep);
 }
 
@@ -790,12 +794,66 @@ static const qs_input *read_list(qs_inputs *in, const qs_leads_options *o, qs_di
     return src;
 }
 
-static bool write_outputs(const screen *s, const char *outdir)
+/* The qualified leads as the documents take them (leads_docs.h), in
+ * list order. */
+static xmlDoc *qualified_tree(const screen *s)
 {
+    xmlDoc *doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNode *root = xmlNewNode(NULL, BAD_CAST "leads");
+    xmlDocSetRootElement(doc, root);
+    for (size_t i = 0; i < s->nleads; i++) {
+        const lead *l = &s->leads[i];
+        if (l->st != ST_QUALIFIED)
+            continue;
+        xmlNode *n = xmlNewChild(root, NULL, BAD_CAST "lead", NULL);
+        char num[32];
+        snprintf(num, sizeof num, "%u", l->line);
+        xmlSetProp(n, BAD_CAST "row", BAD_CAST num);
+        char *src = qs_arena_printf((qs_arena *)&s->A, "%s:%u", s->o->csv, l->line);
+        xmlSetProp(n, BAD_CAST "src", BAD_CAST src);
+        snprintf(num, sizeof num, "%d", l->score);
+        xmlSetProp(n, BAD_CAST "score", BAD_CAST num);
+        if (l->rep >= 0)
+            xmlSetProp(n, BAD_CAST "rep", BAD_CAST s->terrs[l->rep].rep);
+        for (size_t m = 0; m < s->nmaps; m++)
+            xmlNewTextChild(n, NULL, BAD_CAST s->maps[m].field, BAD_CAST l->values[m]);
+        xmlNode *reasons = xmlNewChild(n, NULL, BAD_CAST "reasons", NULL);
+        for (size_t t = 0; t < s->ntests; t++) {
+            const char *id = s->tests[t].id, *hit = strstr(l->reasons, id);
+            size_t len = strlen(id);
+            while (hit && ((hit != l->reasons && hit[-1] != ';') ||
+                           (hit[len] != ';' && hit[len] != '\0')))
+                hit = strstr(hit + 1, id);
+            if (!hit)
+                continue;
+            xmlNode *r = xmlNewTextChild(reasons, NULL, BAD_CAST "reason",
+                                         BAD_CAST(s->tests[t].label ? s->tests[t].label : id));
+            xmlSetProp(r, BAD_CAST "id", BAD_CAST id);
+        }
+    }
+    return doc;
+}
+
+/* Letters, call sheets, then leads.csv, each folder atomically; `written`
+ * gets the paths for the summary. */
+static bool write_outputs(const screen *s, qs_inputs *in, const char *outdir,
+                          qs_buf *written)
+{
+    xmlDoc *q = qualified_tree(s);
+    const xmlNode *leads = xmlDocGetRootElement(q);
+    size_t nletters = 0;
+    bool ok = !s->letters || qs_leads_letters(in, s->letters, leads, s->o->jobs,
+                                              s->o->progress, outdir, &nletters, s->d);
+    ok = ok && qs_leads_call_sheets(in, leads, s->o->lang ? s->o->lang : "de", outdir,
+                                    written, s->d);
+    if (ok && s->letters)
+        qs_buf_printf(written, "%s/letters/ (%zu letter%s, index.csv)\n", outdir, nletters,
+                      nletters == 1 ? "" : "s");
+    xmlFreeDoc(q);
     size_t size = 0;
-    char *csv = leads_csv(s, &size);
+    char *csv = ok ? leads_csv(s, &size) : NULL;
     qs_output out = {"leads.csv", (const unsigned char *)csv, size};
-    bool ok = qs_output_write(outdir, &out, 1, s->d);
+    ok = ok && qs_output_write(outdir, &out, 1, s->d);
     free(csv);
     return ok;
 }
@@ -808,6 +866,7 @@ static void free_screen(screen *s)
         qs_regex_free(s->terrs[i].postal);
     qs_xpath_free(s->x);
     xmlFreeDoc(s->doc);
+    qs_letters_free(s->letters);
     free(s->leads);
     qs_arena_free(&s->A);
 }
@@ -834,13 +893,17 @@ bool qs_leads_run(qs_inputs *in, const qs_leads_options *o, FILE *out, qs_diags 
          !s.failed;
     if (src && o->data)
         fputs("</leads>\n", out);
+    if (o->progress && s.nleads >= 4096)
+        fputs("\r\033[K", stderr);
     if (ok && !o->data) {
         find_duplicates(&s);
         find_existing(&s, &ix);
         const char *outdir = o->outdir ? o->outdir : "out/leads";
-        ok = write_outputs(&s, outdir);
+        qs_buf written = {0};
+        ok = write_outputs(&s, in, outdir, &written);
         if (ok)
-            print_summary(&s, outdir);
+            print_summary(&s, outdir, written.s ? written.s : "");
+        qs_buf_free(&written);
     }
     free(ix.keys);
     free_screen(&s);

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "csv_read.h"
 #include "diag.h"
 #include "input.h"
@@ -37,6 +38,10 @@ typedef struct {
     size_t max_csv_size;        /* 0: QS_LEADS_MAX_CSV_SIZE */
     const char *outdir;         /* NULL: out/leads */
     bool data;                  /* print the lead trees, write nothing */
+    bool letters;               /* write the information letters too */
+    unsigned jobs;              /* worker processes for the letters, >= 1 */
+    const char *lang;           /* call sheets' language, "de" or "en"; NULL: de */
+    bool progress;              /* a progress line on stderr (a terminal) */
 } qs_leads_options;
 
 /* Runs the whole screening. Reads through `in` (confined to its root),
@@ -52,5 +57,10 @@ bool qs_leads_run(qs_inputs *in, const qs_leads_options *o, FILE *out, qs_diags 
  * Logistik GmbH & Co. KG" -> "muster logistik"). A name that is nothing
  * but a legal form stays as folded. */
 char *qs_leads_company_key(const char *name);
+
+/* Appends one CSV field to b as leads.csv writes it (RFC 4180: quoted when
+ * it holds a comma, a quote or a line break, or starts or ends with a
+ * blank), then ',' or, when `last`, CRLF. */
+void qs_leads_csv_field(qs_buf *b, const char *v, bool last);
 
 #endif

@@ -52,11 +52,11 @@
 
 #include <hpdf.h>
 #include <hpdf_conf.h>
-#include <nettle/sha2.h>
-
 #include "arena.h"
 #include "buf.h"
+#include "date.h"
 #include "pdf_hpdf_streams.h"
+#include "sha256.h"
 
 #define WATERMARK_GREY 0.85f
 #define MAX_OUTLINE_DEPTH 16
@@ -1068,22 +1068,8 @@ static bool add_outline(render_ctx *c, const qs_layout *l)
 /* Parses "YYYY-MM-DD" strictly into a date at 00:00:00 UTC. */
 static bool parse_date(const char *s, HPDF_Date *out)
 {
-    for (int i = 0; i < 10; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-            return false;
-    }
-    if (s[10] != '\0')
-        return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-            (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m == 2 && d == 29 && !leap)
+    int y, m, d;
+    if (!qs_date_parse(s, &y, &m, &d))
         return false;
     memset(out, 0, sizeof *out);
     out->year = y;
@@ -1122,10 +1108,10 @@ static bool epoch_date(HPDF_Date *out, bool *set)
 
 /* ---- the document ID ---- */
 
-static void hash_str(struct sha256_ctx *h, const char *s)
+static void hash_str(qs_sha256_ctx *h, const char *s)
 {
     size_t n = s ? strlen(s) + 1 : 0; /* the terminator separates fields */
-    sha256_update(h, n, (const uint8_t *)s);
+    qs_sha256_add(h, (const uint8_t *)s, n);
 }
 
 /* The trailer /ID: two copies of the first 16 bytes of a SHA-256 over what
@@ -1134,17 +1120,17 @@ static void hash_str(struct sha256_ctx *h, const char *s)
  * ID and any change a new one; never the clock. */
 static bool set_document_id(render_ctx *c, const qs_layout *l)
 {
-    struct sha256_ctx h;
-    sha256_init(&h);
+    qs_sha256_ctx h;
+    qs_sha256_init(&h);
     for (size_t p = 0; p < l->npages; p++) {
         const qs_page *page = &l->pages[p];
         for (size_t i = 0; i < page->count; i++) {
             const qs_item *it = &page->items[i];
             float geometry[5] = {it->x, it->y, it->w, it->h, it->size};
             int refs[3] = {(int)it->kind, it->font, it->image};
-            sha256_update(&h, sizeof geometry, (const uint8_t *)geometry);
-            sha256_update(&h, sizeof refs, (const uint8_t *)refs);
-            sha256_update(&h, sizeof it->color, (const uint8_t *)&it->color);
+            qs_sha256_add(&h, (const uint8_t *)geometry, sizeof geometry);
+            qs_sha256_add(&h, (const uint8_t *)refs, sizeof refs);
+            qs_sha256_add(&h, (const uint8_t *)&it->color, sizeof it->color);
             hash_str(&h, it->kind == QS_ITEM_TEXT ? it->text : NULL);
         }
     }
@@ -1152,13 +1138,13 @@ static bool set_document_id(render_ctx *c, const qs_layout *l)
     for (size_t i = 0; i < doc->nfonts; i++) {
         size_t n = 0;
         const unsigned char *data = doc->fonts[i] ? qs_font_data(doc->fonts[i], &n) : NULL;
-        sha256_update(&h, n, data);
+        qs_sha256_add(&h, data, n);
     }
     for (size_t i = 0; i < doc->nimages; i++) {
         const qs_image *img = doc->images[i];
         if (!img)
             continue;
-        sha256_update(&h, sizeof img->file_sha256, img->file_sha256);
+        qs_sha256_add(&h, img->file_sha256, sizeof img->file_sha256);
     }
     const qs_metadata *m = &doc->meta;
     const char *meta[] = {m->title, m->author, m->subject, m->keywords, m->creator,
@@ -1167,10 +1153,10 @@ static bool set_document_id(render_ctx *c, const qs_layout *l)
         hash_str(&h, meta[i]);
     for (size_t i = 0; c->opts && i < c->opts->nattachments; i++) {
         hash_str(&h, c->opts->attachments[i].name);
-        sha256_update(&h, c->opts->attachments[i].size, c->opts->attachments[i].data);
+        qs_sha256_add(&h, c->opts->attachments[i].data, c->opts->attachments[i].size);
     }
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&h, sizeof digest, digest);
+    unsigned char digest[QS_SHA256_SIZE];
+    qs_sha256_finish(&h, digest);
 
     HPDF_Array id = HPDF_Array_New(c->pdf->mmgr);
     if (!id || HPDF_Dict_Add(c->pdf->trailer, "ID", id) != HPDF_OK)

@@ -14,20 +14,22 @@
 #include <libxml/xpathInternals.h>
 
 #include "arena.h"
+#include "date.h"
+#include "input.h"
 #include "regex.h"
-#include "values.h"
+#include "utf8.h"
 
 #define EXSLT_REGEX_NS "http://exslt.org/regular-expressions"
 #define QS_NS "urn:quotesmith"
-
-/* Longest piece of an expression or pattern quoted in a message. */
-enum { QUOTE_MAX = 60 };
 
 struct qs_xpath {
     xmlXPathContextPtr ctx;
     xmlDoc *doc;
     qs_diags *d;
     qs_regex_cache *regexes;
+    qs_xpath *outer;       /* the context charged before this one */
+    size_t bytes;          /* libxml2 allocations charged to this context */
+    bool evaluating;       /* inside xmlXPathCompiledEval */
 
     /* What went wrong during the compile or evaluation in progress; only
      * the first error counts, later ones are its consequences. */
@@ -40,6 +42,35 @@ struct qs_xpath {
     char failure[1024];    /* the diagnostic's message for qs_xpath_report */
 };
 
+/* ---- the string budget ----
+ *
+ * The operation limit does not see string work: one operation can copy
+ * the whole document's string value. So every byte libxml2 allocates
+ * while a context lives (its evaluations, the string values its callers
+ * take of the results) is charged to that context through libxml2's
+ * allocator hooks (qs_xml_memory_meter, input.c). Past QS_XPATH_BYTE_LIMIT,
+ * the evaluation in progress is stopped at its next operation (its operation
+ * limit is lowered to what it has counted) and every later one fails at
+ * once. Time is then bounded too: an evaluation's work is its operations
+ * plus the bytes it makes. */
+
+static qs_xpath *charged; /* the context that pays, or NULL */
+
+static void charge(size_t n)
+{
+    qs_xpath *x = charged;
+    if (!x)
+        return;
+    x->bytes += n;
+    if (x->bytes > QS_XPATH_BYTE_LIMIT && x->evaluating)
+        x->ctx->opLimit = x->ctx->opCount ? x->ctx->opCount : 1;
+}
+
+static bool over_budget(const qs_xpath *x)
+{
+    return x->bytes > QS_XPATH_BYTE_LIMIT;
+}
+
 /* ---- error capture ---- */
 
 static void chomp(char *s)
@@ -47,23 +78,6 @@ static void chomp(char *s)
     size_t n = strlen(s);
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
         s[--n] = '\0';
-}
-
-/* Copies at most QUOTE_MAX bytes of `s` into out, cut at a UTF-8 character
- * boundary, with "..." when it was cut. */
-static void clip(char *out, size_t size, const char *s)
-{
-    size_t n = strlen(s);
-    size_t max = size - 4 < QUOTE_MAX ? size - 4 : QUOTE_MAX;
-    if (n <= max) {
-        memcpy(out, s, n + 1);
-        return;
-    }
-    n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(out, s, n);
-    memcpy(out + n, "...", 4);
 }
 
 static void on_structured_error(void *user, xmlErrorPtr e)
@@ -169,8 +183,8 @@ static void fn_re_test(xmlXPathParserContextPtr ctxt, int nargs)
         return;
     }
 
-    char shown[QUOTE_MAX + 4];
-    clip(shown, sizeof shown, (const char *)pattern);
+    char shown[QS_QUOTE_MAX + 4];
+    qs_utf8_clip(shown, sizeof shown, (const char *)pattern);
     qs_regex_error err;
     qs_regex *re = qs_regex_cache_get(x->regexes, (const char *)pattern,
                                       (const char *)flags, &err);
@@ -298,10 +312,13 @@ static void fn_days_between(xmlXPathParserContextPtr ctxt, int nargs)
 
 qs_xpath *qs_xpath_new(xmlDoc *doc, qs_diags *d)
 {
+    qs_xml_memory_meter(charge);
     qs_xpath *x = qs_xcalloc(1, sizeof *x);
     x->doc = doc;
     x->d = d;
     x->regexes = qs_regex_cache_new();
+    x->outer = charged;
+    charged = x;
     x->ctx = xmlXPathNewContext(doc);
     if (!x->ctx) {
         fputs("quotesmith: out of memory\n", stderr);
@@ -335,6 +352,10 @@ void qs_xpath_free(qs_xpath *x)
 {
     if (!x)
         return;
+    if (charged == x)
+        charged = x->outer;
+    if (!charged)
+        qs_xml_memory_meter(NULL);
     xmlXPathFreeContext(x->ctx);
     qs_regex_cache_free(x->regexes);
     free(x);
@@ -350,8 +371,8 @@ xmlXPathCompExprPtr qs_xpath_try_compile(qs_xpath *x, const char *expr)
         return comp;
     xmlXPathFreeCompExpr(comp);
 
-    char shown[QUOTE_MAX + 4];
-    clip(shown, sizeof shown, expr);
+    char shown[QS_QUOTE_MAX + 4];
+    qs_utf8_clip(shown, sizeof shown, expr);
     const char *why = x->message[0] ? x->message : "Invalid expression";
     if (x->offset >= 0)
         snprintf(x->failure, sizeof x->failure,
@@ -392,15 +413,29 @@ xmlXPathObjectPtr qs_xpath_try_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
 
     saved_handlers saved;
     capture_begin(x, &saved);
-    xmlXPathObjectPtr obj = xmlXPathCompiledEval(expr, ctx);
+    xmlXPathObjectPtr obj = NULL;
+    bool spent = over_budget(x);
+    if (!spent) {
+        x->evaluating = true;
+        obj = xmlXPathCompiledEval(expr, ctx);
+        x->evaluating = false;
+    }
     capture_end(&saved);
-    if (obj && !x->failed && !x->own[0])
+    if (obj && !x->failed && !x->own[0] && !over_budget(x))
         return obj;
     xmlXPathFreeObject(obj);
 
     char *msg = x->failure;
     size_t size = sizeof x->failure;
-    if (x->own[0])
+    if (spent)
+        snprintf(msg, size,
+                 "not evaluated: an earlier XPath expression used up the "
+                 "budget of %u MiB of allocations", QS_XPATH_BYTE_LIMIT >> 20);
+    else if (over_budget(x))
+        snprintf(msg, size,
+                 "XPath memory limit reached (the evaluations allocated more "
+                 "than %u MiB in all)", QS_XPATH_BYTE_LIMIT >> 20);
+    else if (x->own[0])
         snprintf(msg, size, "%s", x->own);
     else if (is_op_limit(x->code))
         snprintf(msg, size,
