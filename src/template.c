@@ -14,10 +14,13 @@
 #include "template.h"
 #include "template_int.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include <libxml/xpath.h>
 
@@ -693,36 +696,76 @@ static void build_rich(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *fc
         xmlXPathFreeObject(obj);
 }
 
-static void build_image(tpl *t, const xmlNode *n, xmlNode *ctx, blockvec *out)
+/* Resolves the text of n's attribute `name` (already interpolated) against
+ * `base` into *path, locating diagnostics at that attribute. */
+static bool image_path(tpl *t, const xmlNode *n, const char *name, const char *base,
+                       const char *text, qs_origin *at, char **path)
+{
+    at->file = t->path;
+    locate(t, n, name, &at->line, &at->col);
+    if (qs_input_resolve(t->in, base, text, at, path, t->d))
+        return true;
+    t->failed = true;
+    return false;
+}
+
+/* The file of an <image>: `select` gives a name from the data, relative to
+ * the file its node came from (the quote); else `href`, with
+ * {interpolations}, relative to the template; `fallback` (relative to the
+ * template too) when that gives no name or names no existing file. Every
+ * diagnostic is at the template's attribute. NULL when there is no image
+ * (or after a diagnostic). */
+static char *image_file(tpl *t, const xmlNode *n, xmlNode *ctx, qs_origin *at)
 {
     char *path = NULL;
-    qs_origin at = {t->path, 0, 0};
-    const char *sel = attr(n, "select");
-    if (sel) {
+    const char *from = NULL, *what = "";
+    if (attr(n, "select")) {
         expr *e = qs_tpl_xpath(t, n, "select");
         value v = e ? qs_tpl_eval(t, e, ctx, n, "select") : (value){"", NULL, false};
         if (v.ok && v.s[0]) {
-            /* Relative to the file the node came from: the quote. */
             const char *file = NULL;
             unsigned line = 0;
             if (v.node)
                 qs_tree_source_of(v.node, &file, &line);
-            qs_origin data_at = {file ? file : t->quote_path, line, 0};
-            if (!qs_input_resolve(t->in, file ? file : t->quote_path, v.s, &data_at,
-                                  &path, t->d)) {
-                t->failed = true;
-                return;
-            }
-            at = data_at;
+            if (!image_path(t, n, "select", file ? file : t->quote_path, v.s, at, &path))
+                return NULL;
+            from = "select";
+            what = v.node ? qs_tpl_describe_node(t, v.node) : "";
         }
     }
     if (!path && attr(n, "href")) {
-        locate(t, n, "href", &at.line, &at.col);
-        if (!qs_input_resolve(t->in, t->path, attr(n, "href"), &at, &path, t->d)) {
-            t->failed = true;
-            return;
-        }
+        const char *href = qs_tpl_interp(t, attr(n, "href"), n, "href", ctx);
+        if (href[0] && !image_path(t, n, "href", t->path, href, at, &path))
+            return NULL;
+        from = "href";
     }
+    struct stat st;
+    if (path && stat(path, &st) == 0)
+        return path;
+    if (attr(n, "fallback")) {
+        free(path);
+        path = NULL;
+        const char *fb = qs_tpl_interp(t, attr(n, "fallback"), n, "fallback", ctx);
+        if (fb[0] && !image_path(t, n, "fallback", t->path, fb, at, &path))
+            return NULL;
+        from = "fallback";
+        what = "";
+    }
+    if (path && stat(path, &st) != 0 && errno == ENOENT) {
+        qs_tpl_error(t, n, from, "image '%s'%s%s does not exist%s", path,
+                     what[0] ? " from " : "", what,
+                     strcmp(from, "fallback") == 0 ? "" : " (a fallback=\"...\" names "
+                                                          "the image to use then)");
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static void build_image(tpl *t, const xmlNode *n, xmlNode *ctx, blockvec *out)
+{
+    qs_origin at = {t->path, 0, 0};
+    char *path = image_file(t, n, ctx, &at);
     if (!path)
         return;
     int idx = load_image(t, path, &at);
@@ -1129,8 +1172,10 @@ static const checked_attr checked_attrs[] = {
     {"carry", CHECK_XPATH},
     {"carry-label", CHECK_TEXT},       {"carry-label-foot", CHECK_TEXT},
     {"carry-label-head", CHECK_TEXT},  {"carry-style", CHECK_STYLE},
-    {"color", CHECK_COLOR},            {"footer-offset", CHECK_LENGTH},
+    {"color", CHECK_COLOR},            {"fallback", CHECK_TEXT},
+    {"footer-offset", CHECK_LENGTH},
     {"header-offset", CHECK_LENGTH},   {"height", CHECK_LENGTH},
+    {"href", CHECK_TEXT},
     {"indent", CHECK_LENGTH},          {"margin-bottom", CHECK_LENGTH},
     {"margin-left", CHECK_LENGTH},     {"margin-right", CHECK_LENGTH},
     {"margin-top", CHECK_LENGTH},      {"outline", CHECK_TEXT},

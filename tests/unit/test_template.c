@@ -748,6 +748,66 @@ static void test_plain_paths(void)
     xmlFreeDoc(doc);
 }
 
+/* <image>: {interpolation} in href (relative to the template), fallback
+ * when the computed file does not exist, errors at the template's
+ * attribute. */
+static void test_images(void)
+{
+    char from[4200];
+    snprintf(from, sizeof from, "%s/tests/assets/rgb8.png", repo);
+    bool ok = system("mkdir -p img") == 0 && copy_file(from, "img/2026-0142.png");
+    snprintf(from, sizeof from, "%s/tests/assets/photo.jpg", repo);
+    ok = ok && copy_file(from, "img/none.jpg");
+    CHECK(ok, "images: the test images are copied");
+
+    static const struct {
+        const char *image;
+        unsigned width; /* of the image loaded: 8 (the PNG), 32 (the JPEG) */
+    } cases[] = {
+        {"<image href=\"img/{@id}.png\"/>", 8},
+        {"<image href=\"img/{@id}-x.png\" fallback=\"img/none.jpg\"/>", 32},
+        {"<image select=\"seller/logo\" href=\"img/{@id}.png\"/>", 8},
+        {"<image select=\"seller/name\" fallback=\"img/{'none'}.jpg\"/>", 32},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, HEAD "  <body>\n    %s\n  </body>\n</template>\n",
+                 cases[i].image);
+        run r;
+        build(&r, text, TREE, "de");
+        CHECK(r.ok && r.d.count == 0 && r.doc.nimages == 1 && r.doc.flow.count == 1 &&
+                  r.doc.flow.items[0].kind == QS_BLOCK_IMAGE,
+              "images: %s builds one image", cases[i].image);
+        print_diags(&r);
+        if (r.doc.nimages == 1)
+            CHECK(r.doc.images[0]->width == cases[i].width, "images: %s loads the %u-pixel one",
+                  cases[i].image, cases[i].width);
+        finish(&r);
+    }
+
+    /* Errors at the template line: the missing computed file, the missing
+     * fallback (a name from the data is named with its node), a bad
+     * interpolation, a fallback leaving the root. */
+    expect_error("image href missing",
+                 HEAD "  <body>\n    <image href=\"img/{@id}-x.png\"/>\n  </body>\n</template>\n",
+                 NULL, 4, 12, "template", "image 'img/2026-0142-x.png' does not exist (a fallback");
+    expect_error("image fallback missing",
+                 HEAD "  <body>\n    <image select=\"seller/name\" fallback=\"img/x.png\"/>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 33, "template", "image 'img/x.png' does not exist");
+    expect_error("image select missing",
+                 HEAD "  <body>\n    <image select=\"seller/name\"/>\n  </body>\n</template>\n",
+                 NULL, 4, 12, "template",
+                 "image 'Nordlicht Systemhaus GmbH' from /quote/seller/name");
+    expect_error("image href bad expression",
+                 HEAD "  <body>\n    <image href=\"img/{@id(}.png\"/>\n  </body>\n</template>\n",
+                 NULL, 4, 12, "template", "");
+    expect_error("image fallback outside the root",
+                 HEAD "  <body>\n    <image href=\"x.png\" fallback=\"../{@id}.png\"/>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 25, "path-outside-root", "leads outside the project root");
+}
+
 int main(void)
 {
     setup();
@@ -758,6 +818,7 @@ int main(void)
     test_final_has_no_watermark();
     test_patterns();
     test_table_box();
+    test_images();
     test_errors();
     teardown();
     xmlCleanupParser();
