@@ -278,12 +278,12 @@ static bool stacked(const slice *s)
     return s->kind != SL_BREAK && s->kind != SL_ABS;
 }
 
-/* Height of slices [from, sv->n) stacked without pagination. */
-static float stack_height(const slice_vec *sv, size_t from)
+/* Height of slices [from, to) stacked without pagination. */
+static float stack_height_range(const slice_vec *sv, size_t from, size_t to)
 {
     float h = 0;
     bool first = true;
-    for (size_t i = from; i < sv->n; i++) {
+    for (size_t i = from; i < to; i++) {
         const slice *s = &sv->v[i];
         if (!stacked(s))
             continue;
@@ -291,6 +291,12 @@ static float stack_height(const slice_vec *sv, size_t from)
         first = false;
     }
     return h;
+}
+
+/* Height of slices [from, sv->n) stacked without pagination. */
+static float stack_height(const slice_vec *sv, size_t from)
+{
+    return stack_height_range(sv, from, sv->n);
 }
 
 /* Emits slices [from, to) one under the other from `top` (no pagination:
@@ -1001,12 +1007,17 @@ static void cell_box(const qs_cell *cell, float x, float w, float h, bool border
     }
 }
 
+/* A cell's padding on every side: its own, else the table's. */
+static float cell_padding(const qs_table *t, const qs_cell *cell)
+{
+    return cell->has_padding ? cell->padding : t->cell_padding;
+}
+
 /* Appends the items of one row to iv (relative to the row's top-left) and
  * returns its height, or -1 after a diagnostic. */
 static float measure_row(measure *m, const qs_table *t, const table_info *ti, const qs_row *row,
                          const qs_rgb *band, row_scratch *rs, qs_page *iv)
 {
-    float pad = t->cell_padding;
     rs->sv.n = 0;
     rs->iv.count = 0;
     size_t col = 0;
@@ -1024,6 +1035,7 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
             cw += ti->col_w[k];
         size_t *r = &rs->ranges[4 * c];
         r[0] = rs->sv.n;
+        float pad = cell_padding(t, cell);
         measure_isolated(m, &cell->content, cw - 2 * pad, (int)cell->align, NULL, &rs->sv,
                          &rs->iv);
         if (m->failed)
@@ -1031,12 +1043,12 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
         r[1] = rs->sv.n;
         r[2] = col;
         r[3] = span;
-        float ch = stack_height(&rs->sv, r[0]);
+        float ch = stack_height(&rs->sv, r[0]) + 2 * pad;
         rs->heights[c] = ch;
         content = ch > content ? ch : content;
         col += span;
     }
-    float h = content + 2 * pad;
+    float h = row->count > 0 ? content : 2 * t->cell_padding;
     const qs_rgb *fill = row->has_background ? &row->background : band;
     if (fill != NULL) {
         qs_item *it = item_push(iv);
@@ -1064,7 +1076,7 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
     for (size_t c = 0; c < row->count; c++) {
         const qs_cell *cell = &row->cells[c];
         size_t *r = &rs->ranges[4 * c];
-        float x = ti->col_x[r[2]];
+        float x = ti->col_x[r[2]], pad = cell_padding(t, cell);
         float slack = content - rs->heights[c];
         float down = cell->valign == QS_VALIGN_BOTTOM   ? slack
                    : cell->valign == QS_VALIGN_MIDDLE ? slack / 2
@@ -1133,11 +1145,111 @@ static void measure_table(measure *m, const qs_table *t, float width, slice_vec 
         s->what = "a table row";
         if (row->keep_with_previous && sv->n >= 2 && sv->v[sv->n - 2].table == ti)
             sv->v[sv->n - 2].keep = KEEP_STRONG;
+        if (row->keep_with_next && r + 1 < t->nrows)
+            s->keep = KEEP_STRONG;
     }
     free(rs.heights);
     free(rs.sv.v);
     free(rs.iv.items);
     free(rs.ranges);
+}
+
+/* ---- flowing columns ---- */
+
+static float content_height(const qs_master *ms);
+
+/* Fills one column from slice `from` of sv up to `limit` pt: returns where
+ * it ends (at least one slice further; before a slice tied to the one
+ * above it when there is such a break) and its height in *h. */
+static size_t column_end(const slice_vec *sv, size_t from, float limit, float *h)
+{
+    float y = 0;
+    size_t i = from, last = from;
+    bool first = true;
+    for (; i < sv->n; i++) {
+        const slice *s = &sv->v[i];
+        if (!stacked(s))
+            continue;
+        float add = (first ? 0 : s->before) + s->h;
+        if (!first && y + add > limit + EPS)
+            break;
+        y += add;
+        first = false;
+        last = i;
+    }
+    if (i < sv->n) {
+        /* Keeps: end after the last slice not tied to the next one. */
+        size_t j = last;
+        while (j > from && sv->v[j].keep != KEEP_NONE)
+            j--;
+        if (sv->v[j].keep == KEEP_NONE && j < last)
+            i = j + 1;
+    }
+    *h = stack_height_range(sv, from, i);
+    return i;
+}
+
+/* True when slices [from, sv->n) fit into n columns of `limit` pt. */
+static bool columns_fit(const slice_vec *sv, size_t from, unsigned n, float limit)
+{
+    for (unsigned k = 0; k < n && from < sv->n; k++) {
+        float h;
+        from = column_end(sv, from, limit, &h);
+        if (h > limit + EPS)
+            return false;
+    }
+    return from >= sv->n;
+}
+
+/* A block flowing through columns: its children are measured at the
+ * column width, then dealt into column sets, each one slice: balanced
+ * (the shortest height that holds the rest in n columns), or page-high
+ * while the rest does not fit on one page. */
+static void measure_columns(measure *m, const qs_block *b, float width, int cell_align,
+                            slice_vec *sv, qs_page *iv)
+{
+    unsigned n = b->u.group.ncolumns;
+    float gap = b->u.group.gap;
+    float colw = n > 0 ? (width - gap * (float)(n - 1)) / (float)n : 0;
+    if (n < 2 || colw < 1) {
+        char a[32], w[32];
+        fail(m, "%u columns %s pt apart do not fit into %s pt", n, fmt1(gap, a),
+             fmt1(width, w));
+        return;
+    }
+    slice_vec tsv = {0};
+    qs_page tiv = {0};
+    measure_isolated(m, &b->u.group.children, colw, cell_align, NULL, &tsv, &tiv);
+    float page = fminf(content_height(&m->doc->first), content_height(&m->doc->rest));
+    for (size_t from = 0; from < tsv.n && !m->failed;) {
+        float limit = page;
+        if (columns_fit(&tsv, from, n, page)) {
+            float lo = 0;
+            for (int it = 0; it < 24; it++) {
+                float mid = (lo + limit) / 2;
+                if (columns_fit(&tsv, from, n, mid))
+                    limit = mid;
+                else
+                    lo = mid;
+            }
+        }
+        size_t first = iv->count;
+        float height = 0;
+        for (unsigned k = 0; k < n && from < tsv.n; k++) {
+            float h;
+            size_t end = column_end(&tsv, from, limit, &h);
+            stack_slices(&tsv, from, end, &tiv, iv, (float)k * (colw + gap), 0);
+            height = h > height ? h : height;
+            from = end;
+        }
+        slice *s = new_slice(m, sv, SL_BOX, true);
+        s->first = first;
+        s->count = iv->count - first;
+        s->h = height;
+        s->what = "a set of columns";
+    }
+    free(tsv.v);
+    free(tiv.items);
 }
 
 static void measure_block(measure *m, const qs_block *b, float width, int cell_align,
@@ -1189,6 +1301,9 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
         break;
     case QS_BLOCK_ABSOLUTE:
         measure_absolute(m, b, sv, iv);
+        break;
+    case QS_BLOCK_COLUMNS:
+        measure_columns(m, b, width, cell_align, sv, iv);
         break;
     }
     m->bg = saved_bg;

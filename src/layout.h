@@ -3,7 +3,8 @@
  * positioned text runs, rules, boxes and images) for the PDF backend to
  * replay. The engine measures text with the real font metrics, breaks lines,
  * and paginates: keep-together, keep-with-next, widows and orphans, tables
- * with repeated header rows, unsplit rows and a carried-forward subtotal.
+ * with repeated header rows, unsplit rows and a carried-forward subtotal;
+ * a block may flow through balanced columns.
  *
  * Units: points (1/72 in); page coordinates have their origin at the
  * bottom-left corner, text y is the baseline. Colours are 8-bit RGB.
@@ -84,6 +85,8 @@ typedef struct {
     bool has_background;
     qs_rgb background; /* drawn over the row's background */
     qs_border border[4]; /* QS_SIDE_*: drawn on the cell's edges */
+    bool has_padding;
+    float padding;     /* pt, all sides, when has_padding; else the table's */
 } qs_cell;
 
 typedef enum {
@@ -101,6 +104,7 @@ typedef struct {
     bool rule_above;       /* a thin rule above the row */
     bool keep_with_previous; /* never starts a page (after the header and
                                 carry row a continued table repeats) */
+    bool keep_with_next;   /* never ends a page (the next row comes along) */
     /* Decimal string (like "8490.00") this row adds to the carried-forward
      * subtotal, or NULL. */
     const char *carry_amount;
@@ -158,8 +162,11 @@ typedef enum {
     QS_BLOCK_SPACE,      /* vertical space of space_before pt */
     QS_BLOCK_PAGE_BREAK,
     QS_BLOCK_GROUP,      /* children, kept together when keep_together */
-    QS_BLOCK_ABSOLUTE    /* children placed at x, y (pt from the top-left of
+    QS_BLOCK_ABSOLUTE,   /* children placed at x, y (pt from the top-left of
                             the page), outside the flow: address fields */
+    QS_BLOCK_COLUMNS     /* children flowing through ncolumns columns gap pt
+                            apart, balanced; a part taller than a page
+                            fills page-high column sets */
 } qs_block_kind;
 
 struct qs_block {
@@ -183,6 +190,8 @@ struct qs_block {
         struct {
             qs_blocks children;
             float x, y, width;  /* QS_BLOCK_ABSOLUTE only */
+            unsigned ncolumns;  /* QS_BLOCK_COLUMNS only: 2 or more */
+            float gap;          /* QS_BLOCK_COLUMNS only: pt */
         } group;
     } u;
 };

@@ -888,6 +888,15 @@ static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *f
             } else {
                 block_common(t, b, c, ctx, NULL);
             }
+        } else if (is_el(c, "columns")) {
+            blockvec kids = {0};
+            build_flow(t, c, ctx, fc, &kids);
+            qs_block *b = bv_add(t, out, QS_BLOCK_COLUMNS);
+            b->u.group.children = bv_done(&kids);
+            b->u.group.ncolumns = attr(c, "count") ? (unsigned)atoi(attr(c, "count")) : 2;
+            b->u.group.gap = 6 * MM_TO_PT;
+            qs_tpl_length_attr(t, c, "gap", &b->u.group.gap, false);
+            block_common(t, b, c, ctx, NULL);
         } else if (is_control(c)) {
             flow_arg a = {fc, out};
             control(t, c, ctx, flow_body, &a);
@@ -924,6 +933,7 @@ typedef struct {
 static void cell_box(tpl *t, const xmlNode *c, const xmlNode *rowel, qs_cell *cell)
 {
     cell->has_background = qs_tpl_color_attr(t, c, "background", &cell->background, false);
+    cell->has_padding = qs_tpl_length_attr(t, c, "padding", &cell->padding, false);
     const char *va = attr(c, "valign") ? attr(c, "valign") : attr(rowel, "valign");
     cell->valign = !va || strcmp(va, "top") == 0 ? QS_VALIGN_TOP
                  : strcmp(va, "middle") == 0     ? QS_VALIGN_MIDDLE
@@ -992,6 +1002,7 @@ static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
     row.has_background = qs_tpl_color_attr(t, r, "background", &row.background, false);
     row.rule_above = qs_tpl_bool_attr(r, "rule-above", false);
     row.keep_with_previous = qs_tpl_bool_attr(r, "keep-with-previous", false);
+    row.keep_with_next = qs_tpl_bool_attr(r, "keep-with-next", false);
     if (attr(r, "carry")) {
         expr *e = qs_tpl_xpath(t, r, "carry");
         value v = e ? qs_tpl_eval(t, e, ctx, r, "carry") : (value){"", NULL, false};
@@ -1173,7 +1184,7 @@ static const checked_attr checked_attrs[] = {
     {"carry-label", CHECK_TEXT},       {"carry-label-foot", CHECK_TEXT},
     {"carry-label-head", CHECK_TEXT},  {"carry-style", CHECK_STYLE},
     {"color", CHECK_COLOR},            {"fallback", CHECK_TEXT},
-    {"footer-offset", CHECK_LENGTH},
+    {"footer-offset", CHECK_LENGTH},   {"gap", CHECK_LENGTH},
     {"header-offset", CHECK_LENGTH},   {"height", CHECK_LENGTH},
     {"href", CHECK_TEXT},
     {"indent", CHECK_LENGTH},          {"margin-bottom", CHECK_LENGTH},
@@ -1262,6 +1273,9 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
     }
     if (is_el(n, "row") || is_el(n, "header"))
         check_row_width(t, n);
+    if (is_el(n, "columns") && attr(n, "count") &&
+        (atoi(attr(n, "count")) < 2 || atoi(attr(n, "count")) > 8))
+        qs_tpl_error(t, n, "count", "count %s: columns are 2 to 8", attr(n, "count"));
     if (is_el(n, "image") && !attr(n, "href") && !attr(n, "select"))
         qs_tpl_error(t, n, NULL, "<image> needs href, select or both");
     if (is_el(n, "table") && attr(n, "carry-column")) {

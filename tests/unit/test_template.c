@@ -11,6 +11,7 @@
 #include "check.h"
 #include "template.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -808,6 +809,61 @@ static void test_images(void)
                  NULL, 4, 25, "path-outside-root", "leads outside the project root");
 }
 
+/* Flowing columns, cell padding, a row's keep-with-next, a table and a box
+ * in a cell: from the template into the document model. */
+static void test_columns_nesting(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <columns count=\"3\" gap=\"4mm\" space-before=\"2pt\"><p>a</p><p>b</p></columns>\n"
+             "    <table>\n"
+             "      <column width=\"1*\"/><column width=\"30mm\"/>\n"
+             "      <row keep-with-next=\"true\"><cell padding=\"3mm\">x</cell><cell>"
+             "<group background=\"#DDEEFF\"><p>box</p></group>"
+             "<table><column width=\"1*\"/><row><cell>{@id}</cell></row></table>"
+             "</cell></row>\n"
+             "      <row><cell>y</cell><cell>z</cell></row>\n"
+             "    </table>\n"
+             "  </body>\n</template>\n";
+    run r;
+    build(&r, text, TREE, "de");
+    CHECK(r.ok && r.d.count == 0 && r.doc.flow.count == 2, "columns: the template builds");
+    print_diags(&r);
+    if (r.ok && r.doc.flow.count == 2) {
+        const qs_block *c = &r.doc.flow.items[0];
+        CHECK(c->kind == QS_BLOCK_COLUMNS && c->u.group.ncolumns == 3 &&
+                  fabsf(c->u.group.gap - 4 * 72 / 25.4f) < 0.01f &&
+                  c->u.group.children.count == 2 && c->space_before == 2,
+              "columns: count, gap, children, block attributes");
+        const qs_table *t = &r.doc.flow.items[1].u.table;
+        const qs_row *row = &t->rows[0];
+        CHECK(row->keep_with_next && !t->rows[1].keep_with_next,
+              "columns: a row's keep-with-next");
+        CHECK(row->cells[0].has_padding && fabsf(row->cells[0].padding - 3 * 72 / 25.4f) < 0.01f &&
+                  !row->cells[1].has_padding,
+              "columns: a cell's own padding");
+        const qs_blocks *in = &row->cells[1].content;
+        CHECK(in->count == 2 && in->items[0].kind == QS_BLOCK_GROUP &&
+                  in->items[0].has_background && in->items[1].kind == QS_BLOCK_TABLE &&
+                  strcmp(cell_text(&in->items[1].u.table.rows[0], 0, 0), "2026-0142") == 0,
+              "columns: a box and a table inside a cell");
+    }
+    finish(&r);
+
+    expect_error("columns count 1",
+                 HEAD "  <body>\n    <columns count=\"1\"><p>a</p></columns>\n  </body>\n"
+                      "</template>\n",
+                 NULL, 4, 14, "template", "count 1: columns are 2 to 8");
+    expect_error("columns bad gap",
+                 HEAD "  <body>\n    <columns gap=\"wide\"><p>a</p></columns>\n  </body>\n"
+                      "</template>\n",
+                 NULL, 4, 14, "template", "bad length 'wide' for gap");
+    expect_error("cell bad padding",
+                 HEAD "  <body>\n    <table><column width=\"1*\"/><row><cell padding=\"-\">a</cell>"
+                      "</row></table>\n  </body>\n</template>\n",
+                 NULL, 4, 43, "template", "bad length '-' for padding");
+}
+
 int main(void)
 {
     setup();
@@ -819,6 +875,7 @@ int main(void)
     test_patterns();
     test_table_box();
     test_images();
+    test_columns_nesting();
     test_errors();
     teardown();
     xmlCleanupParser();
