@@ -1074,6 +1074,13 @@ static void test_columns(void)
     CHECK_STR(text, want, "columns: exact dump of five lines in two balanced columns");
     free(text);
     qs_layout_free(&l);
+    /* A keep at the column break: "Term 3" goes along with "Term 4". */
+    b->u.group.children.items[2].keep_with_next = true;
+    CHECK(run(&doc, &l), "columns: layout runs with a keep");
+    const qs_item *t2 = find_text(&l, 0, "Term 2"), *t3 = find_text(&l, 0, "Term 3");
+    CHECK(t2 && t2->x < 57 && t3 && t3->x > 307 && fabsf(t3->y - 775.1f) < 0.05f,
+          "columns: keep-with-next moves a line to the next column");
+    qs_layout_free(&l);
     qs_doc_free(&doc);
 
     /* 150 lines of 12.5 pt: 58 fit a column of 728.5 pt, so a page-high
