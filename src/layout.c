@@ -59,6 +59,7 @@ typedef struct outline_req {
 
 typedef struct {
     const qs_table *t;
+    float x;               /* the table's left edge in its container */
     float width;
     float *col_x, *col_w;
     bool has_header;
@@ -277,12 +278,12 @@ static bool stacked(const slice *s)
     return s->kind != SL_BREAK && s->kind != SL_ABS;
 }
 
-/* Height of slices [from, sv->n) stacked without pagination. */
-static float stack_height(const slice_vec *sv, size_t from)
+/* Height of slices [from, to) stacked without pagination. */
+static float stack_height_range(const slice_vec *sv, size_t from, size_t to)
 {
     float h = 0;
     bool first = true;
-    for (size_t i = from; i < sv->n; i++) {
+    for (size_t i = from; i < to; i++) {
         const slice *s = &sv->v[i];
         if (!stacked(s))
             continue;
@@ -290,6 +291,12 @@ static float stack_height(const slice_vec *sv, size_t from)
         first = false;
     }
     return h;
+}
+
+/* Height of slices [from, sv->n) stacked without pagination. */
+static float stack_height(const slice_vec *sv, size_t from)
+{
+    return stack_height_range(sv, from, sv->n);
 }
 
 /* Emits slices [from, to) one under the other from `top` (no pagination:
@@ -874,8 +881,23 @@ static bool parse_amount(const char *text, qs_decimal *v, int *places)
     return true;
 }
 
+/* Column positions (from the container's left edge) and widths; a table
+ * with a width of its own is placed by its alignment. */
 static bool table_columns(measure *m, const qs_table *t, float width, table_info *ti)
 {
+    float room = width;
+    if (t->width > 0) {
+        if (t->width > width + 0.5f) {
+            char a[32], b[32];
+            fail(m, "a table (%s pt wide) is wider than the space for it (%s pt)",
+                 fmt1(t->width, a), fmt1(width, b));
+            return false;
+        }
+        width = t->width;
+    }
+    ti->x = t->align == QS_ALIGN_RIGHT    ? room - width
+          : t->align == QS_ALIGN_CENTER ? (room - width) / 2
+                                        : 0;
     ti->col_x = qs_arena_array(&m->scratch, t->ncolumns, sizeof(float));
     ti->col_w = qs_arena_array(&m->scratch, t->ncolumns, sizeof(float));
     float fixed = 0, shares = 0;
@@ -899,7 +921,7 @@ static bool table_columns(measure *m, const qs_table *t, float width, table_info
     for (size_t c = 0; c < t->ncolumns; c++) {
         const qs_column *col = &t->columns[c];
         float w = !col->relative ? col->width : shares > 0 ? rest * col->width / shares : 0;
-        ti->col_x[c] = x;
+        ti->col_x[c] = ti->x + x;
         ti->col_w[c] = w;
         x += w;
     }
@@ -946,14 +968,56 @@ typedef struct {
     slice_vec sv;
     qs_page iv;
     size_t *ranges;    /* per cell: first slice, end slice, first column, span */
+    float *heights;    /* per cell: its content's height */
 } row_scratch;
+
+/* A cell's background (`borders` false) or borders (true): its box runs
+ * from x over w and from the row's top (0) down to -h. The borders go
+ * over every cell's background, so a neighbour never hides one. */
+static void cell_box(const qs_cell *cell, float x, float w, float h, bool borders,
+                     qs_page *iv)
+{
+    if (!borders) {
+        if (!cell->has_background)
+            return;
+        qs_item *it = item_push(iv);
+        it->kind = QS_ITEM_RECT;
+        it->x = x;
+        it->y = -h;
+        it->w = w;
+        it->h = h;
+        it->color = cell->background;
+        return;
+    }
+    /* Each side from corner to corner: top, right, bottom, left. */
+    const float from[4][2] = {{x, 0}, {x + w, 0}, {x, -h}, {x, 0}};
+    const float run[4][2] = {{w, 0}, {0, -h}, {w, 0}, {0, -h}};
+    for (int side = 0; side < 4; side++) {
+        const qs_border *b = &cell->border[side];
+        if (b->width <= 0)
+            continue;
+        qs_item *it = item_push(iv);
+        it->kind = QS_ITEM_LINE;
+        it->x = from[side][0];
+        it->y = from[side][1];
+        it->w = run[side][0];
+        it->h = run[side][1];
+        it->size = b->width;
+        it->color = b->color;
+    }
+}
+
+/* A cell's padding on every side: its own, else the table's. */
+static float cell_padding(const qs_table *t, const qs_cell *cell)
+{
+    return cell->has_padding ? cell->padding : t->cell_padding;
+}
 
 /* Appends the items of one row to iv (relative to the row's top-left) and
  * returns its height, or -1 after a diagnostic. */
 static float measure_row(measure *m, const qs_table *t, const table_info *ti, const qs_row *row,
                          const qs_rgb *band, row_scratch *rs, qs_page *iv)
 {
-    float pad = t->cell_padding;
     rs->sv.n = 0;
     rs->iv.count = 0;
     size_t col = 0;
@@ -971,21 +1035,25 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
             cw += ti->col_w[k];
         size_t *r = &rs->ranges[4 * c];
         r[0] = rs->sv.n;
+        float pad = cell_padding(t, cell);
         measure_isolated(m, &cell->content, cw - 2 * pad, (int)cell->align, NULL, &rs->sv,
                          &rs->iv);
         if (m->failed)
             return -1;
         r[1] = rs->sv.n;
         r[2] = col;
-        float ch = stack_height(&rs->sv, r[0]);
+        r[3] = span;
+        float ch = stack_height(&rs->sv, r[0]) + 2 * pad;
+        rs->heights[c] = ch;
         content = ch > content ? ch : content;
         col += span;
     }
-    float h = content + 2 * pad;
+    float h = row->count > 0 ? content : 2 * t->cell_padding;
     const qs_rgb *fill = row->has_background ? &row->background : band;
     if (fill != NULL) {
         qs_item *it = item_push(iv);
         it->kind = QS_ITEM_RECT;
+        it->x = ti->x;
         it->y = -h;
         it->w = ti->width;
         it->h = h;
@@ -994,12 +1062,26 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
     if (row->rule_above) {
         qs_item *it = item_push(iv);
         it->kind = QS_ITEM_LINE;
+        it->x = ti->x;
         it->w = ti->width;
         it->size = THIN_RULE;
     }
+    for (int borders = 0; borders < 2; borders++)
+        for (size_t c = 0; c < row->count; c++) {
+            size_t *r = &rs->ranges[4 * c];
+            float x = ti->col_x[r[2]];
+            float w = ti->col_x[r[2] + r[3] - 1] + ti->col_w[r[2] + r[3] - 1] - x;
+            cell_box(&row->cells[c], x, w, h, borders, iv);
+        }
     for (size_t c = 0; c < row->count; c++) {
+        const qs_cell *cell = &row->cells[c];
         size_t *r = &rs->ranges[4 * c];
-        stack_slices(&rs->sv, r[0], r[1], &rs->iv, iv, ti->col_x[r[2]] + pad, -pad);
+        float x = ti->col_x[r[2]], pad = cell_padding(t, cell);
+        float slack = content - rs->heights[c];
+        float down = cell->valign == QS_VALIGN_BOTTOM   ? slack
+                   : cell->valign == QS_VALIGN_MIDDLE ? slack / 2
+                                                      : 0;
+        stack_slices(&rs->sv, r[0], r[1], &rs->iv, iv, x + pad, -pad - down);
     }
     return h;
 }
@@ -1016,12 +1098,14 @@ static void measure_table(measure *m, const qs_table *t, float width, slice_vec 
         return;
     row_scratch rs = {.sv = {0}, .iv = {0}};
     rs.ranges = qs_xcalloc(4 * t->ncolumns, sizeof *rs.ranges);
+    rs.heights = qs_xcalloc(t->ncolumns, sizeof *rs.heights);
     if (t->header != NULL) {
         size_t first = iv->count;
         float h = measure_row(m, t, ti, t->header, NULL, &rs, iv);
         if (h >= 0) {
             qs_item *it = item_push(iv);
             it->kind = QS_ITEM_LINE;
+            it->x = ti->x;
             it->y = -h;
             it->w = ti->width;
             it->size = THIN_RULE;
@@ -1059,10 +1143,113 @@ static void measure_table(measure *m, const qs_table *t, float width, slice_vec 
         s->row = r;
         s->keep = row->kind == QS_ROW_HEADING && r + 1 < t->nrows ? KEEP_STRONG : KEEP_NONE;
         s->what = "a table row";
+        if (row->keep_with_previous && sv->n >= 2 && sv->v[sv->n - 2].table == ti)
+            sv->v[sv->n - 2].keep = KEEP_STRONG;
+        if (row->keep_with_next && r + 1 < t->nrows)
+            s->keep = KEEP_STRONG;
     }
+    free(rs.heights);
     free(rs.sv.v);
     free(rs.iv.items);
     free(rs.ranges);
+}
+
+/* ---- flowing columns ---- */
+
+static float content_height(const qs_master *ms);
+
+/* Fills one column from slice `from` of sv up to `limit` pt: returns where
+ * it ends (at least one slice further; before a slice tied to the one
+ * above it when there is such a break) and its height in *h. */
+static size_t column_end(const slice_vec *sv, size_t from, float limit, float *h)
+{
+    float y = 0;
+    size_t i = from, last = from;
+    bool first = true;
+    for (; i < sv->n; i++) {
+        const slice *s = &sv->v[i];
+        if (!stacked(s))
+            continue;
+        float add = (first ? 0 : s->before) + s->h;
+        if (!first && y + add > limit + EPS)
+            break;
+        y += add;
+        first = false;
+        last = i;
+    }
+    if (i < sv->n) {
+        /* Keeps: end after the last slice not tied to the next one. */
+        size_t j = last;
+        while (j > from && sv->v[j].keep != KEEP_NONE)
+            j--;
+        if (sv->v[j].keep == KEEP_NONE && j < last)
+            i = j + 1;
+    }
+    *h = stack_height_range(sv, from, i);
+    return i;
+}
+
+/* True when slices [from, sv->n) fit into n columns of `limit` pt. */
+static bool columns_fit(const slice_vec *sv, size_t from, unsigned n, float limit)
+{
+    for (unsigned k = 0; k < n && from < sv->n; k++) {
+        float h;
+        from = column_end(sv, from, limit, &h);
+        if (h > limit + EPS)
+            return false;
+    }
+    return from >= sv->n;
+}
+
+/* A block flowing through columns: its children are measured at the
+ * column width, then dealt into column sets, each one slice: balanced
+ * (the shortest height that holds the rest in n columns), or page-high
+ * while the rest does not fit on one page. */
+static void measure_columns(measure *m, const qs_block *b, float width, int cell_align,
+                            slice_vec *sv, qs_page *iv)
+{
+    unsigned n = b->u.group.ncolumns;
+    float gap = b->u.group.gap;
+    float colw = n > 0 ? (width - gap * (float)(n - 1)) / (float)n : 0;
+    if (n < 2 || colw < 1) {
+        char a[32], w[32];
+        fail(m, "%u columns %s pt apart do not fit into %s pt", n, fmt1(gap, a),
+             fmt1(width, w));
+        return;
+    }
+    slice_vec tsv = {0};
+    qs_page tiv = {0};
+    measure_isolated(m, &b->u.group.children, colw, cell_align, NULL, &tsv, &tiv);
+    float page = fminf(content_height(&m->doc->first), content_height(&m->doc->rest));
+    for (size_t from = 0; from < tsv.n && !m->failed;) {
+        float limit = page;
+        if (columns_fit(&tsv, from, n, page)) {
+            float lo = 0;
+            for (int it = 0; it < 24; it++) {
+                float mid = (lo + limit) / 2;
+                if (columns_fit(&tsv, from, n, mid))
+                    limit = mid;
+                else
+                    lo = mid;
+            }
+        }
+        size_t first = iv->count;
+        float height = 0;
+        for (unsigned k = 0; k < n && from < tsv.n; k++) {
+            float h;
+            size_t end = column_end(&tsv, from, limit, &h);
+            stack_slices(&tsv, from, end, &tiv, iv, (float)k * (colw + gap), 0);
+            height = h > height ? h : height;
+            from = end;
+        }
+        slice *s = new_slice(m, sv, SL_BOX, true);
+        s->first = first;
+        s->count = iv->count - first;
+        s->h = height;
+        s->what = "a set of columns";
+    }
+    free(tsv.v);
+    free(tiv.items);
 }
 
 static void measure_block(measure *m, const qs_block *b, float width, int cell_align,
@@ -1115,6 +1302,9 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
     case QS_BLOCK_ABSOLUTE:
         measure_absolute(m, b, sv, iv);
         break;
+    case QS_BLOCK_COLUMNS:
+        measure_columns(m, b, width, cell_align, sv, iv);
+        break;
     }
     m->bg = saved_bg;
     if (b->kind == QS_BLOCK_ABSOLUTE || b->kind == QS_BLOCK_PAGE_BREAK || m->failed)
@@ -1125,6 +1315,9 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
                 sv->v[i].keep = KEEP_WEAK;
     if (b->keep_with_next && sv->n > fs)
         sv->v[sv->n - 1].keep = KEEP_STRONG;
+    if (b->keep_with_previous && fs > 0 && sv->n > fs && sv->v[fs - 1].kind != SL_BREAK &&
+        sv->v[fs - 1].keep < KEEP_STRONG)
+        sv->v[fs - 1].keep = KEEP_STRONG;
     m->pending += b->space_after;
 }
 
@@ -1242,7 +1435,7 @@ static void place_carry(pager *P, const table_info *ti, size_t row, bool foot)
     if (foot) {
         qs_item *it = item_push(pg);
         it->kind = QS_ITEM_LINE;
-        it->x = P->left;
+        it->x = P->left + ti->x;
         it->y = top;
         it->w = ti->width;
         it->size = THIN_RULE;

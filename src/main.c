@@ -109,6 +109,8 @@ static const char usage_text[] =
     "                             (default: the current directory)\n"
     "  --strict                   treat warnings as errors\n"
     "  --lang de|en               override the quote's language\n"
+    "  -t TEMPLATE                build, batch: use this template instead of the\n"
+    "                             quote's <template href>\n"
     "  --diagnostics text|json|sarif\n"
     "                             how to print diagnostics on stderr (default: text)\n"
     "  --depfile FILE             build: write a Makefile rule of every file read\n"
@@ -342,8 +344,9 @@ static int parse_args(int argc, char **argv, options *o)
         strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0 &&
         strcmp(o->command, "diff") != 0 && strcmp(o->command, "report") != 0)
         return usage_error("unknown command '%s'", o->command);
-    if (o->template_path && !is_command(o->command, "catalog"))
-        return usage_error("%s", "option '-t' is for catalog only");
+    if (o->template_path && !is_command(o->command, "catalog") &&
+        !is_command(o->command, "build") && !is_command(o->command, "batch"))
+        return usage_error("%s", "option '-t' is for build, batch and catalog only");
     int status = check_command_options(o, seen);
     if (status >= 0)
         return status;
@@ -448,17 +451,19 @@ static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options 
                             stage_timer *timer, qs_diags *d)
 {
     char fallback[4096];
-    const char *tpl = q->template_path;
+    /* -t (SPEC 4) wins over the quote's <template href>. */
+    const char *tpl = o->template_path ? o->template_path : q->template_path;
+    const qs_origin *tpl_at = o->template_path ? NULL
+                            : q->template_path ? &q->template_at : NULL;
     if (!tpl) {
-        snprintf(fallback, sizeof fallback, "%s/templates/standard/template.xml", o->root);
-        tpl = strcmp(o->root, ".") == 0 ? "templates/standard/template.xml" : fallback;
+        snprintf(fallback, sizeof fallback, "%s/" QS_DEFAULT_TEMPLATE, o->root);
+        tpl = strcmp(o->root, ".") == 0 ? QS_DEFAULT_TEMPLATE : fallback;
     }
     qs_doc doc;
     qs_layout layout;
     qs_doc_init(&doc);
     memset(&layout, 0, sizeof layout);
-    bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
-                                q->tree, q->path, o->lang, &doc, d);
+    bool ok = qs_template_build(q->in, tpl, tpl_at, q->tree, q->path, o->lang, &doc, d);
     /* The template stage is the tree's last reader; no later stage reads
      * an input document or schema either. */
     qs_quote_free_tree(q);
@@ -655,6 +660,7 @@ static int run_batch(options *o)
         .nshards = o->nshards,
         .keep_going = o->keep_going,
         .force = o->force,
+        .template_path = o->template_path,
         .max_file_size = o->max_file_size,
         .junit = o->junit,
         .format = o->diagnostics == OUT_SARIF ? QS_BATCH_SARIF
