@@ -2,6 +2,7 @@
  * command needs, prints the diagnostics once, and derives the exit status:
  * 0 built (warnings allowed), 1 the input failed validation, 2 usage or
  * environment error, 3 internal error. */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
@@ -612,6 +613,11 @@ static int diff(const options *o, qs_diags *d)
 
 int main(int argc, char **argv)
 {
+    /* A file size limit (ulimit -f) must fail the write with EFBIG, which
+     * the atomic writer reports and rolls back (exit 2, no temporary
+     * left), instead of killing the process mid-write with SIGXFSZ.
+     * Batch workers inherit this. */
+    signal(SIGXFSZ, SIG_IGN);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
