@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -537,6 +540,22 @@ static double seconds_since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* In a new worker: makes it die with the batch. A worker whose batch was
+ * killed (kill -9, a CI job cancelled) would otherwise go on building and
+ * write a package nobody waits for. Linux sends SIGKILL to the worker when
+ * its parent dies (PR_SET_PDEATHSIG); the getppid() check catches a batch
+ * that died between fork() and prctl(). Elsewhere the worker runs to its
+ * end, as before. */
+static void die_with_batch(pid_t batch)
+{
+#ifdef __linux__
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != batch)
+        _exit(3);
+#else
+    (void)batch;
+#endif
+}
+
 /* Starts the worker for e. Returns false when no process could be made. */
 static bool start(entry_list *l, entry *e, const char *root_real, const qs_batch_options *o)
 {
@@ -546,6 +565,7 @@ static bool start(entry_list *l, entry *e, const char *root_real, const qs_batch
     fflush(stdout);
     fflush(stderr);
     clock_gettime(CLOCK_MONOTONIC, &e->start);
+    pid_t batch = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -553,6 +573,7 @@ static bool start(entry_list *l, entry *e, const char *root_real, const qs_batch
         return false;
     }
     if (pid == 0) {
+        die_with_batch(batch);
         close(fds[0]);
         for (size_t i = 0; i < l->count; i++)
             if (l->items[i].fd >= 0)
