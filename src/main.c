@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 
@@ -423,6 +424,46 @@ static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf
     return ok;
 }
 
+/* --depfile may name a new file or replace a regular file that is none of
+ * the build's files: never an input (the quote itself, a price list: the
+ * atomic write would replace it), never a package file, never a device,
+ * folder or symlink (/dev/null would become a regular file). Checked
+ * before the package is written, so a refused depfile changes nothing.
+ * False, with a "usage" error (exit 2), when refused. */
+static bool depfile_is_allowed(const qs_quote *q, const char *path, const char *outdir,
+                               const qs_output *outs, size_t nouts, qs_diags *d)
+{
+    struct stat st, other;
+    if (lstat(path, &st) != 0)
+        return true;   /* a new file (or an error the write will report) */
+    const char *clash = NULL, *what = "an input";
+    if (!S_ISREG(st.st_mode)) {
+        qs_diag_add(d, QS_SEV_ERROR, path, 0, 0, "usage",
+                    "--depfile '%s' is not a regular file: refusing to replace it", path);
+        qs_diags_set_environment_failed(d);
+        return false;
+    }
+    for (const qs_input *f = q->in->head; f && !clash; f = f->next)
+        if (stat(f->real ? f->real : f->path, &other) == 0 &&
+            other.st_dev == st.st_dev && other.st_ino == st.st_ino)
+            clash = f->path;
+    for (size_t i = 0; i < nouts && !clash; i++) {
+        char out[4608];
+        snprintf(out, sizeof out, "%s/%s", outdir, outs[i].name);
+        if (stat(out, &other) == 0 && other.st_dev == st.st_dev && other.st_ino == st.st_ino) {
+            clash = outs[i].name;
+            what = "a package file";
+        }
+    }
+    if (!clash)
+        return true;
+    qs_diag_add(d, QS_SEV_ERROR, path, 0, 0, "usage",
+                "--depfile '%s' is %s of this build ('%s'): refusing to replace it",
+                path, what, clash);
+    qs_diags_set_environment_failed(d);
+    return false;
+}
+
 /* build: the proposal package, written atomically into the output folder. */
 static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
                  qs_diags *d, outcome *r)
@@ -467,8 +508,10 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
     else
         snprintf(outdir, sizeof outdir, "out/%s", q->id);
     snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->id);
-    qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size}};
-    bool ok = qs_package_write(outdir, outs, 2, q, d, d);
+    qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size},
+                        {"manifest.json", NULL, 0}};
+    bool ok = !o->depfile || depfile_is_allowed(q, o->depfile, outdir, outs, 3, d);
+    ok = ok && qs_package_write(outdir, outs, 2, q, d, d);
     r->pages = (unsigned)pages;
     if (ok && o->depfile)
         ok = write_depfile(q, outdir, pdf_name, ubl_name, o->depfile, d);
