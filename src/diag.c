@@ -2,10 +2,12 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 
 void qs_diags_init(qs_diags *d)
 {
@@ -112,18 +114,115 @@ const char *qs_severity_name(qs_severity sev)
     return "error";
 }
 
+/* ---- echoing input safely ---- */
+
+/* The length of the valid UTF-8 sequence at p, or 0 when it is not one
+ * (overlong forms, surrogates and code points past U+10FFFF included);
+ * *cp gets the code point. */
+static size_t utf8_decode(const unsigned char *p, unsigned *cp)
+{
+    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
+             : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+    unsigned v = n == 1 ? p[0] : n == 2 ? p[0] & 0x1Fu : n == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3Fu);
+    }
+    if (n == 0 || v < min[n] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+/* Characters that would let a value start a line of its own or change
+ * how a terminal or a reader shows the rest: C0 and C1 controls (line
+ * breaks, ESC of ANSI sequences), DEL, the Unicode line and paragraph
+ * separators, and the bidirectional controls ("Trojan Source"). */
+static bool is_unsafe(unsigned cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* The text that shows the character at p, in `piece` (at most 11 bytes):
+ * the character itself when it is safe, else an escape: \n, \r, \t,
+ * \xHH for other bytes below 0x80 and for bytes that are not UTF-8,
+ * \uHHHH for unsafe code points. Returns the bytes of p consumed. */
+static size_t safe_piece(const unsigned char *p, char piece[12])
+{
+    unsigned cp = 0;
+    size_t n = utf8_decode(p, &cp);
+    if (n == 0)
+        snprintf(piece, 12, "\\x%02X", p[0]);
+    else if (!is_unsafe(cp)) {
+        memcpy(piece, p, n);
+        piece[n] = '\0';
+    } else if (cp == '\n' || cp == '\r' || cp == '\t')
+        snprintf(piece, 12, "\\%c", cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't');
+    else if (cp < 0x80)
+        snprintf(piece, 12, "\\x%02X", cp);
+    else
+        snprintf(piece, 12, "\\u%04X", cp);
+    return n ? n : 1;
+}
+
+/* Appends s with every unsafe character escaped. */
+static void put_safe(qs_buf *b, const char *s)
+{
+    char piece[12];
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        p += safe_piece(p, piece);
+        qs_buf_puts(b, piece);
+    }
+}
+
+const char *qs_diag_echo(char out[QS_ECHO_SIZE], const char *value)
+{
+    char piece[12];
+    size_t len = 0;
+    out[0] = '\0';
+    for (const unsigned char *p = (const unsigned char *)(value ? value : ""); *p;) {
+        p += safe_piece(p, piece);
+        size_t n = strlen(piece);
+        if (len + n > QS_ECHO_MAX) {
+            memcpy(out + len, "...", 4);
+            return out;
+        }
+        memcpy(out + len, piece, n + 1);
+        len += n;
+    }
+    return out;
+}
+
+char *qs_diag_text(const qs_diag *g)
+{
+    qs_buf b = {0};
+    if (g->file && g->line) {
+        put_safe(&b, g->file);
+        qs_buf_printf(&b, ":%u:%u: ", g->line, g->col ? g->col : 1);
+    } else if (g->file) {
+        put_safe(&b, g->file);
+        qs_buf_puts(&b, ": ");
+    } else {
+        qs_buf_puts(&b, "quotesmith: ");
+    }
+    qs_buf_printf(&b, "%s: ", qs_severity_name(g->severity));
+    put_safe(&b, g->message);
+    qs_buf_puts(&b, " [");
+    put_safe(&b, g->rule);
+    qs_buf_puts(&b, "]\n");
+    return b.s;
+}
+
 void qs_diags_print_text(const qs_diags *d, FILE *out)
 {
     for (size_t i = 0; i < d->count; i++) {
-        const qs_diag *g = &d->items[i];
-        if (g->file && g->line)
-            fprintf(out, "%s:%u:%u: ", g->file, g->line, g->col ? g->col : 1);
-        else if (g->file)
-            fprintf(out, "%s: ", g->file);
-        else
-            fputs("quotesmith: ", out);
-        fprintf(out, "%s: %s [%s]\n", qs_severity_name(g->severity),
-                g->message, g->rule);
+        char *line = qs_diag_text(&d->items[i]);
+        fputs(line, out);
+        free(line);
     }
 }
 

@@ -162,7 +162,8 @@ bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
     }
     if (href[0] == '\0' || href[0] == '/' || has_scheme(href) || strchr(href, '\\')) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
-                    "href '%s' must be a relative path inside the project root", href);
+                    "href '%s' must be a relative path inside the project root '%s' "
+                    "(choose the root with --root)", href, in->root);
         return false;
     }
     const char *slash = strrchr(base, '/');
@@ -176,7 +177,8 @@ bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
     char *abs = absolute_of(path);
     if (!abs || !has_prefix_dir(abs, in->root)) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
-                    "href '%s' leads outside the project root", href);
+                    "href '%s' leads outside the project root '%s' "
+                    "(choose the root with --root)", href, in->root);
         free(abs);
         free(path);
         return false;
@@ -299,8 +301,8 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
     }
     if (!has_prefix_dir(real, in->root)) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
-                    "'%s' resolves to '%s', outside the project root",
-                    path, real);
+                    "'%s' resolves to '%s', outside the project root '%s' "
+                    "(choose the root with --root)", path, real, in->root);
         if (!at)
             qs_diags_set_environment_failed(d);
         return NULL;
@@ -322,6 +324,8 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
     case QS_READ_NOT_REGULAR:
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "not-a-file",
                     "'%s' is not a regular file", path);
+        if (!at)
+            qs_diags_set_environment_failed(d);
         return NULL;
     case QS_READ_TOO_LARGE:
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "file-too-large",

@@ -385,8 +385,9 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item)
     } else if (L->lists_complete) {
         line.product = qs_quote_get_product(q, sku);
         if (!line.product) {
+            char shown[QS_ECHO_SIZE];
             report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
-                   "unknown SKU '%s'", sku);
+                   "unknown SKU '%s'", qs_diag_echo(shown, sku));
             ok = false;
         } else if (!tax) {
             tax = line.product->tax;

@@ -181,7 +181,11 @@ static int parse_args(int argc, char **argv, options *o)
     size_t nseen = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        /* -jN, as make takes it, is -j N. */
+        const char *inline_value = strncmp(a, "-j", 2) == 0 && a[2] ? a + 2 : NULL;
+        if (inline_value)
+            a = "-j";
+        const char *value = inline_value ? inline_value : i + 1 < argc ? argv[i + 1] : NULL;
         bool takes_value = strcmp(a, "--root") == 0 || strcmp(a, "-o") == 0 ||
                            strcmp(a, "--lang") == 0 || strcmp(a, "--diagnostics") == 0 ||
                            strcmp(a, "--max-file-size") == 0 || strcmp(a, "-j") == 0 ||
@@ -251,7 +255,7 @@ static int parse_args(int argc, char **argv, options *o)
         } else {
             return usage_error("unexpected argument '%s'", a);
         }
-        if (takes_value)
+        if (takes_value && !inline_value)
             i++;
     }
     if (!o->command)
@@ -302,11 +306,14 @@ static void print_summary(const qs_quote *q, const qs_diags *d, int status)
 {
     const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
     xmlChar *gross = xmlGetProp(totals, (const xmlChar *)"gross");
+    char id[QS_ECHO_SIZE], state[QS_ECHO_SIZE], currency[QS_ECHO_SIZE];
     printf("%s: quote %s (%s): %zu line%s in %zu department%s, gross %s %s; "
            "%zu errors, %zu approvals, %zu warnings%s\n",
-           q->src->path, q->id, q->status, q->nlines, q->nlines == 1 ? "" : "s",
+           q->src->path, qs_diag_echo(id, q->id), qs_diag_echo(state, q->status),
+           q->nlines, q->nlines == 1 ? "" : "s",
            q->ndepartments, q->ndepartments == 1 ? "" : "s",
-           (const char *)gross, q->currency, qs_diags_count(d, QS_SEV_ERROR),
+           (const char *)gross, qs_diag_echo(currency, q->currency),
+           qs_diags_count(d, QS_SEV_ERROR),
            qs_diags_count(d, QS_SEV_APPROVAL), qs_diags_count(d, QS_SEV_WARNING),
            status == EXIT_BUILT ? "" : ": not ready to build");
     xmlFree(gross);
@@ -469,9 +476,10 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
                  qs_diags *d, outcome *r)
 {
     if (!qs_output_name_is_safe(q->id)) {
+        char shown[QS_ECHO_SIZE];
         qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
                     "quote id '%s' cannot name output files (use letters, digits, "
-                    "'-', '_' and '.')", q->id);
+                    "'-', '_' and '.')", qs_diag_echo(shown, q->id));
         return EXIT_INVALID;
     }
     /* A batch decided the output folder from the id it read first. */
@@ -557,6 +565,11 @@ static int run(const options *o, qs_diags *d, outcome *r)
             status = EXIT_USAGE;
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
+    } else if (strcmp(o->command, "check") == 0) {
+        /* A failed check says so in one line too (a CI log's last line). */
+        printf("%s: %zu errors, %zu approvals, %zu warnings: not ready to build\n",
+               o->quote, qs_diags_count(d, QS_SEV_ERROR), qs_diags_count(d, QS_SEV_APPROVAL),
+               qs_diags_count(d, QS_SEV_WARNING));
     } else if (ok && status == EXIT_BUILT && strcmp(o->command, "build") == 0) {
         /* Validated: from here on every stage reads the merged tree and the
          * inputs' bytes, never an input document (quote.h). */

@@ -15,25 +15,6 @@
 #include "regex.h"
 #include "buf.h"
 
-/* Longest piece of a subject quoted in a message. */
-enum { QUOTE_MAX = 60 };
-
-/* Copies at most QUOTE_MAX bytes of `s`, cut at a character boundary, with
- * "..." when it was cut. */
-static void clip(char out[QUOTE_MAX + 4], const char *s)
-{
-    size_t n = strlen(s);
-    if (n <= QUOTE_MAX) {
-        memcpy(out, s, n + 1);
-        return;
-    }
-    n = QUOTE_MAX;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(out, s, n);
-    memcpy(out + n, "...", 4);
-}
-
 static bool is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -333,9 +314,8 @@ static void check_pattern(checker *c, rule *r)
         const char *s = value ? (const char *)value : "";
         qs_regex_result m = qs_regex_match(re, s, strlen(s), &err);
         if (m == QS_REGEX_ERROR) {
-            char shown[QUOTE_MAX + 4];
-            clip(shown, s);
-            rule_error(c, &o, "%s while matching '%s'", err.message, shown);
+            char shown[QS_ECHO_SIZE];
+            rule_error(c, &o, "%s while matching '%s'", err.message, qs_diag_echo(shown, s));
             r->stopped = true;
         } else if (m == QS_REGEX_NO_MATCH) {
             report(c, r, node);

@@ -20,9 +20,6 @@
 #define EXSLT_REGEX_NS "http://exslt.org/regular-expressions"
 #define QS_NS "urn:quotesmith"
 
-/* Longest piece of an expression or pattern quoted in a message. */
-enum { QUOTE_MAX = 60 };
-
 struct qs_xpath {
     xmlXPathContextPtr ctx;
     xmlDoc *doc;
@@ -47,23 +44,6 @@ static void chomp(char *s)
     size_t n = strlen(s);
     while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
         s[--n] = '\0';
-}
-
-/* Copies at most QUOTE_MAX bytes of `s` into out, cut at a UTF-8 character
- * boundary, with "..." when it was cut. */
-static void clip(char *out, size_t size, const char *s)
-{
-    size_t n = strlen(s);
-    size_t max = size - 4 < QUOTE_MAX ? size - 4 : QUOTE_MAX;
-    if (n <= max) {
-        memcpy(out, s, n + 1);
-        return;
-    }
-    n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(out, s, n);
-    memcpy(out + n, "...", 4);
 }
 
 static void on_structured_error(void *user, xmlErrorPtr e)
@@ -169,8 +149,8 @@ static void fn_re_test(xmlXPathParserContextPtr ctxt, int nargs)
         return;
     }
 
-    char shown[QUOTE_MAX + 4];
-    clip(shown, sizeof shown, (const char *)pattern);
+    char shown[QS_ECHO_SIZE];
+    qs_diag_echo(shown, (const char *)pattern);
     qs_regex_error err;
     qs_regex *re = qs_regex_cache_get(x->regexes, (const char *)pattern,
                                       (const char *)flags, &err);
@@ -350,8 +330,8 @@ xmlXPathCompExprPtr qs_xpath_try_compile(qs_xpath *x, const char *expr)
         return comp;
     xmlXPathFreeCompExpr(comp);
 
-    char shown[QUOTE_MAX + 4];
-    clip(shown, sizeof shown, expr);
+    char shown[QS_ECHO_SIZE];
+    qs_diag_echo(shown, expr);
     const char *why = x->message[0] ? x->message : "Invalid expression";
     if (x->offset >= 0)
         snprintf(x->failure, sizeof x->failure,
