@@ -54,7 +54,8 @@ run_one() {
         /^timings: / {
             s = $0; sub(/^timings: /, "", s); n = split(s, part, ", ")
             for (i = 1; i <= n; i++) { split(part[i], w, " "); v[w[1]] = w[2] }
-            print wall, v["load+merge"] + 0, v["price"] + 0, ("validate" in v) ? v["validate"] : "-", rss
+            # "load+merge": load and merge, which now run as two stages
+            print wall, v["load+merge"] + v["load"] + v["merge"], v["price"] + 0, ("validate" in v) ? v["validate"] : "-", rss
         }' "$2"
 }
 
@@ -130,7 +131,7 @@ awk -v us=$(( (t1 - t0) / 1000 )) -v n="$ordinary" -v lines="$lines" -v rss="$rs
         s = $0; sub(/^timings: /, "", s); k = split(s, part, ", ")
         for (i = 1; i <= k; i++) {
             split(part[i], w, " ")
-            if (w[1] == "load+merge") load += w[2]
+            if (w[1] == "load+merge" || w[1] == "load" || w[1] == "merge") load += w[2]
             if (w[1] == "price") price += w[2]
             if (w[1] == "validate") validate += w[2]
         }

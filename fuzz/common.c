@@ -16,6 +16,9 @@
 
 #include "buf.h"
 #include "checks.h"
+#include "load.h"
+#include "merge.h"
+#include "price.h"
 #include "quote.h"
 #include "rules.h"
 #include "xpath.h"
@@ -170,7 +173,8 @@ void fz_inputs_init(qs_inputs *in, qs_diags *d)
 void fz_check_quote(qs_inputs *in, const char *quote_path, qs_diags *d)
 {
     qs_quote q;
-    bool ok = qs_quote_load(&q, in, quote_path, d) && qs_quote_price(&q, d);
+    bool ok = qs_quote_load(&q, in, quote_path, d) && qs_quote_price(&q, d) &&
+              qs_quote_merge(&q, d);
     if (ok) {
         qs_checks_run(q.tree, d);
         qs_xpath *x = qs_xpath_new(q.tree, d);
@@ -191,7 +195,8 @@ xmlDoc *fz_mini_tree(const char **quote_path)
         qs_diags_init(&d);
         snprintf(path, sizeof path, "%s", fz_path("q/x/quote-mini.xml"));
         fz_inputs_init(&in, &d);
-        if (!qs_quote_load(&q, &in, path, &d) || !qs_quote_price(&q, &d)) {
+        if (!qs_quote_load(&q, &in, path, &d) || !qs_quote_price(&q, &d) ||
+            !qs_quote_merge(&q, &d)) {
             qs_diags_print_text(&d, stderr);
             fz_fail("the fixed quote %s does not load", path);
         }

@@ -9,13 +9,13 @@
 #          (seeded from the same folders); goes on after a crash and fails at
 #          the end
 # HARNESS defaults to every harness: decimal pricelist quote department rules
-# template. Crashing inputs are written to build/fuzz/artifacts/NAME/.
+# template csv. Crashing inputs are written to build/fuzz/artifacts/NAME/.
 # Extra libFuzzer flags: FUZZ_ARGS (e.g. FUZZ_ARGS="-jobs=2 -workers=2").
 set -u
 mode=${1:?usage: fuzz/run.sh smoke|fuzz SECONDS [HARNESS...]}
 seconds=${2:?usage: fuzz/run.sh smoke|fuzz SECONDS [HARNESS...]}
 shift 2
-[ $# -gt 0 ] || set -- decimal pricelist quote department rules template
+[ $# -gt 0 ] || set -- decimal pricelist quote department rules template csv
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=$here/build/fuzz
 failed=""

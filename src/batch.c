@@ -10,9 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -22,8 +19,12 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "exitcode.h"
+#include "format.h"
 #include "input.h"
+#include "pool.h"
 #include "report.h"
+#include "json.h"
 #include "sha256.h"
 #include "version.h"
 
@@ -41,11 +42,6 @@ typedef struct {
     int code;
     bool done;
     double seconds;
-    /* while the worker runs */
-    pid_t pid;
-    int fd;
-    struct timespec start;
-    qs_buf wire;
 } entry;
 
 typedef struct {
@@ -103,7 +99,6 @@ static void add_entry(entry_list *l, const char *path)
     entry *e = &l->items[l->count++];
     memset(e, 0, sizeof *e);
     e->path = qs_xstrdup(path);
-    e->fd = -1;
 }
 
 static char *join(const char *dir, const char *name)
@@ -175,6 +170,19 @@ static bool find_quotes(char *const *paths, size_t npaths, entry_list *l, qs_dia
         }
         qsort(l->items + first, l->count - first, sizeof *l->items, compare_paths);
     }
+    return ok;
+}
+
+bool qs_batch_find_quotes(char *const *paths, size_t npaths, char ***quotes, size_t *n,
+                          qs_diags *d)
+{
+    entry_list l = {0};
+    bool ok = find_quotes(paths, npaths, &l, d);
+    *quotes = qs_xcalloc(l.count ? l.count : 1, sizeof **quotes);
+    for (size_t i = 0; i < l.count; i++)
+        (*quotes)[i] = l.items[i].path;
+    *n = l.count;
+    free(l.items);
     return ok;
 }
 
@@ -281,44 +289,6 @@ static void prepare(entry_list *l, const char *root_real, const qs_batch_options
 
 /* ---- up to date? ---- */
 
-/* The JSON string value of the first `"key": ` at or after p (and before
- * end), unescaped (only ASCII \u escapes), malloc'd; *next is set after
- * it. NULL when there is none or it is odd. */
-static char *json_value(const char *p, const char *end, const char *key, const char **next)
-{
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\": \"", key);
-    const char *at = strstr(p, pattern);
-    if (!at || (end && at > end))
-        return NULL;
-    qs_buf v = {0};
-    qs_buf_puts(&v, "");
-    for (p = at + strlen(pattern); *p && *p != '"'; p++) {
-        if (*p != '\\') {
-            qs_buf_add(&v, p, 1);
-            continue;
-        }
-        p++;
-        char c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p;
-        if (*p == 'u') {
-            unsigned u = 0;
-            if (sscanf(p + 1, "%4x", &u) != 1 || u == 0 || u >= 0x80)
-                break;
-            c = (char)u;
-            p += 4;
-        } else if (!strchr("\"\\/ntr", *p)) {
-            break;
-        }
-        qs_buf_add(&v, &c, 1);
-    }
-    if (*p != '"') {
-        qs_buf_free(&v);
-        return NULL;
-    }
-    *next = p + 1;
-    return v.s;
-}
-
 /* True when the file has exactly this SHA-256. */
 static bool has_hash(const char *path, const char *hex, size_t max_size)
 {
@@ -332,38 +302,34 @@ static bool has_hash(const char *path, const char *hex, size_t max_size)
     return strcmp(now, hex) == 0;
 }
 
-/* Checks each "KEY"/"sha256" pair of one manifest section [p, end):
+/* Checks each {KEY, "sha256"} object of the manifest's array `files`:
  * KEY names a file below `dir`. Sets *saw_quote when `quote_rel` is one of
  * them. Returns false on the first file that differs, and when there is
  * none at all. */
-static bool section_unchanged(const char *p, const char *end, const char *key,
-                              const char *dir, const char *quote_rel, size_t max_size,
-                              bool *saw_quote)
+static bool files_unchanged(const json_t *files, const char *key, const char *dir,
+                            const char *quote_rel, size_t max_size, bool *saw_quote)
 {
-    size_t n = 0;
-    for (;;) {
-        const char *next;
-        char *name = json_value(p, end, key, &next);
-        if (!name)
-            return n > 0;
-        char *hex = json_value(next, end, "sha256", &p);
+    size_t n = json_array_size(files);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *f = json_array_get(files, i);
+        const char *name = qs_json_get_string(f, key);
+        const char *hex = qs_json_get_string(f, "sha256");
+        if (!name || !hex || name[0] == '/')
+            return false;
         char *path = join(dir, name);
-        bool same = hex && name[0] != '/' && has_hash(path, hex, max_size);
+        bool same = has_hash(path, hex, max_size);
+        free(path);
         if (saw_quote && strcmp(name, quote_rel) == 0)
             *saw_quote = true;
-        free(path);
-        free(hex);
-        free(name);
         if (!same)
             return false;
-        n++;
     }
+    return n > 0;
 }
 
-static void copy_value(char *dst, size_t size, char *value)
+static void copy_value(char *dst, size_t size, const char *value)
 {
     snprintf(dst, size, "%s", value ? value : "");
-    free(value);
 }
 
 bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *quote_rel,
@@ -376,160 +342,63 @@ bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *qu
     free(manifest_path);
     if (st != QS_READ_OK)
         return false;
-    const char *text = (const char *)data, *next;
-    const char *inputs = strstr(text, "\n  \"inputs\": [");
-    const char *outputs = strstr(text, "\n  \"outputs\": [");
-    char *version = json_value(text, inputs, "version", &next);
-    bool saw_quote = false;
-    bool ok = inputs && outputs && inputs < outputs && version &&
-              strcmp(version, QS_VERSION) == 0 &&
-              section_unchanged(inputs, outputs, "path", root, quote_rel, max_file_size,
-                                &saw_quote) &&
-              saw_quote &&
-              section_unchanged(outputs, NULL, "name", outdir, "", max_file_size, NULL);
-    free(version);
-    if (ok) {
-        copy_value(out->currency, sizeof out->currency,
-                   json_value(text, inputs, "currency", &next));
-        copy_value(out->gross, sizeof out->gross, json_value(text, inputs, "gross", &next));
-        char *status = json_value(text, inputs, "status", &next);
-        out->draft = status && strcmp(status, "draft") == 0;
-        free(status);
-    }
+    json_t *m = qs_json_load(data, size);
     free(data);
+    const char *version = qs_json_get_string(m, "version");
+    bool saw_quote = false;
+    bool ok = version && strcmp(version, QS_VERSION) == 0 &&
+              files_unchanged(json_object_get(m, "inputs"), "path", root, quote_rel,
+                              max_file_size, &saw_quote) &&
+              saw_quote &&
+              files_unchanged(json_object_get(m, "outputs"), "name", outdir, "",
+                              max_file_size, NULL);
+    if (ok) {
+        copy_value(out->currency, sizeof out->currency, qs_json_get_string(m, "currency"));
+        copy_value(out->gross, sizeof out->gross,
+                   qs_json_get_string(json_object_get(m, "totals"), "gross"));
+        const char *status = qs_json_get_string(m, "status");
+        out->draft = status && strcmp(status, "draft") == 0;
+    }
+    json_decref(m);
     return ok;
 }
 
 /* ---- the workers ---- */
 
-/* The wire between a worker and the batch: fields "LENGTH:BYTES", records
- * of a fixed number of fields. A result record: "R", kind ("built" or
- * "skipped"), id, gross, currency, pages, draft. A diagnostic: "D",
- * severity, line, column, has-file, file, rule, message. */
-static void put_field(qs_buf *b, const char *s)
-{
-    qs_buf_printf(b, "%zu:", strlen(s));
-    qs_buf_puts(b, s);
-}
+/* What the pool's callbacks share. */
+typedef struct {
+    entry_list *l;
+    const char *root_real;
+    const qs_batch_options *o;
+    struct progress *pr;
+} pool_ctx;
 
-static void put_number(qs_buf *b, unsigned long v)
-{
-    char n[32];
-    snprintf(n, sizeof n, "%lu", v);
-    put_field(b, n);
-}
+/* What a worker sends back (its payload): whether the quote was skipped
+ * as up to date, and the outcome (plain bytes: the worker is a fork). */
+typedef struct {
+    bool skipped;
+    qs_batch_outcome outcome;
+} reply;
 
-static void encode(qs_buf *b, bool skipped, const qs_batch_outcome *out, const qs_diags *d)
+/* The worker: skips the quote when it is up to date, builds it otherwise;
+ * the outcome goes into the payload, the exit status is returned. */
+static int work(size_t i, void *ctx, qs_diags *d, qs_buf *payload)
 {
-    put_field(b, "R");
-    put_field(b, skipped ? "skipped" : "built");
-    put_field(b, out->id);
-    put_field(b, out->gross);
-    put_field(b, out->currency);
-    put_number(b, out->pages);
-    put_number(b, out->draft);
-    for (size_t i = 0; i < d->count; i++) {
-        const qs_diag *g = &d->items[i];
-        put_field(b, "D");
-        put_number(b, (unsigned long)g->severity);
-        put_number(b, g->line);
-        put_number(b, g->col);
-        put_number(b, g->file != NULL);
-        put_field(b, g->file ? g->file : "");
-        put_field(b, g->rule);
-        put_field(b, g->message);
-    }
-}
-
-/* The next field of the wire at *p (before end) as a malloc'd string. */
-static char *get_field(const char **p, const char *end)
-{
-    size_t len = 0;
-    const char *s = *p;
-    while (s < end && *s >= '0' && *s <= '9' && len < 100000000)
-        len = len * 10 + (size_t)(*s++ - '0');
-    if (s >= end || *s != ':' || (size_t)(end - s - 1) < len)
-        return NULL;
-    char *v = qs_xmalloc(len + 1);
-    memcpy(v, s + 1, len);
-    v[len] = '\0';
-    *p = s + 1 + len;
-    return v;
-}
-
-/* Reads a worker's wire into its entry. Returns true when a result record
- * came (a worker that crashed may have sent nothing). */
-static bool decode(entry *e)
-{
-    const char *p = e->wire.s ? e->wire.s : "", *end = p + e->wire.len;
-    bool have_result = false;
-    for (;;) {
-        char *f[8] = {0};
-        f[0] = get_field(&p, end);
-        if (!f[0])
-            break;
-        size_t n = strcmp(f[0], "R") == 0 ? 7 : strcmp(f[0], "D") == 0 ? 8 : 1;
-        bool whole = true;
-        for (size_t i = 1; i < n && whole; i++)
-            whole = (f[i] = get_field(&p, end)) != NULL;
-        if (whole && n == 7) {
-            have_result = true;
-            e->result = strcmp(f[1], "skipped") == 0 ? QS_CASE_SKIPPED : QS_CASE_BUILT;
-            snprintf(e->outcome.id, sizeof e->outcome.id, "%s", f[2]);
-            snprintf(e->outcome.gross, sizeof e->outcome.gross, "%s", f[3]);
-            snprintf(e->outcome.currency, sizeof e->outcome.currency, "%s", f[4]);
-            e->outcome.pages = (unsigned)strtoul(f[5], NULL, 10);
-            e->outcome.draft = strcmp(f[6], "1") == 0;
-        } else if (whole && n == 8) {
-            unsigned long sev = strtoul(f[1], NULL, 10);
-            qs_diag_add(&e->diags, sev <= QS_SEV_ERROR ? (qs_severity)sev : QS_SEV_ERROR,
-                        strcmp(f[4], "1") == 0 ? f[5] : NULL,
-                        (unsigned)strtoul(f[2], NULL, 10), (unsigned)strtoul(f[3], NULL, 10),
-                        f[6], "%s", f[7]);
-        }
-        for (size_t i = 0; i < 8; i++)
-            free(f[i]);
-        if (!whole || n == 1)
-            break;
-    }
-    return have_result;
-}
-
-static void write_all(int fd, const char *s, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, s, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        len -= (size_t)w;
-    }
-}
-
-/* The worker: skips the quote when it is up to date, builds it otherwise,
- * sends the outcome and diagnostics down `fd`, returns the exit status. */
-static int work(const entry *e, const char *root_real, const qs_batch_options *o, int fd)
-{
-    qs_diags d;
-    qs_diags_init(&d);
-    qs_batch_outcome out;
-    memset(&out, 0, sizeof out);
+    const pool_ctx *c = ctx;
+    const entry *e = &c->l->items[i];
+    const qs_batch_options *o = c->o;
+    reply r;
+    memset(&r, 0, sizeof r);
     qs_batch_job job = {e->path, e->id, e->outdir};
-    bool skipped = !o->force && e->outdir && e->rel &&
-                   qs_batch_is_up_to_date(e->outdir, root_real, e->rel, o->max_file_size, &out);
+    r.skipped = !o->force && e->outdir && e->rel &&
+                qs_batch_is_up_to_date(e->outdir, c->root_real, e->rel, o->max_file_size,
+                                       &r.outcome);
     int status = 0;
-    if (skipped)
-        snprintf(out.id, sizeof out.id, "%s", e->id);
+    if (r.skipped)
+        snprintf(r.outcome.id, sizeof r.outcome.id, "%s", e->id);
     else
-        status = o->build(&job, o->ctx, &d, &out);
-    qs_diags_sort(&d);
-    qs_buf b = {0};
-    encode(&b, skipped, &out, &d);
-    write_all(fd, b.s, b.len);
-    qs_buf_free(&b);
-    qs_diags_free(&d);
+        status = o->build(&job, o->ctx, d, &r.outcome);
+    qs_buf_add(payload, (const char *)&r, sizeof r);
     return status;
 }
 
@@ -540,69 +409,18 @@ static double seconds_since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* In a new worker: makes it die with the batch. A worker whose batch was
- * killed (kill -9, a CI job cancelled) would otherwise go on building and
- * write a package nobody waits for. Linux sends SIGKILL to the worker when
- * its parent dies (PR_SET_PDEATHSIG); the getppid() check catches a batch
- * that died between fork() and prctl(). Elsewhere the worker runs to its
- * end, as before. */
-static void die_with_batch(pid_t batch)
+/* Records what became of e's quote when its worker ended. */
+static void finish(entry *e, const qs_pool_result *r)
 {
-#ifdef __linux__
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != batch)
-        _exit(3);
-#else
-    (void)batch;
-#endif
-}
-
-/* Starts the worker for e. Returns false when no process could be made. */
-static bool start(entry_list *l, entry *e, const char *root_real, const qs_batch_options *o)
-{
-    int fds[2];
-    if (pipe(fds) != 0)
-        return false;
-    fflush(stdout);
-    fflush(stderr);
-    clock_gettime(CLOCK_MONOTONIC, &e->start);
-    pid_t batch = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return false;
+    e->seconds = r->seconds;
+    int ws = r->wait_status;
+    bool have_result = r->replied && r->size == sizeof(reply);
+    if (have_result) {
+        reply rp;
+        memcpy(&rp, r->payload, sizeof rp);
+        e->result = rp.skipped ? QS_CASE_SKIPPED : QS_CASE_BUILT;
+        e->outcome = rp.outcome;
     }
-    if (pid == 0) {
-        die_with_batch(batch);
-        close(fds[0]);
-        for (size_t i = 0; i < l->count; i++)
-            if (l->items[i].fd >= 0)
-                close(l->items[i].fd);
-        /* _exit: the worker shares the batch's memory and stdio buffers,
-         * which are the batch's to free and flush (and a leak check here
-         * would report the batch's live allocations). */
-        int status = work(e, root_real, o, fds[1]);
-        close(fds[1]);
-        _exit(status);
-    }
-    close(fds[1]);
-    e->pid = pid;
-    e->fd = fds[0];
-    return true;
-}
-
-/* Collects a worker that closed its pipe: waits for it and records what
- * became of its quote. */
-static void finish(entry *e)
-{
-    close(e->fd);
-    e->fd = -1;
-    int ws = 0;
-    while (waitpid(e->pid, &ws, 0) < 0 && errno == EINTR)
-        ;
-    e->seconds = seconds_since(&e->start);
-    bool have_result = decode(e);
-    qs_buf_free(&e->wire);
     if (WIFSIGNALED(ws)) {
         e->result = QS_CASE_CRASHED;
         e->code = WTERMSIG(ws);
@@ -630,7 +448,7 @@ static const char *result_text(const entry *e, char *buf, size_t size)
 
 /* Progress: a line rewritten in place on a terminal, one plain line per
  * quote otherwise; nothing when stderr carries JSON or SARIF. */
-typedef struct {
+typedef struct progress {
     bool tty, plain;
     size_t total, finished, built, skipped, failed;
 } progress;
@@ -651,77 +469,55 @@ static void progress_show(progress *p, const entry *e)
     fflush(stderr);
 }
 
+static qs_pool_verdict begin(size_t i, void *ctx)
+{
+    const pool_ctx *c = ctx;
+    entry *e = &c->l->items[i];
+    if (!e->selected)
+        return QS_POOL_SKIP;
+    if (!e->done)
+        return QS_POOL_RUN;
+    progress_show(c->pr, e);
+    return c->o->keep_going ? QS_POOL_SKIP : QS_POOL_STOP;
+}
+
+static qs_diags *sink(size_t i, void *ctx)
+{
+    const pool_ctx *c = ctx;
+    return &c->l->items[i].diags;
+}
+
+static bool done(size_t i, void *ctx, const qs_pool_result *r)
+{
+    const pool_ctx *c = ctx;
+    entry *e = &c->l->items[i];
+    if (r->started) {
+        finish(e, r);
+    } else {
+        qs_diag_add(&e->diags, QS_SEV_ERROR, e->path, 0, 0, "internal",
+                    "cannot start a worker process: %s", strerror(r->error));
+        e->result = QS_CASE_FAILED;
+        e->code = 3;
+        e->done = true;
+    }
+    progress_show(c->pr, e);
+    return c->o->keep_going || (e->result != QS_CASE_FAILED && e->result != QS_CASE_CRASHED);
+}
+
 /* Runs the selected quotes on up to o->jobs workers at once. Without
  * --keep-going no quote starts after one failed; the running ones end. */
 static void run_workers(entry_list *l, const char *root_real, const qs_batch_options *o,
                         progress *pr)
 {
-    struct pollfd *pfd = qs_xmalloc((o->jobs ? o->jobs : 1) * sizeof *pfd);
-    entry **running = qs_xmalloc((o->jobs ? o->jobs : 1) * sizeof *running);
-    size_t next = 0, nrunning = 0;
-    bool stop = false;
-    for (;;) {
-        while (!stop && nrunning < o->jobs && next < l->count) {
-            entry *e = &l->items[next];
-            if (!e->selected || e->done) {
-                if (e->selected) {
-                    progress_show(pr, e);
-                    stop = !o->keep_going;
-                }
-                next++;
-                continue;
-            }
-            if (!start(l, e, root_real, o)) {
-                if (nrunning > 0)
-                    break;   /* try again when a worker ended */
-                qs_diag_add(&e->diags, QS_SEV_ERROR, e->path, 0, 0, "internal",
-                            "cannot start a worker process: %s", strerror(errno));
-                e->result = QS_CASE_FAILED;
-                e->code = 3;
-                e->done = true;
-                progress_show(pr, e);
-                stop = !o->keep_going;
-                next++;
-                continue;
-            }
-            running[nrunning++] = e;
-            next++;
-        }
-        if (nrunning == 0)
-            break;
-        for (size_t i = 0; i < nrunning; i++)
-            pfd[i] = (struct pollfd){.fd = running[i]->fd, .events = POLLIN};
-        if (poll(pfd, (nfds_t)nrunning, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            abort();
-        }
-        for (size_t i = nrunning; i-- > 0;) {
-            if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            entry *e = running[i];
-            char chunk[8192];
-            ssize_t got = read(e->fd, chunk, sizeof chunk);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got > 0) {
-                qs_buf_add(&e->wire, chunk, (size_t)got);
-                continue;
-            }
-            finish(e);
-            progress_show(pr, e);
-            if (e->result == QS_CASE_FAILED || e->result == QS_CASE_CRASHED)
-                stop = stop || !o->keep_going;
-            running[i] = running[--nrunning];
-        }
-    }
+    pool_ctx c = {l, root_real, o, pr};
+    qs_pool p = {.count = l->count, .jobs = o->jobs, .begin = begin, .run = work,
+                 .sink = sink, .done = done, .ctx = &c};
+    qs_pool_run(&p);
     for (size_t i = 0; i < l->count; i++)
         if (l->items[i].selected && !l->items[i].done) {
             l->items[i].result = QS_CASE_NOT_STARTED;
             l->items[i].done = true;
         }
-    free(running);
-    free(pfd);
 }
 
 /* ---- the summary ---- */
@@ -729,7 +525,7 @@ static void run_workers(entry_list *l, const char *root_real, const qs_batch_opt
 static void print_summary(const entry_list *l, double seconds)
 {
     size_t wpath = 5, wid = 2, wresult = 6, wgross = 5;
-    char buf[64], gross[96];
+    char buf[64], gross[96], secs[QS_FORMAT_BUFSIZE];
     for (size_t i = 0; i < l->count; i++) {
         const entry *e = &l->items[i];
         if (!e->selected)
@@ -763,14 +559,15 @@ static void print_summary(const entry_list *l, double seconds)
         char pages[16] = "-";
         if (e->outcome.pages)
             snprintf(pages, sizeof pages, "%u", e->outcome.pages);
-        printf("%-*s  %-*s  %-*s  %*s  %5s  %6.0f\n", (int)wpath, e->path, (int)wid, id,
+        char ms[QS_FORMAT_BUFSIZE];
+        printf("%-*s  %-*s  %-*s  %*s  %5s  %6s\n", (int)wpath, e->path, (int)wid, id,
                (int)wresult, result_text(e, buf, sizeof buf), (int)wgross, gross, pages,
-               e->seconds * 1000);
+               qs_format_fixed(e->seconds * 1000, 0, ms));
     }
     printf("%zu quote%s: %zu built, %zu skipped, %zu failed, %zu crashed, %zu not started "
-           "in %.2f s\n", total, total == 1 ? "" : "s", counts[QS_CASE_BUILT],
+           "in %s s\n", total, total == 1 ? "" : "s", counts[QS_CASE_BUILT],
            counts[QS_CASE_SKIPPED], counts[QS_CASE_FAILED], counts[QS_CASE_CRASHED],
-           counts[QS_CASE_NOT_STARTED], seconds);
+           counts[QS_CASE_NOT_STARTED], qs_format_fixed(seconds, 2, secs));
 }
 
 static void print_diagnostics(const entry_list *l, const qs_diags *own,
@@ -822,18 +619,18 @@ int qs_batch_run(char *const *paths, size_t npaths, const qs_batch_options *o)
     qs_diags_init(&own);
     entry_list l = {0};
     char *root_real = realpath(o->root, NULL);
-    int status = 0;
+    qs_exit status = QS_EXIT_OK;
     if (!root_real) {
         qs_diag_add(&own, QS_SEV_ERROR, o->root, 0, 0, "root", "cannot use as the root: %s",
                     strerror(errno));
-        status = 2;
+        status = QS_EXIT_ENVIRONMENT;
     } else if (!find_quotes(paths, npaths, &l, &own)) {
-        status = 2;
+        status = QS_EXIT_ENVIRONMENT;
     } else if (l.count == 0) {
         qs_diag_add(&own, QS_SEV_ERROR, NULL, 0, 0, "usage", "no quote.xml found");
-        status = 2;
+        status = QS_EXIT_ENVIRONMENT;
     }
-    if (status == 0) {
+    if (status == QS_EXIT_OK) {
         prepare(&l, root_real, o);
         progress pr = {.plain = o->format == QS_BATCH_TEXT};
         pr.tty = pr.plain && isatty(STDERR_FILENO);
@@ -845,12 +642,12 @@ int qs_batch_run(char *const *paths, size_t npaths, const qs_batch_options *o)
         for (size_t i = 0; i < l.count; i++)
             if (l.items[i].selected && l.items[i].result != QS_CASE_BUILT &&
                 l.items[i].result != QS_CASE_SKIPPED)
-                status = 1;
+                status = QS_EXIT_INVALID;
     }
     if (o->junit && !write_junit(&l, o, &own))
-        status = 2;
+        status = QS_EXIT_ENVIRONMENT;
     print_diagnostics(&l, &own, o);
-    if (root_real && (status != 2 || l.count))
+    if (root_real && (status != QS_EXIT_ENVIRONMENT || l.count))
         print_summary(&l, seconds_since(&t0));
     for (size_t i = 0; i < l.count; i++) {
         entry *e = &l.items[i];
@@ -859,7 +656,6 @@ int qs_batch_run(char *const *paths, size_t npaths, const qs_batch_options *o)
         free(e->id);
         free(e->outdir);
         qs_diags_free(&e->diags);
-        qs_buf_free(&e->wire);
     }
     free(l.items);
     free(root_real);

@@ -59,6 +59,14 @@ typedef struct {
  * 2 when a path cannot be searched or no quote was found. */
 int qs_batch_run(char *const *paths, size_t npaths, const qs_batch_options *o);
 
+/* The quote files the paths name, as a batch finds them: a file as it is,
+ * a folder searched for quote.xml files (hidden and symlinked folders not
+ * entered), each argument's quotes sorted by path. *quotes is a malloc'd
+ * array of *n malloc'd display paths (the caller frees each and the array).
+ * Returns false after a diagnostic when a path cannot be searched. */
+bool qs_batch_find_quotes(char *const *paths, size_t npaths, char ***quotes, size_t *n,
+                          qs_diags *d);
+
 /* FNV-1a, 64 bits, of the bytes of s: the shard hash. */
 uint64_t qs_batch_hash(const char *s);
 

@@ -19,6 +19,7 @@
 #include "format.h"
 #include "layout.h"
 #include "merge.h"
+#include "load.h"
 #include "quote.h"
 #include "package.h"
 #include "render_pdf.h"
@@ -76,7 +77,7 @@ static void add_product(xmlNode *cat, const qs_quote *list, const xmlNode *root,
         xmlFree(v);
     }
     char *tax = get(p, "tax");
-    set(out, "tax-percent", qs_quote_get_tax_rate(list, tax)->percent_text);
+    set(out, "tax-percent", qs_quote_get_tax_rate(list, tax)->percent.text);
     xmlFree(tax);
     xmlChar *price = xmlNodeGetContent(qs_xml_child(p, "price"));
     set(out, "price", (const char *)price);
@@ -132,9 +133,13 @@ static bool in_category(const xmlNode *p, const char *name)
     return in;
 }
 
-static xmlDoc *make_tree(const qs_quote *list, const char *lang)
+static xmlDoc *make_tree(qs_inputs *in, const qs_quote *list, const char *lang,
+                         qs_diags *d)
 {
-    const qs_input *src = list->lists[0].src;
+    /* The list's document, still parsed (qs_pricelist_load keeps it). */
+    const qs_input *src = qs_input_load_xml(in, list->path, QS_FORMAT_PRICELIST, NULL, d);
+    if (!src || !src->doc)
+        return NULL;
     const xmlNode *root = xmlDocGetRootElement(src->doc);
     xmlDoc *doc = xmlNewDoc((const xmlChar *)"1.0");
     xmlNode *cat = xmlNewNode(NULL, (const xmlChar *)"catalog");
@@ -222,31 +227,12 @@ xmlDoc *qs_catalog_data(qs_inputs *in, const char *pricelist_path,
     qs_quote list;
     xmlDoc *tree = NULL;
     if (qs_pricelist_load(&list, in, pricelist_path, d))
-        tree = make_tree(&list, lang);
+        tree = make_tree(in, &list, lang, d);
     qs_quote_free(&list);
     return tree;
 }
 
 /* ---- rendering ---- */
-
-/* templates/catalog/template.xml under the root, as a display path:
- * relative to the working directory when the root lies below it. */
-static char *default_template(const qs_inputs *in)
-{
-    char cwd[PATH_MAX];
-    const char *root = in->root;
-    if (getcwd(cwd, sizeof cwd)) {
-        size_t n = strlen(cwd);
-        if (strcmp(root, cwd) == 0)
-            return qs_xstrdup(DEFAULT_TEMPLATE);
-        if (strncmp(root, cwd, n) == 0 && root[n] == '/')
-            root += n + 1;
-    }
-    size_t len = strlen(root) + sizeof DEFAULT_TEMPLATE + 1;
-    char *path = qs_xmalloc(len);
-    snprintf(path, len, "%s/%s", root, DEFAULT_TEMPLATE);
-    return path;
-}
 
 bool qs_catalog_build(qs_inputs *in, const char *pricelist_path,
                       const char *template_path, const char *lang,
@@ -257,7 +243,7 @@ bool qs_catalog_build(qs_inputs *in, const char *pricelist_path,
     xmlDoc *tree = qs_catalog_data(in, pricelist_path, lang, d);
     if (!tree)
         return false;
-    char *fallback = template_path ? NULL : default_template(in);
+    char *fallback = template_path ? NULL : qs_inputs_root_file(in, DEFAULT_TEMPLATE);
     qs_doc doc;
     qs_layout layout;
     qs_doc_init(&doc);

@@ -45,7 +45,7 @@
  * QS_FORMAT_PRICELIST) and builds the catalog data tree in the language
  * `lang` ("de" or "en"; NULL: "de"). Every problem is reported at the
  * price list's file:line:col (rules bad-number, bad-date, unknown-currency,
- * unknown-tax, duplicate-tier, validity-order), not only the first.
+ * unknown-tax, duplicate-tier, pricelist-date-order), not only the first.
  * Returns the tree, or NULL after at least one error diagnostic. */
 xmlDoc *qs_catalog_data(qs_inputs *in, const char *pricelist_path,
                         const char *lang, qs_diags *d);

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "decimal.h"
 #include "merge.h"
+#include "values.h"
 
 typedef struct {
     xmlNode *quote;
@@ -75,22 +76,6 @@ static void report(const checker *c, const xmlNode *at, qs_severity sev,
     va_end(ap);
 }
 
-/* A YYYY-MM-DD string with month 01-12 and day 01-31: such strings compare
- * like the dates they name. */
-static bool is_date(const char *s)
-{
-    if (!s || strlen(s) != 10)
-        return false;
-    for (int i = 0; i < 10; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-            return false;
-    }
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
-}
-
 /* ---- the checks ---- */
 
 static void check_validity_order(const checker *c)
@@ -98,7 +83,7 @@ static void check_validity_order(const checker *c)
     xmlNode *date_el = child(c->quote, "date");
     xmlNode *until_el = child(c->quote, "valid-until");
     char *date = text_of(date_el), *until = text_of(until_el);
-    if (is_date(date) && is_date(until) && strcmp(until, date) <= 0)
+    if (qs_date_is_valid(date) && qs_date_is_valid(until) && strcmp(until, date) <= 0)
         report(c, until_el, QS_SEV_ERROR, "validity-order",
                "valid-until %s is not after the quote date %s", until, date);
     free(date);
@@ -140,7 +125,7 @@ static void check_pricelist_validity(const checker *c)
 {
     xmlNode *until_el = child(c->quote, "valid-until");
     char *until = text_of(until_el);
-    if (!is_date(until)) {
+    if (!qs_date_is_valid(until)) {
         free(until);
         return;
     }
@@ -149,10 +134,10 @@ static void check_pricelist_validity(const checker *c)
             !xmlStrEqual(p->name, BAD_CAST "pricelist"))
             continue;
         char *list_until = attr_of(p, "valid-until");
-        if (is_date(list_until) && strcmp(until, list_until) > 0) {
+        if (qs_date_is_valid(list_until) && strcmp(until, list_until) > 0) {
             char *id = attr_of(p, "id");
             char *file = attr_of(p, "file");
-            report(c, until_el, QS_SEV_ERROR, "pricelist-validity",
+            report(c, until_el, QS_SEV_ERROR, "validity-beyond-pricelist",
                    "the quote is valid until %s, but price list %s%s%s%s "
                    "is valid only until %s",
                    until, id ? id : "(no id)", file ? " (" : "",

@@ -5,7 +5,8 @@
  *   customer-address    error    a final quote names the customer and its
  *                                full address (street, postal code, city,
  *                                country)
- *   pricelist-validity  error    the quote is not valid longer than any
+ *   validity-beyond-pricelist
+ *                       error    the quote is not valid longer than any
  *                                price list it uses
  *   incoterm            error    delivery/@incoterm is an Incoterms 2020 code
  *   incoterm-place      error    ... with a named place

@@ -8,6 +8,8 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "json.h"
+#include "utf8.h"
 
 void qs_diags_init(qs_diags *d)
 {
@@ -116,31 +118,11 @@ const char *qs_severity_name(qs_severity sev)
 
 /* ---- echoing input safely ---- */
 
-/* The length of the valid UTF-8 sequence at p, or 0 when it is not one
- * (overlong forms, surrogates and code points past U+10FFFF included);
- * *cp gets the code point. */
-static size_t utf8_decode(const unsigned char *p, unsigned *cp)
-{
-    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
-             : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
-    static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-    unsigned v = n == 1 ? p[0] : n == 2 ? p[0] & 0x1Fu : n == 3 ? p[0] & 0x0Fu : p[0] & 0x07u;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[i] & 0x3Fu);
-    }
-    if (n == 0 || v < min[n] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
-
 /* Characters that would let a value start a line of its own or change
  * how a terminal or a reader shows the rest: C0 and C1 controls (line
  * breaks, ESC of ANSI sequences), DEL, the Unicode line and paragraph
  * separators, and the bidirectional controls ("Trojan Source"). */
-static bool is_unsafe(unsigned cp)
+static bool is_unsafe(uint32_t cp)
 {
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
            cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
@@ -153,9 +135,9 @@ static bool is_unsafe(unsigned cp)
  * \uHHHH for unsafe code points. Returns the bytes of p consumed. */
 static size_t safe_piece(const unsigned char *p, char piece[12])
 {
-    unsigned cp = 0;
-    size_t n = utf8_decode(p, &cp);
-    if (n == 0)
+    size_t n;
+    uint32_t cp = qs_utf8_decode((const char *)p, strnlen((const char *)p, 4), &n);
+    if (cp == (uint32_t)-1)
         snprintf(piece, 12, "\\x%02X", p[0]);
     else if (!is_unsafe(cp)) {
         memcpy(piece, p, n);
@@ -163,10 +145,10 @@ static size_t safe_piece(const unsigned char *p, char piece[12])
     } else if (cp == '\n' || cp == '\r' || cp == '\t')
         snprintf(piece, 12, "\\%c", cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't');
     else if (cp < 0x80)
-        snprintf(piece, 12, "\\x%02X", cp);
+        snprintf(piece, 12, "\\x%02X", (unsigned)cp);
     else
-        snprintf(piece, 12, "\\u%04X", cp);
-    return n ? n : 1;
+        snprintf(piece, 12, "\\u%04X", (unsigned)cp);
+    return n;
 }
 
 /* Appends s with every unsafe character escaped. */
@@ -226,43 +208,27 @@ void qs_diags_print_text(const qs_diags *d, FILE *out)
     }
 }
 
-static void print_json_string(FILE *out, const char *s)
+json_t *qs_diag_json(const qs_diag *g)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
-            else
-                fputc(*p, out);
-        }
-    }
-    fputc('"', out);
+    json_t *o = json_object();
+    if (!o)
+        abort();
+    qs_json_set(o, "file", g->file ? qs_json_string(g->file) : json_null());
+    qs_json_set(o, "line", qs_json_integer(g->line));
+    qs_json_set(o, "column", qs_json_integer(g->col));
+    qs_json_set(o, "severity", qs_json_string(qs_severity_name(g->severity)));
+    qs_json_set(o, "rule", qs_json_string(g->rule));
+    qs_json_set(o, "message", qs_json_string(g->message));
+    return o;
 }
 
 void qs_diags_print_json(const qs_diags *d, FILE *out)
 {
-    fputs("[", out);
-    for (size_t i = 0; i < d->count; i++) {
-        const qs_diag *g = &d->items[i];
-        fputs(i ? ",\n {" : "\n {", out);
-        fputs("\"file\": ", out);
-        if (g->file)
-            print_json_string(out, g->file);
-        else
-            fputs("null", out);
-        fprintf(out, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"rule\": ",
-                g->line, g->col, qs_severity_name(g->severity));
-        print_json_string(out, g->rule);
-        fputs(", \"message\": ", out);
-        print_json_string(out, g->message);
-        fputs("}", out);
-    }
-    fputs(d->count ? "\n]\n" : "]\n", out);
+    json_t *rows = json_array();
+    if (!rows)
+        abort();
+    for (size_t i = 0; i < d->count; i++)
+        qs_json_append(rows, qs_diag_json(&d->items[i]));
+    qs_json_write_rows(rows, out);
+    json_decref(rows);
 }

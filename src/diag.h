@@ -87,8 +87,15 @@ char *qs_diag_text(const qs_diag *g);
 /* qs_diag_text of every diagnostic, in order. */
 void qs_diags_print_text(const qs_diags *d, FILE *out);
 
-/* A JSON array of objects {file,line,column,severity,rule,message}. */
+/* A JSON array of objects {file,line,column,severity,rule,message}, one
+ * object per line (json.h, qs_json_write_rows). */
 void qs_diags_print_json(const qs_diags *d, FILE *out);
+
+/* One diagnostic as a new JSON object {file (null without a file), line,
+ * column, severity, rule, message}; the caller owns the reference. The
+ * one shape of a diagnostic in every JSON quotesmith writes. */
+struct json_t;
+struct json_t *qs_diag_json(const qs_diag *g);
 
 const char *qs_severity_name(qs_severity sev);
 

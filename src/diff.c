@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "decimal.h"
+#include "date.h"
 #include "values.h"
 
 /* A quantity or amount: absent, or an exact decimal as written. */

@@ -1,33 +1,20 @@
 /* explain: the price waterfall of each line (list price -> tier or bands ->
  * line discount -> net, tax) and of the totals (net per rate -> quote
  * discount -> base -> tax -> gross), every step naming the file:line it came
- * from. Text for people, JSON for tools. Figures come from price.c and the
- * priced tree; nothing is computed twice. */
+ * from. Text for people, JSON for tools. Figures are the ones pricing
+ * wrote into the model (qs_line.price, q->totals); nothing is computed
+ * twice. */
 #include "explain.h"
 
 #include <string.h>
 
-#include "price.h"
+#include "json.h"
+#include "quote.h"
 
 typedef struct {
     FILE *out;
-    bool json;
-    bool first_step;
+    json_t *steps;   /* JSON: the array the next step goes into; NULL for text */
 } printer;
-
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static size_t utf8_width(const char *s)
 {
@@ -54,18 +41,13 @@ static bool is_figure(const char *s)
  * Figures are right-aligned so that columns of money line up. */
 static void step(printer *p, const char *label, const char *value, const char *src)
 {
-    if (p->json) {
-        fputs(p->first_step ? "\n      {" : ",\n      {", p->out);
-        fputs("\"step\": ", p->out);
-        json_string(p->out, label);
-        fputs(", \"value\": ", p->out);
-        json_string(p->out, value);
-        if (src) {
-            fputs(", \"src\": ", p->out);
-            json_string(p->out, src);
-        }
-        fputs("}", p->out);
-        p->first_step = false;
+    if (p->steps) {
+        json_t *o = json_object();
+        qs_json_set(o, "step", qs_json_string(label));
+        qs_json_set(o, "value", qs_json_string(value));
+        if (src)
+            qs_json_set(o, "src", qs_json_string(src));
+        qs_json_append(p->steps, o);
         return;
     }
     fputs("  ", p->out);
@@ -94,176 +76,142 @@ static const char *trimmed(qs_decimal v, int places, char buf[QS_DECIMAL_BUFSIZE
     return buf;
 }
 
-static const char *where(char *buf, size_t n, const qs_input *src, const xmlNode *node)
+static const char *where(char *buf, size_t n, const qs_origin *at)
 {
-    snprintf(buf, n, "%s:%ld", src->path, xmlGetLineNo(node));
+    snprintf(buf, n, "%s:%u", at->file, at->line);
     return buf;
 }
 
-static char *prop(const xmlNode *node, const char *name)
+/* `lines` is the JSON array the line goes into, NULL for text. */
+static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *lines,
+                         qs_diags *d)
 {
-    return (char *)xmlGetProp(node, (const xmlChar *)name);
-}
-
-static bool explain_line(qs_quote *q, const qs_line *l, printer *p, qs_diags *d)
-{
-    qs_line_price lp;
-    if (!qs_price_line(q, l, &lp, d))
-        return false;
+    (void)d;
+    const qs_line_price *lp = &l->price;
     char v[256], s[1024], a[QS_DECIMAL_BUFSIZE], b[QS_DECIMAL_BUFSIZE];
-    char *sku = prop(l->line, "sku"), *unit = prop(l->line, "unit");
-    char *net = prop(l->line, "net"), *src = prop(l->line, "src");
-    xmlChar *name = xmlNodeGetContent(l->line->children);
+    char src[1024], net[QS_DECIMAL_BUFSIZE];
+    const char *sku = l->sku, *unit = l->unit;
+    const char *name = l->name ? l->name->text : "";
+    where(src, sizeof src, &l->at);
+    qs_decimal_format(lp->net, q->minor_digits, net);
 
-    if (p->json) {
-        fprintf(p->out, "    {\"pos\": %u, \"sku\": ", l->pos);
-        json_string(p->out, sku);
-        fputs(", \"src\": ", p->out);
-        json_string(p->out, src);
-        fputs(", \"steps\": [", p->out);
-        p->first_step = true;
+    if (lines) {
+        json_t *o = json_object();
+        qs_json_set(o, "pos", qs_json_integer(l->pos));
+        qs_json_set(o, "sku", qs_json_string(sku));
+        qs_json_set(o, "src", qs_json_string(src));
+        p->steps = json_array();
+        qs_json_set(o, "steps", p->steps);
+        qs_json_append(lines, o);
     } else {
-        fprintf(p->out, "Pos %u  %s  %s%s\n", l->pos, sku, (const char *)name,
+        fprintf(p->out, "Pos %u  %s  %s%s\n", l->pos, sku, name,
                 l->optional ? "  (optional, not in the totals)" : "");
         fprintf(p->out, "  %s\n", src);
     }
 
     const qs_product *pr = l->product;
     if (pr) {
-        snprintf(v, sizeof v, "%s per %s", pr->price_text, unit);
-        step(p, "list price", v, where(s, sizeof s, pr->list->src, pr->price_node));
+        snprintf(v, sizeof v, "%s per %s", pr->price.text, unit);
+        step(p, "list price", v, where(s, sizeof s, &pr->price_at));
     } else {
-        snprintf(v, sizeof v, "%s per %s (custom line)", l->custom_price_text, unit);
-        step(p, "custom price", v, where(s, sizeof s, l->src, l->item));
+        snprintf(v, sizeof v, "%s per %s (custom line)", l->custom_price.text, unit);
+        step(p, "custom price", v, where(s, sizeof s, &l->at));
     }
     int m = q->minor_digits;
-    if (lp.graduated) {
-        qs_decimal units, price;
-        for (size_t i = 0; qs_price_band(pr, i, l->qty, &units, &price); i++) {
-            if (units == 0)
-                continue;
+    if (lp->graduated) {
+        for (size_t i = 0; i < lp->nbands; i++) {
+            const qs_band *band = &lp->bands[i];
             char c[QS_DECIMAL_BUFSIZE], label[64];
-            qs_wide band = (qs_wide)units * price / QS_DECIMAL_SCALE;
-            snprintf(v, sizeof v, "%s x %s = %s", trimmed(units, 0, a),
-                     trimmed(price, m, b), trimmed((qs_decimal)band, m, c));
-            const xmlNode *node = i == 0 ? pr->price_node : pr->tiers[i - 1].node;
-            if (i == 0)
+            qs_wide total = (qs_wide)band->units * band->price / QS_DECIMAL_SCALE;
+            snprintf(v, sizeof v, "%s x %s = %s", trimmed(band->units, 0, a),
+                     trimmed(band->price, m, b), trimmed((qs_decimal)total, m, c));
+            if (!band->min_qty)
                 snprintf(label, sizeof label, "band (list price)");
             else
                 snprintf(label, sizeof label, "band from %s",
-                         trimmed(pr->tiers[i - 1].min_qty, 0, c));
-            step(p, label, v, where(s, sizeof s, pr->list->src, node));
+                         trimmed(*band->min_qty, 0, c));
+            step(p, label, v, where(s, sizeof s, &band->at));
         }
         snprintf(v, sizeof v, "sum of bands = %s",
-                 trimmed((qs_decimal)(lp.amount / QS_DECIMAL_SCALE), m, a));
+                 trimmed((qs_decimal)(lp->amount / QS_DECIMAL_SCALE), m, a));
         step(p, "amount", v, NULL);
-        snprintf(v, sizeof v, "%s (amount / %s, rounded)", lp.unit_price_text, l->qty_text);
+        snprintf(v, sizeof v, "%s (amount / %s, rounded)", lp->unit_price_text, l->qty.text);
         step(p, "unit price", v, NULL);
     } else {
-        if (lp.tier) {
-            xmlChar *min = xmlGetProp(lp.tier->node, (const xmlChar *)"min-qty");
-            snprintf(v, sizeof v, "min-qty %s: %s", (const char *)min, lp.tier->price_text);
-            xmlFree(min);
-            step(p, "tier reached", v, where(s, sizeof s, pr->list->src, lp.tier->node));
+        if (lp->tier) {
+            snprintf(v, sizeof v, "min-qty %s: %s", lp->tier->min_qty.text,
+                     lp->tier->price.text);
+            step(p, "tier reached", v, where(s, sizeof s, &lp->tier->at));
         }
-        snprintf(v, sizeof v, "%s x %s = %s", l->qty_text, lp.unit_price_text,
-                 trimmed((qs_decimal)(lp.amount / QS_DECIMAL_SCALE), m, a));
-        step(p, "amount", v, where(s, sizeof s, l->src, l->item));
+        snprintf(v, sizeof v, "%s x %s = %s", l->qty.text, lp->unit_price_text,
+                 trimmed((qs_decimal)(lp->amount / QS_DECIMAL_SCALE), m, a));
+        step(p, "amount", v, where(s, sizeof s, &l->at));
     }
     if (l->has_discount) {
-        snprintf(v, sizeof v, "%s %%%s%s%s", l->discount_text, l->reason ? " (" : "",
+        snprintf(v, sizeof v, "%s %%%s%s%s", l->discount.text, l->reason ? " (" : "",
                  l->reason ? l->reason : "", l->reason ? ")" : "");
-        step(p, "line discount", v, where(s, sizeof s, l->src, l->item));
+        step(p, "line discount", v, where(s, sizeof s, &l->at));
     }
     step(p, "net", net, NULL);
-    if (lp.has_margin) {
-        snprintf(v, sizeof v, "%s %%", qs_decimal_format(lp.margin, 2, a));
+    if (lp->has_margin) {
+        snprintf(v, sizeof v, "%s %%", qs_decimal_format(lp->margin, 2, a));
         step(p, "margin", v, NULL);
     }
-    snprintf(v, sizeof v, "%s %s %%", l->tax->id, l->tax->percent_text);
-    step(p, "tax rate", v, where(s, sizeof s, l->tax->src, l->tax->node));
+    snprintf(v, sizeof v, "%s %s %%", l->tax->id, l->tax->percent.text);
+    step(p, "tax rate", v, where(s, sizeof s, &l->tax->at));
     if (q->has_discount && !l->optional) {
-        snprintf(v, sizeof v, "%s %% on the total of its tax rate", q->discount_text);
-        step(p, "quote discount", v, where(s, sizeof s, q->src, q->discount_node));
+        snprintf(v, sizeof v, "%s %% on the total of its tax rate", q->discount.text);
+        step(p, "quote discount", v, where(s, sizeof s, &q->discount_at));
     }
-    if (p->json)
-        fputs("\n    ]}", p->out);
-    else
+    if (!lines)
         fputc('\n', p->out);
-    xmlFree(sku);
-    xmlFree(unit);
-    xmlFree(net);
-    xmlFree(src);
-    xmlFree(name);
     return true;
 }
 
-/* Sum of net of the non-optional lines at one tax rate. */
-static qs_decimal net_of_rate(const qs_quote *q, const qs_tax_rate *rate)
+/* `doc` is the JSON object the totals go into, NULL for text. */
+static void explain_totals(const qs_quote *q, printer *p, json_t *doc)
 {
-    qs_decimal sum = 0;
-    for (size_t i = 0; i < q->nlines; i++) {
-        const qs_line *l = &q->lines[i];
-        char *net = prop(l->line, "net");
-        qs_decimal v = 0;
-        if (!l->optional && l->tax == rate && qs_decimal_parse(net, &v) == QS_DEC_OK)
-            qs_decimal_add(sum, v, &sum);
-        xmlFree(net);
-    }
-    return sum;
-}
-
-static void explain_totals(const qs_quote *q, printer *p)
-{
-    const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
+    const qs_totals *t = &q->totals;
+    int m = q->minor_digits;
     char v[256], s[1024], a[QS_DECIMAL_BUFSIZE];
-    if (p->json) {
-        fputs("  \"totals\": [", p->out);
-        p->first_step = true;
+    char net[QS_DECIMAL_BUFSIZE], discount[QS_DECIMAL_BUFSIZE];
+    char taxable[QS_DECIMAL_BUFSIZE], gross[QS_DECIMAL_BUFSIZE];
+    qs_decimal_format(t->net, m, net);
+    qs_decimal_format(t->discount, m, discount);
+    qs_decimal_format(t->taxable, m, taxable);
+    qs_decimal_format(t->gross, m, gross);
+    if (doc) {
+        p->steps = json_array();
+        qs_json_set(doc, "totals", p->steps);
     } else {
         fprintf(p->out, "Totals (%s)\n", q->currency);
     }
-    for (const xmlNode *t = totals->children; t; t = t->next) {
-        char *id = prop(t, "id"), *pct = prop(t, "percent");
-        snprintf(v, sizeof v, "net %s %s %%", id, pct);
-        step(p, v, qs_decimal_format(net_of_rate(q, qs_quote_get_tax_rate(q, id)),
-                                     q->minor_digits, a), NULL);
-        xmlFree(id);
-        xmlFree(pct);
+    for (size_t i = 0; i < t->ntaxes; i++) {
+        const qs_tax_total *r = &t->taxes[i];
+        snprintf(v, sizeof v, "net %s %s %%", r->rate->id, r->rate->percent.text);
+        step(p, v, qs_decimal_format(r->net, m, a), NULL);
     }
-    char *net = prop(totals, "net"), *discount = prop(totals, "discount");
-    char *taxable = prop(totals, "taxable"), *gross = prop(totals, "gross");
     step(p, "net", net, NULL);
     if (q->has_discount) {
         char minus[QS_DECIMAL_BUFSIZE + 1];
-        snprintf(v, sizeof v, "quote discount %s %%", q->discount_text);
+        snprintf(v, sizeof v, "quote discount %s %%", q->discount.text);
         snprintf(minus, sizeof minus, "-%s", discount);
-        step(p, v, minus, where(s, sizeof s, q->src, q->discount_node));
+        step(p, v, minus, where(s, sizeof s, &q->discount_at));
     }
-    for (const xmlNode *t = totals->children; t; t = t->next) {
-        char *id = prop(t, "id"), *pct = prop(t, "percent");
-        char *base = prop(t, "base"), *amount = prop(t, "amount");
-        snprintf(v, sizeof v, "base %s", id);
-        step(p, v, base, NULL);
-        snprintf(v, sizeof v, "tax %s %s %%", id, pct);
-        step(p, v, amount, NULL);
-        xmlFree(id);
-        xmlFree(pct);
-        xmlFree(base);
-        xmlFree(amount);
+    for (size_t i = 0; i < t->ntaxes; i++) {
+        const qs_tax_total *r = &t->taxes[i];
+        snprintf(v, sizeof v, "base %s", r->rate->id);
+        step(p, v, qs_decimal_format(r->base, m, a), NULL);
+        snprintf(v, sizeof v, "tax %s %s %%", r->rate->id, r->rate->percent.text);
+        step(p, v, qs_decimal_format(r->amount, m, a), NULL);
     }
     step(p, "taxable", taxable, NULL);
     step(p, "gross", gross, NULL);
-    fputs(p->json ? "\n  ]\n" : "", p->out);
-    xmlFree(net);
-    xmlFree(discount);
-    xmlFree(taxable);
-    xmlFree(gross);
 }
 
 bool qs_explain(qs_quote *q, const char *pos, bool json, FILE *out, qs_diags *d)
 {
-    printer p = {out, json, true};
+    printer p = {out, NULL};
     const qs_line *only = NULL;
     if (pos) {
         for (size_t i = 0; i < q->nlines; i++) {
@@ -279,27 +227,23 @@ bool qs_explain(qs_quote *q, const char *pos, bool json, FILE *out, qs_diags *d)
             return false;
         }
     }
+    json_t *doc = NULL, *lines = NULL;
     if (json) {
-        fputs("{\n  \"quote\": ", out);
-        json_string(out, q->id);
-        fputs(",\n  \"currency\": ", out);
-        json_string(out, q->currency);
-        fputs(",\n  \"lines\": [\n", out);
+        doc = json_object();
+        qs_json_set(doc, "quote", qs_json_string(q->id));
+        qs_json_set(doc, "currency", qs_json_string(q->currency));
+        lines = json_array();
+        qs_json_set(doc, "lines", lines);
     }
-    bool ok = true, first = true;
-    for (size_t i = 0; i < q->nlines; i++) {
-        if (only && only != &q->lines[i])
-            continue;
-        if (json && !first)
-            fputs(",\n", out);
-        first = false;
-        ok &= explain_line(q, &q->lines[i], &p, d);
-    }
-    if (json)
-        fputs(only ? "\n  ]\n}\n" : "\n  ],\n", out);
+    bool ok = true;
+    for (size_t i = 0; i < q->nlines; i++)
+        if (!only || only == &q->lines[i])
+            ok &= explain_line(q, &q->lines[i], &p, lines, d);
     if (!only)
-        explain_totals(q, &p);
-    if (json && !only)
-        fputs("}\n", out);
+        explain_totals(q, &p, doc);
+    if (json) {
+        qs_json_write(doc, out);
+        json_decref(doc);
+    }
     return ok;
 }

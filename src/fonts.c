@@ -447,41 +447,6 @@ float qs_font_width(const qs_font *f, const char *utf8, size_t len,
     return (float)total * size_pt / 1000.0f;
 }
 
-uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    *used = 1;
-    if (n == 0) {
-        *used = 0;
-        return (uint32_t)-1;
-    }
-    unsigned char b = p[0];
-    if (b < 0x80)
-        return b;
-    size_t len;
-    uint32_t cp, min;
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2; cp = b & 0x1Fu; min = 0x80;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3; cp = b & 0x0Fu; min = 0x800;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4; cp = b & 0x07u; min = 0x10000;
-    } else {
-        return (uint32_t)-1; /* continuation byte, C0/C1 overlong, F5..FF */
-    }
-    if (n < len)
-        return (uint32_t)-1;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0u) != 0x80u)
-            return (uint32_t)-1;
-        cp = (cp << 6) | (p[i] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFFu || (cp >= 0xD800u && cp <= 0xDFFFu))
-        return (uint32_t)-1;
-    *used = len;
-    return cp;
-}
-
 uint32_t qs_font_first_missing(const qs_font *f, const char *text)
 {
     size_t n = strlen(text);

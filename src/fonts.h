@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "utf8.h" /* qs_utf8_decode, for the measuring code */
 
 typedef struct qs_font qs_font;
 
@@ -36,11 +37,6 @@ float qs_font_width(const qs_font *f, const char *utf8, size_t len, float size_p
 /* Ascender and descender (descender negative) in 1/1000 em. */
 int qs_font_ascent(const qs_font *f);
 int qs_font_descent(const qs_font *f);
-
-/* Decodes one UTF-8 code point at s (of n bytes left); stores the byte
- * length in *used. Returns (uint32_t)-1 for invalid UTF-8 (overlongs,
- * surrogates, > U+10FFFF included). */
-uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used);
 
 /* The first code point of UTF-8 `text` that the font has no glyph for, or 0
  * when it covers all of it. Spaces, tabs and newlines are not checked;

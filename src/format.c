@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "date.h"
 #include "decimal.h"
 
 #define NBSP "\xC2\xA0"       /* U+00A0 NO-BREAK SPACE */
@@ -231,35 +232,12 @@ static const char *const month_en_short[12] = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun",
     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Parses exactly YYYY-MM-DD (year 1..9999) and checks the day exists. */
-static bool parse_date(const char *s, int *y, int *m, int *d)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    *y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    *m = (s[5] - '0') * 10 + (s[6] - '0');
-    *d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (*y < 1 || *m < 1 || *m > 12 || *d < 1)
-        return false;
-    int max = days[*m - 1] + (*m == 2 && is_leap(*y));
-    return *d <= max;
-}
-
 qs_fmt_status qs_format_date(const char *iso, qs_lang lang, qs_date_style style,
                              char out[QS_FORMAT_BUFSIZE])
 {
     out[0] = '\0';
     int y, m, d;
-    if (!parse_date(iso, &y, &m, &d))
+    if (!qs_date_parse(iso, &y, &m, &d))
         return QS_FMT_DATE;
     if (lang == QS_LANG_DE && style == QS_DATE_SHORT)
         snprintf(out, QS_FORMAT_BUFSIZE, "%02d.%02d.%04d", d, m, y);
@@ -269,4 +247,22 @@ qs_fmt_status qs_format_date(const char *iso, qs_lang lang, qs_date_style style,
         snprintf(out, QS_FORMAT_BUFSIZE, "%d %s %04d", d,
                  style == QS_DATE_SHORT ? month_en_short[m - 1] : month_en[m - 1], y);
     return QS_FMT_OK;
+}
+
+const char *qs_format_fixed(double v, int places, char out[QS_FORMAT_BUFSIZE])
+{
+    places = places < 0 ? 0 : places > 6 ? 6 : places;
+    long long scale = 1;
+    for (int i = 0; i < places; i++)
+        scale *= 10;
+    long long n = v > 0 && v < 1e12 ? (long long)(v * (double)scale + 0.5) : 0;
+    int len = snprintf(out, QS_FORMAT_BUFSIZE, "%lld", n / scale);
+    if (places > 0) {
+        out[len] = '.';
+        long long frac = n % scale;
+        for (int i = places; i > 0; i--, frac /= 10)
+            out[len + i] = (char)('0' + frac % 10);
+        out[len + places + 1] = '\0';
+    }
+    return out;
 }

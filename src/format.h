@@ -69,4 +69,9 @@ qs_fmt_status qs_format_quantity(const char *value, qs_lang lang,
 qs_fmt_status qs_format_date(const char *iso, qs_lang lang, qs_date_style style,
                              char out[QS_FORMAT_BUFSIZE]);
 
+/* A measured quantity (seconds of a run) with `places` (0 to 6) decimals
+ * and a '.', never through the C library's locale: 1.23456 at 3 ->
+ * "1.235". Negative values count as 0. Returns out. */
+const char *qs_format_fixed(double v, int places, char out[QS_FORMAT_BUFSIZE]);
+
 #endif

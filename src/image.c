@@ -25,11 +25,11 @@
 #include <string.h>
 
 #include <jpeglib.h>
-#include <nettle/sha2.h>
 #include <png.h>
 
 #include "arena.h"
 #include "input.h"
+#include "sha256.h"
 
 #define IMAGE_MAX_BYTES (64u * 1024u * 1024u)
 #define IMAGE_MAX_SIDE 20000u
@@ -47,12 +47,26 @@ static const char *check_size(unsigned long w, unsigned long h)
     return NULL;
 }
 
+/* Checks that decoding takes at most QS_IMAGE_MAX_DECODE_BYTES: `bytes`
+ * is what it would take (`what` says of what). Returns NULL, or an error
+ * message in `msg` (of `size` bytes). */
+static const char *check_budget(unsigned long long bytes, const char *what,
+                                char *msg, size_t size)
+{
+    if (bytes <= QS_IMAGE_MAX_DECODE_BYTES)
+        return NULL;
+    snprintf(msg, size, "decoding it would take %llu MiB of %s, more than the "
+             "budget of %u MiB; scale it down",
+             (bytes + (1u << 20) - 1) >> 20, what, QS_IMAGE_MAX_DECODE_BYTES >> 20);
+    return msg;
+}
+
 /* ---- PNG ---- */
 
 typedef struct {
     const unsigned char *data;
     size_t size, pos;
-    char message[160];     /* libpng's error text */
+    char message[160];     /* libpng's error text, or the budget's */
     bool warned;           /* libpng complained but went on */
     unsigned char *pixels; /* decoded rows, live across png_read_image */
     png_bytep *rows;
@@ -101,20 +115,22 @@ static void png_set_rgb8(png_structp png, png_infop info)
     png_read_update_info(png, info);
 }
 
-/* Splits interleaved RGBA into img->rgb and img->alpha; drops the alpha
- * plane when every pixel is opaque. */
-static void png_split_alpha(qs_image *img, const unsigned char *px)
+/* Splits the interleaved RGBA pixels `px` (malloc'd, taken over) into
+ * img->rgb and img->alpha: the alpha plane is copied out, then the RGB
+ * values are moved down in place, so the peak is 5 bytes a pixel. Drops
+ * the alpha plane when every pixel is opaque. */
+static void png_split_alpha(qs_image *img, unsigned char *px)
 {
     size_t n = (size_t)img->width * img->height;
-    img->rgb = qs_xmalloc(n * 3);
     img->alpha = qs_xmalloc(n);
     int opaque = 1;
     for (size_t i = 0; i < n; i++) {
-        memcpy(img->rgb + 3 * i, px + 4 * i, 3);
         img->alpha[i] = px[4 * i + 3];
+        memmove(px + 3 * i, px + 4 * i, 3);
         if (img->alpha[i] != 255)
             opaque = 0;
     }
+    img->rgb = qs_xrealloc(px, n * 3);
     if (opaque) {
         free(img->alpha);
         img->alpha = NULL;
@@ -178,6 +194,10 @@ static const char *png_decode(png_structp png, png_infop info, png_ctx *c)
     size_t rowbytes = png_get_rowbytes(png, info);
     if ((channels != 3 && channels != 4) || rowbytes != (size_t)w * channels)
         return "unexpected pixel layout after conversion";
+    why = check_budget((unsigned long long)w * h * (channels == 4 ? 5 : 3),
+                       "pixels", c->message, sizeof c->message);
+    if (why)
+        return why;
 
     c->pixels = qs_xmalloc(rowbytes * h);
     c->rows = qs_xmalloc(sizeof *c->rows * h);
@@ -191,6 +211,7 @@ static const char *png_decode(png_structp png, png_infop info, png_ctx *c)
     img->height = h;
     if (channels == 4) {
         png_split_alpha(img, c->pixels);
+        c->pixels = NULL;
     } else if (plain_rgb && !c->warned &&
                (img->png_data = png_image_data(c->data, c->size,
                                                &img->png_data_size))) {
@@ -252,7 +273,7 @@ typedef struct {
     struct jpeg_error_mgr pub;   /* first: libjpeg hands back its address */
     struct jpeg_decompress_struct cinfo;
     jmp_buf jmp;
-    char message[JMSG_LENGTH_MAX];
+    char message[JMSG_LENGTH_MAX > 160 ? JMSG_LENGTH_MAX : 160];
     JSAMPLE *row;          /* one decoded scanline, live across reads */
 } jpeg_ctx;
 
@@ -297,6 +318,15 @@ static const char *jpeg_decode(struct jpeg_decompress_struct *cinfo,
         return "arithmetic-coded JPEG images are not supported";
     if (cinfo->data_precision != 8)
         return "only 8-bit JPEG images are supported";
+    /* A progressive JPEG keeps every DCT coefficient (2 bytes a sample,
+     * in 8 x 8 blocks) until the last scan; a baseline one decodes row by
+     * row. */
+    unsigned long long blocks = ((cinfo->image_width + 15ull) / 8) *
+                                ((cinfo->image_height + 15ull) / 8);
+    if (cinfo->progressive_mode &&
+        (why = check_budget(blocks * 64 * 2 * (unsigned)cinfo->num_components,
+                            "coefficients", c->message, sizeof c->message)))
+        return why;
     img->width = cinfo->image_width;
     img->height = cinfo->image_height;
     img->jpeg_components = cinfo->num_components;
@@ -334,7 +364,7 @@ static qs_image *load_jpeg(unsigned char *data, size_t size,
         why = c->message[0] ? c->message : "corrupt JPEG";
     } else {
         jpeg_create_decompress(cinfo);
-        cinfo->mem->max_memory_to_use = 512L * 1024L * 1024L;
+        cinfo->mem->max_memory_to_use = QS_IMAGE_MAX_DECODE_BYTES;
         jpeg_mem_src(cinfo, data, (unsigned long)size);
         why = jpeg_decode(cinfo, c, img);
     }
@@ -374,10 +404,7 @@ qs_image *qs_image_new(const unsigned char *data, size_t size, const char *displ
                     "name)");
     }
     if (img) {
-        struct sha256_ctx h;
-        sha256_init(&h);
-        sha256_update(&h, size, data);
-        sha256_digest(&h, sizeof img->file_sha256, img->file_sha256);
+        qs_sha256(data, size, img->file_sha256);
     }
     return img;
 }

@@ -12,6 +12,13 @@
 /* Largest image accepted, in pixels (width x height). */
 #define QS_IMAGE_MAX_PIXELS (40u * 1000u * 1000u)
 
+/* Most memory the decoding of one image may take, in bytes, worked out
+ * from its header before anything is decoded: a PNG's pixels as decoded
+ * (3 bytes a pixel, 5 with an alpha channel: RGBA rows, then the alpha
+ * plane split off), a progressive JPEG's coefficient buffer (2 bytes a
+ * sample). An image over the budget is refused with the figures. */
+#define QS_IMAGE_MAX_DECODE_BYTES (64u * 1024u * 1024u)
+
 typedef enum { QS_IMAGE_PNG, QS_IMAGE_JPEG } qs_image_kind;
 
 typedef struct {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlmemory.h>
 #include <libxml/xmlschemas.h>
 
 #include "arena.h"
@@ -119,6 +121,7 @@ void qs_inputs_free(qs_inputs *in)
         free(s->real);
         free(s->data);
         free(s->lines);
+        free(s->elements);
         xmlFreeDoc(s->doc);
         free(s);
         s = next;
@@ -127,16 +130,24 @@ void qs_inputs_free(qs_inputs *in)
     memset(in, 0, sizeof *in);
 }
 
+void qs_input_release_document(qs_input *s)
+{
+    if (!s || !s->doc)
+        return;
+    xmlFreeDoc(s->doc);
+    s->doc = NULL;
+    free(s->elements);
+    s->elements = NULL;
+    s->nelements = 0;
+    s->elements_indexed = false;
+    /* A file that failed keeps failing without a second report. */
+    s->released = !s->failed;
+}
+
 void qs_inputs_release_documents(qs_inputs *in)
 {
-    for (qs_input *s = in->head; s; s = s->next) {
-        if (!s->doc)
-            continue;
-        xmlFreeDoc(s->doc);
-        s->doc = NULL;
-        /* A file that failed keeps failing without a second report. */
-        s->released = !s->failed;
-    }
+    for (qs_input *s = in->head; s; s = s->next)
+        qs_input_release_document(s);
 }
 
 static bool has_scheme(const char *href)
@@ -334,6 +345,18 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
         return NULL;
     }
 
+    size_t run_max = in->max_file_size > SIZE_MAX / QS_MAX_RUN_FILES_FACTOR
+                         ? SIZE_MAX : in->max_file_size * QS_MAX_RUN_FILES_FACTOR;
+    if (size > run_max - in->bytes) {
+        free(data);
+        qs_diag_add(d, QS_SEV_ERROR, file, line, col, "file-too-large",
+                    "reading '%s' would take the files of this run past %zu bytes "
+                    "together (%u times the file size limit)", path, run_max,
+                    QS_MAX_RUN_FILES_FACTOR);
+        return NULL;
+    }
+    in->bytes += size;
+
     qs_input *s = qs_xcalloc(1, sizeof *s);
     s->path = qs_xstrdup(path);
     s->real = qs_xstrdup(real);
@@ -450,6 +473,8 @@ static bool last_tag_start(const qs_input *s, size_t from, size_t to,
     return found;
 }
 
+static bool element_offset(qs_input *s, const xmlNode *node, size_t *at);
+
 /* Largest start tag searched back over, in bytes. */
 enum { MAX_START_TAG = 64 * 1024 };
 
@@ -457,6 +482,13 @@ void qs_input_locate(const qs_input *src, const xmlNode *node, const char *attr,
                      unsigned *line, unsigned *col)
 {
     qs_input *s = (qs_input *)src; /* the line index is a cache */
+    size_t big;
+    if (node->line == 65535 && s->data && element_offset(s, node, &big)) {
+        if (attr)
+            find_attribute(s->data, s->size, big, attr, &big);
+        position_of(s, big, line, col);
+        return;
+    }
     long l = xmlGetLineNo(node);
     *line = l > 0 ? (unsigned)l : 0;
     *col = 1;
@@ -544,68 +576,173 @@ static size_t skip_past(const unsigned char *p, size_t n, size_t from,
     return n;
 }
 
+/* One piece of markup found by next_tag. */
+typedef enum { TAG_START, TAG_END, TAG_DOCTYPE, TAG_OTHER } tag_kind;
+
+typedef struct {
+    tag_kind kind;
+    size_t at;        /* offset of its '<' */
+    unsigned attrs;   /* TAG_START: its attributes ('=' outside quotes) */
+    bool empty;       /* TAG_START: written <name .../> */
+} xml_tag;
+
+/* Finds the next markup at or after *i (start and end tags, a DOCTYPE,
+ * comments, CDATA sections and processing instructions) and moves *i past
+ * it. Returns false at the end of the bytes. */
+static bool next_tag(const unsigned char *p, size_t n, size_t *i, xml_tag *t)
+{
+    const unsigned char *lt = *i < n ? memchr(p + *i, '<', n - *i) : NULL;
+    if (!lt)
+        return false;
+    size_t k = (size_t)(lt - p);
+    *t = (xml_tag){TAG_OTHER, k, 0, false};
+    if (n - k >= 4 && memcmp(p + k, "<!--", 4) == 0) {
+        *i = skip_past(p, n, k + 4, "-->");
+    } else if (n - k >= 9 && memcmp(p + k, "<![CDATA[", 9) == 0) {
+        *i = skip_past(p, n, k + 9, "]]>");
+    } else if (n - k >= 2 && p[k + 1] == '?') {
+        *i = skip_past(p, n, k + 2, "?>");
+    } else if (n - k >= 2 && p[k + 1] == '!') {
+        t->kind = TAG_DOCTYPE;
+        *i = n;
+    } else if (n - k >= 2 && p[k + 1] == '/') {
+        t->kind = TAG_END;
+        *i = k + 2;
+    } else {
+        t->kind = TAG_START;
+        k++;
+        while (k < n && p[k] != '>') {
+            if (p[k] == '"' || p[k] == '\'') {
+                const unsigned char *close = memchr(p + k + 1, p[k], n - k - 1);
+                k = close ? (size_t)(close - p) + 1 : n;
+                continue;
+            }
+            t->attrs += p[k] == '=';
+            k++;
+        }
+        t->empty = k > 0 && k < n && p[k - 1] == '/';
+        *i = k;
+    }
+    return true;
+}
+
 /* Walks the bytes once before libxml2 sees them and refuses what it must
  * never parse: a DOCTYPE (entities, external subsets), nesting deeper than
- * QS_MAX_XML_DEPTH, and more than QS_MAX_XML_ATTRIBUTES attributes on one
- * element (libxml2 checks duplicates quadratically). Malformed XML is left
- * for the parser to report. */
-static bool prescan(qs_input *s, qs_diags *d)
+ * QS_MAX_XML_DEPTH, more than QS_MAX_XML_ATTRIBUTES attributes on one
+ * element (libxml2 checks duplicates quadratically), and elements past
+ * the run's QS_MAX_XML_ELEMENTS (counted in *elements), so no structure is
+ * built for an input too large to handle. Malformed XML is left for the
+ * parser to report. */
+static bool prescan(qs_input *s, size_t *elements, qs_diags *d)
 {
-    const unsigned char *p = s->data;
-    size_t n = s->size, i = 0;
+    size_t i = 0;
     int depth = 0;
     unsigned line, col;
-    while (i < n) {
-        if (p[i] != '<') {
-            const unsigned char *lt = memchr(p + i, '<', n - i);
-            i = lt ? (size_t)(lt - p) : n;
-            continue;
-        }
-        size_t tag = i;
-        if (n - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
-            i = skip_past(p, n, i + 4, "-->");
-        } else if (n - i >= 9 && memcmp(p + i, "<![CDATA[", 9) == 0) {
-            i = skip_past(p, n, i + 9, "]]>");
-        } else if (n - i >= 2 && p[i + 1] == '?') {
-            i = skip_past(p, n, i + 2, "?>");
-        } else if (n - i >= 2 && p[i + 1] == '!') {
-            position_of(s, tag, &line, &col);
+    xml_tag t;
+    while (next_tag(s->data, s->size, &i, &t)) {
+        if (t.kind == TAG_DOCTYPE) {
+            position_of(s, t.at, &line, &col);
             qs_diag_add(d, QS_SEV_ERROR, s->path, line, col, "doctype",
                         "DOCTYPE and entity declarations are not allowed");
             return false;
-        } else if (n - i >= 2 && p[i + 1] == '/') {
+        }
+        if (t.kind == TAG_END)
             depth--;
-            i += 2;
-        } else {
-            unsigned attrs = 0;
-            i++;
-            while (i < n && p[i] != '>') {
-                if (p[i] == '"' || p[i] == '\'') {
-                    const unsigned char *close = memchr(p + i + 1, p[i], n - i - 1);
-                    i = close ? (size_t)(close - p) + 1 : n;
-                    continue;
-                }
-                attrs += p[i] == '=';
-                i++;
-            }
-            bool empty = i > 0 && i < n && p[i - 1] == '/';
-            if (attrs > QS_MAX_XML_ATTRIBUTES) {
-                position_of(s, tag, &line, &col);
-                qs_diag_add(d, QS_SEV_ERROR, s->path, line, col, "xml-limits",
-                            "element has %u attributes, more than the limit of %d",
-                            attrs, QS_MAX_XML_ATTRIBUTES);
-                return false;
-            }
-            if (!empty && ++depth > QS_MAX_XML_DEPTH) {
-                position_of(s, tag, &line, &col);
-                qs_diag_add(d, QS_SEV_ERROR, s->path, line, col, "xml-limits",
-                            "elements nested deeper than the limit of %d",
-                            QS_MAX_XML_DEPTH);
-                return false;
-            }
+        if (t.kind != TAG_START)
+            continue;
+        if (++*elements > QS_MAX_XML_ELEMENTS) {
+            position_of(s, t.at, &line, &col);
+            qs_diag_add(d, QS_SEV_ERROR, s->path, line, col, "xml-limits",
+                        "more than %u elements in the XML files of this run "
+                        "together; split the quote", QS_MAX_XML_ELEMENTS);
+            return false;
+        }
+        if (t.attrs > QS_MAX_XML_ATTRIBUTES) {
+            position_of(s, t.at, &line, &col);
+            qs_diag_add(d, QS_SEV_ERROR, s->path, line, col, "xml-limits",
+                        "element has %u attributes, more than the limit of %d",
+                        t.attrs, QS_MAX_XML_ATTRIBUTES);
+            return false;
+        }
+        if (!t.empty && ++depth > QS_MAX_XML_DEPTH) {
+            position_of(s, t.at, &line, &col);
+            qs_diag_add(d, QS_SEV_ERROR, s->path, line, col, "xml-limits",
+                        "elements nested deeper than the limit of %d",
+                        QS_MAX_XML_DEPTH);
+            return false;
         }
     }
     return true;
+}
+
+/* ---- start tags of elements past line 65,535 ----
+ *
+ * libxml2 2.9 keeps an element's line in 16 bits: from line 65,535 on it
+ * says 65,535 (XML_PARSE_BIG_LINES helps text nodes only). Elements and
+ * start tags come in the same order, the document's, so the n-th element
+ * of the tree starts at the n-th start tag of the bytes. */
+
+typedef struct element_at {
+    const xmlNode *node;
+    size_t at;        /* offset of its start tag */
+} element_at;
+
+static void add_elements(const xmlNode *n, element_at *tab, size_t cap, size_t *count)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (*count < cap)
+            tab[*count].node = n;
+        ++*count;
+        add_elements(n->children, tab, cap, count);
+    }
+}
+
+static int compare_nodes(const void *a, const void *b)
+{
+    const xmlNode *x = ((const element_at *)a)->node, *y = ((const element_at *)b)->node;
+    return x < y ? -1 : x > y;
+}
+
+/* Indexes every element of s->doc by node, with its start tag's offset,
+ * once; leaves the index empty when the bytes and the tree disagree. */
+static void index_elements(qs_input *s)
+{
+    if (s->elements_indexed)
+        return;
+    s->elements_indexed = true;
+    size_t cap = 0, i = 0;
+    xml_tag t;
+    while (next_tag(s->data, s->size, &i, &t))
+        cap += t.kind == TAG_START;
+    element_at *tab = qs_xcalloc(cap ? cap : 1, sizeof *tab);
+    size_t count = 0, k = 0;
+    add_elements(xmlDocGetRootElement(s->doc), tab, cap, &count);
+    for (i = 0; k < cap && next_tag(s->data, s->size, &i, &t);)
+        if (t.kind == TAG_START)
+            tab[k++].at = t.at;
+    if (count != cap) {
+        free(tab);
+        return;
+    }
+    qsort(tab, cap, sizeof *tab, compare_nodes);
+    s->elements = tab;
+    s->nelements = cap;
+}
+
+/* The offset of `node`'s start tag, from the index; false when unknown. */
+static bool element_offset(qs_input *s, const xmlNode *node, size_t *at)
+{
+    if (!s->doc || node->doc != s->doc || node->type != XML_ELEMENT_NODE)
+        return false;
+    index_elements(s);
+    element_at key = {node, 0};
+    const element_at *hit = s->nelements
+        ? bsearch(&key, s->elements, s->nelements, sizeof key, compare_nodes) : NULL;
+    if (hit)
+        *at = hit->at;
+    return hit != NULL;
 }
 
 /* ---- parsing ---- */
@@ -713,6 +850,9 @@ static const char *const format_schema_names[] = {
     [QS_FORMAT_RULES] = "rules",
     [QS_FORMAT_TEMPLATE] = "template",
     [QS_FORMAT_UBL_QUOTATION] = "UBL-Quotation-2.1",
+    [QS_FORMAT_LEADS] = "leads",
+    [QS_FORMAT_OUTCOMES] = "outcomes",
+    [QS_FORMAT_TARGETS] = "targets",
 };
 
 /* ---- schemas ----
@@ -1008,6 +1148,8 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     }
     if (s->parsed && !s->released)
         return s->failed ? NULL : s;
+    /* A released document parsed again was counted the first time. */
+    size_t recount = 0, *elements = s->released ? &recount : &in->elements;
     s->parsed = true;
     s->released = false;
     s->format = format;
@@ -1016,7 +1158,7 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
         qs_diag_add(d, QS_SEV_ERROR, s->path, 1, 1, "xml-syntax", "the file is empty");
         return NULL;
     }
-    if (s->size > INT_MAX || !prescan(s, d))
+    if (s->size > INT_MAX || !prescan(s, elements, d))
         return NULL;
 
     xmlSetExternalEntityLoader(deny_entity_loader);
@@ -1066,4 +1208,78 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     xmlSetStructuredErrorFunc(NULL, NULL);
     s->failed = false;
     return s;
+}
+
+/* ---- libxml2's allocator, watched ----
+ * One set of hooks for the whole program: they count failures and charge
+ * every size asked for to the meter in force (qs_xml_memory_meter). */
+
+static xmlMallocFunc watched_malloc;
+static xmlReallocFunc watched_realloc;
+static xmlStrdupFunc watched_strdup;
+static unsigned long memory_failures;
+static qs_xml_meter *meter;
+
+static void *watch_malloc(size_t n)
+{
+    if (meter)
+        meter(n);
+    void *p = watched_malloc(n);
+    memory_failures += p == NULL;
+    return p;
+}
+
+static void *watch_realloc(void *old, size_t n)
+{
+    if (meter)
+        meter(n);
+    void *p = watched_realloc(old, n);
+    memory_failures += p == NULL;
+    return p;
+}
+
+static char *watch_strdup(const char *s)
+{
+    if (meter)
+        meter(strlen(s) + 1);
+    char *p = watched_strdup(s);
+    memory_failures += p == NULL;
+    return p;
+}
+
+void qs_xml_memory_watch(void)
+{
+    xmlFreeFunc free_fn;
+    if (watched_malloc || xmlMemGet(&free_fn, &watched_malloc, &watched_realloc,
+                                    &watched_strdup) != 0)
+        return;
+    xmlMemSetup(free_fn, watch_malloc, watch_realloc, watch_strdup);
+}
+
+void qs_xml_memory_meter(qs_xml_meter *charge)
+{
+    qs_xml_memory_watch();
+    meter = charge;
+}
+
+unsigned long qs_xml_memory_failures(void)
+{
+    return memory_failures;
+}
+
+char *qs_inputs_root_file(const qs_inputs *in, const char *rel)
+{
+    char cwd[PATH_MAX];
+    const char *root = in->root;
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd);
+        if (strcmp(root, cwd) == 0)
+            return qs_xstrdup(rel);
+        if (strncmp(root, cwd, n) == 0 && root[n] == '/')
+            root += n + 1;
+    }
+    size_t len = strlen(root) + strlen(rel) + 2;
+    char *path = qs_xmalloc(len);
+    snprintf(path, len, "%s/%s", root, rel);
+    return path;
 }

@@ -6,10 +6,10 @@
  * binary from schemas/).
  * Ownership: a qs_inputs owns every qs_input it loaded (bytes, parsed
  * document, strings); qs_inputs_free releases them all.
- * qs_inputs_release_documents frees the parsed documents early, keeping
- * every input's bytes: `build` calls it once the quote is validated,
- * because no later stage reads an input document (see quote.h for the
- * node pointers this invalidates). */
+ * qs_input_release_document frees one parsed document early, keeping the
+ * input's bytes: loading frees the documents it read once the model holds
+ * their values (load.h); qs_inputs_release_documents frees all that are
+ * left (`build` calls it after the template stage). */
 #ifndef QS_INPUT_H
 #define QS_INPUT_H
 
@@ -23,6 +23,12 @@
 #define QS_DEFAULT_MAX_FILE_SIZE (8u * 1024u * 1024u)
 #define QS_MAX_XML_DEPTH 64
 #define QS_MAX_XML_ATTRIBUTES 256
+/* Elements in all the XML files of one run together (quote, price lists,
+ * departments, rules, template), counted before each file is parsed. */
+#define QS_MAX_XML_ELEMENTS 50000u
+/* Bytes of all the files of one run together, as a multiple of the file
+ * size cap (32 MiB by default). */
+#define QS_MAX_RUN_FILES_FACTOR 4u
 
 /* The formats the loader knows a schema for. */
 typedef enum {
@@ -31,6 +37,9 @@ typedef enum {
     QS_FORMAT_DEPARTMENT,
     QS_FORMAT_RULES,
     QS_FORMAT_TEMPLATE,
+    QS_FORMAT_LEADS,       /* leads rules (leads.c) */
+    QS_FORMAT_OUTCOMES,    /* report (SPEC 7) */
+    QS_FORMAT_TARGETS,
     /* An OASIS UBL 2.1 Quotation (diff), against the official schema. Not
      * compiled by qs_input_schemas_compile: no build reads one. */
     QS_FORMAT_UBL_QUOTATION
@@ -48,12 +57,18 @@ typedef struct qs_input {
     bool released;         /* doc was freed by qs_inputs_release_documents */
     size_t *lines;         /* byte offset of each line's start (lazy) */
     size_t nlines;
+    struct element_at *elements; /* doc's elements by node, with their start
+                                    tags' offsets (lazy: lines past 65,535) */
+    size_t nelements;
+    bool elements_indexed;
     struct qs_input *next; /* in read order */
 } qs_input;
 
 typedef struct {
     char *root;            /* the project root, absolute and resolved */
     size_t max_file_size;
+    size_t bytes;          /* bytes of every file read (QS_MAX_RUN_FILES_FACTOR) */
+    size_t elements;       /* elements of every XML file parsed (QS_MAX_XML_ELEMENTS) */
     qs_input *head, *tail; /* every file read, in read order */
 } qs_inputs;
 
@@ -112,12 +127,20 @@ void qs_inputs_free(qs_inputs *in);
  * and validates its bytes again, giving a new document. */
 void qs_inputs_release_documents(qs_inputs *in);
 
+/* The same for one input (nothing when `s` is NULL or holds no document). */
+void qs_input_release_document(qs_input *s);
+
 /* Resolves `href` against the directory of the file `base` (a display
  * path), giving a normalised display path in *out (malloc'd). Absolute
  * hrefs and URLs with a scheme are refused. Returns false after a diagnostic
  * at `at` when the result would leave the root. */
 bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
                       const qs_origin *at, char **out, qs_diags *d);
+
+/* The display path of `rel` (a path relative to the project root, like
+ * "templates/catalog/template.xml"): relative to the working directory
+ * when the root lies below it, else under the root. Malloc'd. */
+char *qs_inputs_root_file(const qs_inputs *in, const char *rel);
 
 /* Reads `path` (a display path) as bytes, confined to the root. Returns the
  * input (owned by `in`) or NULL after a diagnostic at `at` (or at the file
@@ -149,6 +172,21 @@ const xmlNode *qs_xml_child(const xmlNode *parent, const char *name);
 /* Collapses runs of XML white space to one space and trims both ends, in
  * place (XML Schema's whiteSpace="collapse"); returns `s`. */
 char *qs_xml_collapse_space(char *s);
+
+/* libxml2 reports some allocation failures only by leaving a node, text
+ * or attribute out (xmlNewProp, xmlNewTextChild, xmlDocCopyNode build the
+ * rest regardless). qs_xml_memory_watch wraps libxml2's allocator
+ * (xmlMemSetup, before any other libxml2 call) so that every failure is
+ * counted; qs_xml_memory_failures gives the count so far, and a stage that
+ * builds a tree compares it before and after. */
+void qs_xml_memory_watch(void);
+unsigned long qs_xml_memory_failures(void);
+
+/* While a meter is set, every allocation libxml2 asks for is first charged
+ * to it (its size in bytes); NULL sets none. The XPath string budget
+ * (xpath.c) is the one user. Installs the watch if it is not yet. */
+typedef void qs_xml_meter(size_t bytes);
+void qs_xml_memory_meter(qs_xml_meter *charge);
 
 /* The input whose document holds `node`, or NULL. */
 qs_input *qs_input_of_node(const qs_inputs *in, const xmlNode *node);

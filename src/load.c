@@ -1,9 +1,11 @@
 /* load: reads a quote and everything it references (price lists,
- * departments, rules) into the qs_quote model, checking every value the
- * schemas cannot: decimals, dates, currencies, validity, SKUs, tax ids,
- * duplicates and overrides. Every problem is reported, not only the first. */
-#include "quote.h"
-#include "input.h"
+ * departments, rules) into the typed qs_quote model, checking every value
+ * the schemas cannot: decimals, dates, currencies, validity, SKUs, tax ids,
+ * duplicates and overrides. Every problem is reported, not only the first.
+ * Nothing in the model points into an input document: positions become
+ * qs_origin values, and the elements the merged tree shows verbatim are
+ * copied into q->fragments. */
+#include "load.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -23,6 +25,11 @@ typedef struct {
     bool lists_complete;
     /* Allocated sizes of the model's growing arrays. */
     size_t rates_cap, products_cap, lines_cap, departments_cap, rules_cap;
+    /* The documents read, freed when loading ends. */
+    qs_input **docs;
+    size_t ndocs, docs_cap;
+    /* Containers in q->fragments: the quote's elements, the departments'. */
+    xmlNode *quote_fragments, *department_fragments;
 } loader;
 
 /* ---- small helpers ---- */
@@ -64,6 +71,21 @@ static const char *text_of(loader *L, const xmlNode *node)
     return s;
 }
 
+/* The text of `node` with white space collapsed; NULL when `node` is NULL
+ * or the text is empty. */
+static const char *collapsed(loader *L, const xmlNode *node)
+{
+    if (!node)
+        return NULL;
+    char *s = qs_xml_collapse_space((char *)text_of(L, node));
+    return *s ? s : NULL;
+}
+
+static const char *child_text(loader *L, const xmlNode *parent, const char *name)
+{
+    return collapsed(L, qs_xml_child(parent, name));
+}
+
 static qs_origin origin_of(const qs_input *src, const xmlNode *node, const char *attr)
 {
     qs_origin at = {src->path, 0, 0};
@@ -71,29 +93,93 @@ static qs_origin origin_of(const qs_input *src, const xmlNode *node, const char 
     return at;
 }
 
-/* A decimal value (values.h); a bad one fails the load. */
-static bool decimal_value(loader *L, const qs_input *src, const xmlNode *node,
-                          const char *attr_name, const char *text,
-                          qs_decimal *out, qs_decimal max, bool positive)
+/* Remembers a document read, to free it when loading ends. */
+static void keep_document(loader *L, qs_input *src)
 {
-    bool ok = qs_value_decimal(src, node, attr_name, text, max, positive, out, L->d);
+    for (size_t i = 0; i < L->ndocs; i++)
+        if (L->docs[i] == src)
+            return;
+    L->docs = qs_xgrow(L->docs, &L->docs_cap, L->ndocs + 1, sizeof *L->docs);
+    L->docs[L->ndocs++] = src;
+}
+
+/* A decimal value (values.h) as written; a bad one fails the load. */
+static bool written_value(loader *L, const qs_input *src, const xmlNode *node,
+                          const char *attr_name, const char *text,
+                          qs_written *out, qs_decimal max, bool positive)
+{
+    out->text = text;
+    bool ok = qs_value_decimal(src, node, attr_name, text, max, positive, &out->value, L->d);
     L->ok &= ok;
     return ok;
 }
 
 static const qs_decimal HUNDRED_PERCENT = 100 * QS_DECIMAL_SCALE;
 
-/* A date value (values.h), or NULL when it is missing or bad. */
-static const char *date_value(loader *L, const qs_input *src, const xmlNode *node,
-                              const char *attr_name, const char *text)
+/* A date value (values.h); false when it is missing or bad. */
+static bool date_value(loader *L, const qs_input *src, const xmlNode *node,
+                       const char *attr_name, const char *text, qs_date *out)
 {
     if (!text)
-        return NULL;
-    if (!qs_value_date(src, node, attr_name, text, L->d)) {
+        return false;
+    if (!qs_value_date(src, node, attr_name, text, out, L->d)) {
+        L->ok = false;
+        return false;
+    }
+    return true;
+}
+
+/* Gives every element of `copy` (a deep copy of `orig`) the source
+ * position of its original, as a qs_origin in the arena in _private. */
+static void set_origins(loader *L, const qs_input *src, xmlNode *copy, const xmlNode *orig)
+{
+    for (; copy && orig; copy = copy->next, orig = orig->next) {
+        if (copy->type != XML_ELEMENT_NODE)
+            continue;
+        qs_origin *at = qs_arena_alloc(&L->q->arena, sizeof *at);
+        *at = origin_of(src, orig, NULL);
+        copy->_private = at;
+        set_origins(L, src, copy->children, orig->children);
+    }
+}
+
+/* Copies the element `n` of `src` into q->fragments under `container`;
+ * returns the copy, or NULL when memory ran out (the load fails). */
+static const xmlNode *copy_fragment(loader *L, const qs_input *src, const xmlNode *n,
+                                    xmlNode *container)
+{
+    xmlNode *copy = container ? xmlDocCopyNode((xmlNode *)n, L->q->fragments, 1) : NULL;
+    if (copy && !xmlAddChild(container, copy)) {
+        xmlFreeNode(copy);
+        copy = NULL;
+    }
+    if (!copy) {
+        qs_diag_add(L->d, QS_SEV_ERROR, src->path, 0, 0, "internal",
+                    "out of memory while copying the input");
+        qs_diags_set_internal_failed(L->d);
         L->ok = false;
         return NULL;
     }
-    return text;
+    xmlNode *next = copy->next; /* set_origins walks siblings: stop at copy */
+    copy->next = NULL;
+    set_origins(L, src, copy, n);
+    copy->next = next;
+    return copy;
+}
+
+/* The <name> or <description> elements of `parent`, in document order. */
+static qs_localized *load_localized(loader *L, const qs_input *src, const xmlNode *parent,
+                                    const char *element, size_t *n)
+{
+    *n = 0;
+    for (const xmlNode *c = parent->children; c; c = c->next)
+        *n += qs_xml_is(c, element);
+    qs_localized *all = qs_arena_array(&L->q->arena, *n, sizeof *all);
+    size_t i = 0;
+    for (const xmlNode *c = parent->children; c; c = c->next)
+        if (qs_xml_is(c, element))
+            all[i++] = (qs_localized){attr(L, c, "lang"), text_of(L, c), origin_of(src, c, NULL)};
+    return all;
 }
 
 /* ---- price lists ---- */
@@ -101,7 +187,7 @@ static const char *date_value(loader *L, const qs_input *src, const xmlNode *nod
 static int compare_tiers(const void *a, const void *b)
 {
     const qs_tier *x = a, *y = b;
-    return (x->min_qty > y->min_qty) - (x->min_qty < y->min_qty);
+    return (x->min_qty.value > y->min_qty.value) - (x->min_qty.value < y->min_qty.value);
 }
 
 static void load_tax_rates(loader *L, const qs_input *src, const xmlNode *root)
@@ -110,17 +196,16 @@ static void load_tax_rates(loader *L, const qs_input *src, const xmlNode *root)
     for (const xmlNode *n = root->children; n; n = n->next) {
         if (!qs_xml_is(n, "tax-rate"))
             continue;
-        qs_tax_rate rate = {attr(L, n, "id"), attr(L, n, "percent"), 0, src, n};
+        qs_tax_rate rate = {attr(L, n, "id"), {0, NULL}, origin_of(src, n, NULL)};
         /* A bad percent fails the load but keeps the rate known, so its
          * products do not draw "unknown tax rate" as well. */
-        bool valid = decimal_value(L, src, n, "percent", rate.percent_text, &rate.percent,
+        bool valid = written_value(L, src, n, "percent", attr(L, n, "percent"), &rate.percent,
                                    HUNDRED_PERCENT, false);
         const qs_tax_rate *seen = qs_quote_get_tax_rate(q, rate.id);
-        if (valid && seen && seen->percent != rate.percent) {
+        if (valid && seen && seen->percent.value != rate.percent.value) {
             report(L, QS_SEV_ERROR, src, n, "percent", "tax-rate-conflict",
-                   "tax rate '%s' is %s %% here but %s %% in %s:%ld", rate.id,
-                   rate.percent_text, seen->percent_text, seen->src->path,
-                   xmlGetLineNo(seen->node));
+                   "tax rate '%s' is %s %% here but %s %% in %s:%u", rate.id,
+                   rate.percent.text, seen->percent.text, seen->at.file, seen->at.line);
             continue;
         }
         if (seen)
@@ -130,28 +215,8 @@ static void load_tax_rates(loader *L, const qs_input *src, const xmlNode *root)
     }
 }
 
-static qs_product *load_product(loader *L, qs_pricelist *list, const xmlNode *n,
-                                bool list_graduated)
+static void load_tiers(loader *L, const qs_input *src, qs_product *p, const xmlNode *n)
 {
-    const qs_input *src = list->src;
-    qs_product *p = qs_arena_alloc(&L->q->arena, sizeof *p);
-    p->sku = attr(L, n, "sku");
-    p->unit = attr(L, n, "unit");
-    p->tax = attr(L, n, "tax");
-    p->list = list;
-    p->node = n;
-    const char *mode = attr(L, n, "tier-mode");
-    p->graduated = mode ? strcmp(mode, "graduated") == 0 : list_graduated;
-
-    p->price_node = qs_xml_child(n, "price");
-    p->price_text = text_of(L, p->price_node);
-    decimal_value(L, src, p->price_node, NULL, p->price_text, &p->price, -1, false);
-    const xmlNode *cost = qs_xml_child(n, "cost");
-    if (cost) {
-        p->has_cost = true;
-        p->cost_text = text_of(L, cost);
-        decimal_value(L, src, cost, NULL, p->cost_text, &p->cost, -1, false);
-    }
     size_t ntiers = 0;
     for (const xmlNode *c = n->children; c; c = c->next)
         ntiers += qs_xml_is(c, "tier");
@@ -160,23 +225,49 @@ static qs_product *load_product(loader *L, qs_pricelist *list, const xmlNode *n,
         if (!qs_xml_is(c, "tier"))
             continue;
         qs_tier *t = &p->tiers[p->ntiers];
-        t->node = c;
-        t->price_text = attr(L, c, "price");
-        bool tier_ok = decimal_value(L, src, c, "min-qty", attr(L, c, "min-qty"),
+        t->at = origin_of(src, c, NULL);
+        bool tier_ok = written_value(L, src, c, "min-qty", attr(L, c, "min-qty"),
                                      &t->min_qty, -1, true);
-        tier_ok &= decimal_value(L, src, c, "price", t->price_text, &t->price, -1, false);
+        tier_ok &= written_value(L, src, c, "price", attr(L, c, "price"), &t->price, -1, false);
         if (!tier_ok)
             continue;
         for (size_t i = 0; i < p->ntiers; i++) {
-            if (p->tiers[i].min_qty == t->min_qty) {
+            if (p->tiers[i].min_qty.value == t->min_qty.value) {
                 report(L, QS_SEV_ERROR, src, c, "min-qty", "duplicate-tier",
                        "product '%s' has two tiers with min-qty %s", p->sku,
-                       attr(L, c, "min-qty"));
+                       t->min_qty.text);
             }
         }
         p->ntiers++;
     }
     qsort(p->tiers, p->ntiers, sizeof *p->tiers, compare_tiers);
+}
+
+static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *list,
+                                const xmlNode *n, bool list_graduated)
+{
+    qs_product *p = qs_arena_alloc(&L->q->arena, sizeof *p);
+    p->sku = attr(L, n, "sku");
+    p->unit = attr(L, n, "unit");
+    p->tax = attr(L, n, "tax");
+    p->category = attr(L, n, "category");
+    p->list = list;
+    p->at = origin_of(src, n, NULL);
+    p->sku_at = origin_of(src, n, "sku");
+    const char *mode = attr(L, n, "tier-mode");
+    p->graduated = mode ? strcmp(mode, "graduated") == 0 : list_graduated;
+
+    const xmlNode *price = qs_xml_child(n, "price");
+    p->price_at = origin_of(src, price, NULL);
+    written_value(L, src, price, NULL, text_of(L, price), &p->price, -1, false);
+    const xmlNode *cost = qs_xml_child(n, "cost");
+    if (cost) {
+        p->has_cost = true;
+        written_value(L, src, cost, NULL, text_of(L, cost), &p->cost, -1, false);
+    }
+    p->names = load_localized(L, src, n, "name", &p->nnames);
+    p->descriptions = load_localized(L, src, n, "description", &p->ndescriptions);
+    load_tiers(L, src, p, n);
     if (p->tax && !qs_quote_get_tax_rate(L->q, p->tax))
         report(L, QS_SEV_ERROR, src, n, "tax", "unknown-tax",
                "product '%s' names tax rate '%s', which no price list defines",
@@ -219,19 +310,21 @@ static void resolve_duplicate_skus(loader *L)
         }
         if (prev->list != p->list && list_overrides(prev->list, p->list))
             continue;
-        report(L, QS_SEV_ERROR, p->list->src, p->node, "sku", "duplicate-sku",
-               "SKU '%s' is already defined at %s:%ld%s", p->sku,
-               prev->list->src->path, xmlGetLineNo(prev->node),
-               prev->list == p->list ? ""
-                                     : " (declare overrides=\"ID\" on one price list)");
+        qs_diag_add(L->d, QS_SEV_ERROR, p->sku_at.file, p->sku_at.line, p->sku_at.col,
+                    "duplicate-sku",
+                    "SKU '%s' is already defined at %s:%u%s", p->sku,
+                    prev->at.file, prev->at.line,
+                    prev->list == p->list ? ""
+                                          : " (declare overrides=\"ID\" on one price list)");
+        L->ok = false;
     }
     q->nproducts = out;
 }
 
-static void check_pricelist_header(loader *L, qs_pricelist *list, const xmlNode *root)
+static void check_pricelist_header(loader *L, const qs_input *src, qs_pricelist *list,
+                                   const xmlNode *root)
 {
     qs_quote *q = L->q;
-    const qs_input *src = list->src;
     const char *currency = attr(L, root, "currency");
     if (q->currency && strcmp(currency, q->currency) != 0)
         report(L, QS_SEV_ERROR, src, root, "currency", "currency-mismatch",
@@ -240,53 +333,77 @@ static void check_pricelist_header(loader *L, qs_pricelist *list, const xmlNode 
     else if (!q->currency && qs_currency_minor_digits(currency) < 0)
         report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
                "unknown currency '%s' (expected an ISO 4217 code such as EUR)", currency);
-    list->valid_from = date_value(L, src, root, "valid-from", attr(L, root, "valid-from"));
-    list->valid_until = date_value(L, src, root, "valid-until", attr(L, root, "valid-until"));
-    if (!list->valid_from || !list->valid_until)
+    bool dated = date_value(L, src, root, "valid-from", attr(L, root, "valid-from"),
+                            &list->valid_from);
+    dated &= date_value(L, src, root, "valid-until", attr(L, root, "valid-until"),
+                        &list->valid_until);
+    if (!dated)
         return;
-    if (strcmp(list->valid_until, list->valid_from) < 0)
-        report(L, QS_SEV_ERROR, src, root, "valid-until", "validity-order",
-               "valid-until %s is before valid-from %s", list->valid_until,
-               list->valid_from);
-    if (!q->date)
+    char from[11], until[11], date[11];
+    qs_date_format(list->valid_from, from);
+    qs_date_format(list->valid_until, until);
+    if (qs_date_compare(list->valid_until, list->valid_from) < 0)
+        report(L, QS_SEV_ERROR, src, root, "valid-until", "pricelist-date-order",
+               "valid-until %s is before valid-from %s", until, from);
+    if (!q->date.year)
         return;
-    if (strcmp(q->date, list->valid_from) < 0 || strcmp(q->date, list->valid_until) > 0)
+    if (qs_date_compare(q->date, list->valid_from) < 0 ||
+        qs_date_compare(q->date, list->valid_until) > 0)
         report(L, QS_SEV_ERROR, src, root, "valid-from", "pricelist-validity",
                "price list '%s' is valid from %s until %s, which does not cover "
-               "the quote date %s", list->id, list->valid_from, list->valid_until,
-               q->date);
+               "the quote date %s", list->id, from, until, qs_date_format(q->date, date));
 }
 
 /* Adds the price list `src` (its tax rates already loaded) as the next of
  * q->lists, checking its header and loading its products. */
-static void load_pricelist(loader *L, const qs_input *src, const xmlNode *href)
+static void load_pricelist(loader *L, const qs_input *src)
 {
     qs_quote *q = L->q;
     const xmlNode *root = xmlDocGetRootElement(src->doc);
     qs_pricelist *list = &q->lists[q->nlists++];
     list->id = attr(L, root, "id");
     list->overrides = attr(L, root, "overrides");
-    list->src = src;
-    list->href_node = href;
+    list->overrides_at = origin_of(src, root, "overrides");
+    list->path = src->path;
+    list->at = origin_of(src, root, NULL);
     for (size_t j = 0; j + 1 < q->nlists; j++)
         if (strcmp(q->lists[j].id, list->id) == 0)
-            report(L, QS_SEV_ERROR, list->src, root, "id", "duplicate-pricelist",
-                   "price list id '%s' is also used by %s", list->id,
-                   q->lists[j].src->path);
-    check_pricelist_header(L, list, root);
+            report(L, QS_SEV_ERROR, src, root, "id", "duplicate-pricelist",
+                   "price list id '%s' is also used by %s", list->id, q->lists[j].path);
+    check_pricelist_header(L, src, list, root);
     const char *mode = attr(L, root, "tier-mode");
     bool graduated = mode && strcmp(mode, "graduated") == 0;
     for (const xmlNode *c = root->children; c; c = c->next) {
         if (!qs_xml_is(c, "product"))
             continue;
-        qs_product *p = load_product(L, list, c, graduated);
+        qs_product *p = load_product(L, src, list, c, graduated);
         q->products = qs_xgrow(q->products, &L->products_cap, q->nproducts + 1,
                                sizeof *q->products);
         q->products[q->nproducts++] = p;
     }
 }
 
-static void load_pricelists(loader *L, const xmlNode *quote_root)
+static void check_overrides(loader *L)
+{
+    qs_quote *q = L->q;
+    for (size_t i = 0; i < q->nlists; i++) {
+        const qs_pricelist *list = &q->lists[i];
+        if (!list->overrides)
+            continue;
+        bool found = false;
+        for (size_t j = 0; j < q->nlists; j++)
+            found |= strcmp(q->lists[j].id, list->overrides) == 0;
+        if (found)
+            continue;
+        qs_origin at = list->overrides_at;
+        qs_diag_add(L->d, QS_SEV_ERROR, at.file, at.line, at.col, "unknown-pricelist",
+                    "price list '%s' overrides '%s', which this quote does not use",
+                    list->id, list->overrides);
+        L->ok = false;
+    }
+}
+
+static void load_pricelists(loader *L, const qs_input *quote, const xmlNode *quote_root)
 {
     qs_quote *q = L->q;
     size_t n = 0;
@@ -295,16 +412,16 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
     q->lists = qs_arena_array(&q->arena, n, sizeof *q->lists);
 
     /* Tax rates first, so products of any list can name any rate. */
-    const qs_input **srcs = qs_arena_array(&q->arena, n, sizeof *srcs);
+    qs_input **srcs = qs_arena_array(&q->arena, n, sizeof *srcs);
     const xmlNode **hrefs = qs_arena_array(&q->arena, n, sizeof *hrefs);
     size_t loaded = 0;
     for (const xmlNode *c = quote_root->children; c; c = c->next) {
         if (!qs_xml_is(c, "pricelist"))
             continue;
-        qs_origin at = origin_of(q->src, c, "href");
+        qs_origin at = origin_of(quote, c, "href");
         char *path = NULL;
         qs_input *src = NULL;
-        if (qs_input_resolve(q->in, q->src->path, attr(L, c, "href"), &at, &path, L->d))
+        if (qs_input_resolve(q->in, quote->path, attr(L, c, "href"), &at, &path, L->d))
             src = qs_input_load_xml(q->in, path, QS_FORMAT_PRICELIST, &at, L->d);
         free(path);
         if (!src) {
@@ -312,9 +429,10 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
             L->lists_complete = false;
             continue;
         }
+        keep_document(L, src);
         for (size_t i = 0; i < loaded; i++) {
             if (srcs[i] == src) {
-                report(L, QS_SEV_ERROR, q->src, c, "href", "duplicate-pricelist",
+                report(L, QS_SEV_ERROR, quote, c, "href", "duplicate-pricelist",
                        "this price list is already referenced at line %ld",
                        xmlGetLineNo(hrefs[i]));
                 src = NULL;
@@ -329,147 +447,299 @@ static void load_pricelists(loader *L, const xmlNode *quote_root)
     }
 
     for (size_t i = 0; i < loaded; i++)
-        load_pricelist(L, srcs[i], hrefs[i]);
-    for (size_t i = 0; i < q->nlists; i++) {
-        const qs_pricelist *list = &q->lists[i];
-        if (!list->overrides)
-            continue;
-        bool found = false;
-        for (size_t j = 0; j < q->nlists; j++)
-            found |= strcmp(q->lists[j].id, list->overrides) == 0;
-        if (!found)
-            report(L, QS_SEV_ERROR, list->src, xmlDocGetRootElement(list->src->doc),
-                   "overrides", "unknown-pricelist",
-                   "price list '%s' overrides '%s', which this quote does not use",
-                   list->id, list->overrides);
-    }
+        load_pricelist(L, srcs[i]);
+    check_overrides(L);
     resolve_duplicate_skus(L);
 }
 
 /* ---- departments ---- */
 
-static void load_item(loader *L, const qs_input *src, const xmlNode *item)
+/* The item's tax rate and product: returns false after a diagnostic. */
+static bool resolve_item(loader *L, const qs_input *src, const xmlNode *item, qs_line *line)
 {
     qs_quote *q = L->q;
-    qs_line line = {0};
-    line.item = item;
-    line.src = src;
-    const char *sku = attr(L, item, "sku");
-    line.qty_text = attr(L, item, "qty");
-    bool ok = decimal_value(L, src, item, "qty", line.qty_text, &line.qty, -1, true);
-    line.discount_text = attr(L, item, "discount-percent");
-    if (line.discount_text) {
-        line.has_discount = true;
-        ok &= decimal_value(L, src, item, "discount-percent", line.discount_text,
-                            &line.discount, HUNDRED_PERCENT, false);
-    }
-    line.reason = attr(L, item, "reason");
-    const char *optional = attr(L, item, "optional");
-    line.optional = optional && strcmp(optional, "true") == 0;
-
+    bool ok = true;
     const char *tax = attr(L, item, "tax");
-    line.custom_price_text = attr(L, item, "price");
-    if (line.custom_price_text) {
-        ok &= decimal_value(L, src, item, "price", line.custom_price_text,
-                            &line.custom_price, -1, false);
+    if (line->custom_price.text) {
         if (!qs_xml_child(item, "name")) {
             report(L, QS_SEV_ERROR, src, item, NULL, "custom-line",
-                   "custom line '%s' has a price but no <name>", sku);
+                   "custom line '%s' has a price but no <name>", line->sku);
             ok = false;
         }
         if (!tax) {
             report(L, QS_SEV_ERROR, src, item, NULL, "custom-line",
-                   "custom line '%s' has a price but no tax attribute", sku);
+                   "custom line '%s' has a price but no tax attribute", line->sku);
             ok = false;
         }
     } else if (L->lists_complete) {
-        line.product = qs_quote_get_product(q, sku);
-        if (!line.product) {
+        line->product = qs_quote_get_product(q, line->sku);
+        if (!line->product) {
             char shown[QS_ECHO_SIZE];
             report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
-                   "unknown SKU '%s'", qs_diag_echo(shown, sku));
+                   "unknown SKU '%s'", qs_diag_echo(shown, line->sku));
             ok = false;
         } else if (!tax) {
-            tax = line.product->tax;
+            tax = line->product->tax;
         }
     }
     if (tax && L->lists_complete) {
-        line.tax = qs_quote_get_tax_rate(q, tax);
-        if (!line.tax) {
+        line->tax = qs_quote_get_tax_rate(q, tax);
+        if (!line->tax) {
             report(L, QS_SEV_ERROR, src, item, "tax", "unknown-tax",
                    "unknown tax rate '%s'", tax);
             ok = false;
         }
     }
+    return ok;
+}
+
+/* The item's own name and description win over the price list's. */
+static void name_line(loader *L, const qs_input *src, const xmlNode *item, qs_line *line)
+{
+    const char *lang = L->q->lang;
+    size_t n;
+    const qs_localized *all = load_localized(L, src, item, "name", &n);
+    line->name = qs_localized_get(all, n, lang);
+    all = load_localized(L, src, item, "description", &n);
+    line->description = qs_localized_get(all, n, lang);
+    const qs_product *p = line->product;
+    if (!line->name && p)
+        line->name = qs_localized_get(p->names, p->nnames, lang);
+    if (!line->description && p)
+        line->description = qs_localized_get(p->descriptions, p->ndescriptions, lang);
+}
+
+static void load_item(loader *L, const qs_input *src, const xmlNode *item)
+{
+    qs_quote *q = L->q;
+    qs_line line = {0};
+    line.at = origin_of(src, item, NULL);
+    line.sku = attr(L, item, "sku");
+    bool ok = written_value(L, src, item, "qty", attr(L, item, "qty"), &line.qty, -1, true);
+    const char *discount = attr(L, item, "discount-percent");
+    if (discount) {
+        line.has_discount = true;
+        ok &= written_value(L, src, item, "discount-percent", discount, &line.discount,
+                            HUNDRED_PERCENT, false);
+    }
+    line.reason = attr(L, item, "reason");
+    const char *optional = attr(L, item, "optional");
+    line.optional = optional && strcmp(optional, "true") == 0;
+    const char *price = attr(L, item, "price");
+    if (price)
+        ok &= written_value(L, src, item, "price", price, &line.custom_price, -1, false);
+    ok &= resolve_item(L, src, item, &line);
     if (!ok)
         return;
+    /* An item's own unit wins over the price list's (docs/formats.md). */
+    line.unit = attr(L, item, "unit");
+    if (!line.unit)
+        line.unit = line.product ? line.product->unit : "";
+    name_line(L, src, item, &line);
     q->lines = qs_xgrow(q->lines, &L->lines_cap, q->nlines + 1, sizeof *q->lines);
     line.pos = (unsigned)q->nlines + 1;
     q->lines[q->nlines++] = line;
 }
 
-static void load_department(loader *L, const xmlNode *ref)
+static qs_department_part *add_part(loader *L, qs_department *dep, qs_department_part **cap_parts,
+                                    size_t *cap)
+{
+    *cap_parts = qs_xgrow(*cap_parts, cap, dep->nparts + 1, sizeof **cap_parts);
+    qs_department_part *part = &(*cap_parts)[dep->nparts++];
+    memset(part, 0, sizeof *part);
+    part->first = L->q->nlines;
+    return part;
+}
+
+/* The department's content in document order (qs_department_part). */
+static void load_department_content(loader *L, const qs_input *src, const xmlNode *root,
+                                    qs_department *dep)
+{
+    qs_department_part *parts = NULL;
+    size_t cap = 0;
+    qs_department_part *loose = NULL; /* the untitled group of loose items */
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (qs_xml_is(c, "item")) {
+            if (!loose) {
+                loose = add_part(L, dep, &parts, &cap);
+                loose->at = origin_of(src, c, NULL);
+            }
+            load_item(L, src, c);
+            loose->nlines = L->q->nlines - loose->first;
+            continue;
+        }
+        loose = NULL;
+        if (qs_xml_is(c, "group")) {
+            qs_department_part *group = add_part(L, dep, &parts, &cap);
+            group->title = attr(L, c, "title");
+            group->at = origin_of(src, c, NULL);
+            for (const xmlNode *i = c->children; i; i = i->next)
+                if (qs_xml_is(i, "item"))
+                    load_item(L, src, i);
+            group->nlines = L->q->nlines - group->first;
+        } else if (c->type == XML_ELEMENT_NODE) {
+            const xmlNode *copy = copy_fragment(L, src, c, L->department_fragments);
+            if (copy)
+                add_part(L, dep, &parts, &cap)->element = copy;
+        }
+    }
+    dep->parts = qs_arena_array(&L->q->arena, dep->nparts, sizeof *dep->parts);
+    if (dep->nparts)
+        memcpy(dep->parts, parts, dep->nparts * sizeof *parts);
+    free(parts);
+}
+
+static void load_department(loader *L, const qs_input *quote, const xmlNode *ref)
 {
     qs_quote *q = L->q;
-    qs_origin at = origin_of(q->src, ref, "href");
+    qs_origin at = origin_of(quote, ref, "href");
     const char *name = attr(L, ref, "name");
     char *path = NULL;
     qs_input *src = NULL;
-    if (qs_input_resolve(q->in, q->src->path, attr(L, ref, "href"), &at, &path, L->d))
+    if (qs_input_resolve(q->in, quote->path, attr(L, ref, "href"), &at, &path, L->d))
         src = qs_input_load_xml(q->in, path, QS_FORMAT_DEPARTMENT, &at, L->d);
     free(path);
     if (!src) {
         L->ok = false;
         return;
     }
+    keep_document(L, src);
     const xmlNode *root = xmlDocGetRootElement(src->doc);
     const char *own = attr(L, root, "name");
     if (strcmp(own, name) != 0)
         report(L, QS_SEV_ERROR, src, root, "name", "department-name-mismatch",
                "department is named '%s', but %s:%u references it as '%s'",
-               own, q->src->path, at.line, name);
+               own, quote->path, at.line, name);
     q->departments = qs_xgrow(q->departments, &L->departments_cap,
                               q->ndepartments + 1, sizeof *q->departments);
-    q->departments[q->ndepartments++] = (qs_department){name, ref, src};
-    for (const xmlNode *c = root->children; c; c = c->next) {
-        if (qs_xml_is(c, "item"))
-            load_item(L, src, c);
-        else if (qs_xml_is(c, "group"))
-            for (const xmlNode *i = c->children; i; i = i->next)
-                if (qs_xml_is(i, "item"))
-                    load_item(L, src, i);
-    }
+    qs_department *dep = &q->departments[q->ndepartments++];
+    *dep = (qs_department){
+        .name = name, .owner = attr(L, root, "owner"),
+        .approved_by = attr(L, root, "approved-by"), .path = src->path,
+        .at = origin_of(src, root, NULL), .ref_at = at,
+    };
+    load_department_content(L, src, root, dep);
 }
 
 /* ---- the quote ---- */
 
-static void load_quote_header(loader *L, const xmlNode *root)
+/* The free text directly inside `address` (the seller's free address):
+ * one line per non-empty source line, white space collapsed. */
+static void load_address_lines(loader *L, const xmlNode *address, qs_address *out)
+{
+    size_t cap = 0;
+    const char **lines = NULL;
+    for (const xmlNode *c = address->children; c; c = c->next) {
+        if (c->type != XML_TEXT_NODE || !c->content)
+            continue;
+        char *copy = qs_arena_strdup(&L->q->arena, (const char *)c->content);
+        for (char *line = copy; line;) {
+            char *end_of_line = strchr(line, '\n');
+            if (end_of_line)
+                *end_of_line = '\0';
+            if (*qs_xml_collapse_space(line)) {
+                lines = qs_xgrow(lines, &cap, out->nlines + 1, sizeof *lines);
+                lines[out->nlines++] = line;
+            }
+            line = end_of_line ? end_of_line + 1 : NULL;
+        }
+    }
+    out->lines = qs_arena_array(&L->q->arena, out->nlines, sizeof *out->lines);
+    if (out->nlines)
+        memcpy(out->lines, lines, out->nlines * sizeof *lines);
+    free(lines);
+}
+
+static void load_party(loader *L, const xmlNode *in, qs_party *p)
+{
+    p->id = attr(L, in, "id");
+    p->name = child_text(L, in, "name");
+    p->vat_id = child_text(L, in, "vat-id");
+    p->register_ = child_text(L, in, "register");
+    p->web = child_text(L, in, "web");
+    const xmlNode *address = qs_xml_child(in, "address");
+    if (address) {
+        p->has_address = true;
+        p->address.street = child_text(L, address, "street");
+        p->address.postal_code = child_text(L, address, "postal-code");
+        p->address.city = child_text(L, address, "city");
+        p->address.country = child_text(L, address, "country");
+        load_address_lines(L, address, &p->address);
+    }
+    const xmlNode *contact = qs_xml_child(in, "contact");
+    if (contact) {
+        p->has_contact = true;
+        p->contact.name = child_text(L, contact, "name");
+        p->contact.phone = child_text(L, contact, "phone");
+        p->contact.email = child_text(L, contact, "email");
+        if (!p->contact.name && !p->contact.phone && !p->contact.email)
+            p->contact.free = collapsed(L, contact);
+    }
+    const xmlNode *bank = qs_xml_child(in, "bank");
+    p->bank_name = child_text(L, bank, "name");
+    p->bank_holder = child_text(L, bank, "account-holder");
+    p->iban = child_text(L, bank, "iban");
+    p->bic = child_text(L, bank, "bic");
+}
+
+/* Payment terms, delivery and the quote discount. */
+static void load_terms(loader *L, const qs_input *src, const xmlNode *root)
 {
     qs_quote *q = L->q;
-    const qs_input *src = q->src;
+    const xmlNode *terms = qs_xml_child(root, "payment-terms");
+    if (terms) {
+        q->payment_days = attr(L, terms, "days");
+        q->payment_discount_percent = attr(L, terms, "discount-percent");
+        q->payment_discount_days = attr(L, terms, "discount-days");
+    }
+    const xmlNode *delivery = qs_xml_child(root, "delivery");
+    if (delivery) {
+        q->delivery_weeks = attr(L, delivery, "weeks");
+        q->incoterm = attr(L, delivery, "incoterm");
+        q->delivery_place = attr(L, delivery, "place");
+    }
+    const xmlNode *discount = qs_xml_child(root, "discount");
+    if (discount) {
+        q->discount_at = origin_of(src, discount, NULL);
+        q->discount_reason = attr(L, discount, "reason");
+        q->has_discount = written_value(L, src, discount, "percent", attr(L, discount, "percent"),
+                                        &q->discount, HUNDRED_PERCENT, false);
+    }
+}
+
+static void load_quote_header(loader *L, const qs_input *src, const xmlNode *root)
+{
+    qs_quote *q = L->q;
+    q->at = origin_of(src, root, NULL);
     q->id = attr(L, root, "id");
     q->id_at = origin_of(src, root, "id");
     q->lang = attr(L, root, "lang");
-    q->status = attr(L, root, "status");
-    q->draft = strcmp(q->status, "draft") == 0;
+    q->status_name = attr(L, root, "status");
+    q->draft = strcmp(q->status_name, "draft") == 0;
+    q->status = q->draft ? QS_STATUS_DRAFT : QS_STATUS_FINAL;
     q->currency = attr(L, root, "currency");
+    q->currency_at = origin_of(src, root, "currency");
+    q->owner = attr(L, root, "owner");
     q->minor_digits = qs_currency_minor_digits(q->currency);
     if (q->minor_digits < 0)
         report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
                "unknown currency '%s' (expected an ISO 4217 code such as EUR)",
                q->currency);
     const xmlNode *date = qs_xml_child(root, "date");
-    q->date = date_value(L, src, date, NULL, text_of(L, date));
+    date_value(L, src, date, NULL, text_of(L, date), &q->date);
     const xmlNode *until = qs_xml_child(root, "valid-until");
     if (until)
-        q->valid_until = date_value(L, src, until, NULL, text_of(L, until));
-    const xmlNode *discount = qs_xml_child(root, "discount");
-    if (discount) {
-        q->discount_node = discount;
-        q->discount_text = attr(L, discount, "percent");
-        q->has_discount = decimal_value(L, src, discount, "percent", q->discount_text,
-                                        &q->discount, HUNDRED_PERCENT, false);
+        q->has_valid_until = date_value(L, src, until, NULL, text_of(L, until),
+                                        &q->valid_until);
+    q->subject = child_text(L, root, "subject");
+    q->reference = child_text(L, root, "reference");
+    load_party(L, qs_xml_child(root, "seller"), &q->seller);
+    const xmlNode *customer = qs_xml_child(root, "customer");
+    if (customer) {
+        q->has_customer = true;
+        load_party(L, customer, &q->customer);
     }
+    load_terms(L, src, root);
     const xmlNode *tpl = qs_xml_child(root, "template");
     if (tpl) {
         q->template_at = origin_of(src, tpl, "href");
@@ -479,16 +749,16 @@ static void load_quote_header(loader *L, const xmlNode *root)
     }
 }
 
-static void load_rules(loader *L, const xmlNode *root)
+static void load_rules(loader *L, const qs_input *quote, const xmlNode *root)
 {
     qs_quote *q = L->q;
     for (const xmlNode *c = root->children; c; c = c->next) {
         if (!qs_xml_is(c, "rules"))
             continue;
-        qs_origin at = origin_of(q->src, c, "href");
+        qs_origin at = origin_of(quote, c, "href");
         char *path = NULL;
         qs_input *src = NULL;
-        if (qs_input_resolve(q->in, q->src->path, attr(L, c, "href"), &at, &path, L->d))
+        if (qs_input_resolve(q->in, quote->path, attr(L, c, "href"), &at, &path, L->d))
             src = qs_input_load_xml(q->in, path, QS_FORMAT_RULES, &at, L->d);
         free(path);
         if (!src) {
@@ -500,39 +770,85 @@ static void load_rules(loader *L, const xmlNode *root)
     }
 }
 
-bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
+/* Sets up q->fragments: a root with one container for the quote's own
+ * elements and one for the departments'. */
+static bool new_fragments(loader *L)
+{
+    qs_quote *q = L->q;
+    q->fragments = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNode *root = q->fragments ? xmlNewDocNode(q->fragments, NULL,
+                                                 (const xmlChar *)"fragments", NULL) : NULL;
+    if (root)
+        xmlDocSetRootElement(q->fragments, root);
+    L->quote_fragments = root ? xmlNewChild(root, NULL, (const xmlChar *)"quote", NULL) : NULL;
+    L->department_fragments = root ? xmlNewChild(root, NULL, (const xmlChar *)"departments",
+                                                 NULL) : NULL;
+    return L->department_fragments != NULL;
+}
+
+static void init_quote(qs_quote *q, qs_inputs *in)
 {
     memset(q, 0, sizeof *q);
     qs_arena_init(&q->arena);
     q->in = in;
-    q->src = qs_input_load_xml(in, path, QS_FORMAT_QUOTE, NULL, d);
-    if (!q->src)
+}
+
+static void end_loading(loader *L)
+{
+    for (size_t i = 0; i < L->ndocs; i++)
+        qs_input_release_document(L->docs[i]);
+    free(L->docs);
+}
+
+bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
+{
+    init_quote(q, in);
+    qs_input *src = qs_input_load_xml(in, path, QS_FORMAT_QUOTE, NULL, d);
+    if (!src)
         return false;
+    q->path = src->path;
     loader L = {.q = q, .d = d, .ok = true, .lists_complete = true};
-    const xmlNode *root = xmlDocGetRootElement(q->src->doc);
-    load_quote_header(&L, root);
-    load_pricelists(&L, root);
-    for (const xmlNode *c = root->children; c; c = c->next)
-        if (qs_xml_is(c, "department"))
-            load_department(&L, c);
-    load_rules(&L, root);
-    if (!L.ok)
+    keep_document(&L, src);
+    if (!new_fragments(&L)) {
+        qs_diag_add(d, QS_SEV_ERROR, src->path, 0, 0, "internal",
+                    "out of memory while loading the quote");
+        qs_diags_set_internal_failed(d);
+        end_loading(&L);
         return false;
-    return qs_quote_merge(q, d);
+    }
+    const xmlNode *root = xmlDocGetRootElement(src->doc);
+    load_quote_header(&L, src, root);
+    load_pricelists(&L, src, root);
+    /* The quote's elements in order; a <department> marks where its
+     * department goes. */
+    for (const xmlNode *c = root->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (qs_xml_is(c, "department")) {
+            load_department(&L, src, c);
+            xmlNode *mark = xmlNewChild(L.quote_fragments, NULL,
+                                        (const xmlChar *)"department", NULL);
+            L.ok &= mark != NULL;
+        } else {
+            copy_fragment(&L, src, c, L.quote_fragments);
+        }
+    }
+    load_rules(&L, src, root);
+    end_loading(&L);
+    return L.ok;
 }
 
 bool qs_pricelist_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
 {
-    memset(q, 0, sizeof *q);
-    qs_arena_init(&q->arena);
-    q->in = in;
+    init_quote(q, in);
     qs_input *src = qs_input_load_xml(in, path, QS_FORMAT_PRICELIST, NULL, d);
     if (!src)
         return false;
+    q->path = src->path;
     loader L = {.q = q, .d = d, .ok = true, .lists_complete = true};
     q->lists = qs_arena_array(&q->arena, 1, sizeof *q->lists);
     load_tax_rates(&L, src, xmlDocGetRootElement(src->doc));
-    load_pricelist(&L, src, NULL);
+    load_pricelist(&L, src);
     resolve_duplicate_skus(&L);
     return L.ok;
 }
@@ -545,9 +861,16 @@ void qs_quote_free(qs_quote *q)
     free(q->departments);
     free(q->rules);
     free(q->template_path);
+    xmlFreeDoc(q->fragments);
     xmlFreeDoc(q->tree);
     qs_arena_free(&q->arena);
     memset(q, 0, sizeof *q);
+}
+
+void qs_quote_free_tree(qs_quote *q)
+{
+    xmlFreeDoc(q->tree);
+    q->tree = NULL;
 }
 
 const qs_product *qs_quote_get_product(const qs_quote *q, const char *sku)
@@ -572,4 +895,16 @@ const qs_tax_rate *qs_quote_get_tax_rate(const qs_quote *q, const char *id)
         if (strcmp(q->rates[i].id, id) == 0)
             return &q->rates[i];
     return NULL;
+}
+
+const qs_localized *qs_localized_get(const qs_localized *all, size_t n, const char *lang)
+{
+    const qs_localized *plain = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (all[i].lang && lang && strcmp(all[i].lang, lang) == 0)
+            return &all[i];
+        if (!all[i].lang && !plain)
+            plain = &all[i];
+    }
+    return plain ? plain : n ? &all[0] : NULL;
 }

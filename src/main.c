@@ -17,6 +17,7 @@
 #include "decimal.h"
 #include "diff.h"
 #include "diag.h"
+#include "exitcode.h"
 #include "explain.h"
 #include "layout.h"
 #include "package.h"
@@ -25,15 +26,18 @@
 #include "template.h"
 #include "ubl.h"
 #include "input.h"
+#include "leads.h"
+#include "load.h"
+#include "merge.h"
 #include "price.h"
 #include "quote.h"
 #include "report.h"
 #include "rules.h"
+#include "salesreport.h"
 #include "checks.h"
 #include "xpath.h"
 #include "version.h"
 
-enum { EXIT_BUILT = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_INTERNAL = 3 };
 
 typedef enum { OUT_TEXT, OUT_JSON, OUT_SARIF } diag_format;
 
@@ -62,6 +66,11 @@ typedef struct {
     /* set in a batch worker */
     bool worker;               /* print nothing; build into outdir only */
     const char *expect_id;     /* the id the batch read before building */
+    /* leads (docs/leads.md) */
+    const char *rules, *customers, *encoding;
+    bool letters, leads_data;
+    /* report (SPEC 7) */
+    const char *outcomes, *targets, *period, *as_of;
 } options;
 
 /* Facts about one run, for check/build summaries, SARIF and batch. */
@@ -85,6 +94,16 @@ static const char usage_text[] =
     "  diff OLD.ubl.xml NEW.ubl.xml [--json]\n"
     "                             compare two UBL 2.1 quotations: lines, totals,\n"
     "                             validity (exit 0 equal, 1 different, 2 bad file)\n"
+    "  leads LIST.csv --rules FILE [--customers DIR] [--encoding utf-8|windows-1252]\n"
+    "        [--data] [-o DIR]    screen a trade-fair list into leads.csv, call\n"
+    "        [--letters [-j N]]   sheets per rep and a summary; --letters: one\n"
+    "                             information letter per qualified lead\n"
+    "                             (default DIR: out/leads; docs/leads.md)\n"
+    "  report DIR|QUOTE.xml... --outcomes FILE --targets FILE [--period P]\n"
+    "         [--as-of DATE] [-o OUTDIR]\n"
+    "                             won against target: report.pdf, report-MANAGER.pdf,\n"
+    "                             report.csv, report.json (default OUTDIR:\n"
+    "                             out/report-PERIOD; P: YYYY, YYYY-Qn or YYYY-MM)\n"
     "\n"
     "options:\n"
     "  --root DIR                 project root; every file read must lie inside\n"
@@ -115,7 +134,7 @@ static int usage_error(const char *fmt, const char *arg)
     fputs("quotesmith: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'quotesmith --help' for more information.\n", stderr);
-    return EXIT_USAGE;
+    return QS_EXIT_ENVIRONMENT;
 }
 
 /* Parses a byte count with the strict decimal grammar, no fraction. */
@@ -167,6 +186,49 @@ static int check_command_options(const options *o, const char *const *seen)
     return -1;
 }
 
+/* leads' own options: how many arguments one took (0: not one of them),
+ * or -1 when its value is missing. */
+static int leads_option(options *o, const char *a, const char *value)
+{
+    const char **slot = strcmp(a, "--rules") == 0       ? &o->rules
+                        : strcmp(a, "--customers") == 0 ? &o->customers
+                        : strcmp(a, "--encoding") == 0  ? &o->encoding
+                                                        : NULL;
+    if (slot) {
+        if (!value)
+            return -1;
+        *slot = value;
+        return 2;
+    }
+    if (strcmp(a, "--letters") == 0)
+        o->letters = true;
+    else if (strcmp(a, "--data") == 0)
+        o->leads_data = true;
+    else
+        return 0;
+    return 1;
+}
+
+/* For leads: its list and rules file; for every other command: none of
+ * leads' options. Returns -1 when the arguments are fine. */
+static int check_leads_args(const options *o)
+{
+    bool leads = is_command(o->command, "leads");
+    const char *stray = o->rules ? "--rules" : o->customers ? "--customers"
+                      : o->encoding ? "--encoding" : o->letters ? "--letters"
+                      : o->leads_data ? "--data" : NULL;
+    if (!leads)
+        return stray ? usage_error("option '%s' is for leads only", stray) : -1;
+    qs_csv_encoding enc;
+    if (o->encoding && !qs_csv_parse_encoding(o->encoding, &enc))
+        return usage_error("--encoding must be utf-8 or windows-1252, not '%s'", o->encoding);
+    if (!o->quote)
+        return usage_error("%s", "'leads' needs a CSV list");
+    if (!o->rules)
+        return usage_error("%s", "'leads' needs --rules FILE");
+    return -1;
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -186,11 +248,20 @@ static int parse_args(int argc, char **argv, options *o)
         if (inline_value)
             a = "-j";
         const char *value = inline_value ? inline_value : i + 1 < argc ? argv[i + 1] : NULL;
+        int leads_taken = leads_option(o, a, value);
+        if (leads_taken < 0)
+            return usage_error("option '%s' needs a value", a);
+        if (leads_taken > 0) {
+            i += leads_taken - 1;
+            continue;
+        }
         bool takes_value = strcmp(a, "--root") == 0 || strcmp(a, "-o") == 0 ||
                            strcmp(a, "--lang") == 0 || strcmp(a, "--diagnostics") == 0 ||
                            strcmp(a, "--max-file-size") == 0 || strcmp(a, "-j") == 0 ||
                            strcmp(a, "--shard") == 0 || strcmp(a, "--junit") == 0 ||
-                           strcmp(a, "--depfile") == 0 || strcmp(a, "-t") == 0;
+                           strcmp(a, "--depfile") == 0 || strcmp(a, "-t") == 0 ||
+                           strcmp(a, "--outcomes") == 0 || strcmp(a, "--targets") == 0 ||
+                           strcmp(a, "--period") == 0 || strcmp(a, "--as-of") == 0;
         if (takes_value && !value)
             return usage_error("option '%s' needs a value", a);
         bool one_command = strcmp(a, "-j") == 0 || strcmp(a, "--shard") == 0 ||
@@ -230,6 +301,14 @@ static int parse_args(int argc, char **argv, options *o)
             o->junit = value;
         } else if (strcmp(a, "--depfile") == 0) {
             o->depfile = value;
+        } else if (strcmp(a, "--outcomes") == 0) {   /* report */
+            o->outcomes = value;
+        } else if (strcmp(a, "--targets") == 0) {
+            o->targets = value;
+        } else if (strcmp(a, "--period") == 0) {
+            o->period = value;
+        } else if (strcmp(a, "--as-of") == 0) {
+            o->as_of = value;
         } else if (strcmp(a, "--keep-going") == 0) {
             o->keep_going = true;
         } else if (strcmp(a, "--force") == 0) {
@@ -244,7 +323,7 @@ static int parse_args(int argc, char **argv, options *o)
             return usage_error("unknown option '%s'", a);
         } else if (!o->command) {
             o->command = a;
-        } else if (is_command(o->command, "batch")) {
+        } else if (is_command(o->command, "batch") || is_command(o->command, "report")) {
             o->paths[o->npaths++] = argv[i];
         } else if (!o->quote) {
             o->quote = a;
@@ -260,10 +339,13 @@ static int parse_args(int argc, char **argv, options *o)
     }
     if (!o->command)
         return usage_error("%s", "no command given");
+    int leads_status = check_leads_args(o);
+    if (leads_status >= 0 || is_command(o->command, "leads"))
+        return leads_status;
     if (strcmp(o->command, "check") != 0 && strcmp(o->command, "data") != 0 &&
         strcmp(o->command, "explain") != 0 && strcmp(o->command, "build") != 0 &&
         strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0 &&
-        strcmp(o->command, "diff") != 0)
+        strcmp(o->command, "diff") != 0 && strcmp(o->command, "report") != 0)
         return usage_error("unknown command '%s'", o->command);
     if (o->template_path && !is_command(o->command, "catalog"))
         return usage_error("%s", "option '-t' is for catalog only");
@@ -276,20 +358,18 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("%s", "'diff' needs two UBL files: OLD.ubl.xml NEW.ubl.xml");
     if (is_command(o->command, "catalog") && !o->quote)
         return usage_error("%s", "'catalog' needs a price list file");
+    bool report_option = o->outcomes || o->targets || o->period || o->as_of;
+    if (report_option != is_command(o->command, "report") && report_option)
+        return usage_error("%s", "options --outcomes, --targets, --period and --as-of are "
+                           "for report only");
+    if (is_command(o->command, "report") && (o->npaths == 0 || !o->outcomes || !o->targets))
+        return usage_error("%s", "'report' needs folders or quote files, --outcomes FILE "
+                           "and --targets FILE");
+    if (is_command(o->command, "report"))
+        return -1;
     if (!is_command(o->command, "batch") && !o->quote)
         return usage_error("'%s' needs a quote file", o->command);
     return -1;
-}
-
-/* The exit status the diagnostics call for (rules.h has the policy for
- * findings: approvals block a final quote only, warnings only --strict). */
-static int exit_status(const qs_diags *d, bool draft, bool strict)
-{
-    if (d->internal_failed)
-        return EXIT_INTERNAL;
-    if (d->environment_failed)
-        return EXIT_USAGE;
-    return qs_rules_exit_status(d, draft, strict);
 }
 
 /* The validation stage: built-in checks, then every rules file. */
@@ -304,19 +384,17 @@ static void validate(qs_quote *q, qs_diags *d)
 
 static void print_summary(const qs_quote *q, const qs_diags *d, int status)
 {
-    const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
-    xmlChar *gross = xmlGetProp(totals, (const xmlChar *)"gross");
-    char id[QS_ECHO_SIZE], state[QS_ECHO_SIZE], currency[QS_ECHO_SIZE];
+    char gross[QS_DECIMAL_BUFSIZE], id[QS_ECHO_SIZE], currency[QS_ECHO_SIZE];
     printf("%s: quote %s (%s): %zu line%s in %zu department%s, gross %s %s; "
            "%zu errors, %zu approvals, %zu warnings%s\n",
-           q->src->path, qs_diag_echo(id, q->id), qs_diag_echo(state, q->status),
+           q->path, qs_diag_echo(id, q->id), q->status_name,
            q->nlines, q->nlines == 1 ? "" : "s",
            q->ndepartments, q->ndepartments == 1 ? "" : "s",
-           (const char *)gross, qs_diag_echo(currency, q->currency),
+           qs_decimal_format(q->totals.gross, q->minor_digits, gross),
+           qs_diag_echo(currency, q->currency),
            qs_diags_count(d, QS_SEV_ERROR),
            qs_diags_count(d, QS_SEV_APPROVAL), qs_diags_count(d, QS_SEV_WARNING),
-           status == EXIT_BUILT ? "" : ": not ready to build");
-    xmlFree(gross);
+           status == QS_EXIT_OK ? "" : ": not ready to build");
 }
 
 /* Wall-clock time per pipeline stage, for --timings (never in output). */
@@ -349,23 +427,21 @@ static void fill_outcome(const qs_quote *q, outcome *r)
 {
     snprintf(r->id, sizeof r->id, "%s", q->id ? q->id : "");
     r->draft = q->draft;
-    if (!q->tree)
+    if (!q->totals.priced)
         return;
-    const xmlNode *totals = xmlDocGetRootElement(q->tree)->last;
-    xmlChar *gross = totals ? xmlGetProp(totals, (const xmlChar *)"gross") : NULL;
-    snprintf(r->gross, sizeof r->gross, "%s", gross ? (const char *)gross : "");
+    char gross[QS_DECIMAL_BUFSIZE];
+    snprintf(r->gross, sizeof r->gross, "%s",
+             qs_decimal_format(q->totals.gross, q->minor_digits, gross));
     snprintf(r->currency, sizeof r->currency, "%s", q->currency ? q->currency : "");
-    xmlFree(gross);
 }
 
-/* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
-/* Frees the input documents read so far and the schemas compiled so far,
- * once no later stage reads them: the later stages then reuse that memory
- * instead of fresh pages (the four input formats' schemas alone are about
- * 500 KiB; 0.5 ms less per build, docs/performance.md). A schema needed
- * again is compiled again. A batch worker keeps the schemas: they were
- * compiled before the fork, and freeing them would copy the pages it
- * shares with the parent. */
+/* Frees the input documents left (the rules files', later the
+ * template's) and the schemas compiled so far, once no later stage reads
+ * them: the later stages then reuse that memory instead of fresh pages
+ * (the four input formats' schemas alone are about 500 KiB; 0.5 ms less
+ * per build, docs/performance.md). A schema needed again is compiled again. A batch
+ * worker keeps the schemas: they were compiled before the fork, and
+ * freeing them would copy the pages it shares with the parent. */
 static void release_inputs(const options *o, qs_inputs *in)
 {
     qs_inputs_release_documents(in);
@@ -373,6 +449,7 @@ static void release_inputs(const options *o, qs_inputs *in)
         qs_input_schemas_free();
 }
 
+/* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
 static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options *popts,
                             unsigned char **pdf, size_t *pdf_size, size_t *pages,
                             stage_timer *timer, qs_diags *d)
@@ -388,10 +465,10 @@ static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options 
     qs_doc_init(&doc);
     memset(&layout, 0, sizeof layout);
     bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
-                                q->tree, q->src->path, o->lang, &doc, d);
-    /* Every later stage reads the document model or /quote/totals only,
-     * not the template's document or schema either. */
-    qs_quote_prune_tree(q);
+                                q->tree, q->path, o->lang, &doc, d);
+    /* The template stage is the tree's last reader; no later stage reads
+     * an input document or schema either. */
+    qs_quote_free_tree(q);
     release_inputs(o, q->in);
     timer_stop(timer, "template");
     ok = ok && qs_layout_run(&doc, &layout, d);
@@ -480,14 +557,14 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
         qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
                     "quote id '%s' cannot name output files (use letters, digits, "
                     "'-', '_' and '.')", qs_diag_echo(shown, q->id));
-        return EXIT_INVALID;
+        return QS_EXIT_INVALID;
     }
     /* A batch decided the output folder from the id it read first. */
     if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
-        qs_diag_add(d, QS_SEV_ERROR, q->src->path, 0, 0, "internal",
+        qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "internal",
                     "the quote's id '%s' is not the id the batch read before building",
                     q->id);
-        return EXIT_INTERNAL;
+        return QS_EXIT_INTERNAL;
     }
     unsigned char *pdf = NULL, *ubl = NULL;
     size_t pdf_size = 0, ubl_size = 0, pages = 0;
@@ -509,7 +586,7 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
     if (!made) {
         free(pdf);
         free(ubl);
-        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+        return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
     }
     if (o->outdir)
         snprintf(outdir, sizeof outdir, "%s", o->outdir);
@@ -529,7 +606,7 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
     free(pdf);
     free(ubl);
     if (!ok)
-        return d->environment_failed ? EXIT_USAGE : EXIT_INVALID;
+        return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
     return status;
 }
 
@@ -542,18 +619,25 @@ static int run(const options *o, qs_diags *d, outcome *r)
     timer_start(&timer);
     bool ok = qs_inputs_init(&in, o->root, o->max_file_size, d) &&
               qs_quote_load(&q, &in, o->quote, d);
-    timer_stop(&timer, "load+merge");
+    timer_stop(&timer, "load");
     ok = ok && qs_quote_price(&q, d);
     timer_stop(&timer, "price");
+    ok = ok && qs_quote_merge(&q, d);
+    timer_stop(&timer, "merge");
     if (ok)
         validate(&q, d);
     timer_stop(&timer, "validate");
-    if (ok && o->lang)
-        xmlSetProp(xmlDocGetRootElement(q.tree), (const xmlChar *)"lang",
-                   (const xmlChar *)o->lang);
-    int status = exit_status(d, q.draft, o->strict);
-    if (!ok && status == EXIT_BUILT)
-        status = EXIT_INVALID;
+    /* --lang overrides the document language after validation: rules see
+     * the quote as written, the documents the language asked for. */
+    if (ok && o->lang) {
+        q.lang = o->lang;
+        if (!xmlSetProp(xmlDocGetRootElement(q.tree), (const xmlChar *)"lang",
+                        (const xmlChar *)o->lang))
+            ok = false;
+    }
+    int status = qs_exit_status(d, q.draft, o->strict);
+    if (!ok && status == QS_EXIT_OK)
+        status = QS_EXIT_INVALID;
     r->draft = q.draft;
     if (ok)
         fill_outcome(&q, r);
@@ -562,7 +646,7 @@ static int run(const options *o, qs_diags *d, outcome *r)
         xmlDocFormatDump(stdout, q.tree, 1);
     } else if (ok && strcmp(o->command, "explain") == 0) {
         if (!qs_explain(&q, o->line, o->json, stdout, d))
-            status = EXIT_USAGE;
+            status = QS_EXIT_ENVIRONMENT;
     } else if (ok && strcmp(o->command, "check") == 0) {
         print_summary(&q, d, status);
     } else if (strcmp(o->command, "check") == 0) {
@@ -570,9 +654,9 @@ static int run(const options *o, qs_diags *d, outcome *r)
         printf("%s: %zu errors, %zu approvals, %zu warnings: not ready to build\n",
                o->quote, qs_diags_count(d, QS_SEV_ERROR), qs_diags_count(d, QS_SEV_APPROVAL),
                qs_diags_count(d, QS_SEV_WARNING));
-    } else if (ok && status == EXIT_BUILT && strcmp(o->command, "build") == 0) {
-        /* Validated: from here on every stage reads the merged tree and the
-         * inputs' bytes, never an input document (quote.h). */
+    } else if (ok && status == QS_EXIT_OK && strcmp(o->command, "build") == 0) {
+        /* Validated: the rules files' documents and the input schemas are
+         * read no more (the template stage compiles its own schema). */
         release_inputs(o, &in);
         status = build(&q, o, status, &timer, d, r);
         timer_stop(&timer, "package");
@@ -628,7 +712,7 @@ static int catalog(const options *o, qs_diags *d)
 {
     qs_inputs in;
     if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
-        return EXIT_USAGE;
+        return QS_EXIT_ENVIRONMENT;
     unsigned char *pdf = NULL;
     size_t size = 0;
     char *fallback = NULL;
@@ -642,9 +726,9 @@ static int catalog(const options *o, qs_diags *d)
     free(fallback);
     free(pdf);
     qs_inputs_free(&in);
-    int status = exit_status(d, false, o->strict);
-    if (!ok && status == EXIT_BUILT)
-        status = EXIT_INVALID;
+    int status = qs_exit_status(d, false, o->strict);
+    if (!ok && status == QS_EXIT_OK)
+        status = QS_EXIT_INVALID;
     return status;
 }
 
@@ -654,7 +738,7 @@ static int diff(const options *o, qs_diags *d)
 {
     qs_inputs in;
     if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
-        return EXIT_USAGE;
+        return QS_EXIT_ENVIRONMENT;
     qs_buf out = {0};
     qs_diff_result r = qs_diff_files(&in, o->quote, o->new_ubl, o->json, &out, d);
     if (r != QS_DIFF_FAILED)
@@ -662,9 +746,45 @@ static int diff(const options *o, qs_diags *d)
     qs_buf_free(&out);
     qs_inputs_free(&in);
     if (d->internal_failed)
-        return EXIT_INTERNAL;
-    return r == QS_DIFF_FAILED ? EXIT_USAGE : r == QS_DIFF_DIFFERENT ? EXIT_INVALID
-                                                                     : EXIT_BUILT;
+        return QS_EXIT_INTERNAL;
+    return r == QS_DIFF_FAILED ? QS_EXIT_ENVIRONMENT : r == QS_DIFF_DIFFERENT ? QS_EXIT_INVALID
+                                                                     : QS_EXIT_OK;
+}
+
+/* leads: screen a trade-fair list (docs/leads.md). The list's size cap
+ * is its own (64 MiB) unless --max-file-size sets one. */
+static int leads(const options *o, qs_diags *d)
+{
+    qs_inputs in;
+    if (!qs_inputs_init(&in, o->root, o->max_file_size, d))
+        return QS_EXIT_ENVIRONMENT;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    qs_leads_options lo = {
+        .csv = o->quote, .rules = o->rules, .customers = o->customers,
+        .outdir = o->outdir, .data = o->leads_data, .letters = o->letters, .lang = o->lang,
+        .jobs = o->jobs ? o->jobs : cores > 0 ? (unsigned)(cores < 4096 ? cores : 4096) : 1,
+        .progress = o->diagnostics == OUT_TEXT && isatty(STDERR_FILENO),
+        .max_csv_size = o->max_file_size != QS_DEFAULT_MAX_FILE_SIZE ? o->max_file_size : 0,
+    };
+    qs_csv_parse_encoding(o->encoding ? o->encoding : "utf-8", &lo.encoding);
+    bool ok = qs_leads_run(&in, &lo, stdout, d);
+    qs_inputs_free(&in);
+    int status = qs_exit_status(d, false, o->strict);
+    if (!ok && status == QS_EXIT_OK)
+        status = QS_EXIT_INVALID;
+    return status;
+}
+
+/* report: the won-vs-target report (SPEC 7, docs/report.md). */
+static int report(const options *o, qs_diags *d)
+{
+    qs_salesreport_options r = {
+        .paths = o->paths, .npaths = o->npaths, .root = o->root,
+        .outcomes = o->outcomes, .targets = o->targets, .period = o->period,
+        .as_of = o->as_of, .outdir = o->outdir, .lang = o->lang,
+        .max_file_size = o->max_file_size, .jobs = o->jobs, .strict = o->strict,
+    };
+    return qs_salesreport_run(&r, d);
 }
 
 int main(int argc, char **argv)
@@ -677,11 +797,11 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
-            return EXIT_BUILT;
+            return QS_EXIT_OK;
         }
         if (strcmp(argv[i], "--version") == 0) {
             printf("quotesmith %s (libxml2 %s)\n", QS_VERSION, LIBXML_DOTTED_VERSION);
-            return EXIT_BUILT;
+            return QS_EXIT_OK;
         }
     }
     options o;
@@ -691,6 +811,7 @@ int main(int argc, char **argv)
         return status;
     }
 
+    qs_xml_memory_watch();
     xmlInitParser();
     if (is_command(o.command, "batch")) {
         status = run_batch(&o);
@@ -703,10 +824,11 @@ int main(int argc, char **argv)
     qs_diags_init(&d);
     outcome r;
     memset(&r, 0, sizeof r);
-    if (is_command(o.command, "diff"))
-        status = diff(&o, &d);
-    else
-        status = is_command(o.command, "catalog") ? catalog(&o, &d) : run(&o, &d, &r);
+    status = is_command(o.command, "diff")      ? diff(&o, &d)
+             : is_command(o.command, "leads")   ? leads(&o, &d)
+             : is_command(o.command, "report")  ? report(&o, &d)
+             : is_command(o.command, "catalog") ? catalog(&o, &d)
+                                                : run(&o, &d, &r);
     qs_diags_sort(&d);
     if (o.diagnostics == OUT_SARIF) {
         qs_report_case c = {.quote = o.quote, .diags = &d, .draft = r.draft};

@@ -1,28 +1,93 @@
-/* merge: builds the merged data tree (SPEC 2.1) from the loaded model. The
- * figures (unit-price, net, margin-percent, totals) are left for price.c;
- * their attributes are created here, empty, so every <line> lists its
- * attributes in the documented order. */
+/* merge: builds the merged data tree (SPEC 2.1) from the loaded, priced
+ * model, once. Every libxml2 call that allocates is checked, and so is the
+ * count of failed allocations (input.h): running out of memory leaves no
+ * tree and an "internal" diagnostic (exit 3). */
 #include "merge.h"
-#include "input.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "quote.h"
+#include "decimal.h"
+
+typedef struct {
+    qs_quote *q;
+    bool failed;               /* a libxml2 call ran out of memory */
+} builder;
 
 /* Adds the attribute `name`, which `node` does not have yet (every element
  * here is new, or a copy of an input element whose schema allows none of
  * the names added): xmlNewProp, unlike xmlSetProp, does not look for it
  * first. */
-static void add_attr(xmlNode *node, const char *name, const char *value)
+static void add_attr(builder *b, xmlNode *node, const char *name, const char *value)
 {
-    xmlNewProp(node, (const xmlChar *)name, (const xmlChar *)value);
+    if (node && !xmlNewProp(node, (const xmlChar *)name, (const xmlChar *)value))
+        b->failed = true;
 }
 
-static xmlNode *add_copy(xmlNode *parent, const xmlNode *n)
+static void add_figure(builder *b, xmlNode *node, const char *name, qs_decimal v, int places)
 {
-    xmlNode *copy = xmlDocCopyNode((xmlNode *)n, parent->doc, 1);
-    return xmlAddChild(parent, copy);
+    char buf[QS_DECIMAL_BUFSIZE];
+    add_attr(b, node, name, qs_decimal_format(v, places, buf));
+}
+
+/* A new element under `parent` (NULL after a failure), with text content
+ * (escaped) or none, at the source position `at` (may be NULL). */
+static xmlNode *add_element(builder *b, xmlNode *parent, const char *name, const char *text,
+                            const qs_origin *at)
+{
+    if (!parent)
+        return NULL;
+    xmlNode *n = text ? xmlNewTextChild(parent, NULL, (const xmlChar *)name,
+                                        (const xmlChar *)text)
+                      : xmlNewChild(parent, NULL, (const xmlChar *)name, NULL);
+    if (!n) {
+        b->failed = true;
+        return NULL;
+    }
+    if (at) {
+        n->_private = (void *)at;
+        n->line = (unsigned short)(at->line < 65535 ? at->line : 65535);
+    }
+    return n;
+}
+
+/* A copy of the model's fragment `n` (element, text, CDATA or comment,
+ * with its attributes and content) under `parent`, node by node, each
+ * step checked: xmlDocCopyNode leaves parts out, or leaks them, when
+ * memory runs out (libxml2 2.9). Elements keep their _private origin. */
+static xmlNode *add_copy(builder *b, xmlNode *parent, const xmlNode *n)
+{
+    if (!parent || b->failed)
+        return NULL;
+    if (n->type == XML_ELEMENT_NODE) {
+        xmlNode *copy = add_element(b, parent, (const char *)n->name, NULL, n->_private);
+        for (const xmlAttr *a = n->properties; copy && a; a = a->next) {
+            xmlChar *value = xmlNodeListGetString(n->doc, a->children, 1);
+            if (!value && a->children)
+                b->failed = true;
+            add_attr(b, copy, (const char *)a->name, value ? (const char *)value : "");
+            xmlFree(value);
+        }
+        for (const xmlNode *c = n->children; copy && c; c = c->next)
+            add_copy(b, copy, c);
+        return copy;
+    }
+    xmlNode *copy = NULL;
+    if (n->type == XML_TEXT_NODE)
+        copy = xmlNewDocText(parent->doc, n->content);
+    else if (n->type == XML_CDATA_SECTION_NODE)
+        copy = xmlNewCDataBlock(parent->doc, n->content, xmlStrlen(n->content));
+    else if (n->type == XML_COMMENT_NODE)
+        copy = xmlNewDocComment(parent->doc, n->content);
+    else
+        return NULL; /* nothing else survives parsing (input.c) */
+    if (copy && !xmlAddChild(parent, copy)) {
+        xmlFreeNode(copy);
+        copy = NULL;
+    }
+    b->failed |= copy == NULL;
+    return copy;
 }
 
 const xmlNode *qs_tree_localized(const xmlNode *parent, const char *element,
@@ -45,182 +110,169 @@ const xmlNode *qs_tree_localized(const xmlNode *parent, const char *element,
     return plain ? plain : first;
 }
 
-static void add_text_child(xmlNode *line, const char *element, const xmlNode *from)
+static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *group)
 {
-    if (!from)
+    xmlNode *line = add_element(b, group, "line", NULL, &l->at);
+    if (!line)
         return;
-    xmlChar *text = xmlNodeGetContent(from);
-    xmlNode *n = xmlNewTextChild(line, NULL, (const xmlChar *)element, text);
-    n->line = from->line;
-    xmlFree(text);
-}
-
-static xmlNode *make_line(const qs_quote *q, qs_line *l, xmlNode *group)
-{
-    xmlNode *line = xmlNewChild(group, NULL, (const xmlChar *)"line", NULL);
-    line->line = l->item->line;
+    const qs_product *p = l->product;
+    const qs_line_price *lp = &l->price;
     char buf[64];
     snprintf(buf, sizeof buf, "%u", l->pos);
-    add_attr(line, "pos", buf);
-    xmlChar *sku = xmlGetProp(l->item, (const xmlChar *)"sku");
-    add_attr(line, "sku", (const char *)sku);
-    xmlFree(sku);
-    add_attr(line, "qty", l->qty_text);
-    /* An item's own unit wins over the price list's (docs/formats.md). */
-    xmlChar *unit = xmlGetProp(l->item, (const xmlChar *)"unit");
-    add_attr(line, "unit", unit ? (const char *)unit : l->product ? l->product->unit : "");
-    xmlFree(unit);
+    add_attr(b, line, "pos", buf);
+    add_attr(b, line, "sku", l->sku);
+    add_attr(b, line, "qty", l->qty.text);
+    add_attr(b, line, "unit", l->unit);
     if (l->optional)
-        add_attr(line, "optional", "true");
+        add_attr(b, line, "optional", "true");
     if (l->has_discount)
-        add_attr(line, "discount-percent", l->discount_text);
+        add_attr(b, line, "discount-percent", l->discount.text);
     if (l->reason)
-        add_attr(line, "reason", l->reason);
-    add_attr(line, "list-price", l->product ? l->product->price_text : l->custom_price_text);
-    add_attr(line, "unit-price", "");
-    add_attr(line, "net", "");
-    add_attr(line, "tax", l->tax->id);
-    add_attr(line, "tax-percent", l->tax->percent_text);
-    if (l->product && l->product->has_cost) {
-        add_attr(line, "cost", l->product->cost_text);
-        add_attr(line, "margin-percent", "");
+        add_attr(b, line, "reason", l->reason);
+    add_attr(b, line, "list-price", p ? p->price.text : l->custom_price.text);
+    add_attr(b, line, "unit-price", lp->unit_price_text);
+    add_figure(b, line, "net", lp->net, q->minor_digits);
+    add_attr(b, line, "tax", l->tax->id);
+    add_attr(b, line, "tax-percent", l->tax->percent.text);
+    if (p && p->has_cost) {
+        add_attr(b, line, "cost", p->cost.text);
+        if (lp->has_margin)
+            add_figure(b, line, "margin-percent", lp->margin, 2);
     }
-    if (l->product) {
-        xmlChar *category = xmlGetProp(l->product->node, (const xmlChar *)"category");
-        if (category)
-            add_attr(line, "category", (const char *)category);
-        xmlFree(category);
-        add_attr(line, "pricelist", l->product->list->id);
-    }
-    snprintf(buf, sizeof buf, "%s:%ld", l->src->path, xmlGetLineNo(l->item));
-    add_attr(line, "src", buf);
-
-    /* The item's own name and description win over the price list's. */
-    const xmlNode *name = qs_tree_localized(l->item, "name", q->lang);
-    const xmlNode *desc = qs_tree_localized(l->item, "description", q->lang);
-    if (!name && l->product)
-        name = qs_tree_localized(l->product->node, "name", q->lang);
-    if (!desc && l->product)
-        desc = qs_tree_localized(l->product->node, "description", q->lang);
-    add_text_child(line, "name", name);
-    add_text_child(line, "description", desc);
-    l->line = line;
-    return line;
+    if (p && p->category)
+        add_attr(b, line, "category", p->category);
+    if (p)
+        add_attr(b, line, "pricelist", p->list->id);
+    char src[4200];
+    snprintf(src, sizeof src, "%s:%u", l->at.file, l->at.line);
+    add_attr(b, line, "src", src);
+    if (l->name)
+        add_element(b, line, "name", l->name->text, &l->name->at);
+    if (l->description)
+        add_element(b, line, "description", l->description->text, &l->description->at);
 }
 
-static xmlNode *merge_department(qs_quote *q, const qs_department *dep,
-                                 xmlNode *parent, size_t *next_line)
+static void add_department(builder *b, const qs_department *dep, xmlNode *parent)
 {
-    const xmlNode *root = xmlDocGetRootElement(dep->src->doc);
-    xmlNode *out = xmlNewChild(parent, NULL, (const xmlChar *)"department", NULL);
-    out->line = root->line;
-    static const char *const copied[] = {"name", "owner", "approved-by"};
-    for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
-        xmlChar *v = xmlGetProp(root, (const xmlChar *)copied[i]);
-        if (v)
-            add_attr(out, copied[i], (const char *)v);
-        xmlFree(v);
-    }
-    add_attr(out, "src", dep->src->path);
-
-    xmlNode *loose = NULL; /* the untitled group collecting loose items */
-    for (const xmlNode *c = root->children; c; c = c->next) {
-        if (qs_xml_is(c, "item")) {
-            if (!loose) {
-                loose = xmlNewChild(out, NULL, (const xmlChar *)"group", NULL);
-                loose->line = c->line;
-            }
-            make_line(q, &q->lines[(*next_line)++], loose);
+    const qs_quote *q = b->q;
+    xmlNode *out = add_element(b, parent, "department", NULL, &dep->at);
+    add_attr(b, out, "name", dep->name);
+    if (dep->owner)
+        add_attr(b, out, "owner", dep->owner);
+    if (dep->approved_by)
+        add_attr(b, out, "approved-by", dep->approved_by);
+    add_attr(b, out, "src", dep->path);
+    for (size_t i = 0; i < dep->nparts; i++) {
+        const qs_department_part *part = &dep->parts[i];
+        if (part->element) {
+            add_copy(b, out, part->element);
             continue;
         }
-        loose = NULL;
-        if (qs_xml_is(c, "group")) {
-            xmlNode *group = xmlNewChild(out, NULL, (const xmlChar *)"group", NULL);
-            group->line = c->line;
-            xmlChar *title = xmlGetProp(c, (const xmlChar *)"title");
-            if (title)
-                add_attr(group, "title", (const char *)title);
-            xmlFree(title);
-            for (const xmlNode *i = c->children; i; i = i->next)
-                if (qs_xml_is(i, "item"))
-                    make_line(q, &q->lines[(*next_line)++], group);
-        } else if (c->type == XML_ELEMENT_NODE) {
-            add_copy(out, c);
-        }
+        xmlNode *group = add_element(b, out, "group", NULL, &part->at);
+        if (part->title)
+            add_attr(b, group, "title", part->title);
+        for (size_t k = 0; k < part->nlines; k++)
+            add_line(b, q, &q->lines[part->first + k], group);
     }
-    return out;
 }
 
-static const qs_pricelist *list_of_ref(const qs_quote *q, const xmlNode *ref)
+static void add_pricelist_attrs(builder *b, xmlNode *copy, const qs_pricelist *list)
 {
-    for (size_t i = 0; i < q->nlists; i++)
-        if (q->lists[i].href_node == ref)
-            return &q->lists[i];
-    return NULL;
+    char date[11];
+    add_attr(b, copy, "id", list->id);
+    add_attr(b, copy, "valid-from", qs_date_format(list->valid_from, date));
+    add_attr(b, copy, "valid-until", qs_date_format(list->valid_until, date));
+    if (list->overrides)
+        add_attr(b, copy, "overrides", list->overrides);
+    add_attr(b, copy, "file", list->path);
+}
+
+static void add_totals(builder *b, xmlNode *quote)
+{
+    const qs_quote *q = b->q;
+    const qs_totals *t = &q->totals;
+    int m = q->minor_digits;
+    xmlNode *totals = add_element(b, quote, "totals", NULL, NULL);
+    add_figure(b, totals, "net", t->net, m);
+    if (q->has_discount)
+        add_attr(b, totals, "discount-percent", q->discount.text);
+    add_figure(b, totals, "discount", t->discount, m);
+    add_figure(b, totals, "taxable", t->taxable, m);
+    add_figure(b, totals, "gross", t->gross, m);
+    for (size_t i = 0; i < t->ntaxes; i++) {
+        const qs_tax_total *r = &t->taxes[i];
+        xmlNode *tax = add_element(b, totals, "tax", NULL, NULL);
+        add_attr(b, tax, "id", r->rate->id);
+        add_attr(b, tax, "percent", r->rate->percent.text);
+        add_figure(b, tax, "base", r->base, m);
+        add_figure(b, tax, "amount", r->amount, m);
+    }
+}
+
+/* The root <quote> and its content: the quote's own elements from
+ * q->fragments in document order, each <department> mark replaced by its
+ * department, then the totals. */
+static void add_quote(builder *b)
+{
+    qs_quote *q = b->q;
+    xmlNode *quote = xmlNewDocNode(q->tree, NULL, (const xmlChar *)"quote", NULL);
+    if (!quote) {
+        b->failed = true;
+        return;
+    }
+    xmlDocSetRootElement(q->tree, quote);
+    quote->_private = &q->at;
+    quote->line = (unsigned short)(q->at.line < 65535 ? q->at.line : 65535);
+    add_attr(b, quote, "id", q->id);
+    add_attr(b, quote, "lang", q->lang);
+    add_attr(b, quote, "currency", q->currency);
+    add_attr(b, quote, "status", q->status_name);
+    add_attr(b, quote, "src", q->path);
+
+    const xmlNode *elements = xmlDocGetRootElement(q->fragments)->children;
+    size_t next_dep = 0, next_list = 0;
+    for (const xmlNode *c = elements->children; c && !b->failed; c = c->next) {
+        if (qs_xml_is(c, "department")) {
+            if (next_dep < q->ndepartments)
+                add_department(b, &q->departments[next_dep++], quote);
+            continue;
+        }
+        xmlNode *copy = add_copy(b, quote, c);
+        if (qs_xml_is(c, "pricelist") && next_list < q->nlists)
+            add_pricelist_attrs(b, copy, &q->lists[next_list++]);
+    }
+    add_totals(b, quote);
 }
 
 bool qs_quote_merge(qs_quote *q, qs_diags *d)
 {
-    (void)d;
-    const xmlNode *root = xmlDocGetRootElement(q->src->doc);
+    builder b = {q, false};
+    unsigned long failures = qs_xml_memory_failures();
     q->tree = xmlNewDoc((const xmlChar *)"1.0");
-    /* Element and attribute names are interned, not malloc'd one by one. */
-    q->tree->dict = xmlDictCreate();
-    q->tree->encoding = xmlStrdup((const xmlChar *)"UTF-8");
-    xmlNode *quote = xmlNewDocNode(q->tree, NULL, (const xmlChar *)"quote", NULL);
-    xmlDocSetRootElement(q->tree, quote);
-    quote->line = root->line;
-    add_attr(quote, "id", q->id);
-    add_attr(quote, "lang", q->lang);
-    add_attr(quote, "currency", q->currency);
-    add_attr(quote, "status", q->status);
-    add_attr(quote, "src", q->src->path);
-
-    size_t next_dep = 0, next_line = 0;
-    for (const xmlNode *c = root->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        if (qs_xml_is(c, "department")) {
-            merge_department(q, &q->departments[next_dep++], quote, &next_line);
-            continue;
-        }
-        xmlNode *copy = add_copy(quote, c);
-        const qs_pricelist *list = qs_xml_is(c, "pricelist") ? list_of_ref(q, c) : NULL;
-        if (list) {
-            add_attr(copy, "id", list->id);
-            add_attr(copy, "valid-from", list->valid_from);
-            add_attr(copy, "valid-until", list->valid_until);
-            if (list->overrides)
-                add_attr(copy, "overrides", list->overrides);
-            add_attr(copy, "file", list->src->path);
-        }
+    if (q->tree) {
+        /* Element and attribute names are interned, not malloc'd one by one. */
+        q->tree->dict = xmlDictCreate();
+        q->tree->encoding = xmlStrdup((const xmlChar *)"UTF-8");
     }
-    return true;
+    if (!q->tree || !q->tree->dict || !q->tree->encoding || !q->fragments)
+        b.failed = true;
+    else
+        add_quote(&b);
+    /* A failure libxml2 only showed by leaving a piece out (input.h). */
+    b.failed |= qs_xml_memory_failures() != failures;
+    if (!b.failed)
+        return true;
+    qs_quote_free_tree(q);
+    qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "internal",
+                "out of memory while building the data tree");
+    qs_diags_set_internal_failed(d);
+    return false;
 }
 
-void qs_quote_prune_tree(qs_quote *q)
+/* The file and line from the src attributes (trees without origins). */
+static void source_from_attributes(const xmlNode *node, qs_origin *at)
 {
-    xmlNode *quote = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
-    xmlNode *c = quote ? quote->children : NULL;
-    while (c) {
-        xmlNode *next = c->next;
-        if (!qs_xml_is(c, "totals")) {
-            xmlUnlinkNode(c);
-            xmlFreeNode(c);
-        }
-        c = next;
-    }
-}
-
-void qs_tree_source_of(const xmlNode *node, const char **file, unsigned *line)
-{
-    *file = NULL;
-    *line = 0;
-    if (node && node->type == XML_ATTRIBUTE_NODE)
-        node = node->parent;
-    if (!node)
-        return;
-    *line = (unsigned)xmlGetLineNo(node);
+    at->line = (unsigned)xmlGetLineNo(node);
     for (const xmlNode *n = node; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
         xmlAttr *src = xmlHasProp(n, (const xmlChar *)"src");
         if (!src || !src->children || !src->children->content)
@@ -229,10 +281,35 @@ void qs_tree_source_of(const xmlNode *node, const char **file, unsigned *line)
         if (qs_xml_is(n, "line")) {
             const char *colon = strrchr(value, ':');
             if (colon)
-                *line = (unsigned)strtoul(colon + 1, NULL, 10);
+                at->line = (unsigned)strtoul(colon + 1, NULL, 10);
             continue;
         }
-        *file = value;
+        at->file = value;
         return;
     }
+}
+
+bool qs_tree_origin_of(const xmlNode *node, qs_origin *at)
+{
+    memset(at, 0, sizeof *at);
+    if (node && node->type == XML_ATTRIBUTE_NODE)
+        node = node->parent;
+    if (!node || node->type != XML_ELEMENT_NODE)
+        return false;
+    for (const xmlNode *n = node; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        if (n->_private) {
+            *at = *(const qs_origin *)n->_private;
+            return at->file != NULL;
+        }
+    }
+    source_from_attributes(node, at);
+    return at->file != NULL;
+}
+
+void qs_tree_source_of(const xmlNode *node, const char **file, unsigned *line)
+{
+    qs_origin at;
+    qs_tree_origin_of(node, &at);
+    *file = at.file;
+    *line = at.line;
 }

@@ -31,7 +31,7 @@
 #include <libxml/tree.h>
 
 #include "arena.h"
-#include "buf.h"
+#include "json.h"
 #include "sha256.h"
 #include "version.h"
 
@@ -39,72 +39,18 @@
 
 /* ---- manifest.json ---- */
 
-/* The length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t utf8_sequence(const unsigned char *s)
+static json_t *new_container(json_t *v)
 {
-    size_t n;
-    unsigned min;
-    unsigned cp;
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xe0) == 0xc0) {
-        n = 2; min = 0x80; cp = s[0] & 0x1fu;
-    } else if ((s[0] & 0xf0) == 0xe0) {
-        n = 3; min = 0x800; cp = s[0] & 0x0fu;
-    } else if ((s[0] & 0xf8) == 0xf0) {
-        n = 4; min = 0x10000; cp = s[0] & 0x07u;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    return n;
+    if (!v)
+        abort();
+    return v;
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped;
- * bytes that are not UTF-8 (a file name can hold any) become U+FFFD. */
-static void put_json_string(qs_buf *t, const char *s)
+/* A figure of the model, as a JSON string in the currency's minor digits. */
+static json_t *money(const qs_quote *q, qs_decimal v)
 {
-    qs_buf_puts(t, "\"");
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-        size_t n = utf8_sequence(p);
-        if (*p == '"') {
-            qs_buf_puts(t, "\\\"");
-        } else if (*p == '\\') {
-            qs_buf_puts(t, "\\\\");
-        } else if (*p == '\n') {
-            qs_buf_puts(t, "\\n");
-        } else if (*p == '\r') {
-            qs_buf_puts(t, "\\r");
-        } else if (*p == '\t') {
-            qs_buf_puts(t, "\\t");
-        } else if (*p < 0x20) {
-            qs_buf_printf(t, "\\u%04x", *p);
-        } else if (n == 0) {
-            qs_buf_puts(t, "\\ufffd");
-            n = 1;
-        } else {
-            qs_buf_add(t, (const char *)p, n);
-        }
-        p += n ? n : 1;
-    }
-    qs_buf_puts(t, "\"");
-}
-
-/* "key": "value" with the attribute of `n` (empty when absent). */
-static void put_attr(qs_buf *t, const char *indent, const char *key,
-                     const xmlNode *n, const char *name, bool last)
-{
-    xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)name) : NULL;
-    qs_buf_printf(t, "%s\"%s\": ", indent, key);
-    put_json_string(t, v ? (const char *)v : "");
-    qs_buf_puts(t, last ? "\n" : ",\n");
-    xmlFree(v);
+    char buf[QS_DECIMAL_BUFSIZE];
+    return qs_json_string(qs_decimal_format(v, q->minor_digits, buf));
 }
 
 /* The input's path relative to the project root, from its real path; the
@@ -119,86 +65,80 @@ static const char *root_relative(const qs_inputs *in, const qs_input *f)
     return f->real[len] == '/' ? f->real + len + 1 : f->path;
 }
 
-static void put_totals(qs_buf *t, const qs_quote *q)
+static json_t *totals_json(const qs_quote *q)
 {
-    const xmlNode *root = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
-    const xmlNode *totals = qs_xml_child(root, "totals");
-    qs_buf_puts(t, "  \"totals\": {\n");
-    put_attr(t, "    ", "net", totals, "net", false);
-    put_attr(t, "    ", "discount", totals, "discount", false);
-    put_attr(t, "    ", "taxable", totals, "taxable", false);
-    put_attr(t, "    ", "gross", totals, "gross", false);
-    qs_buf_puts(t, "    \"taxes\": [");
-    bool first = true;
-    for (const xmlNode *c = totals ? totals->children : NULL; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "tax") != 0)
-            continue;
-        qs_buf_puts(t, first ? "\n      {\n" : ",\n      {\n");
-        put_attr(t, "        ", "id", c, "id", false);
-        put_attr(t, "        ", "percent", c, "percent", false);
-        put_attr(t, "        ", "base", c, "base", false);
-        put_attr(t, "        ", "amount", c, "amount", true);
-        qs_buf_puts(t, "      }");
-        first = false;
+    const qs_totals *totals = &q->totals;
+    json_t *o = new_container(json_object());
+    qs_json_set(o, "net", money(q, totals->net));
+    qs_json_set(o, "discount", money(q, totals->discount));
+    qs_json_set(o, "taxable", money(q, totals->taxable));
+    qs_json_set(o, "gross", money(q, totals->gross));
+    json_t *taxes = new_container(json_array());
+    for (size_t i = 0; i < totals->ntaxes; i++) {
+        const qs_tax_total *c = &totals->taxes[i];
+        json_t *tax = new_container(json_object());
+        qs_json_set(tax, "id", qs_json_string(c->rate->id));
+        qs_json_set(tax, "percent", qs_json_string(c->rate->percent.text));
+        qs_json_set(tax, "base", money(q, c->base));
+        qs_json_set(tax, "amount", money(q, c->amount));
+        qs_json_append(taxes, tax);
     }
-    qs_buf_puts(t, first ? "]\n" : "\n    ]\n");
-    qs_buf_puts(t, "  },\n");
+    qs_json_set(o, "taxes", taxes);
+    return o;
 }
 
-static void put_file(qs_buf *t, const char *name_key, const char *name,
-                     const void *data, size_t size, bool size_first)
+/* {NAME_KEY: name, "sha256", "size"} (inputs) or {NAME_KEY, "size",
+ * "sha256"} (outputs): the order manifest.json has always had. */
+static json_t *file_json(const char *name_key, const char *name,
+                         const void *data, size_t size, bool size_first)
 {
     char hex[QS_SHA256_HEX_SIZE];
     qs_sha256_hex(data, size, hex);
-    qs_buf_printf(t, "      \"%s\": ", name_key);
-    put_json_string(t, name);
+    json_t *o = new_container(json_object());
+    qs_json_set(o, name_key, qs_json_string(name));
     if (size_first)
-        qs_buf_printf(t, ",\n      \"size\": %zu,\n      \"sha256\": \"%s\"\n", size, hex);
-    else
-        qs_buf_printf(t, ",\n      \"sha256\": \"%s\",\n      \"size\": %zu\n", hex, size);
+        qs_json_set(o, "size", qs_json_integer((long long)size));
+    qs_json_set(o, "sha256", qs_json_string(hex));
+    if (!size_first)
+        qs_json_set(o, "size", qs_json_integer((long long)size));
+    return o;
 }
 
 char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
                           const qs_diags *findings, size_t *size)
 {
-    qs_buf t = {0};
-    qs_buf_puts(&t, "{\n  \"tool\": \"quotesmith\",\n  \"version\": ");
-    put_json_string(&t, QS_VERSION);
-    qs_buf_puts(&t, ",\n  \"quote\": ");
-    put_json_string(&t, q->id);
-    qs_buf_puts(&t, ",\n  \"status\": ");
-    put_json_string(&t, q->status);
-    qs_buf_puts(&t, ",\n  \"currency\": ");
-    put_json_string(&t, q->currency);
-    qs_buf_puts(&t, ",\n");
-    put_totals(&t, q);
+    json_t *m = new_container(json_object());
+    qs_json_set(m, "tool", qs_json_string("quotesmith"));
+    qs_json_set(m, "version", qs_json_string(QS_VERSION));
+    qs_json_set(m, "quote", qs_json_string(q->id));
+    qs_json_set(m, "status", qs_json_string(q->status_name));
+    qs_json_set(m, "currency", qs_json_string(q->currency));
+    qs_json_set(m, "totals", totals_json(q));
 
-    qs_buf_puts(&t, "  \"inputs\": [");
-    bool first = true;
-    for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next) {
-        qs_buf_puts(&t, first ? "\n    {\n" : ",\n    {\n");
-        put_file(&t, "path", root_relative(q->in, f), f->data, f->size, false);
-        qs_buf_puts(&t, "    }");
-        first = false;
-    }
-    qs_buf_puts(&t, first ? "],\n" : "\n  ],\n");
+    json_t *inputs = new_container(json_array());
+    for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next)
+        qs_json_append(inputs, file_json("path", root_relative(q->in, f), f->data, f->size,
+                                         false));
+    qs_json_set(m, "inputs", inputs);
 
-    qs_buf_puts(&t, "  \"outputs\": [");
-    for (size_t i = 0; i < n; i++) {
-        qs_buf_puts(&t, i ? ",\n    {\n" : "\n    {\n");
-        put_file(&t, "name", outs[i].name, outs[i].data, outs[i].size, true);
-        qs_buf_puts(&t, "    }");
-    }
-    qs_buf_puts(&t, n ? "\n  ],\n" : "],\n");
+    json_t *outputs = new_container(json_array());
+    for (size_t i = 0; i < n; i++)
+        qs_json_append(outputs, file_json("name", outs[i].name, outs[i].data, outs[i].size,
+                                          true));
+    qs_json_set(m, "outputs", outputs);
 
-    qs_buf_printf(&t, "  \"diagnostics\": {\n    \"error\": %zu,\n    \"approval\": %zu,\n"
-             "    \"warning\": %zu,\n    \"note\": %zu\n  }\n}\n",
-         findings ? qs_diags_count(findings, QS_SEV_ERROR) : 0,
-         findings ? qs_diags_count(findings, QS_SEV_APPROVAL) : 0,
-         findings ? qs_diags_count(findings, QS_SEV_WARNING) : 0,
-         findings ? qs_diags_count(findings, QS_SEV_NOTE) : 0);
-    *size = t.len;
-    return t.s;
+    json_t *counts = new_container(json_object());
+    static const qs_severity sevs[] = {QS_SEV_ERROR, QS_SEV_APPROVAL, QS_SEV_WARNING,
+                                       QS_SEV_NOTE};
+    for (size_t i = 0; i < sizeof sevs / sizeof sevs[0]; i++)
+        qs_json_set(counts, qs_severity_name(sevs[i]),
+                    qs_json_integer(findings ? (long long)qs_diags_count(findings, sevs[i])
+                                             : 0));
+    qs_json_set(m, "diagnostics", counts);
+
+    char *text = qs_json_text(m, size);
+    json_decref(m);
+    return text;
 }
 
 /* ---- the atomic writer ---- */

@@ -1,17 +1,24 @@
-/* quote: the model of one quote run, shared by every stage: the loaded
- * inputs, the price lists' products and tax rates, the quote's lines, and
- * the merged data tree (SPEC 2.1) that rules and templates read.
+/* quote: the one model of a quote run, shared by every stage: the quote's
+ * header and parties, the price lists' products and tax rates, the lines,
+ * the figures pricing writes, and the merged data tree (SPEC 2.1) that is
+ * generated from all of it as a view for XPath (rules, templates, `data`).
  *
- * Ownership: a qs_quote owns everything reachable from it. Strings and
- * arrays live in its arena; the merged tree is freed with it; the parsed
- * input documents belong to the qs_inputs it was loaded through (which must
- * outlive it). Pointers to xmlNodes of input documents (item, node,
- * price_node, href_node, ref, discount_node) stay valid as long as that
- * qs_inputs lives and qs_inputs_release_documents has not been called on it.
- * `build` releases the input documents once the quote is validated: the
- * stages after validation (UBL, template, layout, PDF, package) read the
- * merged tree, the model's strings and the inputs' bytes only, never those
- * nodes. Loading, pricing, validation, check, data and explain use them. */
+ * Ownership: a qs_quote owns everything reachable from it and frees it
+ * with qs_quote_free: strings, structs and arrays live in its arena (one
+ * arena per quote; an error path just returns, and the arena goes); the
+ * few growing arrays, `fragments` and `tree` are freed with it. Every
+ * value is typed (qs_decimal, qs_date, bool, enum) and every source
+ * position is a qs_origin value (display path, line, column): nothing
+ * points into an input document. Loading (load.h) frees the quote's,
+ * price lists' and departments' documents before it returns; what the
+ * merged tree shows verbatim (parties, letter, department sections and
+ * terms) is copied into `fragments`, a document the model owns. Display
+ * paths (qs_origin.file, `path`) point into the qs_inputs the quote was
+ * loaded through, which must outlive it; so do the rules files in
+ * `rules`, whose documents the rules stage reads. Pricing (price.h) fills
+ * qs_line.price and q->totals; merging (merge.h) builds `tree` once from
+ * the priced model; the tree may be dropped (qs_quote_free_tree) once its
+ * readers are done, since every later stage reads the typed model. */
 #ifndef QS_QUOTE_H
 #define QS_QUOTE_H
 
@@ -24,20 +31,32 @@
 #include "decimal.h"
 #include "diag.h"
 #include "input.h"
+#include "values.h"
+
+/* A decimal as written in an input: the value, and its text for display
+ * (the tree and the UBL show figures as the price list wrote them). */
+typedef struct {
+    qs_decimal value;
+    const char *text;
+} qs_written;
+
+/* Text in one language, for products' names and descriptions. */
+typedef struct {
+    const char *lang;          /* NULL: no lang attribute */
+    const char *text;
+    qs_origin at;
+} qs_localized;
 
 typedef struct {
     const char *id;
-    const char *percent_text;  /* as written, e.g. "19" */
-    qs_decimal percent;
-    const qs_input *src;
-    const xmlNode *node;
+    qs_written percent;
+    qs_origin at;              /* the <tax-rate> */
 } qs_tax_rate;
 
 typedef struct {
-    qs_decimal min_qty;
-    qs_decimal price;
-    const char *price_text;
-    const xmlNode *node;
+    qs_written min_qty;
+    qs_written price;
+    qs_origin at;              /* the <tier> */
 } qs_tier;
 
 typedef struct qs_pricelist qs_pricelist;
@@ -46,63 +65,156 @@ typedef struct {
     const char *sku;
     const char *unit;
     const char *tax;           /* tax-rate id */
-    const char *price_text;    /* as written, e.g. "8490.00" */
-    qs_decimal price;
+    const char *category;      /* or NULL */
+    qs_written price;
+    qs_origin price_at;        /* the <price> */
     bool has_cost;
-    qs_decimal cost;
-    const char *cost_text;
+    qs_written cost;
     bool graduated;            /* tier-mode="graduated" on product or list */
     qs_tier *tiers;            /* ascending min-qty */
     size_t ntiers;
+    qs_localized *names, *descriptions;
+    size_t nnames, ndescriptions;
     const qs_pricelist *list;
-    const xmlNode *node;       /* <product> */
-    const xmlNode *price_node; /* <price> */
+    qs_origin at;              /* the <product> */
+    qs_origin sku_at;          /* its sku attribute */
 } qs_product;
 
 struct qs_pricelist {
     const char *id;
     const char *overrides;     /* id of the list this one overrides, or NULL */
-    const char *valid_from, *valid_until;
-    const qs_input *src;
-    const xmlNode *href_node;  /* the quote's <pricelist href> */
+    qs_origin overrides_at;
+    qs_date valid_from, valid_until;
+    const char *path;          /* display path of the price list file */
+    qs_origin at;              /* its root element */
 };
+
+/* One band of a graduated line (price.c): units at one price. */
+typedef struct {
+    qs_decimal units;
+    qs_decimal price;
+    const qs_decimal *min_qty; /* the tier's min-qty; NULL for the base price */
+    qs_origin at;              /* the <price> or <tier> */
+} qs_band;
+
+/* A line's figures, written by pricing (SPEC 2.2). */
+typedef struct {
+    const qs_tier *tier;       /* the volume tier reached, or NULL */
+    bool graduated;
+    qs_decimal unit_price;     /* volume: the tier's price; graduated: rounded */
+    const char *unit_price_text;
+    qs_wide amount;            /* qty x unit price, or the sum of the bands,
+                                  exact, in 1/10^8 units */
+    qs_decimal net;            /* after the line discount, rounded */
+    bool has_margin;
+    qs_decimal margin;         /* percent, 2 decimals */
+    qs_band *bands;            /* graduated lines: the bands with units */
+    size_t nbands;
+} qs_line_price;
+
+typedef struct {
+    unsigned pos;
+    const char *sku;
+    const char *unit;          /* the item's own, else the product's */
+    const qs_product *product; /* NULL for a custom line */
+    const qs_tax_rate *tax;
+    qs_written qty;
+    bool has_discount;
+    qs_written discount;       /* line discount, percent */
+    const char *reason;        /* the discount's reason, or NULL */
+    qs_written custom_price;   /* custom lines only */
+    bool optional;
+    const qs_localized *name;  /* in the quote's language; NULL when none */
+    const qs_localized *description;
+    qs_origin at;              /* the <item> */
+    qs_line_price price;
+} qs_line;
+
+/* A department's content in document order: runs of lines (a <group>, or
+ * loose items gathered in an untitled group) and other elements (sections,
+ * terms), kept verbatim in q->fragments for the merged tree. */
+typedef struct {
+    const char *title;         /* groups: the title, or NULL */
+    size_t first, nlines;      /* groups: q->lines[first .. first+nlines) */
+    qs_origin at;              /* the <group>, or the first loose <item> */
+    const xmlNode *element;    /* not a group: a node of q->fragments */
+} qs_department_part;
 
 typedef struct {
     const char *name;
-    const xmlNode *ref;        /* the quote's <department name href> */
-    const qs_input *src;       /* the department input */
+    const char *owner, *approved_by; /* or NULL */
+    const char *path;          /* display path of the department file */
+    qs_origin at;              /* its root element */
+    qs_origin ref_at;          /* the quote's <department href> */
+    qs_department_part *parts;
+    size_t nparts;
 } qs_department;
 
 typedef struct {
-    xmlNode *line;             /* <line> in the merged tree */
-    const xmlNode *item;       /* <item> in the department input */
-    const qs_input *src;       /* the department input */
-    const qs_product *product; /* NULL for a custom line */
-    const qs_tax_rate *tax;
-    qs_decimal qty;
-    const char *qty_text;
-    bool has_discount;
-    qs_decimal discount;       /* line discount, percent */
-    const char *discount_text;
-    const char *reason;        /* the discount's reason, or NULL */
-    qs_decimal custom_price;   /* custom lines only */
-    const char *custom_price_text;
-    bool optional;
-    unsigned pos;
-} qs_line;
+    const char *street, *postal_code, *city, *country;
+    const char **lines;        /* free text lines (the seller's address) */
+    size_t nlines;
+} qs_address;
+
+typedef struct {
+    const char *name, *phone, *email;
+    const char *free;          /* free text when none of the above */
+} qs_contact;
+
+/* The seller or the customer; text with white space collapsed, NULL when
+ * absent or empty. */
+typedef struct {
+    const char *id;            /* the customer number */
+    const char *name, *vat_id, *register_, *web;
+    bool has_address, has_contact;
+    qs_address address;
+    qs_contact contact;
+    const char *bank_name, *bank_holder, *iban, *bic;
+} qs_party;
+
+/* The figures of one tax rate and of the quote (price.c). */
+typedef struct {
+    const qs_tax_rate *rate;
+    qs_decimal net;            /* sum of net of its non-optional lines */
+    qs_decimal base;           /* after the quote discount */
+    qs_decimal amount;
+} qs_tax_total;
+
+typedef struct {
+    bool priced;
+    qs_decimal net, discount, taxable, gross;
+    qs_tax_total *taxes;       /* in order of first use */
+    size_t ntaxes;
+} qs_totals;
+
+typedef enum { QS_STATUS_DRAFT, QS_STATUS_FINAL } qs_status;
 
 typedef struct {
     qs_arena arena;
     qs_inputs *in;             /* not owned */
-    qs_input *src;             /* the quote file */
-    const char *id, *lang, *currency, *status, *date, *valid_until;
-    qs_origin id_at;           /* where the quote's id is written */
-    int minor_digits;          /* of the currency */
+    const char *path;          /* display path of the quote file */
+    qs_origin at;              /* its root element */
+    const char *id, *lang, *currency;
+    qs_status status;
+    const char *status_name;   /* "draft" or "final" */
     bool draft;
+    qs_origin id_at;           /* where the quote's id is written */
+    qs_origin currency_at;     /* where its currency is written */
+    const char *owner;         /* the rep who owns the quote (SPEC 7), or NULL */
+    int minor_digits;          /* of the currency */
+    qs_date date;
+    bool has_valid_until;
+    qs_date valid_until;
+    const char *subject, *reference;
+    qs_party seller, customer;
+    bool has_customer;
+    /* payment terms and delivery, as written (for sentences) */
+    const char *payment_days, *payment_discount_percent, *payment_discount_days;
+    const char *delivery_weeks, *incoterm, *delivery_place;
     bool has_discount;
-    qs_decimal discount;       /* quote discount, percent */
-    const char *discount_text;
-    const xmlNode *discount_node;
+    qs_written discount;       /* quote discount, percent */
+    const char *discount_reason;
+    qs_origin discount_at;
 
     qs_pricelist *lists;
     size_t nlists;
@@ -119,45 +231,28 @@ typedef struct {
     char *template_path;       /* display path, or NULL */
     qs_origin template_at;
 
-    xmlDoc *tree;              /* the merged, priced data tree */
+    qs_totals totals;          /* written by pricing */
+
+    /* Verbatim copies of the quote's own elements (all but <department>,
+     * in document order, as children of the root) and of the departments'
+     * other elements, each element's source position in its _private
+     * (a qs_origin in the arena). Read by merge only. */
+    xmlDoc *fragments;
+    xmlDoc *tree;              /* the merged, priced data tree (merge.h) */
 } qs_quote;
 
-/* Loads the quote at `path` with everything it references (price lists,
- * departments, rules), checks every value, and builds the merged tree
- * (merge.c). Returns false after diagnostics; *q must be freed with
- * qs_quote_free in every case. */
-bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d);
 void qs_quote_free(qs_quote *q);
 
-/* Loads the price list at `path` on its own, as the catalog does: the same
- * checks as for a quote's price list (values, dates and their order, tax
- * ids, tiers, duplicate SKUs, a known currency), without a quote's date,
- * currency or overrides. q->lists[0] is the list, q->products its
- * products. Returns false after diagnostics; free q with qs_quote_free in
- * every case. */
-bool qs_pricelist_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d);
+/* Frees the merged tree once no stage reads it any more. */
+void qs_quote_free_tree(qs_quote *q);
 
 /* The effective product for `sku`, or NULL. */
 const qs_product *qs_quote_get_product(const qs_quote *q, const char *sku);
 /* The tax rate `id`, or NULL. */
 const qs_tax_rate *qs_quote_get_tax_rate(const qs_quote *q, const char *id);
 
-/* Builds q->tree from the loaded model (merge.c). */
-bool qs_quote_merge(qs_quote *q, qs_diags *d);
-
-/* Frees the merged tree's content except what the package stage reads:
- * keeps the root <quote> with its attributes and its <totals> child (with
- * the <tax> elements), which the manifest reports; frees every other child
- * of <quote> (pricelists, parties, departments with their groups and
- * lines, sections, terms). Every qs_line.line pointer is invalid
- * afterwards. `build` calls it once the template stage has read the tree:
- * the UBL is written before it, and layout, PDF and package do not read
- * the tree (package.c reads /quote/totals only). */
-void qs_quote_prune_tree(qs_quote *q);
-
-/* Prices every line and the totals into q->tree (price.c), and proves the
- * sums. Returns false after diagnostics; an inconsistency is an "internal"
- * error. */
-bool qs_quote_price(qs_quote *q, qs_diags *d);
+/* The text in `lang`: one with that lang, else one without lang, else the
+ * first; NULL when n is 0. */
+const qs_localized *qs_localized_get(const qs_localized *all, size_t n, const char *lang);
 
 #endif

@@ -26,9 +26,9 @@
  *   the clock, so the same input gives the same bytes;
  * - libharu's page operators and its save are slow (byte-by-byte copies and
  *   clears, level-6 deflate of everything): the page content streams are
- *   written here and deflated once at a faster level ("content streams",
- *   "compression"), the bytes made here are held in blocks of their own
- *   ("streams held here"), fonts are handed over from memory, and the
+ *   written here and deflated once at a faster level ("content streams";
+ *   pdf_hpdf_streams.c), the bytes made here are held in blocks of their own
+ *   (pdf_hpdf_streams.c), fonts are handed over from memory, and the
  *   document is saved straight into a buffer. libharu still owns the
  *   objects, the fonts' subsetting, the cross-reference table and the
  *   trailer;
@@ -52,15 +52,13 @@
 
 #include <hpdf.h>
 #include <hpdf_conf.h>
-#include <nettle/sha2.h>
-#include <zlib.h>
-
 #include "arena.h"
 #include "buf.h"
+#include "date.h"
+#include "pdf_hpdf_streams.h"
+#include "sha256.h"
 
 #define WATERMARK_GREY 0.85f
-/* The zlib level of every stream deflated here (see "compression"). */
-#define ZLIB_LEVEL 3
 #define MAX_OUTLINE_DEPTH 16
 /* The largest text size, in points: libharu's own limit for its text
  * operators, kept for the operators written here. */
@@ -167,166 +165,6 @@ static bool fail(render_ctx *c, const char *what)
         qs_diag_add(c->diags, QS_SEV_ERROR, NULL, 0, 0, "pdf",
                     "cannot write the PDF: %s", what);
     return false;
-}
-
-/* ---- compression ----
- *
- * libharu deflates a stream at save time, at Z_DEFAULT_COMPRESSION (6),
- * copying it through its memory streams byte by byte. Every stream of the
- * document but the outline's and metadata's small ones (page contents,
- * images, attachments, the fonts' ToUnicode CMaps, CIDToGIDMaps and font
- * programs, see compress_font_streams) is deflated here instead, once, at
- * ZLIB_LEVEL, straight into the object's stream, and the object is marked
- * HPDF_STREAM_FILTER_NONE, so libharu copies the bytes as they are; its
- * write_fn (HPDF_Dict_Write calls it after the other keys, before ">>")
- * adds the /Filter /FlateDecode that libharu then leaves out. zlib's output
- * depends only on the input, the level and the zlib version, so the
- * document stays byte-for-byte reproducible. Level 3 takes about 40 % of
- * level 6's time on page contents and fonts, for about 10 % more bytes
- * (measured on the 60-line bench quote, docs/performance.md). */
-
-static HPDF_STATUS write_flate_filter(HPDF_Dict obj, HPDF_Stream stream)
-{
-    (void)obj;
-    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
-}
-
-/* Deflates the `n` bytes at `data` into `out` as one zlib stream. */
-static bool deflate_into(qs_buf *out, const unsigned char *data, size_t n)
-{
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, ZLIB_LEVEL, Z_DEFLATED, 15, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
-        return false;
-    unsigned char buf[16384];
-    int rc = Z_OK;
-    z.next_in = (Bytef *)data;
-    while (rc == Z_OK) {
-        /* avail_in is 32 bits wide: feed at most 1 GiB at a time. */
-        if (z.avail_in == 0 && n > 0) {
-            z.avail_in = n > (1u << 30) ? (1u << 30) : (uInt)n;
-            n -= z.avail_in;
-        }
-        z.next_out = buf;
-        z.avail_out = sizeof buf;
-        rc = deflate(&z, n == 0 ? Z_FINISH : Z_NO_FLUSH);
-        if (rc == Z_OK || rc == Z_STREAM_END)
-            qs_buf_add(out, (const char *)buf, sizeof buf - z.avail_out);
-        if (rc == Z_BUF_ERROR) /* no progress possible: never expected */
-            rc = Z_STREAM_ERROR;
-    }
-    deflateEnd(&z);
-    return rc == Z_STREAM_END;
-}
-
-/* ---- streams held here ----
- *
- * libharu's memory streams copy every byte in a loop, when they are
- * written and again when the document is saved. The bytes quotesmith
- * makes for a stream object (deflated, or a PNG's own data) are instead
- * held in one malloc'd block behind a read-only stream of its own: the
- * save reads it (read_fn, seek_fn, size_fn) with memcpy, and freeing the
- * document frees it (free_fn). */
-
-typedef struct {
-    unsigned char *data;
-    size_t size, pos;
-} held_bytes;
-
-static HPDF_STATUS held_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size)
-{
-    held_bytes *h = s->attr;
-    size_t n = h->size - h->pos;
-    if (n > *size)
-        n = *size;
-    memcpy(ptr, h->data + h->pos, n);
-    h->pos += n;
-    bool short_read = n < *size;
-    *size = (HPDF_UINT)n;
-    return short_read ? HPDF_STREAM_EOF : HPDF_OK;
-}
-
-static HPDF_STATUS held_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
-{
-    held_bytes *h = s->attr;
-    long long to = pos;
-    if (mode == HPDF_SEEK_CUR)
-        to += (long long)h->pos;
-    else if (mode == HPDF_SEEK_END)
-        to += (long long)h->size;
-    if (to < 0 || (unsigned long long)to > h->size)
-        return HPDF_SetError(s->error, HPDF_STREAM_EOF, 0);
-    h->pos = (size_t)to;
-    return HPDF_OK;
-}
-
-static HPDF_INT32 held_tell(HPDF_Stream s)
-{
-    return (HPDF_INT32)((held_bytes *)s->attr)->pos;
-}
-
-static HPDF_UINT32 held_size(HPDF_Stream s)
-{
-    return (HPDF_UINT32)((held_bytes *)s->attr)->size;
-}
-
-static void held_free(HPDF_Stream s)
-{
-    held_bytes *h = s->attr;
-    free(h->data);
-    free(h);
-}
-
-/* A read-only libharu stream of the bytes of `b` (taken over; `b` is left
- * empty), or NULL. */
-static HPDF_Stream held_stream(HPDF_MMgr mmgr, qs_buf *b)
-{
-    if (b->len > INT32_MAX)
-        return NULL;
-    held_bytes *h = qs_xcalloc(1, sizeof *h);
-    HPDF_Stream s = HPDF_CallbackWriter_New(mmgr, NULL, h);
-    if (!s) {
-        free(h);
-        return NULL;
-    }
-    h->data = (unsigned char *)b->s;
-    h->size = b->len;
-    memset(b, 0, sizeof *b);
-    s->read_fn = held_read;
-    s->seek_fn = held_seek;
-    s->tell_fn = held_tell;
-    s->size_fn = held_size;
-    s->free_fn = held_free;
-    return s;
-}
-
-/* Gives stream object `obj` the bytes of `b` (taken over; `b` is left
- * empty) as its stream. When they are `deflated`, the object gets
- * /Filter /FlateDecode through its write_fn, which HPDF_Dict_Write calls
- * after the other keys, before ">>", while the object itself is marked
- * HPDF_STREAM_FILTER_NONE so that libharu leaves the filter out and copies
- * the bytes as they are. */
-static bool hold_stream(HPDF_Dict obj, qs_buf *b, bool deflated)
-{
-    HPDF_Stream s = held_stream(obj->mmgr, b);
-    if (!s)
-        return false;
-    HPDF_Stream_Free(obj->stream);
-    obj->stream = s;
-    obj->filter = HPDF_STREAM_FILTER_NONE;
-    if (deflated)
-        obj->write_fn = write_flate_filter;
-    return true;
-}
-
-/* Deflates data[0..n) as the stream of `obj` (see hold_stream). */
-static bool hold_deflated(HPDF_Dict obj, const unsigned char *data, size_t n)
-{
-    qs_buf b = { 0 };
-    bool ok = deflate_into(&b, data, n) && hold_stream(obj, &b, true);
-    qs_buf_free(&b);
-    return ok;
 }
 
 /* ---- fonts ---- */
@@ -503,7 +341,7 @@ static bool shrink_cid_font(render_ctx *c, HPDF_Font font, const uint32_t *set)
 }
 
 /* Deflates the bytes libharu wrote into stream object `obj` (see
- * "compression"). */
+ * pdf_hpdf_streams.c). */
 static bool recompress(HPDF_Dict obj)
 {
     HPDF_Stream st = obj ? obj->stream : NULL;
@@ -513,7 +351,7 @@ static bool recompress(HPDF_Dict obj)
     unsigned char *raw = qs_xmalloc(n ? n : 1);
     bool ok = HPDF_Stream_Seek(st, 0, HPDF_SEEK_SET) == HPDF_OK &&
               (n == 0 || HPDF_Stream_Read(st, raw, &got) == HPDF_OK) && got == n &&
-              hold_deflated(obj, raw, n);
+              qs_hpdf_hold_deflated(obj, raw, n);
     free(raw);
     return ok;
 }
@@ -659,7 +497,7 @@ static HPDF_Font get_font(render_ctx *c, const char *name, const uint32_t *set)
  * HPDF_LoadTTFontFromFile would read the file again (a few hundred lseeks
  * and reads through stdio, and a file that may have changed since it was
  * vetted). This is what HPDF_LoadTTFontFromFile does after opening the
- * file, with a stream held here (see "streams held here"): the font
+ * file, with a stream held here (pdf_hpdf_streams.c): the font
  * definition (which owns the stream
  * and reads the glyphs from it again when saving), the subset tag from
  * the load order (`tag` = 0, 1, ... -> HPDFAA, HPDFAB, ...), and a font
@@ -673,7 +511,7 @@ static const char *load_font_def(render_ctx *c, const qs_font *font,
         return NULL;
     qs_buf copy = { 0 };
     qs_buf_add(&copy, (const char *)data, size);
-    HPDF_Stream stream = held_stream(c->pdf->mmgr, &copy);
+    HPDF_Stream stream = qs_hpdf_held_stream(c->pdf->mmgr, &copy);
     qs_buf_free(&copy);
     if (!stream)
         return NULL;
@@ -772,7 +610,7 @@ static HPDF_Image raw_image(render_ctx *c, const unsigned char *px,
     st += HPDF_Dict_AddNumber(img, "BitsPerComponent", 8);
     if (st != HPDF_OK)
         return NULL;
-    if (!hold_deflated(img, px, (size_t)width * height * (size_t)components))
+    if (!qs_hpdf_hold_deflated(img, px, (size_t)width * height * (size_t)components))
         return NULL;
     return img;
 }
@@ -799,7 +637,7 @@ static HPDF_Image png_image(render_ctx *c, const qs_image *png)
     st += HPDF_Dict_AddNumber(parms, "Columns", (HPDF_INT32)png->width);
     qs_buf data = { 0 };
     qs_buf_add(&data, (const char *)png->png_data, png->png_data_size);
-    bool ok = st == HPDF_OK && hold_stream(img, &data, true);
+    bool ok = st == HPDF_OK && qs_hpdf_hold_stream(img, &data, true);
     qs_buf_free(&data);
     return ok ? img : NULL;
 }
@@ -1105,7 +943,7 @@ static bool set_page_content(render_ctx *c, HPDF_Page page)
 {
     HPDF_PageAttr attr = page->attr;
     if (!attr || !attr->contents || attr->stream != attr->contents->stream ||
-        !hold_deflated(attr->contents, (const unsigned char *)c->ops.s, c->ops.len))
+        !qs_hpdf_hold_deflated(attr->contents, (const unsigned char *)c->ops.s, c->ops.len))
         return false;
     attr->stream = attr->contents->stream; /* libharu's operators would
                                               write here: none is called */
@@ -1230,22 +1068,8 @@ static bool add_outline(render_ctx *c, const qs_layout *l)
 /* Parses "YYYY-MM-DD" strictly into a date at 00:00:00 UTC. */
 static bool parse_date(const char *s, HPDF_Date *out)
 {
-    for (int i = 0; i < 10; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-            return false;
-    }
-    if (s[10] != '\0')
-        return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-            (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m == 2 && d == 29 && !leap)
+    int y, m, d;
+    if (!qs_date_parse(s, &y, &m, &d))
         return false;
     memset(out, 0, sizeof *out);
     out->year = y;
@@ -1284,10 +1108,10 @@ static bool epoch_date(HPDF_Date *out, bool *set)
 
 /* ---- the document ID ---- */
 
-static void hash_str(struct sha256_ctx *h, const char *s)
+static void hash_str(qs_sha256_ctx *h, const char *s)
 {
     size_t n = s ? strlen(s) + 1 : 0; /* the terminator separates fields */
-    sha256_update(h, n, (const uint8_t *)s);
+    qs_sha256_add(h, (const uint8_t *)s, n);
 }
 
 /* The trailer /ID: two copies of the first 16 bytes of a SHA-256 over what
@@ -1296,17 +1120,17 @@ static void hash_str(struct sha256_ctx *h, const char *s)
  * ID and any change a new one; never the clock. */
 static bool set_document_id(render_ctx *c, const qs_layout *l)
 {
-    struct sha256_ctx h;
-    sha256_init(&h);
+    qs_sha256_ctx h;
+    qs_sha256_init(&h);
     for (size_t p = 0; p < l->npages; p++) {
         const qs_page *page = &l->pages[p];
         for (size_t i = 0; i < page->count; i++) {
             const qs_item *it = &page->items[i];
             float geometry[5] = {it->x, it->y, it->w, it->h, it->size};
             int refs[3] = {(int)it->kind, it->font, it->image};
-            sha256_update(&h, sizeof geometry, (const uint8_t *)geometry);
-            sha256_update(&h, sizeof refs, (const uint8_t *)refs);
-            sha256_update(&h, sizeof it->color, (const uint8_t *)&it->color);
+            qs_sha256_add(&h, (const uint8_t *)geometry, sizeof geometry);
+            qs_sha256_add(&h, (const uint8_t *)refs, sizeof refs);
+            qs_sha256_add(&h, (const uint8_t *)&it->color, sizeof it->color);
             hash_str(&h, it->kind == QS_ITEM_TEXT ? it->text : NULL);
         }
     }
@@ -1314,13 +1138,13 @@ static bool set_document_id(render_ctx *c, const qs_layout *l)
     for (size_t i = 0; i < doc->nfonts; i++) {
         size_t n = 0;
         const unsigned char *data = doc->fonts[i] ? qs_font_data(doc->fonts[i], &n) : NULL;
-        sha256_update(&h, n, data);
+        qs_sha256_add(&h, data, n);
     }
     for (size_t i = 0; i < doc->nimages; i++) {
         const qs_image *img = doc->images[i];
         if (!img)
             continue;
-        sha256_update(&h, sizeof img->file_sha256, img->file_sha256);
+        qs_sha256_add(&h, img->file_sha256, sizeof img->file_sha256);
     }
     const qs_metadata *m = &doc->meta;
     const char *meta[] = {m->title, m->author, m->subject, m->keywords, m->creator,
@@ -1329,10 +1153,10 @@ static bool set_document_id(render_ctx *c, const qs_layout *l)
         hash_str(&h, meta[i]);
     for (size_t i = 0; c->opts && i < c->opts->nattachments; i++) {
         hash_str(&h, c->opts->attachments[i].name);
-        sha256_update(&h, c->opts->attachments[i].size, c->opts->attachments[i].data);
+        qs_sha256_add(&h, c->opts->attachments[i].data, c->opts->attachments[i].size);
     }
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&h, sizeof digest, digest);
+    unsigned char digest[QS_SHA256_SIZE];
+    qs_sha256_finish(&h, digest);
 
     HPDF_Array id = HPDF_Array_New(c->pdf->mmgr);
     if (!id || HPDF_Dict_Add(c->pdf->trailer, "ID", id) != HPDF_OK)
@@ -1453,7 +1277,7 @@ static HPDF_Dict embed_file(render_ctx *c, const qs_pdf_attachment *a)
                  c->date.minutes, c->date.seconds);
         st += HPDF_Dict_Add(params, "ModDate", HPDF_String_New(mm, date, NULL));
     }
-    if (st != HPDF_OK || !hold_deflated(ef, a->data, a->size))
+    if (st != HPDF_OK || !qs_hpdf_hold_deflated(ef, a->data, a->size))
         return NULL;
 
     HPDF_Dict spec = HPDF_Dict_New(mm);

@@ -6,53 +6,24 @@
 #include <string.h>
 
 #include "buf.h"
+#include "format.h"
+#include "json.h"
 #include "package.h"
+#include "rule_ids.h"
+#include "utf8.h"
 #include "version.h"
 
 /* ---- escaping ---- */
-
-/* The length of the valid UTF-8 sequence at p, or 0 when it is not one. */
-static size_t utf8_length(const unsigned char *p)
-{
-    size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
-             : (*p & 0xF8) == 0xF0 ? 4 : 0;
-    if (n == 2 && *p < 0xC2)
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
-/* A JSON string; invalid UTF-8 becomes U+FFFD. */
-static void put_json(qs_buf *b, const char *s)
-{
-    qs_buf_puts(b, "\"");
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-        size_t n = utf8_length(p);
-        if (*p == '"' || *p == '\\')
-            qs_buf_printf(b, "\\%c", *p);
-        else if (*p == '\n')
-            qs_buf_puts(b, "\\n");
-        else if (*p == '\t')
-            qs_buf_puts(b, "\\t");
-        else if (*p < 0x20)
-            qs_buf_printf(b, "\\u%04x", *p);
-        else if (n == 0)
-            qs_buf_puts(b, "\\ufffd");
-        else
-            qs_buf_add(b, (const char *)p, n);
-        p += n ? n : 1;
-    }
-    qs_buf_puts(b, "\"");
-}
 
 /* XML character data or attribute text; characters XML 1.0 cannot hold
  * (control characters, invalid UTF-8) become U+FFFD. */
 static void put_xml(qs_buf *b, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
-        size_t n = utf8_length(p);
+    size_t len = s ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        bool valid = qs_utf8_decode(s + i, len - i, &n) != (uint32_t)-1;
+        const unsigned char *p = (const unsigned char *)s + i;
         if (*p == '&')
             qs_buf_puts(b, "&amp;");
         else if (*p == '<')
@@ -63,11 +34,11 @@ static void put_xml(qs_buf *b, const char *s)
             qs_buf_puts(b, "&quot;");
         else if (*p == '\n' || *p == '\t')
             qs_buf_add(b, (const char *)p, 1);
-        else if (*p < 0x20 || n == 0)
+        else if (*p < 0x20 || !valid)
             qs_buf_puts(b, "\xEF\xBF\xBD");
         else
             qs_buf_add(b, (const char *)p, n);
-        p += n ? n : 1;
+        i += n;
     }
 }
 
@@ -94,60 +65,6 @@ static void put_text_line(qs_buf *b, const qs_diag *g)
 }
 
 /* ---- SARIF ---- */
-
-/* Short descriptions of the built-in rule ids; ids from rules files fall
- * back to a generic text. */
-static const char *const rule_texts[][2] = {
-    {"bad-date", "A date is not a valid YYYY-MM-DD date."},
-    {"bad-number", "A number does not follow the decimal grammar or is out of range."},
-    {"currency-mismatch", "A price list's currency differs from the quote's."},
-    {"custom-line", "A custom line lacks its name, price or tax rate."},
-    {"customer-address", "A final quote needs the customer's full address."},
-    {"department-name-mismatch", "A department file's name differs from the quote's reference."},
-    {"doctype", "Input documents may not have a DOCTYPE."},
-    {"duplicate-pricelist", "Two price lists have the same id."},
-    {"duplicate-sku", "A SKU appears twice in one price list."},
-    {"duplicate-tier", "Two volume tiers start at the same quantity."},
-    {"file-not-found", "A referenced file does not exist."},
-    {"file-too-large", "A file is larger than --max-file-size."},
-    {"font", "A font could not be read or used."},
-    {"id-collision", "Two quotes of one batch have the same id."},
-    {"image", "An image could not be read or used."},
-    {"incoterm", "The delivery terms name an unknown Incoterm."},
-    {"incoterm-place", "The Incoterm needs a named place."},
-    {"incoterm-sea", "A sea-only Incoterm for a delivery not by sea."},
-    {"internal", "quotesmith caught itself in an inconsistency."},
-    {"layout", "The document could not be laid out."},
-    {"missing-glyph", "A character has no glyph in the template's fonts."},
-    {"not-a-file", "A referenced path is not a regular file."},
-    {"output", "An output file could not be written."},
-    {"overflow", "A figure exceeds the range of exact arithmetic."},
-    {"path-outside-root", "A path resolves outside the project root."},
-    {"payment-terms", "The payment terms are inconsistent."},
-    {"pdf", "The PDF could not be produced."},
-    {"pricelist-validity", "A price list is not valid on the quote date."},
-    {"root", "The project root is not a folder."},
-    {"schema", "A file does not match its format's XML Schema."},
-    {"tax-rate-conflict", "Two price lists define one tax rate differently."},
-    {"template", "The template is invalid."},
-    {"ubl", "The UBL document could not be produced."},
-    {"unknown-currency", "The currency is not an ISO 4217 code quotesmith knows."},
-    {"unknown-pricelist", "A price list overrides one that is not loaded."},
-    {"unknown-sku", "A line names a SKU no price list has."},
-    {"unknown-tax", "A product or line names an unknown tax rate."},
-    {"usage", "The command line is wrong."},
-    {"validity-order", "valid-until is not after the quote date."},
-    {"xml-limits", "A document exceeds the nesting or attribute limits."},
-    {"xml-syntax", "A file is not well-formed XML."},
-};
-
-static const char *rule_text(const char *id)
-{
-    for (size_t i = 0; i < sizeof rule_texts / sizeof rule_texts[0]; i++)
-        if (strcmp(rule_texts[i][0], id) == 0)
-            return rule_texts[i][1];
-    return NULL;
-}
 
 const char *qs_report_sarif_level(qs_severity sev, bool draft)
 {
@@ -217,75 +134,108 @@ static size_t rule_index(const char **ids, size_t count, const char *id)
     return 0;
 }
 
-static void put_result(qs_buf *b, const qs_diag *g, bool draft, size_t index)
+static json_t *new_object(void)
 {
-    qs_buf_puts(b, "        {\n          \"ruleId\": ");
-    put_json(b, g->rule);
-    qs_buf_printf(b, ",\n          \"ruleIndex\": %zu,\n          \"level\": \"%s\",\n"
-                  "          \"message\": {\n            \"text\": ",
-                  index, qs_report_sarif_level(g->severity, draft));
-    put_json(b, g->message);
-    qs_buf_puts(b, "\n          }");
-    if (g->file) {
-        qs_buf_puts(b, ",\n          \"locations\": [\n            {\n"
-                       "              \"physicalLocation\": {\n"
-                       "                \"artifactLocation\": {\n"
-                       "                  \"uri\": \"");
-        put_uri(b, g->file);
-        qs_buf_puts(b, "\"\n                }");
-        if (g->line)
-            qs_buf_printf(b, ",\n                \"region\": {\n"
-                          "                  \"startLine\": %u,\n"
-                          "                  \"startColumn\": %u\n"
-                          "                }", g->line, g->col ? g->col : 1);
-        qs_buf_puts(b, "\n              }\n            }\n          ]");
+    json_t *o = json_object();
+    if (!o)
+        abort();
+    return o;
+}
+
+static json_t *new_array(void)
+{
+    json_t *a = json_array();
+    if (!a)
+        abort();
+    return a;
+}
+
+/* A rule of tool.driver.rules: its id and short description. */
+static json_t *sarif_rule(const char *id)
+{
+    json_t *rule = new_object();
+    qs_json_set(rule, "id", qs_json_string(id));
+    json_t *text = new_object();
+    const char *description = qs_rule_id_description(id);
+    if (description) {
+        qs_json_set(text, "text", qs_json_string(description));
+    } else {
+        qs_buf b = {0};
+        qs_buf_printf(&b, "Rule '%s' of a rules file.", id);
+        qs_json_set(text, "text", qs_json_string(b.s));
+        qs_buf_free(&b);
     }
-    qs_buf_puts(b, "\n        }");
+    qs_json_set(rule, "shortDescription", text);
+    return rule;
+}
+
+static json_t *sarif_result(const qs_diag *g, bool draft, size_t index)
+{
+    json_t *r = new_object();
+    qs_json_set(r, "ruleId", qs_json_string(g->rule));
+    qs_json_set(r, "ruleIndex", qs_json_integer((long long)index));
+    qs_json_set(r, "level", qs_json_string(qs_report_sarif_level(g->severity, draft)));
+    json_t *message = new_object();
+    qs_json_set(message, "text", qs_json_string(g->message));
+    qs_json_set(r, "message", message);
+    if (!g->file)
+        return r;
+    qs_buf uri = {0};
+    put_uri(&uri, g->file);
+    json_t *artifact = new_object();
+    qs_json_set(artifact, "uri", qs_json_string(uri.s));
+    qs_buf_free(&uri);
+    json_t *physical = new_object();
+    qs_json_set(physical, "artifactLocation", artifact);
+    if (g->line) {
+        json_t *region = new_object();
+        qs_json_set(region, "startLine", qs_json_integer(g->line));
+        qs_json_set(region, "startColumn", qs_json_integer(g->col ? g->col : 1));
+        qs_json_set(physical, "region", region);
+    }
+    json_t *location = new_object();
+    qs_json_set(location, "physicalLocation", physical);
+    json_t *locations = new_array();
+    qs_json_append(locations, location);
+    qs_json_set(r, "locations", locations);
+    return r;
 }
 
 void qs_report_sarif(const qs_report_case *cases, size_t n, FILE *out)
 {
-    qs_buf b = {0};
-    qs_buf_puts(&b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
-                    "  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n"
-                    "      \"tool\": {\n        \"driver\": {\n"
-                    "          \"name\": \"quotesmith\",\n          \"version\": ");
-    put_json(&b, QS_VERSION);
-    qs_buf_puts(&b, ",\n          \"rules\": [");
     size_t nrules;
     const char **ids = collect_rules(cases, n, &nrules);
-    for (size_t i = 0; i < nrules; i++) {
-        const char *text = rule_text(ids[i]);
-        qs_buf_puts(&b, i ? ",\n            {\n              \"id\": "
-                          : "\n            {\n              \"id\": ");
-        put_json(&b, ids[i]);
-        qs_buf_puts(&b, ",\n              \"shortDescription\": {\n                \"text\": ");
-        if (text) {
-            put_json(&b, text);
-        } else {
-            qs_buf b2 = {0};
-            qs_buf_printf(&b2, "Rule '%s' of a rules file.", ids[i]);
-            put_json(&b, b2.s);
-            qs_buf_free(&b2);
-        }
-        qs_buf_puts(&b, "\n              }\n            }");
-    }
-    qs_buf_puts(&b, nrules ? "\n          ]\n        }\n      },\n      \"results\": ["
-                           : "]\n        }\n      },\n      \"results\": [");
-    bool first = true;
+    json_t *rules = new_array();
+    for (size_t i = 0; i < nrules; i++)
+        qs_json_append(rules, sarif_rule(ids[i]));
+    json_t *driver = new_object();
+    qs_json_set(driver, "name", qs_json_string("quotesmith"));
+    qs_json_set(driver, "version", qs_json_string(QS_VERSION));
+    qs_json_set(driver, "rules", rules);
+    json_t *tool = new_object();
+    qs_json_set(tool, "driver", driver);
+
+    json_t *results = new_array();
     for (size_t c = 0; c < n; c++)
         for (size_t i = 0; cases[c].diags && i < cases[c].diags->count; i++) {
             if (seen_before(cases, c, i))
                 continue;
             const qs_diag *g = &cases[c].diags->items[i];
-            qs_buf_puts(&b, first ? "\n" : ",\n");
-            put_result(&b, g, cases[c].draft, rule_index(ids, nrules, g->rule));
-            first = false;
+            qs_json_append(results, sarif_result(g, cases[c].draft,
+                                                 rule_index(ids, nrules, g->rule)));
         }
-    qs_buf_puts(&b, first ? "]\n    }\n  ]\n}\n" : "\n      ]\n    }\n  ]\n}\n");
     free(ids);
-    fwrite(b.s, 1, b.len, out);
-    qs_buf_free(&b);
+    json_t *run = new_object();
+    qs_json_set(run, "tool", tool);
+    qs_json_set(run, "results", results);
+    json_t *runs = new_array();
+    qs_json_append(runs, run);
+    json_t *log = new_object();
+    qs_json_set(log, "$schema", qs_json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+    qs_json_set(log, "version", qs_json_string("2.1.0"));
+    qs_json_set(log, "runs", runs);
+    qs_json_write(log, out);
+    json_decref(log);
 }
 
 /* ---- grouped text and JSON ---- */
@@ -302,30 +252,19 @@ void qs_report_text(const qs_report_case *cases, size_t n, FILE *out)
 
 void qs_report_json(const qs_report_case *cases, size_t n, FILE *out)
 {
-    qs_buf b = {0};
-    qs_buf_puts(&b, "[");
-    bool first = true;
+    json_t *rows = new_array();
     for (size_t c = 0; c < n; c++)
         for (size_t i = 0; cases[c].diags && i < cases[c].diags->count; i++) {
-            const qs_diag *g = &cases[c].diags->items[i];
-            qs_buf_puts(&b, first ? "\n {\"quote\": " : ",\n {\"quote\": ");
-            put_json(&b, cases[c].quote);
-            qs_buf_puts(&b, ", \"file\": ");
-            if (g->file)
-                put_json(&b, g->file);
-            else
-                qs_buf_puts(&b, "null");
-            qs_buf_printf(&b, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"rule\": ",
-                          g->line, g->col, qs_severity_name(g->severity));
-            put_json(&b, g->rule);
-            qs_buf_puts(&b, ", \"message\": ");
-            put_json(&b, g->message);
-            qs_buf_puts(&b, "}");
-            first = false;
+            json_t *row = new_object();
+            qs_json_set(row, "quote", qs_json_string(cases[c].quote));
+            json_t *diag = qs_diag_json(&cases[c].diags->items[i]);
+            if (json_object_update(row, diag) != 0)
+                abort();
+            json_decref(diag);
+            qs_json_append(rows, row);
         }
-    qs_buf_puts(&b, first ? "]\n" : "\n]\n");
-    fwrite(b.s, 1, b.len, out);
-    qs_buf_free(&b);
+    qs_json_write_rows(rows, out);
+    json_decref(rows);
 }
 
 /* ---- JUnit ---- */
@@ -352,7 +291,8 @@ static void put_testcase(qs_buf *b, const qs_report_case *c)
     put_xml(b, c->id ? c->id : c->quote);
     qs_buf_printf(b, "\" file=\"");
     put_xml(b, c->quote);
-    qs_buf_printf(b, "\" time=\"%.3f\"", c->seconds);
+    char t[QS_FORMAT_BUFSIZE];
+    qs_buf_printf(b, "\" time=\"%s\"", qs_format_fixed(c->seconds, 3, t));
     qs_buf text = {0};
     for (size_t i = 0; c->diags && i < c->diags->count; i++)
         put_text_line(&text, &c->diags->items[i]);
@@ -392,10 +332,11 @@ bool qs_report_junit(const char *path, const qs_report_case *cases, size_t n,
         seconds += cases[c].seconds;
     }
     qs_buf b = {0};
+    char t[QS_FORMAT_BUFSIZE];
     qs_buf_printf(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                   "<testsuite name=\"quotesmith\" tests=\"%zu\" failures=\"%zu\" "
-                  "errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
-                  n, failures, errors, skipped, seconds);
+                  "errors=\"%zu\" skipped=\"%zu\" time=\"%s\">\n",
+                  n, failures, errors, skipped, qs_format_fixed(seconds, 3, t));
     for (size_t c = 0; c < n; c++)
         put_testcase(&b, &cases[c]);
     qs_buf_puts(&b, "</testsuite>\n");

@@ -228,22 +228,17 @@ static const xmlNode *locatable(const xmlNode *n)
     return NULL;
 }
 
-/* One finding: the rule's severity, at the offending node's source (the
- * rule's own position when the node has none). */
+/* One finding: the rule's severity, at the source file, line and column
+ * of the element the offending node belongs to (merge.h), or at the
+ * rule's own position when the node has none. */
 static void report(checker *c, rule *r, xmlNode *node)
 {
     char *msg = interpolate(c, r, node);
-    const char *file = NULL;
-    unsigned line = 0, col = 1;
-    const xmlNode *at = locatable(node);
-    if (at)
-        qs_tree_source_of(at, &file, &line);
-    if (!file) {
-        file = r->at.file;
-        line = r->at.line;
-        col = r->at.col;
-    }
-    qs_diag_add(c->d, r->severity, file, line, col, r->id,
+    qs_origin at = {0};
+    const xmlNode *n = locatable(node);
+    if (!n || !qs_tree_origin_of(n, &at))
+        at = (qs_origin){r->at.file, r->at.line, r->at.col};
+    qs_diag_add(c->d, r->severity, at.file, at.line, at.col ? at.col : 1, r->id,
                 "%s (rule at %s:%u)", msg, c->src->path, r->line);
     free(msg);
 }
@@ -435,25 +430,4 @@ bool qs_rules_is_draft(const xmlDoc *tree)
     bool draft = status && xmlStrEqual(status, BAD_CAST "draft");
     xmlFree(status);
     return draft;
-}
-
-int qs_rules_exit_status(const qs_diags *d, bool draft, bool strict)
-{
-    for (size_t i = 0; i < d->count; i++) {
-        switch (d->items[i].severity) {
-        case QS_SEV_ERROR:
-            return 1;
-        case QS_SEV_APPROVAL:
-            if (!draft || strict)
-                return 1;
-            break;
-        case QS_SEV_WARNING:
-            if (strict)
-                return 1;
-            break;
-        case QS_SEV_NOTE:
-            break;
-        }
-    }
-    return 0;
 }

@@ -4,7 +4,6 @@
  * require their `test` to be true for every node their `context` finds.
  * Each failure is a diagnostic with the rule's severity, at the source of
  * the offending node, naming the rule id and the rules file line.
- * Also here: the exit-status policy for draft and final quotes.
  * Ownership: nothing is kept between calls; diagnostics are copied into the
  * sink. */
 #ifndef QS_RULES_H
@@ -37,14 +36,5 @@ void qs_rules_check(qs_xpath *x, xmlDoc *tree, const qs_input *rules,
 /* True when the tree's <quote status> is "draft" (anything else counts as
  * final, the safe side). */
 bool qs_rules_is_draft(const xmlDoc *tree);
-
-/* The exit status the diagnostics in `d` call for, 0 or 1 (environment
- * failures, exit 2, are main's business):
- *   error     always 1;
- *   approval  1 for a final quote; in a draft reported only, 0;
- *   warning   0, or 1 with --strict;
- * with --strict, an approval in a draft (reported like a warning) is fatal
- * as well; notes never count. */
-int qs_rules_exit_status(const qs_diags *d, bool draft, bool strict);
 
 #endif

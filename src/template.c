@@ -12,7 +12,7 @@
  *    spans and table rows. Each piece of text is checked against its font as
  *    it is added, so a missing glyph is reported with its origin. */
 #include "template.h"
-#include "input.h"
+#include "template_int.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -29,9 +29,7 @@
 #include "version.h"
 #include "xpath.h"
 
-#define MM_TO_PT (72.0f / 25.4f)
 #define MAX_GLYPH_REPORTS 100
-#define MAX_STYLE_DEPTH 32
 /* Blocks, spans and rows one build may create: a template whose for-each
  * loops multiply beyond this is stopped with a diagnostic instead of
  * exhausting memory (a 500-line quote needs a few thousand). */
@@ -39,38 +37,10 @@
 
 /* ---- small helpers ---- */
 
-static bool is_el(const xmlNode *n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
-}
-
-/* The value of attribute `name` as stored in the tree (stable while the
- * template lives, so it can key caches), or NULL. */
-static const char *attr(const xmlNode *n, const char *name)
-{
-    for (const xmlAttr *a = n->properties; a; a = a->next)
-        if (strcmp((const char *)a->name, name) == 0)
-            return a->children && a->children->content
-                       ? (const char *)a->children->content
-                       : "";
-    return NULL;
-}
-
-static bool attr_is(const xmlNode *n, const char *name, const char *value)
-{
-    const char *v = attr(n, name);
-    return v && strcmp(v, value) == 0;
-}
-
-static bool is_xml_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /* Grows an arena array of `size`-byte items to hold at least `need`. Starts
  * at one item: most arrays (a table cell's blocks) hold one or two, and a
  * 10,000-row table has 60,000 of them. */
-static void *grow(qs_arena *a, void *items, size_t count, size_t *cap,
+void *qs_tpl_grow(qs_arena *a, void *items, size_t count, size_t *cap,
                   size_t need, size_t size)
 {
     if (need <= *cap)
@@ -85,156 +55,6 @@ static void *grow(qs_arena *a, void *items, size_t count, size_t *cap,
     return fresh;
 }
 
-/* A pointer-keyed hash map (malloc'd), for caches keyed by template text. */
-typedef struct {
-    const void *key;
-    void *value;
-} slot;
-
-typedef struct {
-    slot *slots;
-    size_t cap, count;
-} ptrmap;
-
-static size_t ptr_hash(const void *p)
-{
-    uintptr_t x = (uintptr_t)p;
-    x ^= x >> 17;
-    x *= (uintptr_t)0x9E3779B97F4A7C15ull;
-    x ^= x >> 29;
-    return (size_t)x;
-}
-
-static void *map_get(const ptrmap *m, const void *key)
-{
-    if (!m->cap)
-        return NULL;
-    for (size_t i = ptr_hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-        if (m->slots[i].key == key)
-            return m->slots[i].value;
-        if (!m->slots[i].key)
-            return NULL;
-    }
-}
-
-static void map_put(ptrmap *m, const void *key, void *value)
-{
-    if ((m->count + 1) * 2 > m->cap) {
-        ptrmap bigger = {qs_xcalloc(m->cap ? m->cap * 2 : 64, sizeof(slot)),
-                         m->cap ? m->cap * 2 : 64, 0};
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slots[i].key)
-                map_put(&bigger, m->slots[i].key, m->slots[i].value);
-        free(m->slots);
-        *m = bigger;
-    }
-    size_t i = ptr_hash(key) & (m->cap - 1);
-    while (m->slots[i].key && m->slots[i].key != key)
-        i = (i + 1) & (m->cap - 1);
-    if (!m->slots[i].key)
-        m->count++;
-    m->slots[i].key = key;
-    m->slots[i].value = value;
-}
-
-/* ---- the stage's state ---- */
-
-typedef struct {
-    const char *name;
-    int face[4]; /* regular, bold, italic, bold-italic: indices into doc->fonts */
-} family;
-
-typedef struct {
-    const char *name;
-    const xmlNode *node;
-    int family;
-    bool bold, italic;
-    float size;
-    qs_rgb color;
-    qs_align align;
-    float leading, space_before, space_after, indent;
-    int state; /* 0 unresolved, 1 resolving, 2 resolved */
-} style;
-
-typedef enum { FN_MONEY, FN_PERCENT, FN_QTY, FN_DATE, FN_T, FN_TOTAL } fn_id;
-
-/* A parsed {expression}: XPath, or a template function call. */
-typedef struct expr {
-    bool is_call;
-    const char *xpath;         /* !is_call: the XPath text */
-    qs_xpath_path *path;       /* the XPath as a plain path, when it is one */
-    xmlXPathCompExprPtr comp;  /* compiled; a plain path only once libxml2
-                                  has to evaluate it (xpath_comp) */
-    fn_id fn;
-    struct expr *args[2];
-    int nargs;
-    const char *literal;       /* t('id') text, date(..., 'long') style */
-    bool reported;             /* a runtime diagnostic was given already */
-} expr;
-
-typedef enum { PART_TEXT, PART_EXPR, PART_PAGE, PART_PAGES } part_kind;
-
-typedef struct {
-    part_kind kind;
-    const char *text;
-    expr *ex;
-} part;
-
-/* A parsed text with {interpolations}. */
-typedef struct {
-    part *parts;
-    size_t count;
-    bool failed;
-} program;
-
-/* A <string>'s text in the document's language. */
-typedef struct {
-    const char *id;
-    const char *text;
-} string_entry;
-
-typedef struct {
-    qs_inputs *in;
-    qs_input *src;
-    const char *path;          /* the template's display path */
-    qs_diags *d;
-    qs_doc *doc;
-    qs_arena *A;               /* doc->arena */
-    qs_arena scratch;          /* styles, compiled programs and expressions:
-                                  the whole build */
-    qs_arena values;           /* what one evaluation makes (value texts,
-                                  a paragraph's spans being collected, its
-                                  texts with whitespace collapsed): freed
-                                  after every outermost table row */
-    size_t row_depth;          /* table rows being built (nested tables) */
-    xmlDoc *tree;
-    xmlNode *root;             /* /quote */
-    qs_xpath *xp;
-    const char *quote_path;
-    qs_lang lang;
-    const char *lang_code;
-    const char *currency;
-    family *families;
-    size_t nfamilies;
-    style *styles;
-    size_t nstyles;
-    const style *body_style, *heading_style;
-    style builtin;
-    string_entry *strings;     /* <strings> by id, in the document's
-                                  language (index_strings) */
-    size_t nstrings;
-    ptrmap programs;           /* text pointer -> program */
-    ptrmap xpaths;             /* attribute value pointer -> expr */
-    char **image_paths;        /* display path of doc->images[i] (malloc'd) */
-    char **font_paths;         /* display path of doc->fonts[i] (malloc'd) */
-    size_t images_cap;
-    size_t fonts_cap;
-    size_t glyph_reports;
-    size_t items;              /* blocks, spans and rows made so far */
-    const xmlNode *loop;       /* the innermost for-each running */
-    bool failed;               /* an error was reported: the build fails */
-    bool stop;                 /* evaluation cannot go on: stop instantiating */
-} tpl;
 
 /* ---- diagnostics ---- */
 
@@ -251,10 +71,7 @@ static void locate(const tpl *t, const xmlNode *n, const char *attr_name,
         qs_input_locate(t->src, n, attr_name, line, col);
 }
 
-static void terr(tpl *t, const xmlNode *n, const char *attr_name,
-                 const char *fmt, ...) QS_PRINTF(4, 5);
-
-static void terr(tpl *t, const xmlNode *n, const char *attr_name,
+void qs_tpl_error(tpl *t, const xmlNode *n, const char *attr_name,
                  const char *fmt, ...)
 {
     char msg[1024];
@@ -275,14 +92,14 @@ static bool count_item(tpl *t)
     if (++t->items <= MAX_ITEMS)
         return true;
     if (!t->stop)
-        terr(t, t->loop, "select",
+        qs_tpl_error(t, t->loop, "select",
              "the template makes more than %d blocks, rows and spans; check "
              "the for-each loops", MAX_ITEMS);
     t->stop = true;
     return false;
 }
 
-static qs_xpath_origin origin_of(const tpl *t, const xmlNode *n, const char *attr_name)
+qs_xpath_origin qs_tpl_origin(const tpl *t, const xmlNode *n, const char *attr_name)
 {
     qs_xpath_origin o = {t->path, 0, 0, "template"};
     locate(t, n, attr_name, &o.line, &o.col);
@@ -291,7 +108,7 @@ static qs_xpath_origin origin_of(const tpl *t, const xmlNode *n, const char *att
 
 /* "/quote/customer/name (samples/x/quote.xml:14)" for a data node, into
  * the values arena. */
-static const char *describe_node(tpl *t, const xmlNode *node)
+const char *qs_tpl_describe_node(tpl *t, const xmlNode *node)
 {
     xmlChar *path = xmlGetNodePath(node);
     const char *file;
@@ -305,276 +122,6 @@ static const char *describe_node(tpl *t, const xmlNode *node)
         s = qs_arena_printf(&t->values, "%s", path ? (char *)path : "?");
     xmlFree(path);
     return s;
-}
-
-/* ---- values: lengths, colours, numbers ---- */
-
-/* Parses an unsigned decimal number without the C locale: digits with an
- * optional fraction. Stores the end in *end. */
-static bool parse_number(const char *s, float *out, const char **end)
-{
-    double v = 0;
-    int digits = 0;
-    const char *p = s;
-    while (*p >= '0' && *p <= '9' && digits < 9) {
-        v = v * 10 + (*p++ - '0');
-        digits++;
-    }
-    if (*p == '.') {
-        p++;
-        double scale = 0.1;
-        int frac = 0;
-        while (*p >= '0' && *p <= '9' && frac < 6) {
-            v += (*p++ - '0') * scale;
-            scale /= 10;
-            frac++;
-        }
-        if (frac == 0)
-            return false;
-    }
-    if (digits == 0 || (*p >= '0' && *p <= '9'))
-        return false;
-    *out = (float)v;
-    *end = p;
-    return true;
-}
-
-/* A length "12mm", "1.5cm", "4pt", "0.5in" (or "0") in points. */
-static bool parse_length(const char *s, float *pt)
-{
-    float v;
-    const char *unit;
-    if (!s || !parse_number(s, &v, &unit))
-        return false;
-    if (strcmp(unit, "mm") == 0)
-        *pt = v * MM_TO_PT;
-    else if (strcmp(unit, "cm") == 0)
-        *pt = v * 10 * MM_TO_PT;
-    else if (strcmp(unit, "pt") == 0)
-        *pt = v;
-    else if (strcmp(unit, "in") == 0)
-        *pt = v * 72;
-    else if (*unit == '\0' && v == 0)
-        *pt = 0;
-    else
-        return false;
-    return *pt <= 14400; /* 200 inches: anything more is a typo */
-}
-
-static bool parse_color(const char *s, qs_rgb *out)
-{
-    if (!s || strlen(s) != 7 || s[0] != '#')
-        return false;
-    unsigned v[6];
-    for (int i = 0; i < 6; i++) {
-        char c = s[i + 1];
-        if (c >= '0' && c <= '9')
-            v[i] = (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v[i] = (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v[i] = (unsigned)(c - 'A' + 10);
-        else
-            return false;
-    }
-    out->r = (unsigned char)(v[0] * 16 + v[1]);
-    out->g = (unsigned char)(v[2] * 16 + v[3]);
-    out->b = (unsigned char)(v[4] * 16 + v[5]);
-    return true;
-}
-
-static bool parse_align(const char *s, qs_align *out)
-{
-    static const struct {
-        const char *name;
-        qs_align align;
-    } aligns[] = {{"left", QS_ALIGN_LEFT}, {"right", QS_ALIGN_RIGHT},
-                  {"center", QS_ALIGN_CENTER}, {"justify", QS_ALIGN_JUSTIFY}};
-    for (size_t i = 0; s && i < sizeof aligns / sizeof aligns[0]; i++)
-        if (strcmp(s, aligns[i].name) == 0) {
-            *out = aligns[i].align;
-            return true;
-        }
-    return false;
-}
-
-/* Reads a length attribute; a bad value is reported when `report`. */
-static bool length_attr(tpl *t, const xmlNode *n, const char *name, float *out,
-                        bool report)
-{
-    const char *v = attr(n, name);
-    if (!v)
-        return false;
-    if (parse_length(v, out))
-        return true;
-    if (report)
-        terr(t, n, name,
-             "bad length '%s' for %s (expected a number and a unit mm, cm, pt "
-             "or in, like 12mm)", v, name);
-    return false;
-}
-
-static bool color_attr(tpl *t, const xmlNode *n, const char *name, qs_rgb *out,
-                       bool report)
-{
-    const char *v = attr(n, name);
-    if (!v)
-        return false;
-    if (parse_color(v, out))
-        return true;
-    if (report)
-        terr(t, n, name, "bad colour '%s' for %s (expected #rrggbb, like #1F4E79)",
-             v, name);
-    return false;
-}
-
-static bool bool_attr(const xmlNode *n, const char *name, bool dflt)
-{
-    const char *v = attr(n, name);
-    return v ? strcmp(v, "true") == 0 : dflt;
-}
-
-/* A column width: a length, or "N*" / "*" for a share of the rest. */
-static bool parse_column_width(const char *s, qs_column *out)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n > 0 && s[n - 1] == '*') {
-        out->relative = true;
-        if (n == 1) {
-            out->width = 1;
-            return true;
-        }
-        char buf[32];
-        if (n > sizeof buf)
-            return false;
-        memcpy(buf, s, n - 1);
-        buf[n - 1] = '\0';
-        const char *end;
-        return parse_number(buf, &out->width, &end) && *end == '\0' && out->width > 0;
-    }
-    out->relative = false;
-    return parse_length(s, &out->width) && out->width > 0;
-}
-
-/* ---- styles ---- */
-
-static const style *find_style(const tpl *t, const char *name)
-{
-    for (size_t i = 0; i < t->nstyles; i++)
-        if (strcmp(t->styles[i].name, name) == 0)
-            return &t->styles[i];
-    return NULL;
-}
-
-static int find_family(const tpl *t, const char *name)
-{
-    for (size_t i = 0; i < t->nfamilies; i++)
-        if (strcmp(t->families[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* The style named by attribute `name` of n, or NULL (reported when
- * `report`) when it names no style. */
-static const style *style_attr(tpl *t, const xmlNode *n, const char *name,
-                               bool report)
-{
-    const char *v = attr(n, name);
-    if (!v)
-        return NULL;
-    const style *s = find_style(t, v);
-    if (!s && report)
-        terr(t, n, name, "unknown style '%s'", v);
-    return s;
-}
-
-static void resolve_style(tpl *t, style *s, int depth)
-{
-    if (s->state == 2)
-        return;
-    if (s->state == 1 || depth > MAX_STYLE_DEPTH) {
-        terr(t, s->node, "parent", "style '%s' inherits from itself", s->name);
-        s->state = 2;
-        return;
-    }
-    s->state = 1;
-    const xmlNode *n = s->node;
-    const style *base = &t->builtin;
-    const char *parent = attr(n, "parent");
-    if (parent) {
-        style *p = (style *)find_style(t, parent);
-        if (!p)
-            terr(t, n, "parent", "unknown parent style '%s'", parent);
-        else {
-            resolve_style(t, p, depth + 1);
-            base = p;
-        }
-    }
-    const char *name = s->name;
-    *s = *base;
-    s->name = name;
-    s->node = n;
-    s->state = 2;
-
-    const char *v;
-    if ((v = attr(n, "font"))) {
-        int f = find_family(t, v);
-        if (f < 0)
-            terr(t, n, "font", "unknown font '%s' (declare it in <fonts>)", v);
-        else
-            s->family = f;
-    }
-    s->bold = bool_attr(n, "bold", s->bold);
-    s->italic = bool_attr(n, "italic", s->italic);
-    if ((v = attr(n, "size"))) {
-        float size;
-        const char *end;
-        if (parse_number(v, &size, &end) && (*end == '\0' || strcmp(end, "pt") == 0) &&
-            size >= 1 && size <= 500)
-            s->size = size;
-        else
-            terr(t, n, "size", "bad font size '%s' (expected points, like 9.5 or 9.5pt)", v);
-    }
-    color_attr(t, n, "color", &s->color, true);
-    if ((v = attr(n, "align")))
-        parse_align(v, &s->align);
-    if ((v = attr(n, "leading"))) {
-        float leading;
-        const char *end;
-        if (parse_number(v, &leading, &end) && *end == '\0' && leading >= 0.5f &&
-            leading <= 5)
-            s->leading = leading;
-        else
-            terr(t, n, "leading",
-                 "bad leading '%s' (expected a multiple of the font size, like 1.3)", v);
-    }
-    length_attr(t, n, "space-before", &s->space_before, true);
-    length_attr(t, n, "space-after", &s->space_after, true);
-    length_attr(t, n, "indent", &s->indent, true);
-}
-
-static void load_styles(tpl *t, const xmlNode *styles)
-{
-    t->builtin = (style){.name = "(default)", .family = 0, .size = 10,
-                         .align = QS_ALIGN_LEFT, .leading = 1.2f, .state = 2};
-    size_t n = 0;
-    for (const xmlNode *c = styles ? styles->children : NULL; c; c = c->next)
-        n += is_el(c, "style");
-    t->styles = qs_arena_array(&t->scratch, n ? n : 1, sizeof(style));
-    for (const xmlNode *c = styles ? styles->children : NULL; c; c = c->next)
-        if (is_el(c, "style")) {
-            style *s = &t->styles[t->nstyles++];
-            s->name = attr(c, "name");
-            s->node = c;
-        }
-    for (size_t i = 0; i < t->nstyles; i++)
-        resolve_style(t, &t->styles[i], 0);
-    t->body_style = find_style(t, "body");
-    if (!t->body_style)
-        t->body_style = &t->builtin;
-    t->heading_style = find_style(t, "heading");
-    if (!t->heading_style)
-        t->heading_style = t->body_style;
 }
 
 /* ---- fonts and images ---- */
@@ -602,7 +149,7 @@ static int add_font(tpl *t, const xmlNode *n, const char *attr_name)
         return -1;
     }
     size_t cap = t->fonts_cap;
-    t->doc->fonts = grow(t->A, t->doc->fonts, t->doc->nfonts, &t->fonts_cap,
+    t->doc->fonts = qs_tpl_grow(t->A, t->doc->fonts, t->doc->nfonts, &t->fonts_cap,
                          t->doc->nfonts + 1, sizeof(qs_font *));
     if (t->fonts_cap != cap)
         t->font_paths = qs_xrealloc(t->font_paths, t->fonts_cap * sizeof(char *));
@@ -658,625 +205,13 @@ static int load_image(tpl *t, const char *path, const qs_origin *at)
         return -1;
     }
     size_t cap = t->images_cap;
-    t->doc->images = grow(t->A, t->doc->images, t->doc->nimages, &t->images_cap,
+    t->doc->images = qs_tpl_grow(t->A, t->doc->images, t->doc->nimages, &t->images_cap,
                           t->doc->nimages + 1, sizeof(qs_image *));
     if (t->images_cap != cap)
         t->image_paths = qs_xrealloc(t->image_paths, t->images_cap * sizeof(char *));
     t->image_paths[t->doc->nimages] = qs_xstrdup(path);
     t->doc->images[t->doc->nimages] = img;
     return (int)t->doc->nimages++;
-}
-
-/* ---- expressions and interpolation ---- */
-
-static const struct {
-    const char *name;
-    fn_id fn;
-    int min, max;
-} functions[] = {
-    {"money", FN_MONEY, 1, 2}, {"percent", FN_PERCENT, 1, 1},
-    {"qty", FN_QTY, 1, 1},     {"date", FN_DATE, 1, 2},
-    {"t", FN_T, 1, 2},         {"total", FN_TOTAL, 1, 1},
-};
-
-/* Index just past the quoted string starting at s[i], or n. */
-static size_t skip_quoted(const char *s, size_t i, size_t n)
-{
-    char q = s[i++];
-    while (i < n && s[i] != q)
-        i++;
-    return i < n ? i + 1 : n;
-}
-
-/* The string inside a quoted XPath literal s[0..n), or NULL. */
-static const char *literal_of(tpl *t, const char *s, size_t n)
-{
-    while (n > 0 && is_xml_space(*s))
-        s++, n--;
-    while (n > 0 && is_xml_space(s[n - 1]))
-        n--;
-    if (n < 2 || (s[0] != '\'' && s[0] != '"') || s[n - 1] != s[0] ||
-        memchr(s + 1, s[0], n - 2))
-        return NULL;
-    return qs_arena_strndup(&t->scratch, s + 1, n - 2);
-}
-
-/* The <text> of <string> s in the document's language, else the one
- * without lang, else the first; "" when it has none. */
-static const char *string_pick(const tpl *t, const xmlNode *s)
-{
-    const xmlNode *plain = NULL, *first = NULL;
-    for (const xmlNode *c = s->children; c; c = c->next) {
-        if (!is_el(c, "text"))
-            continue;
-        if (!first)
-            first = c;
-        const char *l = attr(c, "lang");
-        if (l && strcmp(l, t->lang_code) == 0) {
-            first = plain = c;
-            break;
-        }
-        if (!l && !plain)
-            plain = c;
-    }
-    const xmlNode *pick = plain ? plain : first;
-    if (!pick)
-        return "";
-    return pick->children && pick->children->content
-               ? (const char *)pick->children->content
-               : "";
-}
-
-static int compare_entries(const void *a, const void *b)
-{
-    return strcmp(((const string_entry *)a)->id, ((const string_entry *)b)->id);
-}
-
-static int compare_id(const void *key, const void *entry)
-{
-    return strcmp(key, ((const string_entry *)entry)->id);
-}
-
-/* Indexes the <string>s of `strings` by id, sorted (the schema makes ids
- * unique): every t() looks its id up here, a computed id once per table
- * row, which scanning <strings> made a few thousand strcmp calls. */
-static void index_strings(tpl *t, const xmlNode *strings)
-{
-    size_t n = 0;
-    for (const xmlNode *s = strings ? strings->children : NULL; s; s = s->next)
-        n += is_el(s, "string") && attr(s, "id");
-    t->strings = qs_arena_array(&t->scratch, n ? n : 1, sizeof(string_entry));
-    for (const xmlNode *s = strings ? strings->children : NULL; s; s = s->next) {
-        if (!is_el(s, "string") || !attr(s, "id"))
-            continue;
-        t->strings[t->nstrings++] = (string_entry){attr(s, "id"), string_pick(t, s)};
-    }
-    qsort(t->strings, t->nstrings, sizeof(string_entry), compare_entries);
-}
-
-/* The text of string `id` (string_pick), or NULL when there is no such
- * string. */
-static const char *string_text(const tpl *t, const char *id)
-{
-    const string_entry *e = bsearch(id, t->strings, t->nstrings,
-                                    sizeof(string_entry), compare_id);
-    return e ? e->text : NULL;
-}
-
-static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
-                        const char *attr_name);
-static void free_expr(expr *e);
-
-/* Compiles XPath `text` written at node's attribute attr_name (NULL: its
- * text), or reports why it does not compile. The origin is located only
- * then: locating costs more than compiling a short expression. */
-static xmlXPathCompExprPtr compile(tpl *t, const char *text, const xmlNode *node,
-                                   const char *attr_name)
-{
-    xmlXPathCompExprPtr comp = qs_xpath_try_compile(t->xp, text);
-    if (!comp) {
-        qs_xpath_origin o = origin_of(t, node, attr_name);
-        qs_xpath_report(t->xp, &o);
-        t->failed = true;
-    }
-    return comp;
-}
-
-/* Parses s[0..n) as a template function call when it is one. Returns
- * false when it is plain XPath; otherwise *out is the call (NULL after a
- * diagnostic). */
-static bool parse_call(tpl *t, const char *s, size_t n, const xmlNode *node,
-                       const char *attr_name, expr **out)
-{
-    size_t i = 0;
-    while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
-        i++;
-    size_t name_len = i;
-    while (i < n && is_xml_space(s[i]))
-        i++;
-    if (name_len == 0 || i >= n || s[i] != '(' || s[n - 1] != ')')
-        return false;
-    int fi = -1;
-    for (size_t k = 0; k < sizeof functions / sizeof functions[0]; k++)
-        if (strlen(functions[k].name) == name_len &&
-            memcmp(functions[k].name, s, name_len) == 0)
-            fi = (int)k;
-    if (fi < 0)
-        return false;
-
-    /* The call's parenthesis must close at the very end: "money(a) + 1"
-     * is XPath (and fails there). Split the arguments on top-level commas. */
-    size_t open = i, depth = 0, starts[3], ends[3];
-    int nargs = 0;
-    starts[0] = open + 1;
-    for (size_t k = open; k < n; k++) {
-        char c = s[k];
-        if (c == '\'' || c == '"') {
-            k = skip_quoted(s, k, n) - 1;
-        } else if (c == '(' || c == '[') {
-            depth++;
-        } else if (c == ')' || c == ']') {
-            if (--depth == 0 && k != n - 1)
-                return false;
-        } else if (c == ',' && depth == 1) {
-            if (nargs < 2) {
-                ends[nargs] = k;
-                starts[++nargs] = k + 1;
-            } else {
-                nargs = 3;
-            }
-        }
-    }
-    if (depth != 0)
-        return false;
-    if (nargs < 3)
-        ends[nargs++] = n - 1;
-    *out = NULL;
-    const char *fname = functions[fi].name;
-    if (nargs < functions[fi].min || nargs > functions[fi].max) {
-        terr(t, node, attr_name, "%s() takes %d to %d arguments", fname,
-             functions[fi].min, functions[fi].max);
-        return true;
-    }
-    expr *e = qs_arena_alloc(&t->scratch, sizeof *e);
-    e->is_call = true;
-    e->fn = functions[fi].fn;
-    e->nargs = nargs;
-    if (e->fn == FN_T && nargs == 1) {
-        const char *id = literal_of(t, s + starts[0], ends[0] - starts[0]);
-        if (id) {
-            /* A literal id is looked up now, so a typo is a template error. */
-            e->literal = string_text(t, id);
-            if (!e->literal) {
-                terr(t, node, attr_name, "unknown string '%s' (declare it in <strings>)", id);
-                return true;
-            }
-            e->nargs = 0;
-            *out = e;
-            return true;
-        }
-    }
-    for (int k = 0; k < nargs; k++) {
-        if (e->fn == FN_DATE && k == 1) {
-            e->literal = literal_of(t, s + starts[1], ends[1] - starts[1]);
-            if (!e->literal || (strcmp(e->literal, "long") != 0 &&
-                                strcmp(e->literal, "short") != 0)) {
-                terr(t, node, attr_name, "date() style must be 'short' or 'long'");
-                free_expr(e);
-                return true;
-            }
-            e->nargs = 1;
-            continue;
-        }
-        e->args[k] = parse_expr(t, s + starts[k], ends[k] - starts[k], node, attr_name);
-        if (!e->args[k]) {
-            free_expr(e);
-            return true;
-        }
-    }
-    if (e->fn == FN_TOTAL && e->args[0]->is_call) {
-        terr(t, node, attr_name, "total() takes an XPath node set, like total(line/@net)");
-        free_expr(e);
-        return true;
-    }
-    *out = e;
-    return true;
-}
-
-/* An XPath expression written at node's attribute attr_name (NULL: its
- * text); NULL after a diagnostic when it does not compile. A plain path
- * (xpath.h) always compiles and is mostly evaluated without libxml2, so
- * it is compiled only when libxml2 has to evaluate it: compiling the
- * standard template's 100 or so plain paths cost 0.6 M instructions. */
-static expr *new_xpath(tpl *t, const char *text, const xmlNode *node,
-                       const char *attr_name)
-{
-    expr *e = qs_arena_alloc(&t->scratch, sizeof *e);
-    e->xpath = text;
-    e->path = qs_xpath_path_new(text);
-    if (!e->path && !(e->comp = compile(t, text, node, attr_name)))
-        return NULL;
-    return e;
-}
-
-static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
-                        const char *attr_name)
-{
-    while (n > 0 && is_xml_space(*s))
-        s++, n--;
-    while (n > 0 && is_xml_space(s[n - 1]))
-        n--;
-    if (n == 0) {
-        terr(t, node, attr_name, "empty expression");
-        return NULL;
-    }
-    expr *call;
-    if (parse_call(t, s, n, node, attr_name, &call)) {
-        if (!call)
-            t->failed = true;
-        return call;
-    }
-    return new_xpath(t, qs_arena_strndup(&t->scratch, s, n), node, attr_name);
-}
-
-static void free_expr(expr *e)
-{
-    if (!e)
-        return;
-    if (e->comp)
-        xmlXPathFreeCompExpr(e->comp);
-    qs_xpath_path_free(e->path);
-    for (int i = 0; i < 2; i++)
-        free_expr(e->args[i]);
-}
-
-/* Parses (once; cached by the text's address) a text with {expr}
- * interpolations. {{ and }} stand for literal braces; {page} and {pages}
- * are page number fields, allowed where `fields` is set. */
-static program *get_program(tpl *t, const char *text, const xmlNode *node,
-                            const char *attr_name, bool fields)
-{
-    program *p = map_get(&t->programs, text);
-    if (p)
-        return p;
-    p = qs_arena_alloc(&t->scratch, sizeof *p);
-    map_put(&t->programs, text, p);
-    size_t cap = 0;
-    qs_buf lit = {0};
-    size_t n = strlen(text);
-    for (size_t i = 0; i <= n; i++) {
-        char c = text[i];
-        bool brace = c == '{' && text[i + 1] != '{';
-        if (c == '{' && text[i + 1] == '{') {
-            qs_buf_puts(&lit, "{");
-            i++;
-            continue;
-        }
-        if (c == '}' && text[i + 1] == '}') {
-            qs_buf_puts(&lit, "}");
-            i++;
-            continue;
-        }
-        if (c != '\0' && !brace) {
-            qs_buf_add(&lit, &text[i], 1);
-            continue;
-        }
-        if (lit.len) {
-            p->parts = grow(&t->scratch, p->parts, p->count, &cap, p->count + 1, sizeof(part));
-            p->parts[p->count++] = (part){PART_TEXT, qs_arena_strdup(&t->scratch, lit.s), NULL};
-            lit.len = 0;
-        }
-        if (c == '\0')
-            break;
-        /* An expression runs to the first '}' outside a quoted string. */
-        size_t start = i + 1, k = start;
-        while (k < n && text[k] != '}')
-            k = (text[k] == '\'' || text[k] == '"') ? skip_quoted(text, k, n) : k + 1;
-        if (k >= n) {
-            terr(t, node, attr_name, "'{' without a closing '}' (write '{{' for a brace)");
-            p->failed = true;
-            break;
-        }
-        const char *e = text + start;
-        size_t elen = k - start;
-        while (elen > 0 && is_xml_space(*e))
-            e++, elen--;
-        while (elen > 0 && is_xml_space(e[elen - 1]))
-            elen--;
-        part_kind kind = PART_EXPR;
-        if (elen == 4 && memcmp(e, "page", 4) == 0)
-            kind = PART_PAGE;
-        else if (elen == 5 && memcmp(e, "pages", 5) == 0)
-            kind = PART_PAGES;
-        if (kind != PART_EXPR && !fields) {
-            terr(t, node, attr_name,
-                 "{page} and {pages} are only available in paragraphs of a "
-                 "<master>'s header and footer");
-            p->failed = true;
-        }
-        expr *ex = NULL;
-        if (kind == PART_EXPR) {
-            ex = parse_expr(t, e, elen, node, attr_name);
-            if (!ex)
-                p->failed = true;
-        }
-        p->parts = grow(&t->scratch, p->parts, p->count, &cap, p->count + 1, sizeof(part));
-        p->parts[p->count++] = (part){kind, NULL, ex};
-        i = k;
-    }
-    free(lit.s);
-    return p;
-}
-
-/* The compiled XPath of attribute `name` (cached), or NULL. */
-static expr *get_xpath(tpl *t, const xmlNode *n, const char *name)
-{
-    const char *v = attr(n, name);
-    if (!v)
-        return NULL;
-    expr *e = map_get(&t->xpaths, v);
-    if (e)
-        return e;
-    e = new_xpath(t, v, n, name);
-    if (e)
-        map_put(&t->xpaths, v, e);
-    return e;
-}
-
-/* ---- evaluation ---- */
-
-typedef struct {
-    const char *s;       /* the text (values arena, or a literal) */
-    xmlNode *node;       /* the data node it came from, or NULL */
-    bool ok;
-} value;
-
-static xmlXPathObjectPtr eval_raw(tpl *t, expr *e, xmlNode *ctx,
-                                  const xmlNode *tnode, const char *attr_name)
-{
-    if (!e->comp && !(e->comp = compile(t, e->xpath, tnode, attr_name))) {
-        t->stop = true;
-        return NULL;
-    }
-    xmlXPathObjectPtr obj = qs_xpath_try_eval(t->xp, e->comp, ctx);
-    if (!obj) {
-        /* Located only now: locating every evaluation's origin cost as
-         * much as a quarter of the evaluations themselves. */
-        qs_xpath_origin o = origin_of(t, tnode, attr_name);
-        qs_xpath_report(t->xp, &o);
-        t->failed = t->stop = true;
-    }
-    return obj;
-}
-
-static void runtime_error(tpl *t, expr *e, const xmlNode *tnode,
-                          const char *attr_name, const char *fname,
-                          const value *v, const char *why)
-{
-    t->failed = true;
-    if (e->reported)
-        return;
-    e->reported = true;
-    if (v->node)
-        terr(t, tnode, attr_name, "%s(): '%s' from %s: %s", fname, v->s,
-             describe_node(t, v->node), why);
-    else
-        terr(t, tnode, attr_name, "%s(): '%s': %s", fname, v->s, why);
-}
-
-/* Sums the decimal strings of a node set exactly; the result keeps the
- * largest number of fractional digits among the terms. */
-static value eval_total(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
-                        const char *attr_name)
-{
-    value r = {"0", NULL, false};
-    xmlXPathObjectPtr obj = eval_raw(t, e->args[0], ctx, tnode, attr_name);
-    if (!obj)
-        return r;
-    if (obj->type != XPATH_NODESET) {
-        value v = {"(not a node set)", NULL, false};
-        runtime_error(t, e, tnode, attr_name, "total", &v, "total() needs a node set");
-        xmlXPathFreeObject(obj);
-        return r;
-    }
-    qs_decimal sum = 0;
-    int places = 0;
-    xmlNodeSetPtr set = obj->nodesetval;
-    for (int i = 0; set && i < set->nodeNr; i++) {
-        xmlChar *s = xmlXPathCastNodeToString(set->nodeTab[i]);
-        qs_decimal v;
-        bool ok = qs_decimal_parse((const char *)s, &v) == QS_DEC_OK &&
-                  qs_decimal_add(sum, v, &sum);
-        if (!ok) {
-            value bad = {qs_arena_strdup(&t->values, (const char *)s),
-                         set->nodeTab[i], false};
-            runtime_error(t, e, tnode, attr_name, "total", &bad,
-                          "not a decimal number, or the sum overflows");
-            xmlFree(s);
-            xmlXPathFreeObject(obj);
-            return r;
-        }
-        const char *dot = strchr((const char *)s, '.');
-        int p = dot ? (int)strlen(dot + 1) : 0;
-        if (p > places)
-            places = p;
-        xmlFree(s);
-    }
-    xmlXPathFreeObject(obj);
-    char buf[QS_DECIMAL_BUFSIZE];
-    r.s = qs_arena_strdup(&t->values, qs_decimal_format(sum, places, buf));
-    r.ok = true;
-    return r;
-}
-
-static value eval_expr(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
-                       const char *attr_name)
-{
-    value r = {"", NULL, false};
-    xmlNode *first;
-    if (e->path && qs_xpath_path_first(e->path, ctx, &first)) {
-        /* The string value of the first node, as xmlXPathCastToString
-         * gives it below. */
-        if (first) {
-            xmlChar *s = xmlNodeGetContent(first);
-            r.s = qs_arena_strdup(&t->values, s ? (const char *)s : "");
-            xmlFree(s);
-        }
-        r.node = first;
-        r.ok = true;
-        return r;
-    }
-    if (!e->is_call) {
-        xmlXPathObjectPtr obj = eval_raw(t, e, ctx, tnode, attr_name);
-        if (!obj)
-            return r;
-        if (obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0)
-            r.node = obj->nodesetval->nodeTab[0];
-        xmlChar *s = xmlXPathCastToString(obj);
-        r.s = qs_arena_strdup(&t->values, s ? (const char *)s : "");
-        xmlFree(s);
-        xmlXPathFreeObject(obj);
-        r.ok = true;
-        return r;
-    }
-    if (e->fn == FN_T && e->nargs == 0) {
-        r.s = e->literal;
-        r.ok = true;
-        return r;
-    }
-    if (e->fn == FN_T) {
-        /* A computed id, like t(concat('dept-', @name), @name): unknown ids
-         * give the fallback, or nothing. */
-        value id = eval_expr(t, e->args[0], ctx, tnode, attr_name);
-        const char *text = id.ok ? string_text(t, id.s) : NULL;
-        if (text) {
-            r.s = text;
-            r.ok = true;
-            return r;
-        }
-        if (e->nargs > 1)
-            return eval_expr(t, e->args[1], ctx, tnode, attr_name);
-        r.ok = id.ok;
-        return r;
-    }
-    if (e->fn == FN_TOTAL)
-        return eval_total(t, e, ctx, tnode, attr_name);
-
-    value v = eval_expr(t, e->args[0], ctx, tnode, attr_name);
-    if (!v.ok)
-        return r;
-    char buf[QS_FORMAT_BUFSIZE];
-    qs_fmt_status st = QS_FMT_OK;
-    const char *fname = "money";
-    switch (e->fn) {
-    case FN_MONEY: {
-        const char *cur = t->currency;
-        if (e->nargs > 1) {
-            value c = eval_expr(t, e->args[1], ctx, tnode, attr_name);
-            if (!c.ok)
-                return r;
-            cur = c.s;
-        }
-        st = qs_format_money(v.s, cur ? cur : "", t->lang, buf);
-        if (st == QS_FMT_CURRENCY)
-            v.s = cur ? cur : "(no /quote/@currency)";
-        break;
-    }
-    case FN_PERCENT:
-        fname = "percent";
-        st = qs_format_percent(v.s, t->lang, buf);
-        break;
-    case FN_QTY:
-        fname = "qty";
-        st = qs_format_quantity(v.s, t->lang, buf);
-        break;
-    case FN_DATE:
-        fname = "date";
-        st = qs_format_date(v.s, t->lang,
-                            e->literal && strcmp(e->literal, "long") == 0
-                                ? QS_DATE_LONG
-                                : QS_DATE_SHORT,
-                            buf);
-        break;
-    default:
-        break;
-    }
-    if (st != QS_FMT_OK) {
-        runtime_error(t, e, tnode, attr_name, fname, &v, qs_format_status_message(st));
-        return r;
-    }
-    r.s = qs_arena_strdup(&t->values, buf);
-    r.node = v.node;
-    r.ok = true;
-    return r;
-}
-
-static bool eval_test(tpl *t, const xmlNode *n, xmlNode *ctx)
-{
-    expr *e = get_xpath(t, n, "test");
-    if (!e)
-        return false;
-    xmlNode *first;
-    if (e->path && qs_xpath_path_first(e->path, ctx, &first))
-        return first != NULL;
-    xmlXPathObjectPtr obj = eval_raw(t, e, ctx, n, "test");
-    if (!obj)
-        return false;
-    bool r = xmlXPathCastToBoolean(obj) != 0;
-    xmlXPathFreeObject(obj);
-    return r;
-}
-
-/* The nodes `select` finds (caller frees with xmlXPathFreeObject), or NULL. */
-static xmlXPathObjectPtr eval_select(tpl *t, const xmlNode *n, xmlNode *ctx)
-{
-    expr *e = get_xpath(t, n, "select");
-    if (!e)
-        return NULL;
-    xmlXPathObjectPtr obj = eval_raw(t, e, ctx, n, "select");
-    if (obj && obj->type != XPATH_NODESET) {
-        terr(t, n, "select", "select must give a node set, not a %s",
-             obj->type == XPATH_STRING ? "string"
-             : obj->type == XPATH_NUMBER ? "number" : "boolean");
-        xmlXPathFreeObject(obj);
-        return NULL;
-    }
-    return obj;
-}
-
-/* Interpolates a text into one string (no fields), whitespace collapsed. */
-static const char *interp_string(tpl *t, const char *text, const xmlNode *n,
-                                 const char *attr_name, xmlNode *ctx)
-{
-    program *p = get_program(t, text, n, attr_name, false);
-    if (p->failed)
-        return "";
-    qs_buf b = {0};
-    qs_buf_puts(&b, "");
-    for (size_t i = 0; i < p->count; i++) {
-        if (p->parts[i].kind == PART_TEXT)
-            qs_buf_puts(&b, p->parts[i].text);
-        else if (p->parts[i].kind == PART_EXPR)
-            qs_buf_puts(&b, eval_expr(t, p->parts[i].ex, ctx, n, attr_name).s);
-    }
-    /* Collapse runs of XML whitespace and trim. */
-    size_t o = 0;
-    bool space = true;
-    for (size_t i = 0; i < b.len; i++) {
-        if (is_xml_space(b.s[i])) {
-            if (!space)
-                b.s[o++] = ' ';
-            space = true;
-        } else {
-            b.s[o++] = b.s[i];
-            space = false;
-        }
-    }
-    while (o > 0 && b.s[o - 1] == ' ')
-        o--;
-    const char *r = qs_arena_strndup(t->A, b.s, o);
-    free(b.s);
-    return r;
 }
 
 /* ---- glyph coverage ---- */
@@ -1321,7 +256,7 @@ static void check_glyphs(tpl *t, int font, const char *text, const xmlNode *tnod
     if (dnode)
         qs_diag_add(t->d, QS_SEV_ERROR, t->path, line, col, "missing-glyph",
                     "the font '%s' has no glyph for U+%04X '%s' in the text of %s",
-                    font_path, (unsigned)cp, shown, describe_node(t, dnode));
+                    font_path, (unsigned)cp, shown, qs_tpl_describe_node(t, dnode));
     else
         qs_diag_add(t->d, QS_SEV_ERROR, t->path, line, col, "missing-glyph",
                     "the font '%s' has no glyph for U+%04X '%s' in the template's text",
@@ -1365,7 +300,7 @@ static void pb_flush(tpl *t, parabuf *pb)
     if (pb->cur.len == 0 && pb->cur_attrs.field == QS_FIELD_NONE)
         return;
     count_item(t);
-    pb->spans = grow(&t->values, pb->spans, pb->count, &pb->cap, pb->count + 1,
+    pb->spans = qs_tpl_grow(&t->values, pb->spans, pb->count, &pb->cap, pb->count + 1,
                      sizeof(qs_span));
     qs_span s = pb->cur_attrs;
     s.text = qs_arena_strndup(t->A, pb->cur.s ? pb->cur.s : "", pb->cur.len);
@@ -1483,7 +418,7 @@ static void inline_text(tpl *t, const xmlNode *textnode, xmlNode *ctx,
     if (!text)
         return;
     const xmlNode *el = textnode->parent;
-    program *p = get_program(t, text, el, NULL, fields);
+    program *p = qs_tpl_program(t, text, el, NULL, fields);
     if (p->failed)
         return;
     for (size_t i = 0; i < p->count; i++) {
@@ -1491,7 +426,7 @@ static void inline_text(tpl *t, const xmlNode *textnode, xmlNode *ctx,
         if (pt->kind == PART_TEXT) {
             pb_text(t, pb, f, pt->text, el, NULL);
         } else if (pt->kind == PART_EXPR) {
-            value v = eval_expr(t, pt->ex, ctx, el, NULL);
+            value v = qs_tpl_eval(t, pt->ex, ctx, el, NULL);
             pb_text(t, pb, f, v.s, el, v.node);
         } else {
             pb_field(t, pb, f, pt->kind == PART_PAGE ? QS_FIELD_PAGE : QS_FIELD_PAGES, el);
@@ -1506,7 +441,7 @@ typedef void (*body_fn)(tpl *t, const xmlNode *el, xmlNode *ctx, void *arg);
 static void control(tpl *t, const xmlNode *c, xmlNode *ctx, body_fn body, void *arg)
 {
     if (is_el(c, "for-each")) {
-        xmlXPathObjectPtr obj = eval_select(t, c, ctx);
+        xmlXPathObjectPtr obj = qs_tpl_select(t, c, ctx);
         xmlNodeSetPtr set = obj ? obj->nodesetval : NULL;
         const xmlNode *outer = t->loop;
         for (int i = 0; set && i < set->nodeNr && !t->stop; i++) {
@@ -1519,11 +454,11 @@ static void control(tpl *t, const xmlNode *c, xmlNode *ctx, body_fn body, void *
         if (obj)
             xmlXPathFreeObject(obj);
     } else if (is_el(c, "if")) {
-        if (eval_test(t, c, ctx))
+        if (qs_tpl_test(t, c, ctx))
             body(t, c, ctx, arg);
     } else if (is_el(c, "choose")) {
         for (const xmlNode *w = c->children; w; w = w->next) {
-            if (is_el(w, "when") && eval_test(t, w, ctx)) {
+            if (is_el(w, "when") && qs_tpl_test(t, w, ctx)) {
                 body(t, w, ctx, arg);
                 return;
             }
@@ -1555,7 +490,7 @@ static void inline_body(tpl *t, const xmlNode *el, xmlNode *ctx, void *arg)
 static void inline_foreach(tpl *t, const xmlNode *c, xmlNode *ctx, inline_arg *a)
 {
     const char *sep = attr(c, "separator");
-    xmlXPathObjectPtr obj = eval_select(t, c, ctx);
+    xmlXPathObjectPtr obj = qs_tpl_select(t, c, ctx);
     xmlNodeSetPtr set = obj ? obj->nodesetval : NULL;
     const xmlNode *outer = t->loop;
     for (int i = 0; set && i < set->nodeNr && !t->stop; i++) {
@@ -1587,7 +522,7 @@ static void build_inline_node(tpl *t, const xmlNode *c, xmlNode *ctx, charfmt f,
         f.italic = true;
         build_inline(t, c, ctx, f, pb, fields);
     } else if (is_el(c, "span")) {
-        const style *s = style_attr(t, c, "style", false);
+        const style *s = qs_tpl_style_attr(t, c, "style", false);
         if (s)
             f = fmt_of(s);
         build_inline(t, c, ctx, f, pb, fields);
@@ -1642,7 +577,7 @@ typedef struct {
 static qs_block *bv_add(tpl *t, blockvec *v, qs_block_kind kind)
 {
     count_item(t); /* sets t->stop when there are too many */
-    v->items = grow(t->A, v->items, v->count, &v->cap, v->count + 1, sizeof(qs_block));
+    v->items = qs_tpl_grow(t->A, v->items, v->count, &v->cap, v->count + 1, sizeof(qs_block));
     qs_block *b = &v->items[v->count++];
     memset(b, 0, sizeof *b);
     b->kind = kind;
@@ -1670,14 +605,14 @@ static void block_common(tpl *t, qs_block *b, const xmlNode *n, xmlNode *ctx,
         b->space_before = s->space_before;
         b->space_after = s->space_after;
     }
-    length_attr(t, n, "space-before", &b->space_before, false);
-    length_attr(t, n, "space-after", &b->space_after, false);
-    b->keep_with_next = bool_attr(n, "keep-with-next", b->keep_with_next);
-    b->keep_together = bool_attr(n, "keep-together", b->keep_together);
-    b->has_background = color_attr(t, n, "background", &b->background, false);
+    qs_tpl_length_attr(t, n, "space-before", &b->space_before, false);
+    qs_tpl_length_attr(t, n, "space-after", &b->space_after, false);
+    b->keep_with_next = qs_tpl_bool_attr(n, "keep-with-next", b->keep_with_next);
+    b->keep_together = qs_tpl_bool_attr(n, "keep-together", b->keep_together);
+    b->has_background = qs_tpl_color_attr(t, n, "background", &b->background, false);
     const char *outline = attr(n, "outline");
     if (outline) {
-        b->outline_title = interp_string(t, outline, n, "outline", ctx);
+        b->outline_title = qs_tpl_interp(t, outline, n, "outline", ctx);
         const char *lvl = attr(n, "outline-level");
         b->outline_level = lvl ? atoi(lvl) : 0;
     }
@@ -1689,17 +624,17 @@ static void para_setup(tpl *t, qs_para *para, const xmlNode *n, const style *s,
     para->align = fc->in_cell ? fc->cell_align : s->align;
     const char *a = n ? attr(n, "align") : NULL;
     if (a)
-        parse_align(a, &para->align);
+        qs_tpl_parse_align(a, &para->align);
     para->leading = s->leading;
     para->indent = s->indent;
     if (n)
-        length_attr(t, n, "indent", &para->indent, false);
+        qs_tpl_length_attr(t, n, "indent", &para->indent, false);
 }
 
 static void build_para(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *fc,
                        blockvec *out, bool heading)
 {
-    const style *s = style_attr(t, n, "style", false);
+    const style *s = qs_tpl_style_attr(t, n, "style", false);
     if (!s)
         s = heading ? t->heading_style : fc->base;
     parabuf pb = {0};
@@ -1725,10 +660,10 @@ static void build_para(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *fc
 static void build_rich(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *fc,
                        blockvec *out)
 {
-    const style *s = style_attr(t, n, "style", false);
+    const style *s = qs_tpl_style_attr(t, n, "style", false);
     if (!s)
         s = fc->base;
-    xmlXPathObjectPtr obj = eval_select(t, n, ctx);
+    xmlXPathObjectPtr obj = qs_tpl_select(t, n, ctx);
     xmlNodeSetPtr set = obj ? obj->nodesetval : NULL;
     for (int i = 0; set && i < set->nodeNr; i++) {
         xmlNode *data = set->nodeTab[i];
@@ -1763,8 +698,8 @@ static void build_image(tpl *t, const xmlNode *n, xmlNode *ctx, blockvec *out)
     qs_origin at = {t->path, 0, 0};
     const char *sel = attr(n, "select");
     if (sel) {
-        expr *e = get_xpath(t, n, "select");
-        value v = e ? eval_expr(t, e, ctx, n, "select") : (value){"", NULL, false};
+        expr *e = qs_tpl_xpath(t, n, "select");
+        value v = e ? qs_tpl_eval(t, e, ctx, n, "select") : (value){"", NULL, false};
         if (v.ok && v.s[0]) {
             /* Relative to the file the node came from: the quote. */
             const char *file = NULL;
@@ -1795,12 +730,12 @@ static void build_image(tpl *t, const xmlNode *n, xmlNode *ctx, blockvec *out)
         return;
     qs_block *b = bv_add(t, out, QS_BLOCK_IMAGE);
     b->u.image.image = idx;
-    length_attr(t, n, "width", &b->u.image.width, false);
-    length_attr(t, n, "height", &b->u.image.height, false);
+    qs_tpl_length_attr(t, n, "width", &b->u.image.width, false);
+    qs_tpl_length_attr(t, n, "height", &b->u.image.height, false);
     b->u.image.align = QS_ALIGN_LEFT;
     const char *a = attr(n, "align");
     if (a)
-        parse_align(a, &b->u.image.align);
+        qs_tpl_parse_align(a, &b->u.image.align);
     block_common(t, b, n, ctx, NULL);
 }
 
@@ -1888,12 +823,12 @@ static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *f
         } else if (is_el(c, "rule")) {
             qs_block *b = bv_add(t, out, QS_BLOCK_RULE);
             b->u.rule.thickness = 0.5f;
-            length_attr(t, c, "thickness", &b->u.rule.thickness, false);
-            color_attr(t, c, "color", &b->u.rule.color, false);
+            qs_tpl_length_attr(t, c, "thickness", &b->u.rule.thickness, false);
+            qs_tpl_color_attr(t, c, "color", &b->u.rule.color, false);
             block_common(t, b, c, ctx, NULL);
         } else if (is_el(c, "spacer")) {
             qs_block *b = bv_add(t, out, QS_BLOCK_SPACE);
-            length_attr(t, c, "height", &b->space_before, false);
+            qs_tpl_length_attr(t, c, "height", &b->space_before, false);
         } else if (is_el(c, "page-break")) {
             bv_add(t, out, QS_BLOCK_PAGE_BREAK);
         } else if (is_el(c, "group") || is_el(c, "absolute")) {
@@ -1903,9 +838,9 @@ static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *f
             qs_block *b = bv_add(t, out, absolute ? QS_BLOCK_ABSOLUTE : QS_BLOCK_GROUP);
             b->u.group.children = bv_done(&kids);
             if (absolute) {
-                length_attr(t, c, "x", &b->u.group.x, false);
-                length_attr(t, c, "y", &b->u.group.y, false);
-                length_attr(t, c, "width", &b->u.group.width, false);
+                qs_tpl_length_attr(t, c, "x", &b->u.group.x, false);
+                qs_tpl_length_attr(t, c, "y", &b->u.group.y, false);
+                qs_tpl_length_attr(t, c, "width", &b->u.group.width, false);
             } else {
                 block_common(t, b, c, ctx, NULL);
             }
@@ -1956,8 +891,8 @@ static void build_cells(tpl *t, tablebuild *tb, const xmlNode *rowel, xmlNode *c
         cell->align = column < tb->ncolumns ? tb->aligns[column] : QS_ALIGN_LEFT;
         const char *a = attr(c, "align");
         if (a)
-            parse_align(a, &cell->align);
-        const style *s = style_attr(t, c, "style", false);
+            qs_tpl_parse_align(a, &cell->align);
+        const style *s = qs_tpl_style_attr(t, c, "style", false);
         flowctx fc = {s ? s : rowstyle, true, cell->align, tb->fields};
         blockvec kids = {0};
         build_flow(t, c, ctx, &fc, &kids);
@@ -1981,23 +916,23 @@ static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
     row.kind = kind && strcmp(kind, "heading") == 0 ? QS_ROW_HEADING
                : kind && strcmp(kind, "total") == 0 ? QS_ROW_TOTAL
                                                     : QS_ROW_BODY;
-    row.has_background = color_attr(t, r, "background", &row.background, false);
-    row.rule_above = bool_attr(r, "rule-above", false);
+    row.has_background = qs_tpl_color_attr(t, r, "background", &row.background, false);
+    row.rule_above = qs_tpl_bool_attr(r, "rule-above", false);
     if (attr(r, "carry")) {
-        expr *e = get_xpath(t, r, "carry");
-        value v = e ? eval_expr(t, e, ctx, r, "carry") : (value){"", NULL, false};
+        expr *e = qs_tpl_xpath(t, r, "carry");
+        value v = e ? qs_tpl_eval(t, e, ctx, r, "carry") : (value){"", NULL, false};
         qs_decimal dummy;
         if (v.ok && qs_decimal_parse(v.s, &dummy) == QS_DEC_OK) {
             row.carry_amount = qs_arena_strdup(t->A, v.s);
         } else if (v.ok && !e->reported) {
             e->reported = true;
-            terr(t, r, "carry", "carry: '%s'%s%s is not a decimal number", v.s,
-                 v.node ? " from " : "", v.node ? describe_node(t, v.node) : "");
+            qs_tpl_error(t, r, "carry", "carry: '%s'%s%s is not a decimal number", v.s,
+                 v.node ? " from " : "", v.node ? qs_tpl_describe_node(t, v.node) : "");
         }
     }
-    const style *s = style_attr(t, r, "style", false);
+    const style *s = qs_tpl_style_attr(t, r, "style", false);
     build_cells(t, tb, r, ctx, s ? s : tb->base, &row);
-    tb->rows = grow(t->A, tb->rows, tb->nrows, &tb->cap, tb->nrows + 1, sizeof(qs_row));
+    tb->rows = qs_tpl_grow(t->A, tb->rows, tb->nrows, &tb->cap, tb->nrows + 1, sizeof(qs_row));
     tb->rows[tb->nrows++] = row;
     /* The row is complete and every value made for it is used up (copied
      * into doc->arena or a diagnostic): a long table no longer collects
@@ -2036,7 +971,7 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
     tablebuild tb = {0};
     tb.table = n;
     tb.fields = fc->fields;
-    const style *s = style_attr(t, n, "style", false);
+    const style *s = qs_tpl_style_attr(t, n, "style", false);
     tb.base = s ? s : t->body_style;
     for (const xmlNode *c = n->children; c; c = c->next)
         tb.ncolumns += is_el(c, "column");
@@ -2046,15 +981,15 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (!is_el(c, "column"))
             continue;
-        parse_column_width(attr(c, "width"), &tb.columns[i]);
+        qs_tpl_parse_column_width(attr(c, "width"), &tb.columns[i]);
         tb.aligns[i] = QS_ALIGN_LEFT;
         if (attr(c, "align"))
-            parse_align(attr(c, "align"), &tb.aligns[i]);
+            qs_tpl_parse_align(attr(c, "align"), &tb.aligns[i]);
         i++;
     }
 
     if (attr(n, "select")) {
-        xmlXPathObjectPtr obj = eval_select(t, n, ctx);
+        xmlXPathObjectPtr obj = qs_tpl_select(t, n, ctx);
         xmlNodeSetPtr set = obj ? obj->nodesetval : NULL;
         const xmlNode *outer = t->loop;
         t->loop = n;
@@ -2076,15 +1011,15 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
     tab->rows = tb.rows;
     tab->nrows = tb.nrows;
     tab->cell_padding = 2;
-    length_attr(t, n, "padding", &tab->cell_padding, false);
-    tab->zebra = color_attr(t, n, "zebra", &tab->zebra_color, false);
+    qs_tpl_length_attr(t, n, "padding", &tab->cell_padding, false);
+    tab->zebra = qs_tpl_color_attr(t, n, "zebra", &tab->zebra_color, false);
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (!is_el(c, "header"))
             continue;
         qs_row *h = qs_arena_alloc(t->A, sizeof *h);
         h->kind = QS_ROW_BODY;
-        h->has_background = color_attr(t, c, "background", &h->background, false);
-        const style *hs = style_attr(t, c, "style", false);
+        h->has_background = qs_tpl_color_attr(t, c, "background", &h->background, false);
+        const style *hs = qs_tpl_style_attr(t, c, "style", false);
         build_cells(t, &tb, c, ctx, hs ? hs : tb.base, h);
         tab->header = h;
     }
@@ -2092,13 +1027,13 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
     const char *head = attr(n, "carry-label-head");
     const char *foot = attr(n, "carry-label-foot");
     if (label || head || foot) {
-        tab->carry_label_head = interp_string(t, head ? head : label ? label : foot, n,
+        tab->carry_label_head = qs_tpl_interp(t, head ? head : label ? label : foot, n,
                                               head ? "carry-label-head" : "carry-label", ctx);
-        tab->carry_label_foot = interp_string(t, foot ? foot : label ? label : head, n,
+        tab->carry_label_foot = qs_tpl_interp(t, foot ? foot : label ? label : head, n,
                                               foot ? "carry-label-foot" : "carry-label", ctx);
         const char *col = attr(n, "carry-column");
         tab->carry_column = col ? (size_t)atoi(col) - 1 : tb.ncolumns - 1;
-        const style *cs = style_attr(t, n, "carry-style", false);
+        const style *cs = qs_tpl_style_attr(t, n, "carry-style", false);
         if (!cs)
             cs = tb.base;
         charfmt cf = fmt_of(cs);
@@ -2174,7 +1109,7 @@ static void check_row_width(tpl *t, const xmlNode *r)
         if (is_el(c, "cell"))
             span += attr(c, "colspan") ? (size_t)atoi(attr(c, "colspan")) : 1;
     if (span != ncol)
-        terr(t, r, NULL, "the cells of this %s span %zu columns, the table has %zu",
+        qs_tpl_error(t, r, NULL, "the cells of this %s span %zu columns, the table has %zu",
              (const char *)r->name, span, ncol);
 }
 
@@ -2199,47 +1134,47 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
         qs_column col;
         switch (c->kind) {
         case CHECK_LENGTH:
-            length_attr(t, n, name, &f, true);
+            qs_tpl_length_attr(t, n, name, &f, true);
             break;
         case CHECK_WIDTH:
             if (!is_el(n, "column"))
-                length_attr(t, n, name, &f, true);
-            else if (!parse_column_width(attr(n, name), &col))
-                terr(t, n, name,
+                qs_tpl_length_attr(t, n, name, &f, true);
+            else if (!qs_tpl_parse_column_width(attr(n, name), &col))
+                qs_tpl_error(t, n, name,
                      "bad column width '%s' (expected a length like 20mm, or a "
                      "share like 2*)", attr(n, name));
             break;
         case CHECK_COLOR:
-            color_attr(t, n, name, &rgb, true);
+            qs_tpl_color_attr(t, n, name, &rgb, true);
             break;
         case CHECK_STYLE:
-            style_attr(t, n, name, true);
+            qs_tpl_style_attr(t, n, name, true);
             break;
         case CHECK_XPATH:
-            get_xpath(t, n, name);
+            qs_tpl_xpath(t, n, name);
             break;
         case CHECK_TEXT:
-            get_program(t, attr(n, name), n, name, false);
+            qs_tpl_program(t, attr(n, name), n, name, false);
             break;
         }
     }
     if (is_el(n, "row") || is_el(n, "header"))
         check_row_width(t, n);
     if (is_el(n, "image") && !attr(n, "href") && !attr(n, "select"))
-        terr(t, n, NULL, "<image> needs href, select or both");
+        qs_tpl_error(t, n, NULL, "<image> needs href, select or both");
     if (is_el(n, "table") && attr(n, "carry-column")) {
         size_t ncol = 0;
         for (const xmlNode *c = n->children; c; c = c->next)
             ncol += is_el(c, "column");
         if ((size_t)atoi(attr(n, "carry-column")) > ncol)
-            terr(t, n, "carry-column", "carry-column %s is beyond the table's %zu columns",
+            qs_tpl_error(t, n, "carry-column", "carry-column %s is beyond the table's %zu columns",
                  attr(n, "carry-column"), ncol);
     }
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (c->type == XML_TEXT_NODE && c->content) {
             bool p_fields = fields && !is_el(n, "watermark") && n->parent &&
                             !is_el(n->parent, "metadata");
-            get_program(t, (const char *)c->content, n, NULL, p_fields);
+            qs_tpl_program(t, (const char *)c->content, n, NULL, p_fields);
         } else if (c->type == XML_ELEMENT_NODE) {
             check_tree(t, c, fields);
         }
@@ -2267,14 +1202,14 @@ static void page_size(tpl *t, const xmlNode *page, float *w, float *h, float m[4
         *w = 612;
         *h = 1008;
     }
-    length_attr(t, page, "width", w, true);
-    length_attr(t, page, "height", h, true);
+    qs_tpl_length_attr(t, page, "width", w, true);
+    qs_tpl_length_attr(t, page, "height", h, true);
     static const char *const names[4] = {"margin-top", "margin-right",
                                          "margin-bottom", "margin-left"};
     for (int i = 0; i < 4; i++)
-        length_attr(t, page, names[i], &m[i], true);
+        qs_tpl_length_attr(t, page, names[i], &m[i], true);
     if (m[0] + m[2] >= *h - 72 || m[1] + m[3] >= *w - 72)
-        terr(t, page, NULL, "the margins leave less than an inch for the text");
+        qs_tpl_error(t, page, NULL, "the margins leave less than an inch for the text");
 }
 
 static void build_master(tpl *t, const xmlNode *m, float w, float h,
@@ -2289,9 +1224,9 @@ static void build_master(tpl *t, const xmlNode *m, float w, float h,
     out->footer_offset = 10 * MM_TO_PT;
     if (m) {
         for (int i = 0; i < 4; i++)
-            length_attr(t, m, names[i], &mg[i], false);
-        length_attr(t, m, "header-offset", &out->header_offset, false);
-        length_attr(t, m, "footer-offset", &out->footer_offset, false);
+            qs_tpl_length_attr(t, m, names[i], &mg[i], false);
+        qs_tpl_length_attr(t, m, "header-offset", &out->header_offset, false);
+        qs_tpl_length_attr(t, m, "footer-offset", &out->footer_offset, false);
     }
     out->margin_top = mg[0];
     out->margin_right = mg[1];
@@ -2331,7 +1266,7 @@ static const char *meta_text(tpl *t, const xmlNode *meta, const char *name)
     const xmlNode *c = localized_child(t, meta, name);
     if (!c || !c->children || !c->children->content)
         return NULL;
-    return interp_string(t, (const char *)c->children->content, c, NULL, t->root);
+    return qs_tpl_interp(t, (const char *)c->children->content, c, NULL, t->root);
 }
 
 static void build_metadata(tpl *t, const xmlNode *meta)
@@ -2355,15 +1290,15 @@ static void build_metadata(tpl *t, const xmlNode *meta)
 static void build_watermark(tpl *t, const xmlNode *tplroot)
 {
     for (const xmlNode *c = tplroot->children; c; c = c->next) {
-        if (!is_el(c, "watermark") || lang_skips(t, c) || !eval_test(t, c, t->root))
+        if (!is_el(c, "watermark") || lang_skips(t, c) || !qs_tpl_test(t, c, t->root))
             continue;
         const char *text = c->children && c->children->content
                                ? (const char *)c->children->content
                                : "";
-        const style *s = style_attr(t, c, "style", false);
+        const style *s = qs_tpl_style_attr(t, c, "style", false);
         if (!s)
             s = t->heading_style;
-        t->doc->watermark = interp_string(t, text, c, NULL, t->root);
+        t->doc->watermark = qs_tpl_interp(t, text, c, NULL, t->root);
         t->doc->watermark_font = face_of(t, s->family, s->bold, s->italic);
         check_glyphs(t, t->doc->watermark_font, t->doc->watermark, c, NULL);
         return;
@@ -2397,15 +1332,7 @@ static bool setup(tpl *t, const char *lang, qs_diags *d)
 
 static void teardown(tpl *t)
 {
-    for (size_t i = 0; i < t->programs.cap; i++) {
-        program *p = t->programs.slots[i].value;
-        for (size_t k = 0; p && k < p->count; k++)
-            free_expr(p->parts[k].ex);
-    }
-    for (size_t i = 0; i < t->xpaths.cap; i++)
-        free_expr(t->xpaths.slots[i].value);
-    free(t->programs.slots);
-    free(t->xpaths.slots);
+    qs_tpl_expr_free_all(t);
     for (size_t i = 0; i < t->doc->nimages; i++)
         free(t->image_paths[i]);
     free(t->image_paths);
@@ -2450,8 +1377,8 @@ bool qs_template_build(qs_inputs *in, const char *template_path,
 
     /* Pass 1: fonts, strings, styles, then every value and expression. */
     load_fonts(&t, qs_xml_child(troot, "fonts"));
-    index_strings(&t, qs_xml_child(troot, "strings"));
-    load_styles(&t, qs_xml_child(troot, "styles"));
+    qs_tpl_index_strings(&t, qs_xml_child(troot, "strings"));
+    qs_tpl_load_styles(&t, qs_xml_child(troot, "styles"));
     float w, h, margins[4];
     page_size(&t, qs_xml_child(troot, "page"), &w, &h, margins);
     check_tree(&t, troot, false);

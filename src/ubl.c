@@ -1,7 +1,7 @@
-/* ubl: writes the merged, priced data tree as an OASIS UBL 2.1 Quotation.
- * Element order follows the sequences of UBL-Quotation-2.1.xsd and
- * UBL-CommonAggregateComponents-2.1.xsd; amounts are the tree's decimal
- * strings, never re-computed through floating point. The mapping table is
+/* ubl: writes the loaded, priced quote model as an OASIS UBL 2.1
+ * Quotation. Element order follows the sequences of UBL-Quotation-2.1.xsd
+ * and UBL-CommonAggregateComponents-2.1.xsd; amounts are the model's
+ * exact decimals, formatted once, never computed through floating point. The mapping table is
  * in docs/package.md.
  *
  * The document is written straight into a growing qs_buf: no tree of the
@@ -11,13 +11,12 @@
  * text on one line, an element without content as <x/>, and the same
  * escaping (see put_escaped). The stream writer spent most of this
  * stage's instructions on a heap-allocated stack of element names and an
- * output-buffer call per piece of markup, and xmlGetProp on a malloc'd
- * copy of every value read. Writing directly, reading values in place
- * and appending inline (buf.h) took the stage from 6.0 to 1.1 million
- * instructions for the 60-line bench quote (callgrind), and from 0.54 to
- * 0.14 ms. */
+ * output-buffer call per piece of markup. Writing directly and appending
+ * inline (buf.h) took the stage from 6.0 to 1.1 million instructions for
+ * the 60-line bench quote (callgrind), and from 0.54 to 0.14 ms. */
 #include "ubl.h"
 #include "input.h"
+#include "quote.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +47,7 @@ typedef struct {
 /* The writer's state: the document so far, the open elements, whether the
  * innermost one's start tag still lacks its '>', whether the nesting went
  * wrong, the quote's currency and language, and an arena for the strings
- * read from the tree. */
+ * made here. */
 typedef struct {
     qs_buf out;
     element open[MAX_DEPTH];
@@ -92,63 +91,21 @@ const char *qs_ubl_unit_code(const char *unit)
     return "C62";
 }
 
-/* ---- reading the data tree ---- */
-
-/* The one text node `n` holds (the common case in the data tree), or
- * NULL. */
-static const xmlNode *only_text(const xmlNode *n)
+/* A copy of `s` with white space collapsed, in the arena; NULL when `s`
+ * is NULL or the text is empty. */
+static const char *collapsed(writer *w, const char *s)
 {
-    const xmlNode *t = n->children;
-    return t && !t->next && t->type == XML_TEXT_NODE ? t : NULL;
+    if (!s)
+        return NULL;
+    char *c = qs_xml_collapse_space(qs_arena_strdup(&w->arena, s));
+    return *c ? c : NULL;
 }
 
-/* The text of `n` with white space collapsed, in the arena; NULL when `n`
- * is NULL or the text is empty. A single text node is copied straight
- * into the arena; anything else goes through xmlNodeGetContent's malloc'd
- * copy first. */
-static const char *text_of(writer *w, const xmlNode *n)
+/* A decimal in the quote's currency's minor digits, in the arena. */
+static const char *money(writer *w, qs_decimal v)
 {
-    if (!n)
-        return NULL;
-    const xmlNode *t = n->type == XML_ELEMENT_NODE ? only_text(n) : NULL;
-    char *s;
-    if (t && t->content) {
-        s = qs_arena_strdup(&w->arena, (const char *)t->content);
-    } else {
-        xmlChar *raw = xmlNodeGetContent(n);
-        if (!raw)
-            return NULL;
-        s = qs_arena_strdup(&w->arena, (const char *)raw);
-        xmlFree(raw);
-    }
-    s = qs_xml_collapse_space(s);
-    return *s ? s : NULL;
-}
-
-/* The attribute `name` of `n`, or NULL. A value that is one text node
- * (every attribute merge and price set) is returned as the tree holds it,
- * not copied: the tree outlives the writer, and nothing here changes it.
- * Other values (none, or several nodes) are copied into the arena, as
- * xmlGetProp gives them. */
-static const char *attr(writer *w, const xmlNode *n, const char *name)
-{
-    const xmlAttr *a = n ? xmlHasProp(n, (const xmlChar *)name) : NULL;
-    if (!a)
-        return NULL;
-    const xmlNode *t = a->type == XML_ATTRIBUTE_NODE ? only_text((const xmlNode *)a) : NULL;
-    if (t && t->content)
-        return (const char *)t->content;
-    xmlChar *raw = xmlGetProp(n, (const xmlChar *)name);
-    if (!raw)
-        return NULL;
-    char *s = qs_arena_strdup(&w->arena, (const char *)raw);
-    xmlFree(raw);
-    return s;
-}
-
-static const char *child_text(writer *w, const xmlNode *parent, const char *name)
-{
-    return text_of(w, qs_xml_child(parent, name));
+    char buf[QS_DECIMAL_BUFSIZE];
+    return qs_arena_strdup(&w->arena, qs_decimal_format(v, w->minor_digits, buf));
 }
 
 /* ---- writing the UBL document ---- */
@@ -328,14 +285,11 @@ static void note(writer *w, const char *text)
     cbc_attr(w, "Note", text, "languageID", w->lang);
 }
 
-/* The UBL MultiplierFactorNumeric for a percentage: "3" -> "0.03",
- * "33.3333" -> "0.333333". Exact: a qs_decimal percent in 1/10^4 is the
+/* The UBL MultiplierFactorNumeric for a percentage: 3 -> "0.03",
+ * 33.3333 -> "0.333333". Exact: a qs_decimal percent in 1/10^4 is the
  * factor in 1/10^6. */
-static const char *percent_factor(writer *w, const char *percent)
+static const char *percent_factor(writer *w, qs_decimal p)
 {
-    qs_decimal p;
-    if (!percent || qs_decimal_parse(percent, &p) != QS_DEC_OK)
-        return NULL;
     char frac[8];
     snprintf(frac, sizeof frac, "%06lld", (long long)(p % 1000000));
     size_t n = strlen(frac);
@@ -347,12 +301,9 @@ static const char *percent_factor(writer *w, const char *percent)
 
 /* UNCL 5305 tax category: Z for a zero rate, S (standard, any positive
  * rate, as EN 16931 uses it) otherwise. */
-static const char *tax_category_id(const char *percent)
+static const char *tax_category_id(const qs_tax_rate *rate)
 {
-    qs_decimal p;
-    if (percent && qs_decimal_parse(percent, &p) == QS_DEC_OK && p == 0)
-        return "Z";
-    return "S";
+    return rate->percent.value == 0 ? "Z" : "S";
 }
 
 static void tax_scheme(writer *w)
@@ -362,115 +313,89 @@ static void tax_scheme(writer *w)
 
 /* cac:TaxCategory / cac:ClassifiedTaxCategory: ID, Name (our tax id),
  * Percent, TaxScheme. */
-static void tax_category(writer *w, const char *element, const char *tax_id,
-                         const char *percent)
+static void tax_category(writer *w, const char *element, const qs_tax_rate *rate)
 {
     cac(w, element);
-    cbc(w, "ID", tax_category_id(percent));
-    cbc(w, "Name", tax_id);
-    cbc(w, "Percent", percent);
+    cbc(w, "ID", tax_category_id(rate));
+    cbc(w, "Name", rate->id);
+    cbc(w, "Percent", rate->percent.text);
     tax_scheme(w);
     end(w);
 }
 
-/* Free text directly inside a mixed-content element (the seller's free
- * address), one AddressLine per non-empty source line. */
-static void address_lines(writer *w, const xmlNode *address)
+static void postal_address(writer *w, const qs_party *p)
 {
-    for (const xmlNode *c = address->children; c; c = c->next) {
-        if (c->type != XML_TEXT_NODE || !c->content)
-            continue;
-        char *copy = qs_arena_strdup(&w->arena, (const char *)c->content);
-        for (char *line = copy; line;) {
-            char *end_of_line = strchr(line, '\n');
-            if (end_of_line)
-                *end_of_line = '\0';
-            if (*qs_xml_collapse_space(line))
-                cac_cbc(w, "AddressLine", "Line", line);
-            line = end_of_line ? end_of_line + 1 : NULL;
-        }
-    }
-}
-
-static void postal_address(writer *w, const xmlNode *address)
-{
-    if (!address)
+    if (!p->has_address)
         return;
+    const qs_address *a = &p->address;
     cac(w, "PostalAddress");
-    cbc(w, "StreetName", child_text(w, address, "street"));
-    cbc(w, "CityName", child_text(w, address, "city"));
-    cbc(w, "PostalZone", child_text(w, address, "postal-code"));
-    address_lines(w, address);
-    cac_cbc(w, "Country", "IdentificationCode", child_text(w, address, "country"));
+    cbc(w, "StreetName", a->street);
+    cbc(w, "CityName", a->city);
+    cbc(w, "PostalZone", a->postal_code);
+    /* the seller's free address: one AddressLine per non-empty line */
+    for (size_t i = 0; i < a->nlines; i++)
+        cac_cbc(w, "AddressLine", "Line", a->lines[i]);
+    cac_cbc(w, "Country", "IdentificationCode", a->country);
     end(w);
 }
 
-static void contact(writer *w, const xmlNode *in)
+static void contact(writer *w, const qs_party *p)
 {
-    if (!in)
-        return;
-    const char *name = child_text(w, in, "name");
-    const char *phone = child_text(w, in, "phone");
-    const char *email = child_text(w, in, "email");
-    const char *free = NULL;
-    if (!name && !phone && !email)
-        free = text_of(w, in);      /* the seller's free-text contact */
-    if (!name && !phone && !email && !free)
+    const qs_contact *c = &p->contact;
+    if (!p->has_contact || (!c->name && !c->phone && !c->email && !c->free))
         return;
     cac(w, "Contact");
-    cbc(w, "Name", name);
-    cbc(w, "Telephone", phone);
-    cbc(w, "ElectronicMail", email);
-    cbc(w, "Note", free);
+    cbc(w, "Name", c->name);
+    cbc(w, "Telephone", c->phone);
+    cbc(w, "ElectronicMail", c->email);
+    cbc(w, "Note", c->free);   /* the seller's free-text contact */
     end(w);
 }
 
 /* cac:Party for the seller or the customer, in PartyType's order. */
-static void party(writer *w, const xmlNode *in)
+static void party(writer *w, const qs_party *p)
 {
     cac(w, "Party");
-    cbc(w, "WebsiteURI", child_text(w, in, "web"));
-    const char *name = child_text(w, in, "name");
-    cac_cbc(w, "PartyName", "Name", name ? name : "");
-    postal_address(w, qs_xml_child(in, "address"));
-    const char *vat = child_text(w, in, "vat-id");
-    if (vat) {
+    cbc(w, "WebsiteURI", p->web);
+    cac_cbc(w, "PartyName", "Name", p->name ? p->name : "");
+    postal_address(w, p);
+    if (p->vat_id) {
         cac(w, "PartyTaxScheme");
-        cbc(w, "CompanyID", vat);
+        cbc(w, "CompanyID", p->vat_id);
         tax_scheme(w);
         end(w);
     }
-    if (name) {
+    if (p->name) {
         cac(w, "PartyLegalEntity");
-        cbc(w, "RegistrationName", name);
-        cbc(w, "CompanyLegalForm", child_text(w, in, "register"));
+        cbc(w, "RegistrationName", p->name);
+        cbc(w, "CompanyLegalForm", p->register_);
         end(w);
     }
-    contact(w, qs_xml_child(in, "contact"));
+    contact(w, p);
     end(w);
 }
 
 /* cac:SellerSupplierParty; cac:BuyerCustomerParty with our customer
  * number when there is a customer. */
-static void parties(writer *w, const xmlNode *seller, const xmlNode *customer)
+static void parties(writer *w, const qs_quote *q)
 {
     cac(w, "SellerSupplierParty");
-    party(w, seller);
+    party(w, &q->seller);
     end(w);
-    if (!customer)
+    if (!q->has_customer)
         return;
     cac(w, "BuyerCustomerParty");
-    cbc(w, "SupplierAssignedAccountID", attr(w, customer, "id"));
-    party(w, customer);
+    cbc(w, "SupplierAssignedAccountID", q->customer.id);
+    party(w, &q->customer);
     end(w);
 }
 
 /* The payment terms as a sentence: Quotation has no cac:PaymentTerms. */
-static const char *payment_note(writer *w, const xmlNode *terms)
+static const char *payment_note(writer *w, const qs_quote *q)
 {
-    const char *days = attr(w, terms, "days");
-    const char *pct = attr(w, terms, "discount-percent");
-    const char *pdays = attr(w, terms, "discount-days");
+    const char *days = q->payment_days;
+    const char *pct = q->payment_discount_percent;
+    const char *pdays = q->payment_discount_days;
     bool de = strcmp(w->lang, "de") == 0;
     if (!days)
         return NULL;
@@ -487,13 +412,11 @@ static const char *payment_note(writer *w, const xmlNode *terms)
 
 /* cac:Delivery (promised period in weeks) and cac:DeliveryTerms (the
  * Incoterm and its named place). */
-static void delivery(writer *w, const xmlNode *in)
+static void delivery(writer *w, const qs_quote *q)
 {
-    if (!in)
-        return;
-    const char *weeks = attr(w, in, "weeks");
-    const char *incoterm = attr(w, in, "incoterm");
-    const char *place = attr(w, in, "place");
+    const char *weeks = q->delivery_weeks;
+    const char *incoterm = q->incoterm;
+    const char *place = q->delivery_place;
     if (weeks) {
         cac(w, "Delivery");
         cac(w, "PromisedDeliveryPeriod");
@@ -515,22 +438,19 @@ static void delivery(writer *w, const xmlNode *in)
 
 /* cac:PaymentMeans: credit transfer (UNCL 4461 code 30) to the seller's
  * structured bank account; nothing without an IBAN. */
-static void payment_means(writer *w, const xmlNode *bank)
+static void payment_means(writer *w, const qs_party *seller)
 {
-    const char *iban = child_text(w, bank, "iban");
-    if (!iban)
+    if (!seller->iban)
         return;
     cac(w, "PaymentMeans");
     cbc(w, "PaymentMeansCode", "30");
     cac(w, "PayeeFinancialAccount");
-    cbc(w, "ID", iban);
-    cbc(w, "Name", child_text(w, bank, "account-holder"));
-    const char *bic = child_text(w, bank, "bic");
-    const char *bank_name = child_text(w, bank, "name");
-    if (bic || bank_name) {
+    cbc(w, "ID", seller->iban);
+    cbc(w, "Name", seller->bank_holder);
+    if (seller->bic || seller->bank_name) {
         cac(w, "FinancialInstitutionBranch");
-        cbc(w, "ID", bic);
-        cbc(w, "Name", bank_name);
+        cbc(w, "ID", seller->bic);
+        cbc(w, "Name", seller->bank_name);
         end(w);
     }
     end(w);
@@ -538,148 +458,110 @@ static void payment_means(writer *w, const xmlNode *bank)
 }
 
 /* The quote discount as a document-level allowance. */
-static void allowance(writer *w, const xmlNode *quote, const xmlNode *totals)
+static void allowance(writer *w, const qs_quote *q)
 {
-    const char *pct = attr(w, totals, "discount-percent");
-    if (!pct)
+    if (!q->has_discount)
         return;
     cac(w, "AllowanceCharge");
     cbc(w, "ChargeIndicator", "false");
     cbc(w, "AllowanceChargeReasonCode", "95");  /* UNCL 5189: discount */
-    cbc(w, "AllowanceChargeReason", attr(w, qs_xml_child(quote, "discount"), "reason"));
-    cbc(w, "MultiplierFactorNumeric", percent_factor(w, pct));
-    amount(w, "Amount", attr(w, totals, "discount"));
-    amount(w, "BaseAmount", attr(w, totals, "net"));
+    cbc(w, "AllowanceChargeReason", q->discount_reason);
+    cbc(w, "MultiplierFactorNumeric", percent_factor(w, q->discount.value));
+    amount(w, "Amount", money(w, q->totals.discount));
+    amount(w, "BaseAmount", money(w, q->totals.net));
     end(w);
 }
 
-/* The sum of the rates' tax amounts (exact decimal) into `buf`; NULL when
- * an amount does not parse or the sum overflows. */
-static const char *tax_sum(writer *w, const xmlNode *totals, char buf[QS_DECIMAL_BUFSIZE])
+/* cac:TaxTotal: the sum of the rates' tax amounts, then one subtotal per
+ * rate. Returns false when the sum overflows. */
+static bool tax_total(writer *w, const qs_totals *t)
 {
     qs_decimal sum = 0;
-    for (const xmlNode *t = totals->children; t; t = t->next) {
-        qs_decimal v;
-        const char *a = qs_xml_is(t, "tax") ? attr(w, t, "amount") : NULL;
-        if (!a)
-            continue;
-        if (qs_decimal_parse(a, &v) != QS_DEC_OK || !qs_decimal_add(sum, v, &sum))
-            return NULL;
-    }
-    return qs_decimal_format(sum, w->minor_digits, buf);
-}
-
-/* cac:TaxTotal: the sum `tax` (tax_sum), then one subtotal per rate. */
-static void tax_total(writer *w, const xmlNode *totals, const char *tax)
-{
+    for (size_t i = 0; i < t->ntaxes; i++)
+        if (!qs_decimal_add(sum, t->taxes[i].amount, &sum))
+            return false;
     cac(w, "TaxTotal");
-    amount(w, "TaxAmount", tax);
-    for (const xmlNode *t = totals->children; t; t = t->next) {
-        if (!qs_xml_is(t, "tax"))
-            continue;
+    amount(w, "TaxAmount", money(w, sum));
+    for (size_t i = 0; i < t->ntaxes; i++) {
         cac(w, "TaxSubtotal");
-        amount(w, "TaxableAmount", attr(w, t, "base"));
-        amount(w, "TaxAmount", attr(w, t, "amount"));
-        tax_category(w, "TaxCategory", attr(w, t, "id"), attr(w, t, "percent"));
+        amount(w, "TaxableAmount", money(w, t->taxes[i].base));
+        amount(w, "TaxAmount", money(w, t->taxes[i].amount));
+        tax_category(w, "TaxCategory", t->taxes[i].rate);
         end(w);
     }
     end(w);
+    return true;
 }
 
-static void monetary_total(writer *w, const xmlNode *totals)
+static void monetary_total(writer *w, const qs_totals *t)
 {
-    const char *gross = attr(w, totals, "gross");
+    const char *gross = money(w, t->gross);
     cac(w, "QuotedMonetaryTotal");
-    amount(w, "LineExtensionAmount", attr(w, totals, "net"));
-    amount(w, "TaxExclusiveAmount", attr(w, totals, "taxable"));
+    amount(w, "LineExtensionAmount", money(w, t->net));
+    amount(w, "TaxExclusiveAmount", money(w, t->taxable));
     amount(w, "TaxInclusiveAmount", gross);
-    amount(w, "AllowanceTotalAmount", attr(w, totals, "discount"));
+    amount(w, "AllowanceTotalAmount", money(w, t->discount));
     amount(w, "PayableAmount", gross);
     end(w);
 }
 
 /* cac:Item of a line: description, name, our SKU, the tax category. */
-static void item(writer *w, const xmlNode *line)
+static void item(writer *w, const qs_line *l)
 {
     cac(w, "Item");
-    cbc(w, "Description", child_text(w, line, "description"));
-    cbc(w, "Name", child_text(w, line, "name"));
-    cac_cbc(w, "SellersItemIdentification", "ID", attr(w, line, "sku"));
-    tax_category(w, "ClassifiedTaxCategory", attr(w, line, "tax"),
-                 attr(w, line, "tax-percent"));
+    cbc(w, "Description", collapsed(w, l->description ? l->description->text : NULL));
+    cbc(w, "Name", collapsed(w, l->name ? l->name->text : NULL));
+    cac_cbc(w, "SellersItemIdentification", "ID", l->sku);
+    tax_category(w, "ClassifiedTaxCategory", l->tax);
     end(w);
 }
 
-static void quotation_line(writer *w, const xmlNode *line)
+static void quotation_line(writer *w, const qs_line *l)
 {
-    const char *pos = attr(w, line, "pos");
-    const char *optional = attr(w, line, "optional");
+    const char *pos = qs_arena_printf(&w->arena, "%u", l->pos);
     cac(w, "QuotationLine");
     cbc(w, "ID", pos);
-    if (optional && strcmp(optional, "true") == 0)
+    if (l->optional)
         cbc(w, "Note", "optional");
 
     cac(w, "LineItem");
     cbc(w, "ID", pos);
-    cbc_attr(w, "Quantity", attr(w, line, "qty"), "unitCode",
-             qs_ubl_unit_code(attr(w, line, "unit")));
-    amount(w, "LineExtensionAmount", attr(w, line, "net"));
+    cbc_attr(w, "Quantity", l->qty.text, "unitCode", qs_ubl_unit_code(l->unit));
+    amount(w, "LineExtensionAmount", money(w, l->price.net));
     cac(w, "Price");
-    amount(w, "PriceAmount", attr(w, line, "unit-price"));
+    amount(w, "PriceAmount", l->price.unit_price_text);
     end(w);
-    item(w, line);
+    item(w, l);
     end(w);
     end(w);
-}
-
-/* Counts every <line> below `n` in document order, and writes each as a
- * cac:QuotationLine when `write` is set. */
-static size_t lines(writer *w, const xmlNode *n, bool write)
-{
-    size_t count = 0;
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (qs_xml_is(c, "line")) {
-            if (write)
-                quotation_line(w, c);
-            count++;
-        } else if (qs_xml_is(c, "department") || qs_xml_is(c, "group")) {
-            count += lines(w, c, write);
-        }
-    }
-    return count;
 }
 
 /* The document-level cbc elements before the parties, in QuotationType's
  * order. */
-static void header(writer *w, const xmlNode *quote, const qs_quote *q,
-                   const char *id, const char *date, size_t line_count)
+static void header(writer *w, const qs_quote *q)
 {
+    char date[11];
     cbc(w, "UBLVersionID", "2.1");
-    cbc(w, "ID", id);
-    cbc(w, "IssueDate", date);
+    cbc(w, "ID", q->id);
+    cbc(w, "IssueDate", qs_date_format(q->date, date));
     if (q->draft)
         note(w, strcmp(w->lang, "de") == 0 ? "ENTWURF" : "DRAFT");
-    note(w, child_text(w, quote, "subject"));
-    note(w, child_text(w, quote, "reference"));
-    note(w, payment_note(w, qs_xml_child(quote, "payment-terms")));
+    note(w, q->subject);
+    note(w, q->reference);
+    note(w, payment_note(w, q));
     cbc(w, "PricingCurrencyCode", w->currency);
-    cbc(w, "LineCountNumeric", qs_arena_printf(&w->arena, "%zu", line_count));
-    cac_cbc(w, "ValidityPeriod", "EndDate", child_text(w, quote, "valid-until"));
+    cbc(w, "LineCountNumeric", qs_arena_printf(&w->arena, "%zu", q->nlines));
+    if (q->has_valid_until)
+        cac_cbc(w, "ValidityPeriod", "EndDate", qs_date_format(q->valid_until, date));
 }
 
-/* Writes the whole document from the tree's root, in the order of
- * QuotationType. Returns false before writing anything when the tree
- * lacks totals, id, date or lines, or a tax amount does not parse; false
- * too when the elements were not nested as start() and end() allow. */
-static bool write_document(writer *w, const xmlNode *quote, const qs_quote *q)
+/* Writes the whole document from the model, in the order of
+ * QuotationType. Returns false before writing anything when the quote is
+ * not priced, lacks an id or lines; false too when the tax sum overflows
+ * or the elements were not nested as start() and end() allow. */
+static bool write_document(writer *w, const qs_quote *q)
 {
-    const xmlNode *totals = qs_xml_child(quote, "totals");
-    const char *id = attr(w, quote, "id");
-    const char *date = child_text(w, quote, "date");
-    size_t line_count = lines(w, quote, false);
-    char buf[QS_DECIMAL_BUFSIZE];
-    const char *tax = totals ? tax_sum(w, totals, buf) : NULL;
-    if (!totals || !id || !date || line_count == 0 || !tax)
+    if (!q->totals.priced || !q->id || q->nlines == 0)
         return false;
 
     put(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -688,18 +570,18 @@ static bool write_document(writer *w, const xmlNode *quote, const qs_quote *q)
     attribute(w, "xmlns:cac", NS_CAC);
     attribute(w, "xmlns:cbc", NS_CBC);
 
-    header(w, quote, q, id, date, line_count);
-    const xmlNode *seller = qs_xml_child(quote, "seller");
-    parties(w, seller, qs_xml_child(quote, "customer"));
-    delivery(w, qs_xml_child(quote, "delivery"));
-    payment_means(w, qs_xml_child(seller, "bank"));
-    allowance(w, quote, totals);
-    tax_total(w, totals, tax);
-    monetary_total(w, totals);
-    lines(w, quote, true);
+    header(w, q);
+    parties(w, q);
+    delivery(w, q);
+    payment_means(w, &q->seller);
+    allowance(w, q);
+    bool ok = tax_total(w, &q->totals);
+    monetary_total(w, &q->totals);
+    for (size_t i = 0; i < q->nlines; i++)
+        quotation_line(w, &q->lines[i]);
 
     end(w);
-    return !w->failed && w->depth == 0;
+    return ok && !w->failed && w->depth == 0;
 }
 
 bool qs_ubl_write(const qs_quote *q, unsigned char **out, size_t *size,
@@ -707,24 +589,20 @@ bool qs_ubl_write(const qs_quote *q, unsigned char **out, size_t *size,
 {
     *out = NULL;
     *size = 0;
-    const xmlNode *quote = q->tree ? xmlDocGetRootElement(q->tree) : NULL;
     writer w = {0};
     qs_arena_init(&w.arena);
     w.currency = q->currency ? q->currency : "";
     w.lang = q->lang ? q->lang : "en";
     w.minor_digits = q->minor_digits;
-    const char *lang = attr(&w, quote, "lang");
-    if (lang)   /* --lang may have overridden the quote's language */
-        w.lang = lang;
 
-    bool ok = quote && write_document(&w, quote, q);
+    bool ok = write_document(&w, q);
     if (ok) {   /* the buffer becomes the caller's */
         *out = (unsigned char *)w.out.s;
         *size = w.out.len;
     } else {
         qs_buf_free(&w.out);
-        qs_diag_add(d, QS_SEV_ERROR, q->src ? q->src->path : NULL, 0, 0, "ubl",
-                    "cannot write the UBL quotation: the priced data tree is "
+        qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "ubl",
+                    "cannot write the UBL quotation: the priced quote is "
                     "incomplete");
         qs_diags_set_internal_failed(d);
     }

@@ -1,7 +1,10 @@
 /* values: checked decimals and dates from input files. */
 #include "values.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "date.h"
 
 static void report(const qs_input *src, const xmlNode *node, const char *attr,
                    const char *rule, qs_diags *d, const char *fmt, ...) QS_PRINTF(6, 7);
@@ -44,61 +47,39 @@ bool qs_value_decimal(const qs_input *src, const xmlNode *node, const char *attr
     return true;
 }
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 bool qs_date_is_valid(const char *s)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    if (y < 1900 || m < 1 || m > 12 || day < 1)
-        return false;
-    return day <= days[m - 1] + (m == 2 && is_leap(y));
+    int y;
+    return qs_date_parse(s, &y, NULL, NULL) && y >= 1900;
 }
 
 bool qs_value_date(const qs_input *src, const xmlNode *node, const char *attr,
-                   const char *text, qs_diags *d)
+                   const char *text, qs_date *out, qs_diags *d)
 {
-    if (qs_date_is_valid(text))
+    if (qs_date_is_valid(text)) {
+        out->year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 +
+                    (text[2] - '0') * 10 + (text[3] - '0');
+        out->month = (text[5] - '0') * 10 + (text[6] - '0');
+        out->day = (text[8] - '0') * 10 + (text[9] - '0');
         return true;
+    }
     report(src, node, attr, "bad-date", d, "%s '%s' is not a date of the form YYYY-MM-DD",
            attr ? attr : (const char *)node->name, text);
     return false;
 }
 
-bool qs_date_days(const char *s, long *days)
+const char *qs_date_format(qs_date date, char buf[11])
 {
-    for (int i = 0; i < 10; i++) {
-        bool dash = i == 4 || i == 7;
-        if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-            return false;
-    }
-    if (s[10] != '\0')
-        return false;
-    long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-             (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (y < 1 || m < 1 || m > 12 || d < 1 ||
-        d > mdays[m - 1] + (m == 2 && leap))
-        return false;
-    /* Howard Hinnant's days_from_civil. */
-    y -= m <= 2;
-    long era = y / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *days = era * 146097 + doe - 719468;
-    return true;
+    snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)date.year % 10000u,
+             (unsigned)date.month % 100u, (unsigned)date.day % 100u);
+    return buf;
+}
+
+int qs_date_compare(qs_date a, qs_date b)
+{
+    if (a.year != b.year)
+        return a.year < b.year ? -1 : 1;
+    if (a.month != b.month)
+        return a.month < b.month ? -1 : 1;
+    return (a.day > b.day) - (a.day < b.day);
 }

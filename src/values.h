@@ -21,16 +21,25 @@ bool qs_value_decimal(const qs_input *src, const xmlNode *node, const char *attr
                       const char *text, qs_decimal max, bool positive,
                       qs_decimal *out, qs_diags *d);
 
+/* A calendar date. */
+typedef struct {
+    int year, month, day;
+} qs_date;
+
 /* Checks that `text` is a real calendar date written YYYY-MM-DD (from
- * 1900 on); adds a diagnostic and returns false otherwise. */
+ * 1900 on) and stores it in *out; adds a diagnostic and returns false
+ * otherwise. */
 bool qs_value_date(const qs_input *src, const xmlNode *node, const char *attr,
-                   const char *text, qs_diags *d);
+                   const char *text, qs_date *out, qs_diags *d);
+
+/* "YYYY-MM-DD" into buf. */
+const char *qs_date_format(qs_date date, char buf[11]);
+
+/* Below 0, 0, above 0 as a is before, on, after b. */
+int qs_date_compare(qs_date a, qs_date b);
 
 /* True when `text` is a real calendar date written YYYY-MM-DD. */
 bool qs_date_is_valid(const char *text);
 
-/* The days since 1970-01-01 of `text`, a real calendar date written
- * YYYY-MM-DD (from year 1 on), in *days; false for anything else. */
-bool qs_date_days(const char *text, long *days);
 
 #endif

@@ -14,8 +14,9 @@
 #include <libxml/xpathInternals.h>
 
 #include "arena.h"
+#include "date.h"
+#include "input.h"
 #include "regex.h"
-#include "values.h"
 
 #define EXSLT_REGEX_NS "http://exslt.org/regular-expressions"
 #define QS_NS "urn:quotesmith"
@@ -25,6 +26,9 @@ struct qs_xpath {
     xmlDoc *doc;
     qs_diags *d;
     qs_regex_cache *regexes;
+    qs_xpath *outer;       /* the context charged before this one */
+    size_t bytes;          /* libxml2 allocations charged to this context */
+    bool evaluating;       /* inside xmlXPathCompiledEval */
 
     /* What went wrong during the compile or evaluation in progress; only
      * the first error counts, later ones are its consequences. */
@@ -36,6 +40,35 @@ struct qs_xpath {
     char own[512];         /* a message from one of our functions */
     char failure[1024];    /* the diagnostic's message for qs_xpath_report */
 };
+
+/* ---- the string budget ----
+ *
+ * The operation limit does not see string work: one operation can copy
+ * the whole document's string value. So every byte libxml2 allocates
+ * while a context lives (its evaluations, the string values its callers
+ * take of the results) is charged to that context through libxml2's
+ * allocator hooks (qs_xml_memory_meter, input.c). Past QS_XPATH_BYTE_LIMIT,
+ * the evaluation in progress is stopped at its next operation (its operation
+ * limit is lowered to what it has counted) and every later one fails at
+ * once. Time is then bounded too: an evaluation's work is its operations
+ * plus the bytes it makes. */
+
+static qs_xpath *charged; /* the context that pays, or NULL */
+
+static void charge(size_t n)
+{
+    qs_xpath *x = charged;
+    if (!x)
+        return;
+    x->bytes += n;
+    if (x->bytes > QS_XPATH_BYTE_LIMIT && x->evaluating)
+        x->ctx->opLimit = x->ctx->opCount ? x->ctx->opCount : 1;
+}
+
+static bool over_budget(const qs_xpath *x)
+{
+    return x->bytes > QS_XPATH_BYTE_LIMIT;
+}
 
 /* ---- error capture ---- */
 
@@ -278,10 +311,13 @@ static void fn_days_between(xmlXPathParserContextPtr ctxt, int nargs)
 
 qs_xpath *qs_xpath_new(xmlDoc *doc, qs_diags *d)
 {
+    qs_xml_memory_meter(charge);
     qs_xpath *x = qs_xcalloc(1, sizeof *x);
     x->doc = doc;
     x->d = d;
     x->regexes = qs_regex_cache_new();
+    x->outer = charged;
+    charged = x;
     x->ctx = xmlXPathNewContext(doc);
     if (!x->ctx) {
         fputs("quotesmith: out of memory\n", stderr);
@@ -315,6 +351,10 @@ void qs_xpath_free(qs_xpath *x)
 {
     if (!x)
         return;
+    if (charged == x)
+        charged = x->outer;
+    if (!charged)
+        qs_xml_memory_meter(NULL);
     xmlXPathFreeContext(x->ctx);
     qs_regex_cache_free(x->regexes);
     free(x);
@@ -372,15 +412,29 @@ xmlXPathObjectPtr qs_xpath_try_eval(qs_xpath *x, xmlXPathCompExprPtr expr,
 
     saved_handlers saved;
     capture_begin(x, &saved);
-    xmlXPathObjectPtr obj = xmlXPathCompiledEval(expr, ctx);
+    xmlXPathObjectPtr obj = NULL;
+    bool spent = over_budget(x);
+    if (!spent) {
+        x->evaluating = true;
+        obj = xmlXPathCompiledEval(expr, ctx);
+        x->evaluating = false;
+    }
     capture_end(&saved);
-    if (obj && !x->failed && !x->own[0])
+    if (obj && !x->failed && !x->own[0] && !over_budget(x))
         return obj;
     xmlXPathFreeObject(obj);
 
     char *msg = x->failure;
     size_t size = sizeof x->failure;
-    if (x->own[0])
+    if (spent)
+        snprintf(msg, size,
+                 "not evaluated: an earlier XPath expression used up the "
+                 "budget of %u MiB of allocations", QS_XPATH_BYTE_LIMIT >> 20);
+    else if (over_budget(x))
+        snprintf(msg, size,
+                 "XPath memory limit reached (the evaluations allocated more "
+                 "than %u MiB in all)", QS_XPATH_BYTE_LIMIT >> 20);
+    else if (x->own[0])
         snprintf(msg, size, "%s", x->own);
     else if (is_op_limit(x->code))
         snprintf(msg, size,

@@ -1,5 +1,6 @@
 /* xpath: XPath 1.0 over the merged data tree, for rules and templates.
- * Every evaluation runs under libxml2's operation limit, so a pathological
+ * Every evaluation runs under libxml2's operation limit and a context
+ * under a string budget (QS_XPATH_BYTE_LIMIT), so a pathological
  * expression stops with a diagnostic instead of running for seconds (a
  * plain path found directly, qs_xpath_path_first, gives up after 1,000
  * nodes and leaves the rest to that evaluation). The
@@ -21,6 +22,13 @@
 
 /* Operations one evaluation may take before it is stopped. */
 #define QS_XPATH_OP_LIMIT 5000000UL
+
+/* Bytes libxml2 may allocate while one context lives (its evaluations and
+ * the string values taken of their results, all together): past it, the
+ * evaluation in progress stops and every later one fails, with a
+ * diagnostic at the expression. The operation limit does not count string
+ * work; this does. */
+#define QS_XPATH_BYTE_LIMIT (1024u * 1024u * 1024u)
 
 typedef struct qs_xpath qs_xpath;
 

@@ -80,6 +80,11 @@ def pngs():
           b'GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00,'
           b'\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;')
     write('text.png', b'This is not a PNG, whatever its name says.\n')
+    # 140 KB that decode to 6000 x 6000 RGBA (it cost 287 MB once); the
+    # same header over a few bytes of data: refused before decoding.
+    rows = b'\0' * (6000 * 4 + 1)
+    write('bomb-rgba.png', png(6000, 6000, 6, 8, rows * 6000))
+    write('bomb-header.png', png(6000, 6000, 6, 8, rows))
 
 
 def jpegs():
@@ -92,6 +97,12 @@ def jpegs():
     for i in range(dht + 5, dht + 25):
         b[i] = 0xff
     write('corrupt.jpg', bytes(b))
+    # Progressive (SOF2), 6000 x 6000: 217 MB of coefficients.
+    b = bytearray(d)
+    sof = d.find(b'\xff\xc0')
+    b[sof + 1] = 0xc2
+    b[sof + 5:sof + 9] = struct.pack('>HH', 6000, 6000)
+    write('bomb-progressive.jpg', bytes(b))
 
 
 # ---- fonts ----

@@ -405,7 +405,7 @@ static void test_bad_input(void)
     expect_error("impossible date", "valid-until=\"2026-12-31\"", "valid-until=\"2026-02-30\"",
                  "bad-date", 11, 36);
     expect_error("validity order", "valid-until=\"2026-12-31\"", "valid-until=\"2025-12-31\"",
-                 "validity-order", 11, 36);
+                 "pricelist-date-order", 11, 36);
     {
         qs_diags d;
         qs_diags_init(&d);

@@ -122,6 +122,11 @@ int main(void)
 
     expect_rejected("truncated.png", "truncated");
     expect_rejected("huge.png", "20000");
+    expect_rejected("bomb-rgba.png", "decoding it would take 172 MiB of "
+                    "pixels, more than the budget of 64 MiB");
+    expect_rejected("bomb-header.png", "172 MiB of pixels");
+    expect_rejected("bomb-progressive.jpg", "decoding it would take 207 MiB "
+                    "of coefficients, more than the budget of 64 MiB");
     expect_rejected("badcrc.png", "PNG");
     expect_rejected("truncated.jpg", "JPEG");
     expect_rejected("corrupt.jpg", "JPEG");

@@ -576,6 +576,26 @@ static bool is_element(const xmlNode *n, const char *name)
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
+/* The `index`-th <line> of the merged tree, in document order, or NULL. */
+static const xmlNode *nth_line(const xmlNode *n, size_t *index)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (is_element(c, "line") && (*index)-- == 0)
+            return c;
+        if (is_element(c, "department") || is_element(c, "group")) {
+            const xmlNode *found = nth_line(c, index);
+            if (found)
+                return found;
+        }
+    }
+    return NULL;
+}
+
+static const xmlNode *line_of(const qs_quote *q, size_t i)
+{
+    return nth_line(xmlDocGetRootElement(q->tree), &i);
+}
+
 static const xmlNode *totals_of(const qs_quote *q)
 {
     const xmlNode *t = NULL;
@@ -671,7 +691,11 @@ static void check_quote(const gquote *g, const qs_quote *q)
     }
     for (int i = 0; i < g->nitems; i++) {
         const gitem *it = &g->items[i];
-        const xmlNode *line = q->lines[i].line;
+        const xmlNode *line = line_of(q, (size_t)i);
+        if (!line) {
+            fail(P_LOAD, "line %d is not in the tree", i + 1);
+            continue;
+        }
         const char *unit_text;
         qs_wide grad_unit = 0;
         qs_wide amount = model_amount(g, it, &unit_text, &grad_unit);

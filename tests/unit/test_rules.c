@@ -13,6 +13,7 @@
 
 #include "checks.h"
 #include "diag.h"
+#include "exitcode.h"
 #include "input.h"
 #include "regex.h"
 #include "rules.h"
@@ -189,7 +190,7 @@ static void test_findings(void)
     CHECK(d.count == 4, "exactly four diagnostics (got %zu)", d.count);
     if (d.count != 4)
         dump(&d);
-    CHECK(qs_rules_exit_status(&d, /*draft*/ false, /*strict*/ false) == 1,
+    CHECK(qs_exit_status(&d, /*draft*/ false, /*strict*/ false) == 1,
           "an error blocks");
     qs_diags_free(&d);
 
@@ -204,9 +205,9 @@ static void test_findings(void)
     CHECK(d.count == 3 && qs_diags_count(&d, QS_SEV_APPROVAL) == 1 &&
               qs_diags_count(&d, QS_SEV_WARNING) == 2,
           "approval and warnings only");
-    CHECK(qs_rules_exit_status(&d, /*draft*/ true, /*strict*/ false) == 0,
+    CHECK(qs_exit_status(&d, /*draft*/ true, /*strict*/ false) == 0,
           "draft with an approval finding builds");
-    CHECK(qs_rules_exit_status(&d, /*draft*/ false, /*strict*/ false) == 1,
+    CHECK(qs_exit_status(&d, /*draft*/ false, /*strict*/ false) == 1,
           "final with an approval finding does not");
     qs_diags_free(&d);
     free(t);
@@ -218,24 +219,24 @@ static void test_exit_status(void)
 {
     qs_diags d;
     qs_diags_init(&d);
-    CHECK(qs_rules_exit_status(&d, false, true) == 0, "no findings: 0");
+    CHECK(qs_exit_status(&d, false, true) == 0, "no findings: 0");
     qs_diag_add(&d, QS_SEV_WARNING, "q.xml", 1, 1, "w", "warn");
-    CHECK(qs_rules_exit_status(&d, false, false) == 0, "warning, final: 0");
-    CHECK(qs_rules_exit_status(&d, true, false) == 0, "warning, draft: 0");
-    CHECK(qs_rules_exit_status(&d, false, true) == 1, "warning, --strict: 1");
+    CHECK(qs_exit_status(&d, false, false) == 0, "warning, final: 0");
+    CHECK(qs_exit_status(&d, true, false) == 0, "warning, draft: 0");
+    CHECK(qs_exit_status(&d, false, true) == 1, "warning, --strict: 1");
     qs_diags_free(&d);
 
     qs_diags_init(&d);
     qs_diag_add(&d, QS_SEV_APPROVAL, "q.xml", 1, 1, "a", "needs approval");
-    CHECK(qs_rules_exit_status(&d, true, false) == 0, "approval, draft: 0");
-    CHECK(qs_rules_exit_status(&d, false, false) == 1, "approval, final: 1");
-    CHECK(qs_rules_exit_status(&d, true, true) == 1,
+    CHECK(qs_exit_status(&d, true, false) == 0, "approval, draft: 0");
+    CHECK(qs_exit_status(&d, false, false) == 1, "approval, final: 1");
+    CHECK(qs_exit_status(&d, true, true) == 1,
           "approval, draft --strict: 1");
     qs_diags_free(&d);
 
     qs_diags_init(&d);
     qs_diag_add(&d, QS_SEV_ERROR, "q.xml", 1, 1, "e", "broken");
-    CHECK(qs_rules_exit_status(&d, true, false) == 1, "error, draft: 1");
+    CHECK(qs_exit_status(&d, true, false) == 1, "error, draft: 1");
     qs_diags_free(&d);
 
     xmlDoc *t = parse("<quote status=\"draft\"/>", "t.xml");
@@ -533,10 +534,10 @@ static void test_builtins(void)
             "samples/t/quote.xml:6:1: error: a final quote needs the "
             "customer's name and address; missing: city [customer-address]");
     builtin("valid-until=\"2026-12-31\"", "valid-until=\"2026-12-15\"",
-            "pricelist-validity",
+            "validity-beyond-pricelist",
             "samples/t/quote.xml:3:1: error: the quote is valid until "
             "2026-12-31, but price list PL-2026-DE (pricing/p.xml) is valid "
-            "only until 2026-12-15 [pricelist-validity]");
+            "only until 2026-12-15 [validity-beyond-pricelist]");
     builtin("incoterm=\"DAP\"", "incoterm=\"DAT\"", "incoterm",
             "samples/t/quote.xml:12:1: error: unknown Incoterms 2020 code "
             "'DAT' (DAT became DPU in Incoterms 2020) [incoterm]");
