@@ -548,9 +548,26 @@ static bool depfile_is_allowed(const qs_quote *q, const char *path, const char *
     return false;
 }
 
-/* build: the proposal package, written atomically into the output folder. */
-static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
-                 qs_diags *d, outcome *r)
+/* The package's documents, made in memory: the UBL and the PDF that
+ * embeds it (malloc'd; package_free frees them). */
+typedef struct {
+    unsigned char *pdf, *ubl;
+    size_t pdf_size, ubl_size, pages;
+    char pdf_name[512], ubl_name[512];
+} package;
+
+static void package_free(package *p)
+{
+    free(p->pdf);
+    free(p->ubl);
+}
+
+/* Every stage of build but writing files: the id as a file name, the UBL,
+ * template, layout (with glyph coverage) and the PDF, into p. check runs
+ * it too, so that a quote check passes is a quote build can make
+ * (docs/cli.md). Returns `status`, or the failure's exit status. */
+static int make_package(qs_quote *q, const options *o, int status, stage_timer *timer,
+                        qs_diags *d, package *p)
 {
     if (!qs_output_name_is_safe(q->id)) {
         char shown[QS_ECHO_SIZE];
@@ -566,47 +583,64 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
                     q->id);
         return QS_EXIT_INTERNAL;
     }
-    unsigned char *pdf = NULL, *ubl = NULL;
-    size_t pdf_size = 0, ubl_size = 0, pages = 0;
-    char outdir[4096], pdf_name[512], ubl_name[512];
-    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->id);
+    snprintf(p->ubl_name, sizeof p->ubl_name, "%s.ubl.xml", q->id);
+    snprintf(p->pdf_name, sizeof p->pdf_name, "%s.pdf", q->id);
     /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
     qs_pdf_attachment ubl_att = {
-        .name = ubl_name, .mime = "application/xml",
+        .name = p->ubl_name, .mime = "application/xml",
         .description = "UBL 2.1 Quotation", .relationship = "Alternative",
     };
     qs_pdf_options popts = {.attachments = &ubl_att, .nattachments = 1};
-    bool made = qs_ubl_write(q, &ubl, &ubl_size, d);
+    bool made = qs_ubl_write(q, &p->ubl, &p->ubl_size, d);
     timer_stop(timer, "ubl");
     if (made) {
-        ubl_att.data = ubl;
-        ubl_att.size = ubl_size;
-        made = render_proposal(q, o, &popts, &pdf, &pdf_size, &pages, timer, d);
+        ubl_att.data = p->ubl;
+        ubl_att.size = p->ubl_size;
+        made = render_proposal(q, o, &popts, &p->pdf, &p->pdf_size, &p->pages, timer, d);
     }
-    if (!made) {
-        free(pdf);
-        free(ubl);
+    if (!made)
         return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
+    return status;
+}
+
+/* build: the proposal package, written atomically into the output folder. */
+static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
+                 qs_diags *d, outcome *r)
+{
+    package p = {0};
+    status = make_package(q, o, status, timer, d, &p);
+    if (status != QS_EXIT_OK) {
+        package_free(&p);
+        return status;
     }
+    char outdir[4096];
     if (o->outdir)
         snprintf(outdir, sizeof outdir, "%s", o->outdir);
     else
         snprintf(outdir, sizeof outdir, "out/%s", q->id);
-    snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->id);
-    qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size},
+    qs_output outs[] = {{p.pdf_name, p.pdf, p.pdf_size}, {p.ubl_name, p.ubl, p.ubl_size},
                         {"manifest.json", NULL, 0}};
     bool ok = !o->depfile || depfile_is_allowed(q, o->depfile, outdir, outs, 3, d);
     ok = ok && qs_package_write(outdir, outs, 2, q, d, d);
-    r->pages = (unsigned)pages;
+    r->pages = (unsigned)p.pages;
     if (ok && o->depfile)
-        ok = write_depfile(q, outdir, pdf_name, ubl_name, o->depfile, d);
+        ok = write_depfile(q, outdir, p.pdf_name, p.ubl_name, o->depfile, d);
     if (ok && !o->worker)
         printf("%s/%s: %zu page%s, %zu bytes; %s/%s; %s/manifest.json\n", outdir,
-               pdf_name, pages, pages == 1 ? "" : "s", pdf_size, outdir, ubl_name, outdir);
-    free(pdf);
-    free(ubl);
+               p.pdf_name, p.pages, p.pages == 1 ? "" : "s", p.pdf_size, outdir, p.ubl_name,
+               outdir);
+    package_free(&p);
     if (!ok)
         return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
+    return status;
+}
+
+/* check: build's stages, the package made and dropped. */
+static int check(qs_quote *q, const options *o, int status, stage_timer *timer, qs_diags *d)
+{
+    package p = {0};
+    status = make_package(q, o, status, timer, d, &p);
+    package_free(&p);
     return status;
 }
 
@@ -648,6 +682,10 @@ static int run(const options *o, qs_diags *d, outcome *r)
         if (!qs_explain(&q, o->line, o->json, stdout, d))
             status = QS_EXIT_ENVIRONMENT;
     } else if (ok && strcmp(o->command, "check") == 0) {
+        if (status == QS_EXIT_OK) {
+            release_inputs(o, &in);
+            status = check(&q, o, status, &timer, d);
+        }
         print_summary(&q, d, status);
     } else if (strcmp(o->command, "check") == 0) {
         /* A failed check says so in one line too (a CI log's last line). */
