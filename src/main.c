@@ -571,9 +571,15 @@ static int make_package(qs_quote *q, const options *o, int status, stage_timer *
 {
     if (!qs_output_name_is_safe(q->id)) {
         char shown[QS_ECHO_SIZE];
-        qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
-                    "quote id '%s' cannot name output files (use letters, digits, "
-                    "'-', '_' and '.')", qs_diag_echo(shown, q->id));
+        if (strlen(q->id) > QS_OUTPUT_NAME_MAX)
+            qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
+                        "quote id '%s' is %zu bytes long, too long to name output files "
+                        "(at most %d)", qs_diag_echo(shown, q->id), strlen(q->id),
+                        QS_OUTPUT_NAME_MAX);
+        else
+            qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
+                        "quote id '%s' cannot name output files (use letters, digits, "
+                        "'-', '_' and '.')", qs_diag_echo(shown, q->id));
         return QS_EXIT_INVALID;
     }
     /* A batch decided the output folder from the id it read first. */

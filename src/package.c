@@ -431,7 +431,7 @@ static bool stage_all(staged *files, size_t count, const char *outdir, qs_diags 
 
 bool qs_output_name_is_safe(const char *id)
 {
-    if (!id || !id[0] || id[0] == '.')
+    if (!id || !id[0] || id[0] == '.' || strlen(id) > QS_OUTPUT_NAME_MAX)
         return false;
     for (const char *p = id; *p; p++)
         if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
