@@ -130,6 +130,8 @@ typedef struct {
     size_t nlines, linecap;
     char *buf;
     size_t buflen, bufcap;
+    /* The table row being measured (diagnostics name its quote line). */
+    const qs_row *row;
 } measure;
 
 /* ---- small helpers ---- */
@@ -165,7 +167,11 @@ static void fail(measure *m, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    qs_diag_add(m->d, QS_SEV_ERROR, NULL, 0, 0, "layout", "%s", msg);
+    if (m->row != NULL && m->row->what != NULL)
+        qs_diag_add(m->d, QS_SEV_ERROR, m->row->file, m->row->line, m->row->line ? 1 : 0,
+                    "layout", "%s: %s", m->row->what, msg);
+    else
+        qs_diag_add(m->d, QS_SEV_ERROR, NULL, 0, 0, "layout", "%s", msg);
     m->failed = true;
 }
 
@@ -200,6 +206,11 @@ static slice *new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume
     m->out_tail = &m->out_head;
     s->bg = m->bg;
     return s;
+}
+
+static float content_height(const qs_master *ms)
+{
+    return ms->height - ms->margin_top - ms->margin_bottom;
 }
 
 /* ---- emitting slices: shared by the paginator and every stacking ---- */
@@ -277,12 +288,12 @@ static bool stacked(const slice *s)
     return s->kind != SL_BREAK && s->kind != SL_ABS;
 }
 
-/* Height of slices [from, sv->n) stacked without pagination. */
-static float stack_height(const slice_vec *sv, size_t from)
+/* Height of slices [from, to) stacked without pagination. */
+static float range_height(const slice_vec *sv, size_t from, size_t to)
 {
     float h = 0;
     bool first = true;
-    for (size_t i = from; i < sv->n; i++) {
+    for (size_t i = from; i < to; i++) {
         const slice *s = &sv->v[i];
         if (!stacked(s))
             continue;
@@ -290,6 +301,12 @@ static float stack_height(const slice_vec *sv, size_t from)
         first = false;
     }
     return h;
+}
+
+/* Height of slices [from, sv->n) stacked without pagination. */
+static float stack_height(const slice_vec *sv, size_t from)
+{
+    return range_height(sv, from, sv->n);
 }
 
 /* Emits slices [from, to) one under the other from `top` (no pagination:
@@ -948,10 +965,13 @@ typedef struct {
     size_t *ranges;    /* per cell: first slice, end slice, first column, span */
 } row_scratch;
 
-/* Appends the items of one row to iv (relative to the row's top-left) and
- * returns its height, or -1 after a diagnostic. */
-static float measure_row(measure *m, const qs_table *t, const table_info *ti, const qs_row *row,
-                         const qs_rgb *band, row_scratch *rs, qs_page *iv)
+/* Measures the cells of one row into rs: per cell c, ranges[4c] to
+ * ranges[4c+1] are its slices in rs->sv, ranges[4c+2] its first column;
+ * ranges[4c+3] is set to ranges[4c+1] (the part emit_part shows is
+ * ranges[4c] to ranges[4c+3]). Returns the height of the tallest cell's
+ * content, or -1 after a diagnostic. */
+static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
+                           const qs_row *row, row_scratch *rs)
 {
     float pad = t->cell_padding;
     rs->sv.n = 0;
@@ -975,13 +995,26 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
                          &rs->iv);
         if (m->failed)
             return -1;
-        r[1] = rs->sv.n;
+        r[1] = r[3] = rs->sv.n;
         r[2] = col;
         float ch = stack_height(&rs->sv, r[0]);
         content = ch > content ? ch : content;
         col += span;
     }
-    float h = content + 2 * pad;
+    return content;
+}
+
+/* Appends the items of one part of a row to iv (relative to its top-left):
+ * the cells' slices ranges[4c] to ranges[4c+3] under `content` pt, with the
+ * background, the rule above (first part only) and, on a later part, the
+ * table's continued label. Returns the part's height. */
+static float emit_part(measure *m, const qs_table *t, const table_info *ti, const qs_row *row,
+                       const qs_rgb *band, const row_scratch *rs, float content, bool first,
+                       qs_page *iv)
+{
+    float pad = t->cell_padding;
+    float label_h = !first && t->continued_label ? DEFAULT_LEADING * t->continued_style.size : 0;
+    float h = content + label_h + 2 * pad;
     const qs_rgb *fill = row->has_background ? &row->background : band;
     if (fill != NULL) {
         qs_item *it = item_push(iv);
@@ -991,17 +1024,108 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
         it->h = h;
         it->color = *fill;
     }
-    if (row->rule_above) {
+    if (row->rule_above && first) {
         qs_item *it = item_push(iv);
         it->kind = QS_ITEM_LINE;
         it->w = ti->width;
         it->size = THIN_RULE;
     }
+    if (label_h > 0) {
+        const qs_span *st = &t->continued_style;
+        const qs_font *f = m->doc->fonts[st->font];
+        qs_item *it = item_push(iv);
+        it->kind = QS_ITEM_TEXT;
+        it->x = ti->col_x[0] + pad;
+        it->y = -pad - (label_h - st->size) / 2 - (float)qs_font_ascent(f) * st->size / 1000.0f;
+        it->font = st->font;
+        it->size = st->size;
+        it->color = st->color;
+        it->text = qs_arena_strdup(&m->out->arena, t->continued_label);
+    }
     for (size_t c = 0; c < row->count; c++) {
-        size_t *r = &rs->ranges[4 * c];
-        stack_slices(&rs->sv, r[0], r[1], &rs->iv, iv, ti->col_x[r[2]] + pad, -pad);
+        const size_t *r = &rs->ranges[4 * c];
+        stack_slices(&rs->sv, r[0], r[3], &rs->iv, iv, ti->col_x[r[2]] + pad, -pad - label_h);
     }
     return h;
+}
+
+/* Appends the items of one row to iv (relative to the row's top-left) and
+ * returns its height, or -1 after a diagnostic. */
+static float measure_row(measure *m, const qs_table *t, const table_info *ti, const qs_row *row,
+                         const qs_rgb *band, row_scratch *rs, qs_page *iv)
+{
+    float content = measure_cells(m, t, ti, row, rs);
+    return content < 0 ? -1 : emit_part(m, t, ti, row, band, rs, content, true, iv);
+}
+
+/* For one cell: from ranges[4c] on, the slices that fit in `room` pt
+ * (ranges[4c+3] set past them) and their height; -1 when the first alone
+ * is taller. */
+static float fill_part(const row_scratch *rs, size_t c, float room)
+{
+    size_t *r = &rs->ranges[4 * c];
+    float h = 0;
+    size_t e = r[0];
+    for (; e < r[1]; e++) {
+        const slice *s = &rs->sv.v[e];
+        float add = stacked(s) ? (e == r[0] ? 0 : s->before) + s->h : 0;
+        if (h + add > room + EPS)
+            break;
+        h += add;
+    }
+    r[3] = e;
+    return e == r[0] && r[0] < r[1] ? -1 : h;
+}
+
+/* Adds row r of the table (measured into rs, `content` pt high) as slices:
+ * one, or, when it is taller than a page can hold under the repeated
+ * header and the carry rows, parts cut between its cells' lines, each
+ * fitting a page. Returns false after a diagnostic. */
+static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, const qs_rgb *band,
+                    row_scratch *rs, float content, slice_vec *sv, qs_page *iv)
+{
+    const qs_row *row = &t->rows[r];
+    float pad = t->cell_padding;
+    float limit = content_height(&m->doc->rest) - ti->header_h -
+                  (ti->carry_foot || ti->carry_head ? 2 * ti->carry_h : 0) - 2 * pad;
+    bool split = content > limit + EPS;
+    for (bool first = true;; first = false) {
+        float part = content;
+        if (split) {
+            float room = limit - (!first && t->continued_label
+                                  ? DEFAULT_LEADING * t->continued_style.size : 0);
+            part = 0;
+            for (size_t c = 0; c < row->count; c++) {
+                float ch = fill_part(rs, c, room);
+                if (ch < 0) {
+                    char a[32];
+                    fail(m, "a line of a cell does not fit on a page (%s pt of room)",
+                         fmt1(room, a));
+                    return false;
+                }
+                part = ch > part ? ch : part;
+            }
+        }
+        size_t items = iv->count;
+        float h = emit_part(m, t, ti, row, band, rs, part, first, iv);
+        bool more = false;
+        for (size_t c = 0; c < row->count; c++) {
+            size_t *rc = &rs->ranges[4 * c];
+            rc[0] = rc[3];
+            more = more || rc[0] < rc[1];
+        }
+        slice *s = new_slice(m, sv, SL_ROW, true);
+        s->first = items;
+        s->count = iv->count - items;
+        s->h = h;
+        s->table = ti;
+        s->row = r;
+        s->keep = !more && row->kind == QS_ROW_HEADING && r + 1 < t->nrows ? KEEP_STRONG
+                                                                           : KEEP_NONE;
+        s->what = "a table row";
+        if (!more)
+            return true;
+    }
 }
 
 static void measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs_page *iv)
@@ -1047,18 +1171,12 @@ static void measure_table(measure *m, const qs_table *t, float width, slice_vec 
             stripe = 0;
         else if (row->kind == QS_ROW_BODY && stripe++ % 2 == 1 && t->zebra)
             band = &t->zebra_color;
-        size_t first = iv->count;
-        float h = measure_row(m, t, ti, row, band, &rs, iv);
-        if (h < 0)
+        m->row = row;
+        float content = measure_cells(m, t, ti, row, &rs);
+        bool added = content >= 0 && add_row(m, t, ti, r, band, &rs, content, sv, iv);
+        m->row = NULL;
+        if (!added)
             break;
-        slice *s = new_slice(m, sv, SL_ROW, true);
-        s->first = first;
-        s->count = iv->count - first;
-        s->h = h;
-        s->table = ti;
-        s->row = r;
-        s->keep = row->kind == QS_ROW_HEADING && r + 1 < t->nrows ? KEEP_STRONG : KEEP_NONE;
-        s->what = "a table row";
     }
     free(rs.sv.v);
     free(rs.iv.items);
@@ -1156,10 +1274,6 @@ static const qs_master *page_master(const qs_doc *doc, size_t page)
     return page == 0 ? &doc->first : &doc->rest;
 }
 
-static float content_height(const qs_master *ms)
-{
-    return ms->height - ms->margin_top - ms->margin_bottom;
-}
 
 static qs_page *cur_page(pager *P)
 {
