@@ -108,6 +108,11 @@ typedef struct {
     /* Decimal string (like "8490.00") this row adds to the carried-forward
      * subtotal, or NULL. */
     const char *carry_amount;
+    /* The quote line the row shows, for diagnostics: "line 3 (SKU SRV)"
+     * and the item's file and line; NULL and 0 for other rows. */
+    const char *what;
+    const char *file;
+    unsigned line;
 } qs_row;
 
 typedef struct {
@@ -140,6 +145,12 @@ typedef struct {
      * layout's arena; NULL leaves it as is. */
     const char *(*format_carry)(void *ctx, qs_arena *arena, const char *amount);
     void *format_ctx;
+    /* A row taller than a page is split between its cells' lines; each
+     * later part starts with this label (e.g. "(Fortsetzung)") in
+     * continued_style. NULL: no label (the repeated header still shows
+     * the table goes on). */
+    const char *continued_label;
+    qs_span continued_style;
 } qs_table;
 
 typedef struct {

@@ -991,6 +991,21 @@ static void rows_body(tpl *t, const xmlNode *el, xmlNode *ctx, void *arg)
     build_rows(t, el, ctx, arg);
 }
 
+/* When the row shows a quote line (its context is a <line> of the data
+ * tree), names it for layout's diagnostics: "line 3 (SKU SRV)" at the
+ * item's file and line. */
+static void row_source(tpl *t, const xmlNode *ctx, qs_row *row)
+{
+    if (!ctx || ctx->type != XML_ELEMENT_NODE || !is_el(ctx, "line"))
+        return;
+    const char *pos = attr(ctx, "pos"), *sku = attr(ctx, "sku"), *file;
+    char shown[QS_ECHO_SIZE];
+    row->what = qs_arena_printf(t->A, "line %s (SKU %s)", pos ? pos : "?",
+                                qs_diag_echo(shown, sku ? sku : "?"));
+    qs_tree_source_of(ctx, &file, &row->line);
+    row->file = file ? qs_arena_strdup(t->A, file) : NULL;
+}
+
 static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
 {
     t->row_depth++;
@@ -1015,6 +1030,7 @@ static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
                  v.node ? " from " : "", v.node ? qs_tpl_describe_node(t, v.node) : "");
         }
     }
+    row_source(t, ctx, &row);
     const style *s = qs_tpl_style_attr(t, r, "style", false);
     build_cells(t, tb, r, ctx, s ? s : tb->base, &row);
     tb->rows = qs_tpl_grow(t->A, tb->rows, tb->nrows, &tb->cap, tb->nrows + 1, sizeof(qs_row));
@@ -1154,6 +1170,15 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         tab->format_carry = format_carry;
         tab->format_ctx = (void *)cfg;
     }
+    const char *continued = attr(n, "continued-label");
+    if (continued) {
+        tab->continued_label = qs_tpl_interp(t, continued, n, "continued-label", ctx);
+        const style *cs = qs_tpl_style_attr(t, n, "carry-style", false);
+        charfmt cf = fmt_of(cs ? cs : tb.base);
+        tab->continued_style = (qs_span){"", face_of(t, cf.family, cf.bold, cf.italic),
+                                         cf.size, cf.color, QS_FIELD_NONE};
+        check_glyphs(t, tab->continued_style.font, tab->continued_label, n, NULL);
+    }
     block_common(t, b, n, ctx, NULL);
 }
 
@@ -1183,8 +1208,9 @@ static const checked_attr checked_attrs[] = {
     {"carry", CHECK_XPATH},
     {"carry-label", CHECK_TEXT},       {"carry-label-foot", CHECK_TEXT},
     {"carry-label-head", CHECK_TEXT},  {"carry-style", CHECK_STYLE},
-    {"color", CHECK_COLOR},            {"fallback", CHECK_TEXT},
-    {"footer-offset", CHECK_LENGTH},   {"gap", CHECK_LENGTH},
+    {"color", CHECK_COLOR},            {"continued-label", CHECK_TEXT},
+    {"fallback", CHECK_TEXT},          {"footer-offset", CHECK_LENGTH},
+    {"gap", CHECK_LENGTH},
     {"header-offset", CHECK_LENGTH},   {"height", CHECK_LENGTH},
     {"href", CHECK_TEXT},
     {"indent", CHECK_LENGTH},          {"margin-bottom", CHECK_LENGTH},

@@ -920,11 +920,53 @@ static void test_errors(void)
     for (int i = 0; i < 200; i++)
         memcpy(tall + 2 * i, "x\n", 2);
     t->rows[1].cells[0].content.items[0].u.para.spans[0].text = tall;
+    t->continued_label = "(continued)";
+    t->continued_style = (qs_span){"", 0, 8, {0, 0, 0}, QS_FIELD_NONE};
     size_t before = diags.count;
     bool ok = run(&doc, &l);
+    /* The 200 lines of the row, the header on every page, the label atop
+     * every part but the first, and "Row 3" after the row. */
+    size_t xs = 0, headers = 0, labels = 0;
+    for (size_t p = 0; ok && p < l.npages; p++) {
+        for (size_t i = 0; i < l.pages[p].count; i++) {
+            const qs_item *it = &l.pages[p].items[i];
+            if (it->kind != QS_ITEM_TEXT)
+                continue;
+            xs += strcmp(it->text, "x") == 0;
+            headers += strcmp(it->text, "Pos") == 0;
+            labels += strcmp(it->text, "(continued)") == 0;
+        }
+    }
+    /* Each part is cut to fit a fresh page, so the first starts on one. */
+    CHECK(ok && diags.count == before && l.npages >= 3 && xs == 200 &&
+              headers == l.npages && labels == l.npages - 2 &&
+              page_of(&l, "Row 1") == 0 && page_of(&l, "x") == 1 &&
+              page_of(&l, "Row 3") == (int)l.npages - 1,
+          "a row taller than a page is split: %zu pages, %zu of 200 lines, %zu headers, "
+          "%zu continued labels", ok ? l.npages : 0, xs, headers, labels);
+    const qs_item *label = ok ? find_text(&l, 2, "(continued)") : NULL;
+    const qs_item *head = ok ? find_text(&l, 2, "Pos") : NULL;
+    const qs_item *x = ok ? find_text(&l, 2, "x") : NULL;
+    CHECK(label && head && x && label->y < head->y && x->y < label->y,
+          "the continued part: header, then the label, then the row's lines");
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    /* One line taller than a page: an error at the row's quote line. */
+    doc_open(&doc);
+    t = add_table(&doc, 3);
+    doc.first.margin_top = doc.rest.margin_top = doc.first.height - doc.first.margin_bottom - 100;
+    t->rows[1].cells[0].content.items[0].u.para.spans[0].text = ".";
+    t->rows[1].cells[0].content.items[0].u.para.spans[0].size = 120;
+    t->rows[1].what = "line 2 (SKU SRV)";
+    t->rows[1].file = "hw.xml";
+    t->rows[1].line = 7;
+    before = diags.count;
+    ok = run(&doc, &l);
     CHECK(!ok && diags.count == before + 1 && strcmp(diags.items[before].rule, "layout") == 0 &&
-              diags.items[before].severity == QS_SEV_ERROR,
-          "errors: a row taller than the page gives one 'layout' error");
+              diags.items[before].line == 7 && strcmp(diags.items[before].file, "hw.xml") == 0 &&
+              strncmp(diags.items[before].message, "line 2 (SKU SRV): ", 18) == 0,
+          "errors: a line taller than a page names the quote line");
     if (diags.count > before)
         printf("     (%s)\n", diags.items[before].message);
     qs_layout_free(&l);
