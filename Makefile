@@ -36,6 +36,7 @@ SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
             schemas/rules.xsd schemas/template.xsd
 SCHEMAS  += schemas/leads.xsd
 MODULES  += sales salesreport strmap register
+MODULES  += chart
 SCHEMAS  += schemas/outcomes.xsd schemas/targets.xsd
 # diff reads any UBL 2.1 Quotation: the official schemas (tests/ubl-2.1,
 # unchanged) are built into the binary too, without their annotations
@@ -52,6 +53,7 @@ UNITS    += test_leads
 UNITS    += test_tax
 UNITS    += test_shared
 UNITS    += test_merge
+UNITS    += test_chart
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
 all: quotesmith

@@ -139,9 +139,12 @@ typedef enum {
     QS_BLOCK_SPACE,      /* vertical space of space_before pt */
     QS_BLOCK_PAGE_BREAK,
     QS_BLOCK_GROUP,      /* children, kept together when keep_together */
-    QS_BLOCK_ABSOLUTE    /* children placed at x, y (pt from the top-left of
+    QS_BLOCK_ABSOLUTE,   /* children placed at x, y (pt from the top-left of
                             the page), outside the flow: address fields */
+    QS_BLOCK_CHART       /* a chart (chart.h), drawn the flow's width */
 } qs_block_kind;
+
+struct qs_chart;
 
 struct qs_block {
     qs_block_kind kind;
@@ -160,6 +163,7 @@ struct qs_block {
         qs_table table;
         qs_image_ref image;
         qs_rule rule;
+        const struct qs_chart *chart;   /* in the doc's arena */
         struct {
             qs_blocks children;
             float x, y, width;  /* QS_BLOCK_ABSOLUTE only */
