@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -18,7 +20,7 @@
 /* PRAGMA application_id of a quotesmith register ("QSRG"), and the
  * version of its tables (PRAGMA user_version). */
 #define APPLICATION_ID 0x51535247
-#define FORMAT 1
+#define FORMAT 2
 
 /* Amounts are stored as integers in qs_decimal units (1/10,000). */
 static const char *const schema_sql =
@@ -238,16 +240,34 @@ static void key_finish(qs_sha256_ctx *h, char key[QS_SHA256_HEX_SIZE])
     key[2 * QS_SHA256_SIZE] = '\0';
 }
 
+/* What a stat of an input says of its bytes, as the register keeps it:
+ * "SIZE INODE CTIME_NS" ("0 0 0": unknown, hash the file). The status
+ * change time moves with every write and cannot be set back (unlike the
+ * modification time, which cp -p and rsync -t carry over). */
+static void stat_text(const struct stat *st, char out[64])
+{
+    snprintf(out, 64, "%lld %llu %lld", (long long)st->st_size, (unsigned long long)st->st_ino,
+             (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec);
+}
+
 void qs_register_key(const qs_inputs *in, char key[QS_SHA256_HEX_SIZE], char **deps)
 {
     qs_sha256_ctx h;
     qs_buf b = {0};
     qs_sha256_init(&h);
+    time_t now = time(NULL);
     for (const qs_input *f = in->head; f; f = f->next) {
         unsigned char digest[QS_SHA256_SIZE];
         qs_sha256(f->data, f->size, digest);
         key_add(&h, f->path, digest);
-        qs_buf_printf(&b, "%s\n", f->path);
+        /* A file changed in the last seconds may change again within the
+         * same clock tick, unseen by its stat: it is hashed next time. */
+        struct stat st;
+        char known[64] = "0 0 0";
+        if (stat(f->real, &st) == 0 && (size_t)st.st_size == f->size &&
+            st.st_ctim.tv_sec < now - 2)
+            stat_text(&st, known);
+        qs_buf_printf(&b, "%s %s\n", known, f->path);
     }
     key_finish(&h, key);
     *deps = b.s ? b.s : qs_xstrdup("");
@@ -287,6 +307,34 @@ static bool digest_of(qs_register *r, qs_inputs **in, const char *root, size_t m
     return true;
 }
 
+/* Whether every input of a register row ("SIZE INODE CTIME_NS PATH" lines)
+ * is, by its stat, the file that was hashed. */
+static bool stats_unchanged(const char *inputs)
+{
+    bool same = *inputs != '\0';
+    for (const char *line = inputs; same && *line;) {
+        const char *end = strchr(line, '\n');
+        const char *path = line;
+        for (int field = 0; field < 3 && path; field++) {
+            path = strchr(path, ' ');
+            path = path ? path + 1 : NULL;
+        }
+        if (!end || !path || path > end || (size_t)(end - path) >= 4096)
+            return false;
+        char file[4096], known[64];
+        memcpy(file, path, (size_t)(end - path));
+        file[end - path] = '\0';
+        struct stat st;
+        if (stat(file, &st) != 0)
+            return false;
+        stat_text(&st, known);
+        same = strncmp(line, "0 ", 2) != 0 && strlen(known) == (size_t)(path - 1 - line) &&
+               strncmp(line, known, strlen(known)) == 0;
+        line = end + 1;
+    }
+    return same;
+}
+
 bool qs_register_is_fresh(qs_register *r, const char *root, size_t max_file_size,
                           const char *path)
 {
@@ -297,19 +345,29 @@ bool qs_register_is_fresh(qs_register *r, const char *root, size_t max_file_size
         return false;
     const char *stored = (const char *)sqlite3_column_text(s, 0);
     char *inputs = qs_xstrdup((const char *)sqlite3_column_text(s, 1));
+    bool ok = stored && *inputs;
+    if (ok && stats_unchanged(inputs)) {
+        free(inputs);
+        sqlite3_reset(s);
+        return true;
+    }
     qs_inputs *in = NULL;
     qs_sha256_ctx h;
     qs_sha256_init(&h);
-    bool ok = stored && *inputs;
     for (char *line = inputs, *next; ok && *line; line = next) {
         next = strchr(line, '\n');
-        if (!next)
+        char *file = line;
+        for (int field = 0; field < 3 && file; field++) {
+            file = strchr(file, ' ');
+            file = file ? file + 1 : NULL;
+        }
+        if (!next || !file || file > next)
             break;
         *next++ = '\0';
         const unsigned char *digest;
-        ok = digest_of(r, &in, root, max_file_size, line, &digest);
+        ok = digest_of(r, &in, root, max_file_size, file, &digest);
         if (ok)
-            key_add(&h, line, digest);
+            key_add(&h, file, digest);
     }
     char key[QS_SHA256_HEX_SIZE];
     key_finish(&h, key);

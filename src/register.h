@@ -34,13 +34,15 @@ void qs_register_close(qs_register *r);
 
 /* The key of a loaded quote: the SHA-256 over every file in->head lists
  * (read order) of its display path, a NUL and the SHA-256 of its bytes,
- * as hex; *deps gets the display paths, one per line (malloc'd). */
+ * as hex; *deps gets one line per file, "SIZE INODE CTIME_NS PATH" (its
+ * stat now, or "0 0 0" when it changed in the last 2 seconds), malloc'd. */
 void qs_register_key(const qs_inputs *in, char key[QS_SHA256_HEX_SIZE], char **deps);
 
 /* True when the register holds the figures of quote file `path` and the
- * inputs it lists are unchanged: each is read again (confined to `root`)
- * and the key compared. A missing or unreadable input makes it stale
- * (the quote's own load then reports why). */
+ * inputs it lists are unchanged: when every input's stat is the one kept,
+ * at once; else each is read again (confined to `root`) and the key
+ * compared. A missing or unreadable input makes it stale (the quote's own
+ * load then reports why). */
 bool qs_register_is_fresh(qs_register *r, const char *root, size_t max_file_size,
                           const char *path);
 
