@@ -12,8 +12,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
 
+#include "arena.h"
 #include "batch.h"
 #include "decimal.h"
 #include "diff.h"
@@ -28,6 +30,7 @@
 #include "ubl.h"
 #include "input.h"
 #include "leads.h"
+#include "lock.h"
 #include "load.h"
 #include "merge.h"
 #include "price.h"
@@ -111,6 +114,8 @@ static const char usage_text[] =
     "                             (default: the current directory)\n"
     "  --strict                   treat warnings as errors\n"
     "  --lang de|en               override the quote's language\n"
+    "  -t TEMPLATE                check, build, batch: use this template instead of the\n"
+    "                             quote's <template href>\n"
     "  --diagnostics text|json|sarif\n"
     "                             how to print diagnostics on stderr (default: text)\n"
     "  --depfile FILE             build: write a Makefile rule of every file read\n"
@@ -237,9 +242,7 @@ static int parse_args(int argc, char **argv, options *o)
     o->max_file_size = QS_DEFAULT_MAX_FILE_SIZE;
     o->diagnostics = OUT_TEXT;
     o->shard = o->nshards = 1;
-    o->paths = calloc((size_t)argc, sizeof *o->paths);
-    if (!o->paths)
-        abort();
+    o->paths = qs_xcalloc((size_t)argc, sizeof *o->paths);
     const char *seen[8] = {0};
     size_t nseen = 0;
     for (int i = 1; i < argc; i++) {
@@ -348,8 +351,10 @@ static int parse_args(int argc, char **argv, options *o)
         strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0 &&
         strcmp(o->command, "diff") != 0 && strcmp(o->command, "report") != 0)
         return usage_error("unknown command '%s'", o->command);
-    if (o->template_path && !is_command(o->command, "catalog"))
-        return usage_error("%s", "option '-t' is for catalog only");
+    if (o->template_path && !is_command(o->command, "catalog") &&
+        !is_command(o->command, "build") && !is_command(o->command, "batch") &&
+        !is_command(o->command, "check"))
+        return usage_error("%s", "option '-t' is for check, build, batch and catalog only");
     int status = check_command_options(o, seen);
     if (status >= 0)
         return status;
@@ -426,7 +431,7 @@ static void timer_stop(stage_timer *t, const char *stage)
 /* The quote's id, gross total, currency and status, for reports. */
 static void fill_outcome(const qs_quote *q, outcome *r)
 {
-    snprintf(r->id, sizeof r->id, "%s", q->id ? q->id : "");
+    snprintf(r->id, sizeof r->id, "%s", q->package ? q->package : q->id ? q->id : "");
     r->draft = q->draft;
     if (!q->totals.priced)
         return;
@@ -456,17 +461,19 @@ static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options 
                             stage_timer *timer, qs_diags *d)
 {
     char fallback[4096];
-    const char *tpl = q->template_path;
+    /* -t (SPEC 4) wins over the quote's <template href>. */
+    const char *tpl = o->template_path ? o->template_path : q->template_path;
+    const qs_origin *tpl_at = o->template_path ? NULL
+                            : q->template_path ? &q->template_at : NULL;
     if (!tpl) {
-        snprintf(fallback, sizeof fallback, "%s/templates/standard/template.xml", o->root);
-        tpl = strcmp(o->root, ".") == 0 ? "templates/standard/template.xml" : fallback;
+        snprintf(fallback, sizeof fallback, "%s/" QS_DEFAULT_TEMPLATE, o->root);
+        tpl = strcmp(o->root, ".") == 0 ? QS_DEFAULT_TEMPLATE : fallback;
     }
     qs_doc doc;
     qs_layout layout;
     qs_doc_init(&doc);
     memset(&layout, 0, sizeof layout);
-    bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
-                                q->tree, q->path, o->lang, &doc, d);
+    bool ok = qs_template_build(q->in, tpl, tpl_at, q->tree, q->path, o->lang, &doc, d);
     /* The template stage is the tree's last reader; no later stage reads
      * an input document or schema either. */
     qs_quote_free_tree(q);
@@ -498,9 +505,7 @@ static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf
     size_t n = 0;
     for (const qs_input *f = q->in->head; f; f = f->next)
         n++;
-    const char **prereqs = calloc(n ? n : 1, sizeof *prereqs);
-    if (!prereqs)
-        abort();
+    const char **prereqs = qs_xcalloc(n ? n : 1, sizeof *prereqs);
     n = 0;
     for (const qs_input *f = q->in->head; f; f = f->next)
         prereqs[n++] = f->path;
@@ -549,6 +554,15 @@ static bool depfile_is_allowed(const qs_quote *q, const char *path, const char *
     return false;
 }
 
+/* The package's folder: -o, else out/ID (out/ID-rN from revision 2). */
+static void package_dir(const qs_quote *q, const options *o, char *out, size_t size)
+{
+    if (o->outdir)
+        snprintf(out, size, "%s", o->outdir);
+    else
+        snprintf(out, size, "out/%s", q->package);
+}
+
 /* The package's documents, made in memory: the UBL and the PDF that
  * embeds it (malloc'd; package_free frees them). */
 typedef struct {
@@ -584,14 +598,20 @@ static int make_package(qs_quote *q, const options *o, int status, stage_timer *
         return QS_EXIT_INVALID;
     }
     /* A batch decided the output folder from the id it read first. */
-    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
+    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->package) != 0)) {
         qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "internal",
                     "the quote's id '%s' is not the id the batch read before building",
-                    q->id);
+                    q->package);
         return QS_EXIT_INTERNAL;
     }
-    snprintf(p->ubl_name, sizeof p->ubl_name, "%s.ubl.xml", q->id);
-    snprintf(p->pdf_name, sizeof p->pdf_name, "%s.pdf", q->id);
+    char outdir[4096];
+    package_dir(q, o, outdir, sizeof outdir);
+    /* A sent package stays as it was sent (SPEC 9): refused before
+     * anything is rendered or written. */
+    if (!qs_lock_check(outdir, q, d))
+        return QS_EXIT_INVALID;
+    snprintf(p->ubl_name, sizeof p->ubl_name, "%s.ubl.xml", q->package);
+    snprintf(p->pdf_name, sizeof p->pdf_name, "%s.pdf", q->package);
     /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
     qs_pdf_attachment ubl_att = {
         .name = p->ubl_name, .mime = "application/xml",
@@ -621,10 +641,7 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
         return status;
     }
     char outdir[4096];
-    if (o->outdir)
-        snprintf(outdir, sizeof outdir, "%s", o->outdir);
-    else
-        snprintf(outdir, sizeof outdir, "out/%s", q->id);
+    package_dir(q, o, outdir, sizeof outdir);
     qs_output outs[] = {{p.pdf_name, p.pdf, p.pdf_size}, {p.ubl_name, p.ubl, p.ubl_size},
                         {"manifest.json", NULL, 0}};
     bool ok = !o->depfile || depfile_is_allowed(q, o->depfile, outdir, outs, 3, d);
@@ -689,6 +706,8 @@ static int run(const options *o, qs_diags *d, outcome *r)
         if (!qs_explain(&q, o->line, o->json, stdout, d))
             status = QS_EXIT_ENVIRONMENT;
     } else if (ok && strcmp(o->command, "check") == 0) {
+        /* check runs build's stages (the sent lock included, SPEC 9)
+         * when build would. */
         if (status == QS_EXIT_OK) {
             release_inputs(o, &in);
             status = check(&q, o, status, &timer, d);
@@ -739,6 +758,7 @@ static int run_batch(options *o)
         .nshards = o->nshards,
         .keep_going = o->keep_going,
         .force = o->force,
+        .template_path = o->template_path,
         .max_file_size = o->max_file_size,
         .junit = o->junit,
         .format = o->diagnostics == OUT_SARIF ? QS_BATCH_SARIF
@@ -894,6 +914,7 @@ int main(int argc, char **argv)
 
     report_stack_exhaustion();
     qs_xml_memory_watch(/*stop*/true);
+    json_set_alloc_funcs(qs_xmalloc, free);   /* out of memory: exit 3 there too */
     xmlInitParser();
     if (is_command(o.command, "batch")) {
         status = run_batch(&o);

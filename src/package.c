@@ -33,6 +33,7 @@
 #include "arena.h"
 #include "json.h"
 #include "sha256.h"
+#include "template.h"
 #include "version.h"
 
 #define MANIFEST_NAME "manifest.json"
@@ -53,9 +54,7 @@ static json_t *money(const qs_quote *q, qs_decimal v)
     return qs_json_string(qs_decimal_format(v, q->minor_digits, buf));
 }
 
-/* The input's path relative to the project root, from its real path; the
- * display path when the real path is not below the root. */
-static const char *root_relative(const qs_inputs *in, const qs_input *f)
+const char *qs_package_input_path(const qs_inputs *in, const qs_input *f)
 {
     size_t len = in->root ? strlen(in->root) : 0;
     if (!f->real || len == 0 || strncmp(f->real, in->root, len) != 0)
@@ -87,6 +86,27 @@ static json_t *totals_json(const qs_quote *q)
     return o;
 }
 
+/* "template": the template the PDF was made with (root-relative) and where
+ * it was named: "quote" (its <template href>, or the default standard
+ * template) or "option" (build -t). batch reads both to tell whether a
+ * package is up to date. NULL when no template was read. */
+static json_t *template_json(const qs_quote *q)
+{
+    const qs_input *tpl = NULL;
+    for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next)
+        if (f->parsed && f->format == QS_FORMAT_TEMPLATE)
+            tpl = f;
+    if (!tpl)
+        return NULL;
+    const char *path = qs_package_input_path(q->in, tpl);
+    bool from_quote = q->template_path ? strcmp(tpl->path, q->template_path) == 0
+                                       : strcmp(path, QS_DEFAULT_TEMPLATE) == 0;
+    json_t *o = new_container(json_object());
+    qs_json_set(o, "path", qs_json_string(path));
+    qs_json_set(o, "from", qs_json_string(from_quote ? "quote" : "option"));
+    return o;
+}
+
 /* {NAME_KEY: name, "sha256", "size"} (inputs) or {NAME_KEY, "size",
  * "sha256"} (outputs): the order manifest.json has always had. */
 static json_t *file_json(const char *name_key, const char *name,
@@ -111,13 +131,18 @@ char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
     qs_json_set(m, "tool", qs_json_string("quotesmith"));
     qs_json_set(m, "version", qs_json_string(QS_VERSION));
     qs_json_set(m, "quote", qs_json_string(q->id));
+    if (q->revision >= 2)
+        qs_json_set(m, "revision", qs_json_integer(q->revision));
     qs_json_set(m, "status", qs_json_string(q->status_name));
     qs_json_set(m, "currency", qs_json_string(q->currency));
     qs_json_set(m, "totals", totals_json(q));
+    json_t *tpl = template_json(q);
+    if (tpl)
+        qs_json_set(m, "template", tpl);
 
     json_t *inputs = new_container(json_array());
     for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next)
-        qs_json_append(inputs, file_json("path", root_relative(q->in, f), f->data, f->size,
+        qs_json_append(inputs, file_json("path", qs_package_input_path(q->in, f), f->data, f->size,
                                          false));
     qs_json_set(m, "inputs", inputs);
 
