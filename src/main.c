@@ -12,8 +12,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
 
+#include "arena.h"
 #include "batch.h"
 #include "decimal.h"
 #include "diff.h"
@@ -115,7 +117,7 @@ static const char usage_text[] =
     "                             (default: the current directory)\n"
     "  --strict                   treat warnings as errors\n"
     "  --lang de|en               override the quote's language\n"
-    "  -t TEMPLATE                build, batch: use this template instead of the\n"
+    "  -t TEMPLATE                check, build, batch: use this template instead of the\n"
     "                             quote's <template href>\n"
     "  --diagnostics text|json|sarif\n"
     "                             how to print diagnostics on stderr (default: text)\n"
@@ -244,9 +246,7 @@ static int parse_args(int argc, char **argv, options *o)
     o->max_file_size = QS_DEFAULT_MAX_FILE_SIZE;
     o->diagnostics = OUT_TEXT;
     o->shard = o->nshards = 1;
-    o->paths = calloc((size_t)argc, sizeof *o->paths);
-    if (!o->paths)
-        abort();
+    o->paths = qs_xcalloc((size_t)argc, sizeof *o->paths);
     const char *seen[8] = {0};
     size_t nseen = 0;
     for (int i = 1; i < argc; i++) {
@@ -513,9 +513,7 @@ static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf
     size_t n = 0;
     for (const qs_input *f = q->in->head; f; f = f->next)
         n++;
-    const char **prereqs = calloc(n ? n : 1, sizeof *prereqs);
-    if (!prereqs)
-        abort();
+    const char **prereqs = qs_xcalloc(n ? n : 1, sizeof *prereqs);
     n = 0;
     for (const qs_input *f = q->in->head; f; f = f->next)
         prereqs[n++] = f->path;
@@ -924,6 +922,7 @@ int main(int argc, char **argv)
 
     report_stack_exhaustion();
     qs_xml_memory_watch(/*stop*/true);
+    json_set_alloc_funcs(qs_xmalloc, free);   /* out of memory: exit 3 there too */
     xmlInitParser();
     if (is_command(o.command, "batch")) {
         status = run_batch(&o);

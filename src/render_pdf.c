@@ -149,6 +149,9 @@ static const char *hpdf_error_text(HPDF_STATUS code)
 /* Adds the one "pdf" diagnostic of a failed render. Returns false. */
 static bool fail(render_ctx *c, const char *what)
 {
+    /* zlib inside libharu found no memory: as every other allocation. */
+    if (c->error == HPDF_ZLIB_ERROR && (int)c->detail == Z_MEM_ERROR)
+        qs_out_of_memory();
     if (c->error != 0)
         qs_diag_add(c->diags, QS_SEV_ERROR, NULL, 0, 0, "pdf",
                     "cannot write the PDF: %s: %s (libharu error 0x%04X, "

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "format.h"
 #include "json.h"
@@ -106,9 +107,7 @@ static const char **collect_rules(const qs_report_case *cases, size_t n, size_t 
     size_t total = 0;
     for (size_t c = 0; c < n; c++)
         total += cases[c].diags ? cases[c].diags->count : 0;
-    const char **ids = malloc((total ? total : 1) * sizeof *ids);
-    if (!ids)
-        abort();
+    const char **ids = qs_xmalloc((total ? total : 1) * sizeof *ids);
     size_t k = 0;
     for (size_t c = 0; c < n; c++)
         for (size_t i = 0; cases[c].diags && i < cases[c].diags->count; i++) {

@@ -12,6 +12,10 @@
 # Usage: tests/check-build.sh QS   (QS: the quotesmith binary or wrapper)
 set -u
 qs=$1
+# A setup checks the binary itself (nm: a sanitizer build skips cases that
+# need ulimit -v): the run.sh wrapper execs it.
+bin=$(sed -n 's/.* exec "\(.*\)" "\$@"$/\1/p' "$qs" 2>/dev/null)
+[ -n "$bin" ] || bin=$qs
 min_failing=60
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -34,7 +38,7 @@ for dir in "$here"/cases/*/; do
     done
     c="$work/$name"
     cp -R "$dir" "$c"
-    if [ -f "$c/setup" ] && ! ( cd "$c" && QS="$qs" QS_TESTS="$here" \
+    if [ -f "$c/setup" ] && ! ( cd "$c" && QS="$bin" QS_TESTS="$here" \
             QS_FAILIO=/nonexistent sh ./setup >/dev/null 2>&1 </dev/null ); then
         rm -rf "$c" "$work/out-$name"
         continue
@@ -43,6 +47,11 @@ for dir in "$here"/cases/*/; do
     ( cd "$c" && "$qs" check $args >/dev/null 2>check.err </dev/null; echo $? >check.rc
       "$qs" build $args $outdir >/dev/null 2>build.err </dev/null
       echo $? >build.rc )
+    if [ "$(cat "$c/check.rc")" = 0 ] && [ "$(cat "$c/build.rc")" = 2 ] &&
+        ! grep -qv '\[output\]$' "$c/build.err"; then
+        rm -rf "$c"
+        continue
+    fi
     compared=$((compared + 1))
     [ "$(cat "$c/build.rc")" != 0 ] && failing=$((failing + 1))
     if ! cmp -s "$c/check.rc" "$c/build.rc" || ! cmp -s "$c/check.err" "$c/build.err"; then
@@ -50,7 +59,7 @@ for dir in "$here"/cases/*/; do
         echo "$name: check exits $(cat "$c/check.rc"), build $(cat "$c/build.rc")"
         diff -u "$c/check.err" "$c/build.err" | sed -n '3,12p'
     fi
-    rm -rf "$c" "$work/out-$name"
+    rm -rf "$c"
 done
 
 echo "check-build: $compared cases compared, $failing failing, $problems differ"
