@@ -13,6 +13,9 @@ libxml2-utils time"
 packages="$packages libjansson-dev locales"
 # leads (docs/leads.md): libcsv reads the attendee lists
 packages="$packages libcsv-dev"
+# PDF/A: the sRGB ICC profile of the output intent, built in (src/pdfa.h);
+# jq reads qpdf's JSON in scripts/check-pdfa.sh (tests)
+packages="$packages icc-profiles-free jq"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

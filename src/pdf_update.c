@@ -159,6 +159,76 @@ static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
     return true;
 }
 
+bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out)
+{
+    const char *from, *to;
+    if (!find_dict(u, num, &from, &to))
+        return false;
+    qs_buf_add(out, from, (size_t)(to - from));
+    return true;
+}
+
+/* The numbers of the `N 0 R` references in the array after `key` in
+ * d[0..n), appended to nums[*count..max). */
+static void array_refs(const char *d, size_t n, const char *key, unsigned *nums,
+                       size_t *count, size_t max)
+{
+    const char *k = find_last(d, n, key), *end = d + n;
+    if (!k)
+        return;
+    const char *p = k + strlen(key);
+    while (p < end && *p != '[' && *p != '/')
+        p++;
+    if (p == end || *p != '[')
+        return;
+    p++;
+    while (p < end && *p != ']' && *count < max) {
+        unsigned long long v = 0;
+        while (p < end && (*p < '0' || *p > '9') && *p != ']')
+            p++;
+        while (p < end && *p >= '0' && *p <= '9' && v < (1ULL << 32))
+            v = v * 10 + (unsigned)(*p++ - '0');
+        if (end - p >= 4 && memcmp(p, " 0 R", 4) == 0) {
+            nums[(*count)++] = (unsigned)v;
+            p += 4;
+        }
+    }
+}
+
+/* The pages under tree node `num`, depth first, at most `depth` levels
+ * down (libharu's trees are one or two levels deep). */
+static void collect_pages(const qs_pdf_update *u, unsigned num, int depth,
+                          unsigned *nums, size_t *count, size_t max)
+{
+    const char *from, *to;
+    if (depth == 0 || !find_dict(u, num, &from, &to))
+        return;
+    size_t n = (size_t)(to - from);
+    if (!find_last(from, n, "/Kids")) {
+        if (*count < max)
+            nums[(*count)++] = num;
+        return;
+    }
+    unsigned kids[1024];
+    size_t nkids = 0;
+    array_refs(from, n, "/Kids", kids, &nkids, 1024);
+    for (size_t i = 0; i < nkids; i++)
+        collect_pages(u, kids[i], depth - 1, nums, count, max);
+}
+
+size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max)
+{
+    const char *from, *to;
+    unsigned long long tree = 0;
+    if (!find_dict(u, u->root, &from, &to) ||
+        !number_after(from, (size_t)(to - from), "/Pages", &tree) ||
+        tree == 0 || tree >= u->size)
+        return 0;
+    size_t count = 0;
+    collect_pages(u, (unsigned)tree, 4, nums, &count, max);
+    return count;
+}
+
 /* ---- writing the update ---- */
 
 unsigned qs_pdf_update_new(qs_pdf_update *u)
@@ -186,21 +256,32 @@ void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict)
     qs_buf_puts(&u->body, ">>\nendobj\n");
 }
 
+/* Writes object `num` as a stream of data[0..n) with the dictionary
+ * entries `dict` and `filter` (" /Filter ..." or ""). */
+static void put_stream(qs_pdf_update *u, unsigned num, const char *dict,
+                       const char *filter, const char *data, size_t n)
+{
+    begin_obj(u, num);
+    qs_buf_printf(&u->body, "<<%s /Length %zu%s>>\nstream\n", dict, n, filter);
+    qs_buf_add(&u->body, data ? data : "", n);
+    qs_buf_puts(&u->body, "\nendstream\nendobj\n");
+}
+
 bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
                           const unsigned char *data, size_t n)
 {
     qs_buf z = { 0 };
-    if (!qs_pdf_deflate(&z, data, n)) {
-        qs_buf_free(&z);
-        return false;
-    }
-    begin_obj(u, num);
-    qs_buf_printf(&u->body, "<<%s /Length %zu /Filter /FlateDecode>>\nstream\n",
-                  dict, z.len);
-    qs_buf_add(&u->body, z.s ? z.s : "", z.len);
-    qs_buf_puts(&u->body, "\nendstream\nendobj\n");
+    bool ok = qs_pdf_deflate(&z, data, n);
+    if (ok)
+        put_stream(u, num, dict, " /Filter /FlateDecode", z.s, z.len);
     qs_buf_free(&z);
-    return true;
+    return ok;
+}
+
+void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
+                              const unsigned char *data, size_t n)
+{
+    put_stream(u, num, dict, "", (const char *)data, n);
 }
 
 void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries)
@@ -226,6 +307,8 @@ bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
     qs_buf b = { 0 };
     qs_buf_reserve(&b, u->len + u->body.len + 512 + 40 * u->nxref);
     qs_buf_add(&b, u->pdf, u->len);
+    if (u->version && b.len > 8 && memcmp(b.s, "%PDF-1.", 7) == 0)
+        b.s[7] = u->version;
     if (b.s[b.len - 1] != '\n')
         qs_buf_add(&b, "\n", 1);
     size_t base = b.len;
@@ -254,8 +337,14 @@ bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
 
 void qs_pdf_put_text_string(qs_buf *b, const char *utf8)
 {
+    size_t n = strlen(utf8), plain = 0;
+    while (plain < n && utf8[plain] >= ' ' && utf8[plain] <= '~')
+        plain++;
+    if (plain == n) { /* printable ASCII: the same in PDFDocEncoding */
+        qs_pdf_put_literal(b, utf8);
+        return;
+    }
     qs_buf_puts(b, "<FEFF");
-    size_t n = strlen(utf8);
     while (n > 0) {
         size_t k = 1;
         uint32_t cp = qs_utf8_decode(utf8, n, &k);

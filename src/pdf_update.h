@@ -28,6 +28,8 @@ typedef struct {
     struct { unsigned num; size_t off; } *xref; /* off: within body */
     size_t nxref, capxref;
     qs_buf catalog_keys;    /* entries added to the catalog */
+    char version;           /* the header's minor version to write ('0' to
+                               '7'), or 0 to keep the original's */
 } qs_pdf_update;
 
 /* Starts an update of pdf[0..len): reads its trailer. False when it is not
@@ -45,6 +47,10 @@ void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict);
  * /Filter). False when zlib fails. */
 bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
                           const unsigned char *data, size_t n);
+/* The same without a filter: the bytes as they are (PDF/A wants the XMP
+ * metadata stream readable without decoding). */
+void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
+                              const unsigned char *data, size_t n);
 /* Appends entries ("/Key value ...") to the catalog, rewritten at finish. */
 void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries);
 /* The object numbers `ref` ("/ToUnicode") points at, `N 0 R`, anywhere in
@@ -52,13 +58,26 @@ void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries);
 size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
                           unsigned *nums, size_t max);
 
+/* The object numbers of the pages, in page order, from the original's page
+ * tree (/Root's /Pages, its /Kids, depth first), into nums (at most max).
+ * Returns how many; fewer than the document has when max is too small or
+ * the tree is not as libharu writes it. */
+size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max);
+/* The original dictionary of object `num`, the text between its outer <<
+ * and >>, appended to `out`. False when there is no such dictionary. */
+bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out);
+
 /* The original PDF followed by the update, with `id` (16 bytes) as both
- * halves of the trailer /ID, into *out (malloc'd, the caller's). */
+ * halves of the trailer /ID, into *out (malloc'd, the caller's). When
+ * u->version is set, the header's "%PDF-1.n" says 1.<version> (the same
+ * length: no offset moves). */
 bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
                           unsigned char **out, size_t *size);
 
-/* Appends `utf8` as a PDF text string, UTF-16BE with a byte order mark, in
- * hex (<FEFF...>); a byte of invalid UTF-8 becomes U+FFFD. */
+/* Appends `utf8` as a PDF text string: printable ASCII as a literal
+ * string (PDFDocEncoding agrees with it there), anything else as UTF-16BE
+ * with a byte order mark, in hex (<FEFF...>); a byte of invalid UTF-8
+ * becomes U+FFFD. */
 void qs_pdf_put_text_string(qs_buf *b, const char *utf8);
 /* Appends a PDF literal string (ASCII), escaping ( ) and \. */
 void qs_pdf_put_literal(qs_buf *b, const char *s);

@@ -21,7 +21,10 @@
  *   trailer /ID derived from a hash of the content, never the clock;
  * - the Producer names libharu and the dates would be absent: both are set
  *   here, the dates from the quote's date or SOURCE_DATE_EPOCH, so the same
- *   input gives the same bytes.
+ *   input gives the same bytes;
+ * - libharu writes PDF 1.3 and nothing of PDF/A: the update also carries
+ *   the PDF/A-3b parts (pdfa.c: XMP metadata agreeing with the Info
+ *   dictionary, the sRGB output intent, header 1.7, /Lang).
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG alpha becomes a soft mask (SMask); JPEG bytes pass through. */
@@ -42,6 +45,7 @@
 #include "buf.h"
 #include "date.h"
 #include "pdf_update.h"
+#include "pdfa.h"
 #include "sha256.h"
 
 #define WATERMARK_GREY 0.85f
@@ -73,7 +77,7 @@ typedef struct {
     } gs;
     uint8_t id[16];           /* the trailer /ID (document_id) */
     bool have_date;           /* the document date, when known */
-    HPDF_Date date;
+    qs_pdfa_date date;
     const qs_doc *doc;
     const qs_pdf_options *opts;
     qs_diags *diags;
@@ -636,7 +640,7 @@ static bool add_outline(render_ctx *c, const qs_layout *l)
 }
 
 /* Parses "YYYY-MM-DD" strictly into a date at 00:00:00 UTC. */
-static bool parse_date(const char *s, HPDF_Date *out)
+static bool parse_date(const char *s, qs_pdfa_date *out)
 {
     int y, m, d;
     if (!qs_date_parse(s, &y, &m, &d))
@@ -645,12 +649,11 @@ static bool parse_date(const char *s, HPDF_Date *out)
     out->year = y;
     out->month = m;
     out->day = d;
-    out->ind = '+';
     return true;
 }
 
 /* SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a date, when it is set. */
-static bool epoch_date(HPDF_Date *out, bool *set)
+static bool epoch_date(qs_pdfa_date *out, bool *set)
 {
     const char *s = getenv("SOURCE_DATE_EPOCH");
     *set = s && s[0];
@@ -670,9 +673,8 @@ static bool epoch_date(HPDF_Date *out, bool *set)
     out->month = tm.tm_mon + 1;
     out->day = tm.tm_mday;
     out->hour = tm.tm_hour;
-    out->minutes = tm.tm_min;
-    out->seconds = tm.tm_sec;
-    out->ind = '+';
+    out->minute = tm.tm_min;
+    out->second = tm.tm_sec;
     return true;
 }
 
@@ -735,7 +737,7 @@ static void document_id(render_ctx *c, const qs_layout *l)
 static bool set_date(render_ctx *c)
 {
     const qs_metadata *m = &c->doc->meta;
-    HPDF_Date date;
+    qs_pdfa_date date = { 0 };
     bool have = false;
     if (m->date) {
         if (!parse_date(m->date, &date)) {
@@ -814,12 +816,6 @@ static size_t *attachment_order(const qs_pdf_options *o)
     return order;
 }
 
-/* A PDF date string's text (D:YYYYMMDDHHmmSSZ). */
-static void put_date(qs_buf *b, const HPDF_Date *d)
-{
-    qs_buf_printf(b, "D:%04d%02d%02d%02d%02d%02dZ", d->year, d->month, d->day,
-                  d->hour, d->minutes, d->seconds);
-}
 
 
 /* ---- what libharu's public API cannot write ----
@@ -859,7 +855,7 @@ static unsigned add_file_objects(render_ctx *c, qs_pdf_update *u,
     qs_buf_printf(&d, " /Params << /Size %zu", a->size);
     if (c->have_date) {
         qs_buf_puts(&d, " /ModDate (");
-        put_date(&d, &c->date);
+        qs_pdfa_put_date(&d, &c->date);
         qs_buf_puts(&d, ")");
     }
     qs_buf_puts(&d, " >>");
@@ -932,47 +928,21 @@ static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u)
     return ok || fail(c, "writing the ToUnicode CMaps");
 }
 
-/* The Info dictionary, in place of libharu's: the Producer, the metadata
- * as UTF-16 text strings (libharu's UTF-8 strings turn code points above
- * U+FFFF into spaces) and the dates. */
-static void write_info(render_ctx *c, qs_pdf_update *u)
+/* The PDF/A-3b parts (pdfa.c): the Info dictionary in place of libharu's
+ * (UTF-16 strings where needed: libharu's UTF-8 strings turn code points
+ * above U+FFFF into spaces), the XMP metadata that agrees with it, the
+ * output intent, /Lang, and the header version 1.7 (which also covers the
+ * soft masks of PDF 1.4). */
+static bool write_pdfa(render_ctx *c, qs_pdf_update *u)
 {
     const qs_metadata *m = &c->doc->meta;
-    struct { const char *key, *value; } attrs[] = {
-        { "Title", m->title },       { "Author", m->author },
-        { "Subject", m->subject },   { "Keywords", m->keywords },
-        { "Creator", m->creator },
+    qs_pdfa_info info = {
+        .title = m->title, .author = m->author, .subject = m->subject,
+        .keywords = m->keywords, .creator = m->creator,
+        .producer = "quotesmith", .lang = m->lang,
+        .date = c->have_date ? &c->date : NULL,
     };
-    qs_buf d = { 0 };
-    qs_buf_puts(&d, "/Producer (quotesmith)");
-    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
-        if (attrs[i].value && attrs[i].value[0]) {
-            qs_buf_printf(&d, " /%s ", attrs[i].key);
-            qs_pdf_put_text_string(&d, attrs[i].value);
-        }
-    }
-    for (int k = 0; c->have_date && k < 2; k++) {
-        qs_buf_puts(&d, k == 0 ? " /CreationDate (" : " /ModDate (");
-        put_date(&d, &c->date);
-        qs_buf_puts(&d, ")");
-    }
-    if (u->info == 0)
-        u->info = qs_pdf_update_new(u);
-    qs_pdf_update_dict(u, u->info, d.s);
-    qs_buf_free(&d);
-}
-
-/* Soft masks are PDF 1.4; libharu's header says 1.3: the catalog's
- * /Version says 1.4 when an image has an alpha channel. */
-static void set_version(render_ctx *c, qs_pdf_update *u)
-{
-    for (size_t i = 0; i < c->doc->nimages; i++) {
-        const qs_image *img = c->doc->images[i];
-        if (img && img->alpha && c->images[i]) {
-            qs_pdf_update_catalog_add(u, "/Version /1.4\n");
-            return;
-        }
-    }
+    return qs_pdfa_write(u, &info) || fail(c, "writing the PDF/A metadata");
 }
 
 /* Saves the document through HPDF_SaveToStream into memory, then appends
@@ -991,9 +961,8 @@ static bool save(render_ctx *c, unsigned char **pdf, size_t *size)
         free(saved);
         return fail(c, "saving the document");
     }
-    ok = replace_to_unicode(c, &u) && add_attachments(c, &u);
-    write_info(c, &u);
-    set_version(c, &u);
+    ok = replace_to_unicode(c, &u) && add_attachments(c, &u) &&
+         write_pdfa(c, &u);
     if (ok && !qs_pdf_update_finish(&u, c->id, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);

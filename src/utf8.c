@@ -1,6 +1,7 @@
 /* utf8: decoding UTF-8 and replacing what is not UTF-8. */
 #include "utf8.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "buf.h"
@@ -69,4 +70,29 @@ void qs_utf8_clip(char *out, size_t size, const char *s)
         n--;
     memcpy(out, s, n);
     memcpy(out + n, "...", 4);
+}
+
+void qs_utf8_put_xml(qs_buf *b, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        bool valid = qs_utf8_decode(s + i, len - i, &n) != (uint32_t)-1;
+        const unsigned char *p = (const unsigned char *)s + i;
+        if (*p == '&')
+            qs_buf_puts(b, "&amp;");
+        else if (*p == '<')
+            qs_buf_puts(b, "&lt;");
+        else if (*p == '>')
+            qs_buf_puts(b, "&gt;");
+        else if (*p == '"')
+            qs_buf_puts(b, "&quot;");
+        else if (*p == '\n' || *p == '\t')
+            qs_buf_add(b, (const char *)p, 1);
+        else if (*p < 0x20 || !valid)
+            qs_buf_puts(b, "\xEF\xBF\xBD");
+        else
+            qs_buf_add(b, (const char *)p, n);
+        i += n;
+    }
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 /* Decodes one UTF-8 code point at s (of n bytes left); stores the byte
  * length in *used (1 for an invalid byte, 0 when n is 0). Returns
  * (uint32_t)-1 for invalid UTF-8 (overlongs, surrogates, > U+10FFFF
@@ -26,5 +28,10 @@ char *qs_utf8_valid(const char *s);
  * min(QS_QUOTE_MAX, size - 4) bytes, cut at a UTF-8 character boundary,
  * with "..." when it was cut. */
 void qs_utf8_clip(char *out, size_t size, const char *s);
+
+/* Appends `s` (NULL reads as "") as XML character data or attribute text
+ * (& < > " escaped); characters XML 1.0 cannot hold (control characters
+ * other than TAB and LF, invalid UTF-8) become U+FFFD. */
+void qs_utf8_put_xml(qs_buf *b, const char *s);
 
 #endif
