@@ -24,7 +24,8 @@
  *   input gives the same bytes;
  * - libharu writes PDF 1.3 and nothing of PDF/A: the update also carries
  *   the PDF/A-3b parts (pdfa.c: XMP metadata agreeing with the Info
- *   dictionary, the sRGB output intent, header 1.7, /Lang).
+ *   dictionary, the sRGB output intent, header 1.7, /Lang) and the links
+ *   of the e-mail and web addresses (pdf_links.c).
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG alpha becomes a soft mask (SMask); JPEG bytes pass through. */
@@ -44,6 +45,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "date.h"
+#include "pdf_links.h"
 #include "pdf_update.h"
 #include "pdfa.h"
 #include "sha256.h"
@@ -945,9 +947,21 @@ static bool write_pdfa(render_ctx *c, qs_pdf_update *u)
     return qs_pdfa_write(u, &info) || fail(c, "writing the PDF/A metadata");
 }
 
+/* The e-mail and web addresses as links (pdf_links.c), on the pages of
+ * the saved document's page tree. */
+static bool add_links(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
+{
+    unsigned *pages = qs_xcalloc(l->npages, sizeof *pages);
+    bool ok = qs_pdf_update_pages(u, pages, l->npages) == l->npages &&
+              qs_pdf_links_add(u, c->doc, l, pages);
+    free(pages);
+    return ok || fail(c, "adding the links");
+}
+
 /* Saves the document through HPDF_SaveToStream into memory, then appends
  * the update. */
-static bool save(render_ctx *c, unsigned char **pdf, size_t *size)
+static bool save(render_ctx *c, const qs_layout *l, unsigned char **pdf,
+                 size_t *size)
 {
     if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
         return fail(c, "saving the document");
@@ -962,7 +976,7 @@ static bool save(render_ctx *c, unsigned char **pdf, size_t *size)
         return fail(c, "saving the document");
     }
     ok = replace_to_unicode(c, &u) && add_attachments(c, &u) &&
-         write_pdfa(c, &u);
+         add_links(c, &u, l) && write_pdfa(c, &u);
     if (ok && !qs_pdf_update_finish(&u, c->id, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);
@@ -997,7 +1011,7 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
         if (!render_page(c, l, i))
             return false;
     document_id(c, l);
-    return add_outline(c, l) && set_date(c) && save(c, pdf, size);
+    return add_outline(c, l) && set_date(c) && save(c, l, pdf, size);
 }
 
 bool qs_render_pdf(const qs_doc *doc, const qs_layout *l,
