@@ -1,12 +1,13 @@
-/* pdf_update: adds objects to a finished PDF as an incremental update
- * (ISO 32000-1, 7.5.6): the original bytes stay as they are, the new and
- * replaced objects, a cross-reference section for them and a trailer
- * (with /Prev and the document /ID) follow. This is how the renderer adds
- * what libharu's public API cannot write (a correct ToUnicode CMap,
- * embedded files with /AF, the /ID), and the seam for more catalog
- * entries (PDF/A metadata, structure tree). Pure PDF syntax: it reads the
- * trailer and the catalog libharu wrote (no object streams, plain
- * `N 0 obj` headers) and nothing else.
+/* pdf_update: adds objects to a finished PDF and writes it again
+ * (ISO 32000-1): new and replaced objects are collected first, then the
+ * result holds every object once (the replacement where there is one),
+ * streams as they are, all other objects in compressed object streams,
+ * and a cross-reference stream whose trailer entries carry the document
+ * /ID. This is how the renderer adds what libharu's public API cannot
+ * write (a correct ToUnicode CMap, embedded files with /AF, the /ID, the
+ * PDF/A metadata, links). Pure PDF syntax: it reads the cross-reference
+ * table, the trailer and the dictionaries libharu wrote (no object
+ * streams, plain `N 0 obj` headers) and nothing else.
  * Ownership: a qs_pdf_update owns its buffers; qs_pdf_update_free frees
  * them; the original PDF is borrowed until qs_pdf_update_finish. */
 #ifndef QS_PDF_UPDATE_H
@@ -28,8 +29,6 @@ typedef struct {
     struct { unsigned num; size_t off; } *xref; /* off: within body */
     size_t nxref, capxref;
     qs_buf catalog_keys;    /* entries added to the catalog */
-    char version;           /* the header's minor version to write ('0' to
-                               '7'), or 0 to keep the original's */
 } qs_pdf_update;
 
 /* Starts an update of pdf[0..len): reads its trailer. False when it is not
@@ -67,10 +66,10 @@ size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max);
  * and >>, appended to `out`. False when there is no such dictionary. */
 bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out);
 
-/* The original PDF followed by the update, with `id` (16 bytes) as both
- * halves of the trailer /ID, into *out (malloc'd, the caller's). When
- * u->version is set, the header's "%PDF-1.n" says 1.<version> (the same
- * length: no offset moves). */
+/* The document with the update's objects, as a PDF 1.7 (object streams
+ * need 1.5; PDF/A-3 is based on 1.7), with `id` (16 bytes) as both halves
+ * of the trailer /ID, into *out (malloc'd, the caller's). False when the
+ * original's cross-reference table cannot be read or zlib fails. */
 bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
                           unsigned char **out, size_t *size);
 

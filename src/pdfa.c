@@ -1,4 +1,4 @@
-/* pdfa: the PDF/A-3b parts of the incremental update (see pdfa.h). */
+/* pdfa: the PDF/A-3b parts of the update (see pdfa.h). */
 #include "pdfa.h"
 
 #include <stdlib.h>
@@ -181,6 +181,5 @@ bool qs_pdfa_write(qs_pdf_update *u, const qs_pdfa_info *info)
     }
     qs_pdf_update_catalog_add(u, cat.s);
     qs_buf_free(&cat);
-    u->version = '7';
     return intent != 0;
 }

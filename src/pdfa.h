@@ -1,5 +1,5 @@
 /* pdfa: what makes the rendered PDF a PDF/A-3b file (ISO 19005-3), written
- * into the incremental update (pdf_update.h): the document information
+ * into the update of libharu's output (pdf_update.h): the document information
  * dictionary and the XMP metadata packet made from the same values, so
  * they always agree; the sRGB output intent with its ICC profile (the
  * Debian icc-profiles-free sRGB.icc, zlib licence, built into the binary
@@ -30,7 +30,7 @@ typedef struct {
 /* Writes the Info dictionary (replacing the original's, or new), the XMP
  * metadata stream (unfiltered), the output intent and its ICC stream, and
  * adds /Metadata, /OutputIntents, /Lang and /ViewerPreferences to the
- * catalog; sets the header version to 1.7. Text that is not valid UTF-8,
+ * catalog (pdf_update writes PDF 1.7, as PDF/A-3 wants). Text that is not valid UTF-8,
  * and control characters, become U+FFFD in both the Info and the XMP.
  * False when zlib fails. */
 bool qs_pdfa_write(qs_pdf_update *u, const qs_pdfa_info *info);

@@ -15,8 +15,9 @@
  * - the ToUnicode CMap libharu writes for a UTF-8 font is malformed, it
  *   writes no /ID, and HPDF_AttachFile names an embedded file after its
  *   path and writes no /AF: the document is saved into memory
- *   (HPDF_SaveToStream) and an incremental update (pdf_update.c) replaces
- *   the CMaps by standard ones, adds the embedded files (EmbeddedFile
+ *   (HPDF_SaveToStream) and written again with an update (pdf_update.c,
+ *   which also packs the dictionaries into compressed object streams):
+ *   the CMaps replaced by standard ones, adds the embedded files (EmbeddedFile
  *   stream, Filespec, EmbeddedFiles name tree, /AF) from memory and a
  *   trailer /ID derived from a hash of the content, never the clock;
  * - the Producer names libharu and the dates would be absent: both are set
@@ -824,8 +825,8 @@ static size_t *attachment_order(const qs_pdf_options *o)
  *
  * libharu 2.3.0 writes a malformed ToUnicode CMap, no /ID, and embeds
  * files only from a path named after it (without /AF, /UF, /Params or a
- * MIME type). These go into an incremental update appended to the saved
- * document (pdf_update.c): the fonts' ToUnicode streams replaced, the
+ * MIME type). These go into an update of the saved document
+ * (pdf_update.c): the fonts' ToUnicode streams replaced, the
  * attachments' objects added, the catalog with /Names and /AF, and a
  * trailer with the /ID. */
 
