@@ -46,7 +46,7 @@ SCHEMAS  += $(UBL_SCHEMAS)
 # licence; src/pdfa.h) is built in beside the schemas.
 ICC_PROFILE = /usr/share/color/icc/sRGB.icc
 SCHEMAS  += $(ICC_PROFILE)
-MODULES  += pdfa pdf_links
+MODULES  += pdfa pdf_links pdf_content
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \

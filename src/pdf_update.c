@@ -11,10 +11,12 @@
 #include "arena.h"
 #include "utf8.h"
 
-/* The zlib level of every stream deflated here: level 3 takes about 40 %
- * of level 6's time on page contents and fonts, for about 10 % more bytes
+/* The zlib level of every stream deflated here (page contents, object
+ * streams, the attachment, the ICC profile): zlib's default, 6. Level 3
+ * takes about 40 % of its time but gives about 10 % more bytes, which
+ * with PDF/A and links put the ordinary proposal over 64 KiB
  * (docs/performance.md). */
-#define ZLIB_LEVEL 3
+#define ZLIB_LEVEL 6
 
 bool qs_pdf_deflate(qs_buf *out, const unsigned char *data, size_t n)
 {
@@ -165,6 +167,72 @@ bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out)
     if (!find_dict(u, num, &from, &to))
         return false;
     qs_buf_add(out, from, (size_t)(to - from));
+    return true;
+}
+
+unsigned qs_pdf_update_ref(const char *dict, const char *key)
+{
+    unsigned long long v = 0;
+    size_t n = strlen(dict);
+    const char *k = find_last(dict, n, key);
+    if (!k || !number_after(k, n - (size_t)(k - dict), key, &v) || v > UINT32_MAX)
+        return 0;
+    const char *p = k + strlen(key);
+    while (*p == ' ' || *p == '\n' || *p == '\r')
+        p++;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return strncmp(p, " 0 R", 4) == 0 ? (unsigned)v : 0;
+}
+
+/* The integer value of object `num` of the original ("N 0 obj\n42\nendobj"). */
+static bool integer_object(const qs_pdf_update *u, unsigned num,
+                           unsigned long long *v)
+{
+    char head[32];
+    int hn = snprintf(head, sizeof head, "\n%u 0 obj", num);
+    const char *p = u->pdf, *end = u->pdf + u->len;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        if ((size_t)(end - p) > (size_t)hn + 1 && memcmp(p, head, (size_t)hn) == 0) {
+            const char *q = p + hn;
+            while (q < end && (*q == ' ' || *q == '\r' || *q == '\n'))
+                q++;
+            if (q == end || *q < '0' || *q > '9')
+                return false;
+            for (*v = 0; q < end && *q >= '0' && *q <= '9' && *v < (1ULL << 40); q++)
+                *v = *v * 10 + (unsigned)(*q - '0');
+            return true;
+        }
+        p++;
+    }
+    return false;
+}
+
+bool qs_pdf_update_get_stream(const qs_pdf_update *u, unsigned num,
+                              const char **data, size_t *len)
+{
+    const char *from, *to, *end = u->pdf + u->len;
+    unsigned long long n = 0;
+    if (!find_dict(u, num, &from, &to))
+        return false;
+    qs_buf dict = { 0 };
+    qs_buf_add(&dict, from, (size_t)(to - from));
+    unsigned ref = qs_pdf_update_ref(dict.s, "/Length");
+    bool ok = !strstr(dict.s, "/Filter") &&
+              (ref ? integer_object(u, ref, &n)
+                   : number_after(dict.s, dict.len, "/Length", &n));
+    qs_buf_free(&dict);
+    const char *p = to + 2; /* after the dictionary's >> */
+    while (p < end && (*p == ' ' || *p == '\r' || *p == '\n'))
+        p++;
+    if (!ok || end - p < 7 || memcmp(p, "stream", 6) != 0)
+        return false;
+    p += 6;
+    p += *p == '\r' ? 2 : 1; /* "stream" then CRLF or LF */
+    if (p > end || n > (unsigned long long)(end - p))
+        return false;
+    *data = p;
+    *len = (size_t)n;
     return true;
 }
 
@@ -581,12 +649,7 @@ void qs_pdf_put_text_string(qs_buf *b, const char *utf8)
     }
     qs_buf_puts(b, "<FEFF");
     while (n > 0) {
-        size_t k = 1;
-        uint32_t cp = qs_utf8_decode(utf8, n, &k);
-        if (k == 0 || k > n)
-            k = 1;
-        utf8 += k;
-        n -= k;
+        uint32_t cp = qs_utf8_take(&utf8, &n);
         if (cp > 0x10FFFF)
             cp = 0xFFFD;
         if (cp > 0xFFFF)

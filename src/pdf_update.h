@@ -41,8 +41,8 @@ unsigned qs_pdf_update_new(qs_pdf_update *u);
 /* Writes object `num` (new or replaced) as the dictionary `dict` (the text
  * between << and >>). */
 void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict);
-/* Writes object `num` as a stream of data[0..n), deflated at a fast zlib
- * level, with `dict` (text between << and >>, without /Length and
+/* Writes object `num` as a stream of data[0..n), deflated (qs_pdf_deflate),
+ * with `dict` (text between << and >>, without /Length and
  * /Filter). False when zlib fails. */
 bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
                           const unsigned char *data, size_t n);
@@ -66,6 +66,14 @@ size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max);
  * and >>, appended to `out`. False when there is no such dictionary. */
 bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out);
 
+/* The data of the original's unfiltered stream object `num` (its /Length
+ * direct or an indirect integer): *data borrowed from the original. */
+bool qs_pdf_update_get_stream(const qs_pdf_update *u, unsigned num,
+                              const char **data, size_t *len);
+/* The object number of the reference after `key` ("/Contents 7 0 R") in
+ * the dictionary text `dict`, or 0. */
+unsigned qs_pdf_update_ref(const char *dict, const char *key);
+
 /* The document with the update's objects, as a PDF 1.7 (object streams
  * need 1.5; PDF/A-3 is based on 1.7), with `id` (16 bytes) as both halves
  * of the trailer /ID, into *out (malloc'd, the caller's). False when the
@@ -81,8 +89,8 @@ void qs_pdf_put_text_string(qs_buf *b, const char *utf8);
 /* Appends a PDF literal string (ASCII), escaping ( ) and \. */
 void qs_pdf_put_literal(qs_buf *b, const char *s);
 
-/* Deflates data[0..n) into `out` at zlib level 3 (fast; the same bytes for
- * the same input and zlib). */
+/* Deflates data[0..n) into `out` at zlib level 6 (the same bytes for the
+ * same input and zlib). */
 bool qs_pdf_deflate(qs_buf *out, const unsigned char *data, size_t n);
 
 #endif

@@ -2,24 +2,30 @@
  * through its public API only (hpdf.h's HPDF_EXPORT functions; no private
  * structure fields, no internal functions).
  *
- * The backend decides nothing about layout: it adds the pages, draws each
- * item where the layout engine put it with libharu's page operators, and
- * adds what only a PDF has (fonts embedded and subset, images, outline,
- * metadata, watermark, embedded files). It works around libharu 2.3.0's
- * traps (see shared LIBHARU.md):
+ * The backend decides nothing about layout: it adds the pages, has each
+ * item drawn where the layout engine put it, and adds what only a PDF has
+ * (fonts embedded and subset, images, outline, metadata, watermark,
+ * embedded files). It works around libharu 2.3.0's traps (see shared
+ * LIBHARU.md):
  * - errors are sticky and numeric: the handler keeps the first one only, and
  *   every call's return value is checked, stopping at the first failure;
  * - fonts are loaded with HPDF_LoadTTFontFromFile (embedded, subset, tags
  *   in load order) and used through HPDF_UseUTFEncodings' "UTF-8" encoder;
  *   a face the document never draws with is not loaded;
+ * - HPDF_Page_TextOut clears a 512-byte buffer and converts and measures
+ *   every string again per call, and the page operators have no marked
+ *   content: libharu only learns which fonts and images a page uses (one
+ *   Tf and one Do each, giving them resource names) and every glyph drawn
+ *   is measured once, for the subset; the page's content stream is then
+ *   replaced by the operators pdf_content.c writes;
  * - the ToUnicode CMap libharu writes for a UTF-8 font is malformed, it
  *   writes no /ID, and HPDF_AttachFile names an embedded file after its
  *   path and writes no /AF: the document is saved into memory
  *   (HPDF_SaveToStream) and written again with an update (pdf_update.c,
  *   which also packs the dictionaries into compressed object streams):
- *   the CMaps replaced by standard ones, adds the embedded files (EmbeddedFile
- *   stream, Filespec, EmbeddedFiles name tree, /AF) from memory and a
- *   trailer /ID derived from a hash of the content, never the clock;
+ *   the contents and the CMaps replaced, the embedded files (EmbeddedFile
+ *   stream, Filespec, EmbeddedFiles name tree, /AF) added from memory and
+ *   a trailer /ID derived from a hash of the content, never the clock;
  * - the Producer names libharu and the dates would be absent: both are set
  *   here, the dates from the quote's date or SOURCE_DATE_EPOCH, so the same
  *   input gives the same bytes;
@@ -47,11 +53,11 @@
 #include "buf.h"
 #include "date.h"
 #include "pdf_links.h"
+#include "pdf_content.h"
 #include "pdf_update.h"
 #include "pdfa.h"
 #include "sha256.h"
 
-#define WATERMARK_GREY 0.85f
 #define MAX_OUTLINE_DEPTH 16
 /* The largest text size, in points: libharu's own limit for its text
  * operators, kept for the operators written here. */
@@ -68,16 +74,8 @@ typedef struct {
                                  loaded the same file */
     uint32_t *used;           /* per owner: a bit set of the BMP code points
                                  drawn (USED_WORDS words each) */
-    /* The page being drawn: the graphics state as last set, so unchanged
-     * font, colours and line width are not repeated (they outlive BT/ET). */
-    struct {
-        bool in_text;         /* between BT and ET */
-        long long tx, ty;     /* the text line's start, in 1/1000 pt */
-        bool font_set, fill_set, stroke_set, width_set;
-        int font;
-        float size, width;
-        qs_rgb fill, stroke;
-    } gs;
+    bool *page_fonts;         /* per doc->fonts index: the page uses it */
+    bool *page_images;        /* per doc->images index: the page uses it */
     uint8_t id[16];           /* the trailer /ID (document_id) */
     bool have_date;           /* the document date, when known */
     qs_pdfa_date date;
@@ -167,19 +165,6 @@ static uint32_t *used_set(render_ctx *c, size_t font)
     return c->used + c->owner[font] * USED_WORDS;
 }
 
-/* The code point at *s (*n bytes left), stepping past it; a byte of
- * invalid UTF-8 comes back as (uint32_t)-1, one byte stepped. */
-static uint32_t take_code_point(const char **s, size_t *n)
-{
-    size_t k = 1;
-    uint32_t cp = qs_utf8_decode(*s, *n, &k);
-    if (k == 0 || k > *n)
-        k = 1;
-    *s += k;
-    *n -= k;
-    return cp;
-}
-
 /* Records the code points of `text` as drawn with doc->fonts[font]. The
  * text is valid UTF-8 of the BMP (fonts.c checked coverage). */
 static void mark_used(render_ctx *c, size_t font, const char *text)
@@ -187,7 +172,7 @@ static void mark_used(render_ctx *c, size_t font, const char *text)
     uint32_t *set = used_set(c, font);
     size_t n = strlen(text);
     while (n > 0) {
-        uint32_t cp = take_code_point(&text, &n);
+        uint32_t cp = qs_utf8_take(&text, &n);
         if (cp < 0x10000)
             set[cp >> 5] |= UINT32_C(1) << (cp & 31);
     }
@@ -289,6 +274,38 @@ static void share_owner(render_ctx *c, size_t from, size_t to)
             c->owner[k] = to;
 }
 
+/* libharu subsets a font to the glyphs measured or drawn with it; the
+ * text is drawn by pdf_content.c, so every code point drawn with face
+ * `font` is measured once (HPDF_Font_TextWidth), as one UTF-8 string. */
+static bool mark_glyphs(render_ctx *c, size_t font)
+{
+    const uint32_t *set = used_set(c, font);
+    qs_buf text = { 0 };
+    qs_buf_puts(&text, "");
+    for (uint32_t cp = 0x20; cp < 0x10000; cp++) {
+        if (!(set[cp >> 5] & (UINT32_C(1) << (cp & 31))))
+            continue;
+        char u[3];
+        size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+        if (n == 1)
+            u[0] = (char)cp;
+        else if (n == 2) {
+            u[0] = (char)(0xC0 | (cp >> 6));
+            u[1] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            u[0] = (char)(0xE0 | (cp >> 12));
+            u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            u[2] = (char)(0x80 | (cp & 0x3F));
+        }
+        qs_buf_add(&text, u, n);
+    }
+    if (text.len > 0) /* at most 3 x 65,536 bytes */
+        HPDF_Font_TextWidth(c->fonts[font], (const HPDF_BYTE *)text.s,
+                            (HPDF_UINT)text.len);
+    qs_buf_free(&text);
+    return c->error == 0;
+}
+
 /* Loads, in index order (the subset tags follow the load order), every font
  * the layout draws with: a face the template declares but the document
  * never draws a character with costs libharu time and the PDF a few
@@ -328,6 +345,9 @@ static bool load_fonts(render_ctx *c, const qs_layout *l)
             }
         }
     }
+    for (size_t i = 0; ok && i < doc->nfonts; i++)
+        if (c->owner[i] == i && c->fonts[i])
+            ok = mark_glyphs(c, i) || fail(c, "measuring the text");
     return ok;
 }
 
@@ -401,138 +421,6 @@ static HPDF_Image get_image(render_ctx *c, int index)
 }
 
 
-/* Where doc->watermark goes on a page of pw x ph pt: across the centre at
- * 45 degrees, as large as fits (at most 600 pt); *x, *y is the start of its
- * baseline. False when it has no width (nothing to draw). Drawn before the
- * page's content, so it lies under, inside q ... Q. */
-static bool watermark_place(const qs_doc *doc, float pw, float ph, float *size,
-                            float *x, float *y)
-{
-    const char *text = doc->watermark;
-    float em = qs_font_width(doc->fonts[doc->watermark_font], text,
-                             strlen(text), 1.0f);
-    if (em <= 0.0f)
-        return false;
-    const float k = 0.70710678f; /* cos 45 = sin 45 */
-    float shorter = pw < ph ? pw : ph;
-    *size = 0.75f * shorter / k / em;
-    if (*size > 600.0f)
-        *size = 600.0f;
-    float len = em * *size;
-    float rise = 0.35f * *size; /* about half a capital's height */
-    *x = pw / 2.0f - len / 2.0f * k + rise * k;
-    *y = ph / 2.0f - len / 2.0f * k - rise * k;
-    return true;
-}
-
-static bool same_rgb(qs_rgb a, qs_rgb b)
-{
-    return a.r == b.r && a.g == b.g && a.b == b.b;
-}
-
-/* ---- page content ----
- *
- * Each item is drawn with libharu's page operators; the graphics state as
- * last set is kept here, so unchanged font, colours and line width are not
- * set again (they outlive BT/ET). libharu formats the numbers itself,
- * without the C locale. */
-
-static void end_text(render_ctx *c, HPDF_Page page)
-{
-    if (c->gs.in_text)
-        HPDF_Page_EndText(page);
-    c->gs.in_text = false;
-}
-
-static float channel(unsigned char v)
-{
-    return (float)v / 255.0f;
-}
-
-/* Sets the fill colour unless it is already set. */
-static void set_fill(render_ctx *c, HPDF_Page page, qs_rgb rgb)
-{
-    if (c->gs.fill_set && same_rgb(c->gs.fill, rgb))
-        return;
-    c->gs.fill_set = true;
-    c->gs.fill = rgb;
-    HPDF_Page_SetRGBFill(page, channel(rgb.r), channel(rgb.g), channel(rgb.b));
-}
-
-static bool draw_text(render_ctx *c, HPDF_Page page, const qs_item *it)
-{
-    if (!it->text || !it->text[0])
-        return true;
-    if (!c->gs.in_text) {
-        HPDF_Page_BeginText(page);
-        c->gs.in_text = true;
-    }
-    if (!c->gs.font_set || c->gs.font != it->font || c->gs.size != it->size) {
-        c->gs.font_set = true;
-        c->gs.font = it->font;
-        c->gs.size = it->size;
-        HPDF_Page_SetFontAndSize(page, c->fonts[it->font], it->size);
-    }
-    set_fill(c, page, it->color);
-    return HPDF_Page_TextOut(page, it->x, it->y, it->text) == HPDF_OK;
-}
-
-static void draw_rect(render_ctx *c, HPDF_Page page, const qs_item *it)
-{
-    end_text(c, page);
-    set_fill(c, page, it->color);
-    HPDF_Page_Rectangle(page, it->x, it->y, it->w, it->h);
-    HPDF_Page_Fill(page);
-}
-
-static void draw_line(render_ctx *c, HPDF_Page page, const qs_item *it)
-{
-    end_text(c, page);
-    if (!c->gs.stroke_set || !same_rgb(c->gs.stroke, it->color)) {
-        c->gs.stroke_set = true;
-        c->gs.stroke = it->color;
-        HPDF_Page_SetRGBStroke(page, channel(it->color.r), channel(it->color.g),
-                               channel(it->color.b));
-    }
-    if (!c->gs.width_set || c->gs.width != it->size) {
-        c->gs.width_set = true;
-        c->gs.width = it->size;
-        HPDF_Page_SetLineWidth(page, it->size);
-    }
-    HPDF_Page_MoveTo(page, it->x, it->y);
-    HPDF_Page_LineTo(page, it->x + it->w, it->y + it->h);
-    HPDF_Page_Stroke(page);
-}
-
-static bool draw_image(render_ctx *c, HPDF_Page page, const qs_item *it)
-{
-    HPDF_Image img = get_image(c, it->image);
-    if (!img)
-        return false;
-    end_text(c, page);
-    return HPDF_Page_DrawImage(page, img, it->x, it->y, it->w, it->h) == HPDF_OK;
-}
-
-/* Draws doc->watermark across the page centre at 45 degrees (see
- * watermark_place), in light grey, inside q ... Q. */
-static bool draw_watermark(render_ctx *c, HPDF_Page page, float pw, float ph)
-{
-    const qs_doc *doc = c->doc;
-    float size, x, y;
-    if (!watermark_place(doc, pw, ph, &size, &x, &y))
-        return true;
-    const float k = 0.70710678f; /* cos 45 = sin 45 */
-    HPDF_Page_GSave(page);
-    HPDF_Page_BeginText(page);
-    HPDF_Page_SetFontAndSize(page, c->fonts[doc->watermark_font], size);
-    HPDF_Page_SetRGBFill(page, WATERMARK_GREY, WATERMARK_GREY, WATERMARK_GREY);
-    HPDF_Page_SetTextMatrix(page, k, k, -k, k, x, y);
-    HPDF_Page_ShowText(page, doc->watermark);
-    HPDF_Page_EndText(page);
-    return HPDF_Page_GRestore(page) == HPDF_OK;
-}
-
-
 /* Checks the indexes a page's items refer to; the layout is trusted for
  * everything else. */
 static bool check_item(render_ctx *c, const qs_item *it)
@@ -553,13 +441,32 @@ static bool check_item(render_ctx *c, const qs_item *it)
     return true;
 }
 
-/* The page's operators went to libharu as they were drawn. */
-static bool set_page_content(render_ctx *c, HPDF_Page page)
+/* Marks the fonts and images page `index` draws with (the watermark's
+ * font too), per doc->fonts and doc->images index. */
+static void page_uses(render_ctx *c, const qs_layout *l, size_t index,
+                      bool *fonts, bool *images)
 {
-    (void)page;
-    return c->error == 0;
+    const qs_doc *doc = c->doc;
+    memset(fonts, 0, doc->nfonts * sizeof *fonts);
+    memset(images, 0, doc->nimages * sizeof *images);
+    if (doc->watermark && doc->watermark[0])
+        fonts[doc->watermark_font] = true;
+    const qs_page *p = &l->pages[index];
+    for (size_t i = 0; i < p->count; i++) {
+        const qs_item *it = &p->items[i];
+        if (it->kind == QS_ITEM_TEXT && it->text && it->text[0])
+            fonts[it->font] = true;
+        else if (it->kind == QS_ITEM_IMAGE)
+            images[it->image] = true;
+    }
 }
 
+/* A page is drawn by pdf_content.c, into the saved document (page_content
+ * below). Here libharu only learns what the page uses: each font once
+ * through HPDF_Page_SetFontAndSize and each image once through
+ * HPDF_Page_DrawImage, in index order, which adds them to the page's
+ * resources under names of libharu's making; those few operators are the
+ * page's content until it is replaced. */
 static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
 {
     HPDF_Page page = HPDF_AddPage(c->pdf);
@@ -569,28 +476,22 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
         HPDF_Page_SetHeight(page, l->height) != HPDF_OK)
         return fail(c, what);
     c->pages[index] = page;
-    /* A new page starts with the default graphics state. */
-    memset(&c->gs, 0, sizeof c->gs);
-    if (c->doc->watermark && c->doc->watermark[0] &&
-        !draw_watermark(c, page, l->width, l->height))
-        return fail(c, what);
     const qs_page *p = &l->pages[index];
-    for (size_t i = 0; i < p->count; i++) {
-        const qs_item *it = &p->items[i];
-        if (!check_item(c, it))
+    for (size_t i = 0; i < p->count; i++)
+        if (!check_item(c, &p->items[i]))
             return false;
-        bool ok = true;
-        switch (it->kind) {
-        case QS_ITEM_TEXT: ok = draw_text(c, page, it); break;
-        case QS_ITEM_RECT: draw_rect(c, page, it); break;
-        case QS_ITEM_LINE: draw_line(c, page, it); break;
-        case QS_ITEM_IMAGE: ok = draw_image(c, page, it); break;
-        }
-        if (!ok)
+    page_uses(c, l, index, c->page_fonts, c->page_images);
+    for (size_t i = 0; i < c->doc->nfonts; i++)
+        if (c->page_fonts[i] &&
+            HPDF_Page_SetFontAndSize(page, c->fonts[i], 1) != HPDF_OK)
+            return fail(c, what);
+    for (size_t i = 0; i < c->doc->nimages; i++) {
+        HPDF_Image img = c->page_images[i] ? get_image(c, (int)i) : NULL;
+        if (c->page_images[i] &&
+            (!img || HPDF_Page_DrawImage(page, img, 0, 0, 1, 1) != HPDF_OK))
             return fail(c, what);
     }
-    end_text(c, page);
-    return set_page_content(c, page) || fail(c, what);
+    return true;
 }
 
 /* ---- outline and metadata ---- */
@@ -948,15 +849,103 @@ static bool write_pdfa(render_ctx *c, qs_pdf_update *u)
     return qs_pdfa_write(u, &info) || fail(c, "writing the PDF/A metadata");
 }
 
-/* The e-mail and web addresses as links (pdf_links.c), on the pages of
- * the saved document's page tree. */
-static bool add_links(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
+/* Stores the resource name name[0..len) for the next index from *next on
+ * that `uses` marks (of count). False when there is none. */
+static bool take_name(const bool *uses, size_t count, size_t *next,
+                      char (*names)[16], const char *name, size_t len)
+{
+    while (*next < count && !uses[*next])
+        (*next)++;
+    if (*next == count)
+        return false;
+    memcpy(names[*next], name, len);
+    names[(*next)++][len] = '\0';
+    return true;
+}
+
+/* The resource names libharu gave page `index`'s fonts and images, read
+ * from its content: the "/NAME 1 Tf" and "/NAME Do" that render_page
+ * caused, in index order. False when they do not match the page's uses. */
+static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
+                       const char *ops, size_t n, char (*fonts)[16],
+                       char (*images)[16])
+{
+    page_uses(c, l, index, c->page_fonts, c->page_images);
+    size_t font = 0, image = 0;
+    const char *p = ops, *end = ops + n;
+    while ((p = memchr(p, '/', (size_t)(end - p))) != NULL) {
+        const char *name = ++p;
+        while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                           (*p >= '0' && *p <= '9')))
+            p++;
+        size_t len = (size_t)(p - name);
+        bool is_font = end - p >= 6 && memcmp(p, " 1 Tf\n", 6) == 0;
+        bool is_image = end - p >= 4 && memcmp(p, " Do\n", 4) == 0;
+        if (len == 0 || len >= 16 || (!is_font && !is_image))
+            continue;
+        bool ok = is_font ? take_name(c->page_fonts, c->doc->nfonts, &font,
+                                      fonts, name, len)
+                          : take_name(c->page_images, c->doc->nimages, &image,
+                                      images, name, len);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Replaces page `index`'s content stream (object `page`'s /Contents) by
+ * the operators pdf_content.c writes for it. */
+static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
+                         size_t index, unsigned page)
+{
+    const qs_doc *doc = c->doc;
+    qs_buf dict = { 0 }, ops = { 0 };
+    char (*fonts)[16] = qs_xcalloc(doc->nfonts + 1, sizeof *fonts);
+    char (*images)[16] = qs_xcalloc(doc->nimages + 1, sizeof *images);
+    const char **font_names = qs_xcalloc(doc->nfonts + 1, sizeof *font_names);
+    const char **image_names = qs_xcalloc(doc->nimages + 1, sizeof *image_names);
+    const char *data = NULL;
+    size_t n = 0;
+    unsigned contents = 0;
+    bool ok = qs_pdf_update_get_dict(u, page, &dict) &&
+              (contents = qs_pdf_update_ref(dict.s, "/Contents")) != 0 &&
+              qs_pdf_update_get_stream(u, contents, &data, &n) &&
+              read_names(c, l, index, data, n, fonts, images);
+    for (size_t i = 0; ok && i < doc->nfonts; i++)
+        font_names[i] = fonts[i][0] ? fonts[i] : NULL;
+    for (size_t i = 0; ok && i < doc->nimages; i++)
+        image_names[i] = images[i][0] ? images[i] : NULL;
+    qs_pdf_names names = { font_names, image_names };
+    ok = ok && qs_pdf_content_page(&ops, doc, &l->pages[index], l->width,
+                                   l->height, &names) &&
+         qs_pdf_update_stream(u, contents, "", (const unsigned char *)ops.s,
+                              ops.len);
+    qs_buf_free(&dict);
+    qs_buf_free(&ops);
+    free(fonts);
+    free(images);
+    free(font_names);
+    free(image_names);
+    return ok;
+}
+
+/* The pages' contents (pdf_content.c) and the links of the e-mail and web
+ * addresses (pdf_links.c), on the pages of the saved document's tree. */
+static bool add_pages(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
 {
     unsigned *pages = qs_xcalloc(l->npages, sizeof *pages);
-    bool ok = qs_pdf_update_pages(u, pages, l->npages) == l->npages &&
-              qs_pdf_links_add(u, c->doc, l, pages);
+    bool ok = qs_pdf_update_pages(u, pages, l->npages) == l->npages;
+    for (size_t i = 0; ok && i < l->npages; i++) {
+        ok = page_content(c, u, l, i, pages[i]);
+        if (!ok) {
+            char what[64];
+            snprintf(what, sizeof what, "drawing page %zu", i + 1);
+            fail(c, what);
+        }
+    }
+    bool linked = ok && qs_pdf_links_add(u, c->doc, l, pages);
     free(pages);
-    return ok || fail(c, "adding the links");
+    return linked || (ok && fail(c, "adding the links"));
 }
 
 /* Saves the document through HPDF_SaveToStream into memory, then appends
@@ -977,7 +966,7 @@ static bool save(render_ctx *c, const qs_layout *l, unsigned char **pdf,
         return fail(c, "saving the document");
     }
     ok = replace_to_unicode(c, &u) && add_attachments(c, &u) &&
-         add_links(c, &u, l) && write_pdfa(c, &u);
+         add_pages(c, &u, l) && write_pdfa(c, &u);
     if (ok && !qs_pdf_update_finish(&u, c->id, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);
@@ -998,7 +987,8 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     if (!(l->width >= 3.0f && l->width <= 14400.0f && l->height >= 3.0f &&
           l->height <= 14400.0f))
         return fail(c, "page sides must lie between 3 and 14400 pt");
-    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK ||
+    /* Page contents stay plain: they are replaced (page_content). */
+    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_IMAGE | HPDF_COMP_METADATA) != HPDF_OK ||
         HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
         return fail(c, "setting up the document");
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
@@ -1040,6 +1030,8 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     c.pages = qs_xcalloc(l->npages + 1, sizeof *c.pages);
     c.owner = qs_xcalloc(doc->nfonts + 1, sizeof *c.owner);
     c.used = qs_xcalloc((doc->nfonts + 1) * USED_WORDS, sizeof *c.used);
+    c.page_fonts = qs_xcalloc(doc->nfonts + 1, sizeof *c.page_fonts);
+    c.page_images = qs_xcalloc(doc->nimages + 1, sizeof *c.page_images);
     bool ok = render(&c, l, pdf, size);
     HPDF_Free(c.pdf);
     free(c.fonts);
@@ -1047,5 +1039,7 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     free(c.pages);
     free(c.owner);
     free(c.used);
+    free(c.page_fonts);
+    free(c.page_images);
     return ok;
 }

@@ -41,6 +41,17 @@ uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used)
     return cp;
 }
 
+uint32_t qs_utf8_take(const char **s, size_t *n)
+{
+    size_t k = 1;
+    uint32_t cp = qs_utf8_decode(*s, *n, &k);
+    if (k == 0 || k > *n)
+        k = 1;
+    *s += k;
+    *n -= k;
+    return cp;
+}
+
 char *qs_utf8_valid(const char *s)
 {
     qs_buf b = {0};

@@ -16,6 +16,10 @@
  * included). */
 uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used);
 
+/* The code point at *s (*n bytes left), stepping past it: a byte of
+ * invalid UTF-8 comes back as (uint32_t)-1, one byte stepped. *n > 0. */
+uint32_t qs_utf8_take(const char **s, size_t *n);
+
 /* A copy of the NUL-terminated `s` (NULL reads as "") in which every byte
  * that does not start a valid UTF-8 sequence is replaced by U+FFFD; valid
  * text comes back unchanged. malloc'd. */
