@@ -77,6 +77,70 @@ static bool number_after(const char *s, size_t n, const char *key,
     return true;
 }
 
+typedef struct {
+    size_t off;
+    unsigned num;
+} obj_at;
+
+static int by_offset(const void *a, const void *b)
+{
+    size_t x = ((const obj_at *)a)->off, y = ((const obj_at *)b)->off;
+    return x < y ? -1 : x > y;
+}
+
+/* Fills objs[num] for the `n` objects at `at` (any order) in text[0..len):
+ * each reaches to the next one's start, the last to `len`. */
+static void place_objects(qs_pdf_span *objs, unsigned nobjs, obj_at *at, size_t n,
+                          const char *text, size_t len)
+{
+    qsort(at, n, sizeof *at, by_offset);
+    for (size_t i = 0; i < n; i++) {
+        size_t end = i + 1 < n ? at[i + 1].off : len;
+        if (at[i].num < nobjs && at[i].off < end && end <= len) {
+            objs[at[i].num].text = text + at[i].off;
+            objs[at[i].num].len = end - at[i].off;
+        }
+    }
+}
+
+/* The original's objects, from its cross-reference table (one section,
+ * "xref\n0 N\n" and N entries of 20 bytes, as libharu writes it). */
+static bool original_objects(const qs_pdf_update *u, qs_pdf_span *objs)
+{
+    const char *p = u->pdf + u->prev, *end = u->pdf + u->len;
+    if (end - p < 8 || memcmp(p, "xref", 4) != 0)
+        return false;
+    p += 4;
+    unsigned long long v[2] = { 1, 0 }; /* "0 N": the first number, the count */
+    for (int k = 0; k < 2; k++) {
+        while (p < end && (*p == ' ' || *p == '\r' || *p == '\n'))
+            p++;
+        if (p == end || *p < '0' || *p > '9')
+            return false;
+        for (v[k] = 0; p < end && *p >= '0' && *p <= '9' && v[k] < (1ULL << 32); p++)
+            v[k] = v[k] * 10 + (unsigned)(*p - '0');
+    }
+    unsigned count = (unsigned)v[1];
+    p = memchr(p, '\n', (size_t)(end - p));
+    if (v[0] != 0 || v[1] > u->size || !p ||
+        (size_t)(end - ++p) < 20 * (size_t)count)
+        return false;
+    obj_at *at = qs_xcalloc(count + 1, sizeof *at);
+    size_t n = 0;
+    for (unsigned num = 0; num < count; num++, p += 20) {
+        if (p[17] != 'n')
+            continue;
+        size_t off = 0;
+        for (int k = 0; k < 10; k++)
+            off = off * 10 + (size_t)(p[k] - '0');
+        if (off < u->prev)
+            at[n++] = (obj_at){ off, num };
+    }
+    place_objects(objs, u->size, at, n, u->pdf, u->prev);
+    free(at);
+    return true;
+}
+
 bool qs_pdf_update_begin(qs_pdf_update *u, const unsigned char *pdf, size_t len)
 {
     memset(u, 0, sizeof *u);
@@ -98,7 +162,12 @@ bool qs_pdf_update_begin(qs_pdf_update *u, const unsigned char *pdf, size_t len)
     u->info = (unsigned)info;
     u->size = (unsigned)size;
     u->prev = (size_t)prev;
-    return true;
+    u->orig = qs_xcalloc(u->size + 1, sizeof *u->orig);
+    if (original_objects(u, u->orig))
+        return true;
+    free(u->orig);
+    u->orig = NULL;
+    return false;
 }
 
 void qs_pdf_update_free(qs_pdf_update *u)
@@ -106,6 +175,7 @@ void qs_pdf_update_free(qs_pdf_update *u)
     qs_buf_free(&u->body);
     qs_buf_free(&u->catalog_keys);
     free(u->xref);
+    free(u->orig);
     memset(u, 0, sizeof *u);
 }
 
@@ -134,30 +204,44 @@ size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
 static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
                       const char **to)
 {
-    char head[32];
-    int hn = snprintf(head, sizeof head, "\n%u 0 obj", num);
-    const char *p = u->pdf, *end = u->pdf + u->len;
-    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        if ((size_t)(end - p) > (size_t)hn && memcmp(p, head, (size_t)hn) == 0)
-            break;
-        p++;
-    }
-    if (!p)
+    if (num >= u->size || !u->orig[num].text)
         return false;
-    const char *open = p + hn;
-    while (open < end && *open != '<')
-        open++;
-    const char *endobj = open;
-    while (endobj + 6 <= end && memcmp(endobj, "endobj", 6) != 0)
-        endobj++;
-    const char *close = endobj;
-    while (close > open + 1 && !(close[-1] == '>' && close[-2] == '>'))
-        close--;
-    if (open + 2 > end || memcmp(open, "<<", 2) != 0 || close <= open + 2 ||
-        endobj + 6 > end)
+    const char *p = u->orig[num].text, *end = p + u->orig[num].len;
+    while (p + 3 <= end && memcmp(p, "obj", 3) != 0)
+        p++;
+    while (p < end && *p != '<')
+        p++;
+    if (end - p < 4 || p[1] != '<')
+        return false;
+    const char *open = p;
+    int depth = 0;
+    while (p < end) { /* to the matching >>, past strings */
+        if (*p == '(') {
+            int nest = 0;
+            for (; p < end; p++) {
+                if (*p == '\\')
+                    p++;
+                else if (*p == '(')
+                    nest++;
+                else if (*p == ')' && --nest == 0)
+                    break;
+            }
+            p++;
+        } else if (p + 1 < end && p[0] == '<' && p[1] == '<') {
+            depth++;
+            p += 2;
+        } else if (p + 1 < end && p[0] == '>' && p[1] == '>') {
+            p += 2;
+            if (--depth == 0)
+                break;
+        } else {
+            p++;
+        }
+    }
+    if (depth != 0)
         return false;
     *from = open + 2;
-    *to = close - 2;
+    *to = p - 2;
     return true;
 }
 
@@ -189,23 +273,19 @@ unsigned qs_pdf_update_ref(const char *dict, const char *key)
 static bool integer_object(const qs_pdf_update *u, unsigned num,
                            unsigned long long *v)
 {
-    char head[32];
-    int hn = snprintf(head, sizeof head, "\n%u 0 obj", num);
-    const char *p = u->pdf, *end = u->pdf + u->len;
-    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        if ((size_t)(end - p) > (size_t)hn + 1 && memcmp(p, head, (size_t)hn) == 0) {
-            const char *q = p + hn;
-            while (q < end && (*q == ' ' || *q == '\r' || *q == '\n'))
-                q++;
-            if (q == end || *q < '0' || *q > '9')
-                return false;
-            for (*v = 0; q < end && *q >= '0' && *q <= '9' && *v < (1ULL << 40); q++)
-                *v = *v * 10 + (unsigned)(*q - '0');
-            return true;
-        }
-        p++;
-    }
-    return false;
+    if (num >= u->size || !u->orig[num].text)
+        return false;
+    const char *q = u->orig[num].text, *end = q + u->orig[num].len;
+    while (q + 3 <= end && memcmp(q, "obj", 3) != 0)
+        q++;
+    q += 3;
+    while (q < end && (*q == ' ' || *q == '\r' || *q == '\n'))
+        q++;
+    if (q >= end || *q < '0' || *q > '9')
+        return false;
+    for (*v = 0; q < end && *q >= '0' && *q <= '9' && *v < (1ULL << 40); q++)
+        *v = *v * 10 + (unsigned)(*q - '0');
+    return true;
 }
 
 bool qs_pdf_update_get_stream(const qs_pdf_update *u, unsigned num,
@@ -369,82 +449,13 @@ void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries)
 /* At most this many objects in one object stream. */
 #define OBJSTM_MAX 500
 
-typedef struct {
-    const char *text;   /* "N 0 obj ... endobj", or NULL: no such object */
-    size_t len;
-} obj_text;
-
-typedef struct {
-    size_t off;
-    unsigned num;
-} obj_at;
-
-static int by_offset(const void *a, const void *b)
-{
-    size_t x = ((const obj_at *)a)->off, y = ((const obj_at *)b)->off;
-    return x < y ? -1 : x > y;
-}
-
-/* Fills objs[num] for the `n` objects at `at` (any order) in text[0..len):
- * each reaches to the next one's start, the last to `len`. */
-static void place_objects(obj_text *objs, unsigned nobjs, obj_at *at, size_t n,
-                          const char *text, size_t len)
-{
-    qsort(at, n, sizeof *at, by_offset);
-    for (size_t i = 0; i < n; i++) {
-        size_t end = i + 1 < n ? at[i + 1].off : len;
-        if (at[i].num < nobjs && at[i].off < end && end <= len) {
-            objs[at[i].num].text = text + at[i].off;
-            objs[at[i].num].len = end - at[i].off;
-        }
-    }
-}
-
-/* The original's objects, from its cross-reference table (one section,
- * "xref\n0 N\n" and N entries of 20 bytes, as libharu writes it). */
-static bool original_objects(const qs_pdf_update *u, obj_text *objs)
-{
-    const char *p = u->pdf + u->prev, *end = u->pdf + u->len;
-    if (end - p < 8 || memcmp(p, "xref", 4) != 0)
-        return false;
-    p += 4;
-    unsigned long long v[2] = { 1, 0 }; /* "0 N": the first number, the count */
-    for (int k = 0; k < 2; k++) {
-        while (p < end && (*p == ' ' || *p == '\r' || *p == '\n'))
-            p++;
-        if (p == end || *p < '0' || *p > '9')
-            return false;
-        for (v[k] = 0; p < end && *p >= '0' && *p <= '9' && v[k] < (1ULL << 32); p++)
-            v[k] = v[k] * 10 + (unsigned)(*p - '0');
-    }
-    unsigned count = (unsigned)v[1];
-    p = memchr(p, '\n', (size_t)(end - p));
-    if (v[0] != 0 || v[1] > u->size || !p ||
-        (size_t)(end - ++p) < 20 * (size_t)count)
-        return false;
-    obj_at *at = qs_xcalloc(count + 1, sizeof *at);
-    size_t n = 0;
-    for (unsigned num = 0; num < count; num++, p += 20) {
-        if (p[17] != 'n')
-            continue;
-        size_t off = 0;
-        for (int k = 0; k < 10; k++)
-            off = off * 10 + (size_t)(p[k] - '0');
-        if (off < u->prev)
-            at[n++] = (obj_at){ off, num };
-    }
-    place_objects(objs, u->size, at, n, u->pdf, u->prev);
-    free(at);
-    return true;
-}
-
 /* The update's objects; a number written twice keeps its last version. */
-static void update_objects(const qs_pdf_update *u, obj_text *objs)
+static void update_objects(const qs_pdf_update *u, qs_pdf_span *objs)
 {
     obj_at *at = qs_xcalloc(u->nxref + 1, sizeof *at);
     for (size_t i = 0; i < u->nxref; i++)
         at[i] = (obj_at){ u->xref[i].off, u->xref[i].num };
-    obj_text *mine = qs_xcalloc(u->size + 1, sizeof *mine);
+    qs_pdf_span *mine = qs_xcalloc(u->size + 1, sizeof *mine);
     place_objects(mine, u->size, at, u->nxref, u->body.s, u->body.len);
     for (size_t i = 0; i < u->nxref; i++) /* offsets grow: the last wins */
         if (mine[u->xref[i].num].text)
@@ -460,7 +471,7 @@ static bool is_ws(char c)
 
 /* Splits an object's text: its value (between "obj" and "endobj", white
  * space trimmed) into *value; true when the object is a stream. */
-static bool split_object(obj_text o, obj_text *value)
+static bool split_object(qs_pdf_span o, qs_pdf_span *value)
 {
     const char *p = o.text, *end = o.text + o.len;
     const char *obj = p;
@@ -493,7 +504,7 @@ static void put_xref_entry(qs_buf *x, unsigned type, size_t f2, unsigned f3)
 /* Writes the non-stream objects (kind[num] == 2) into object streams of at
  * most OBJSTM_MAX, numbered from *next on; records each object's stream
  * and index in where[num] (stream number) and index[num]. */
-static bool write_object_streams(qs_buf *b, const obj_text *values,
+static bool write_object_streams(qs_buf *b, const qs_pdf_span *values,
                                  const unsigned char *kind, unsigned nobjs,
                                  unsigned *next, size_t *offset,
                                  unsigned *where, unsigned *index)
@@ -591,15 +602,16 @@ bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
     *out = NULL;
     *size = 0;
     unsigned n = u->size;
-    obj_text *objs = qs_xcalloc(n + 1, sizeof *objs);
-    obj_text *values = qs_xcalloc(n + 1, sizeof *values);
+    qs_pdf_span *objs = qs_xcalloc(n + 1, sizeof *objs);
+    qs_pdf_span *values = qs_xcalloc(n + 1, sizeof *values);
     unsigned char *kind = qs_xcalloc(n + 1, 1); /* 0 free, 1 stream, 2 other */
     /* Room for the object streams and the cross-reference stream too. */
     unsigned cap = n + n / OBJSTM_MAX + 3;
     size_t *offset = qs_xcalloc(cap, sizeof *offset);
     unsigned *where = qs_xcalloc(cap, sizeof *where);
     unsigned *index = qs_xcalloc(cap, sizeof *index);
-    bool ok = finish_catalog(u) && original_objects(u, objs);
+    bool ok = finish_catalog(u);
+    memcpy(objs, u->orig, n * sizeof *objs);
     qs_buf b = { 0 };
     if (ok) {
         update_objects(u, objs);

@@ -19,6 +19,12 @@
 
 #include "buf.h"
 
+/* Where an object's text lies: "N 0 obj ... endobj". */
+typedef struct {
+    const char *text;       /* NULL: no such object */
+    size_t len;
+} qs_pdf_span;
+
 typedef struct {
     const char *pdf;        /* the original, borrowed */
     size_t len;
@@ -29,10 +35,13 @@ typedef struct {
     struct { unsigned num; size_t off; } *xref; /* off: within body */
     size_t nxref, capxref;
     qs_buf catalog_keys;    /* entries added to the catalog */
+    qs_pdf_span *orig;      /* the original's objects by number, from its
+                               cross-reference table */
 } qs_pdf_update;
 
-/* Starts an update of pdf[0..len): reads its trailer. False when it is not
- * a PDF as libharu writes one (no trailer, no /Root). */
+/* Starts an update of pdf[0..len): reads its trailer and cross-reference
+ * table. False when it is not a PDF as libharu writes one (no trailer, no
+ * /Root, no table of one section). */
 bool qs_pdf_update_begin(qs_pdf_update *u, const unsigned char *pdf, size_t len);
 void qs_pdf_update_free(qs_pdf_update *u);
 
