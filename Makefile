@@ -2,6 +2,7 @@
 #
 #   make            build ./quotesmith
 #   make demo       install missing packages, build, render the German sample
+#                   (revision 1 as sent, revision 2) and print their diff
 #   make test       install missing packages, build, run every test, then the
 #                   whole suite again under AddressSanitizer + UBSan
 #   make bench      benchmarks (not timed tests)
@@ -27,6 +28,7 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             render_pdf ubl package sha256 catalog
 MODULES  += pdf_update
 MODULES  += diff
+MODULES  += lock
 MODULES  += csv_read leads leads_docs pool
 MODULES  += tax
 MODULES  += utf8 json rule_ids exitcode date
@@ -100,7 +102,10 @@ deps:
 
 demo: deps quotesmith
 	./quotesmith check samples/muster-logistik/quote.xml
+	./quotesmith build samples/muster-logistik-r1/quote.xml
 	./quotesmith build samples/muster-logistik/quote.xml
+	./quotesmith diff out/2026-0142/2026-0142.ubl.xml out/2026-0142-r2/2026-0142-r2.ubl.xml; \
+	    test $$? -le 1
 	./quotesmith build samples/harbour-analytics/quote.xml
 	./quotesmith report samples/sales-history/quotes --period 2026-Q4 --as-of 2026-12-31 \
 	    --outcomes samples/sales-history/outcomes.xml --targets samples/sales-history/targets.xml

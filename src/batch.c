@@ -22,6 +22,7 @@
 #include "exitcode.h"
 #include "format.h"
 #include "input.h"
+#include "values.h"
 #include "pool.h"
 #include "report.h"
 #include "json.h"
@@ -188,9 +189,11 @@ bool qs_batch_find_quotes(char *const *paths, size_t npaths, char ***quotes, siz
 
 /* ---- before building: real paths, ids, collisions, the shard ---- */
 
-/* The quote's id attribute, read with a streaming parser that stops at
- * the root element; NULL for a document with a DOCTYPE or that does not
- * parse that far (the worker reports why). */
+/* The name of the quote's package: its id attribute, with "-rN" from
+ * revision="N" 2 on (SPEC 9; a revision that is not a plain number is
+ * left to the worker to report), read with a streaming parser that stops
+ * at the root element; NULL for a document with a DOCTYPE or that does
+ * not parse that far (the worker reports why). */
 static char *read_id(const char *path, size_t max_size)
 {
     unsigned char *data;
@@ -207,9 +210,18 @@ static char *read_id(const char *path, size_t max_size)
             break;
         if (type == XML_READER_TYPE_ELEMENT) {
             xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)"id");
-            if (v)
-                id = qs_xstrdup((const char *)v);
+            xmlChar *rev = xmlTextReaderGetAttribute(r, (const xmlChar *)"revision");
+            unsigned n = 1;
+            if (rev)
+                qs_revision_parse((const char *)rev, &n);
+            if (v) {
+                id = qs_xmalloc(strlen((const char *)v) + 16);
+                strcpy(id, (const char *)v);
+                if (n >= 2)
+                    sprintf(id + strlen(id), "-r%u", n);
+            }
             xmlFree(v);
+            xmlFree(rev);
             break;
         }
     }
@@ -434,12 +446,26 @@ static void finish(entry *e, const qs_pool_result *r)
     e->done = true;
 }
 
+/* True when the quote was refused because its package is a sent one
+ * (SPEC 9): the result then says so instead of the exit status. */
+static bool is_sent_locked(const entry *e)
+{
+    for (size_t i = 0; i < e->diags.count; i++)
+        if (strcmp(e->diags.items[i].rule, "sent-locked") == 0)
+            return true;
+    return false;
+}
+
 static const char *result_text(const entry *e, char *buf, size_t size)
 {
     switch (e->result) {
     case QS_CASE_BUILT: return "built";
     case QS_CASE_SKIPPED: return "skipped (up to date)";
-    case QS_CASE_FAILED: snprintf(buf, size, "failed (exit %d)", e->code); return buf;
+    case QS_CASE_FAILED:
+        if (is_sent_locked(e))
+            return "failed (sent-locked)";
+        snprintf(buf, size, "failed (exit %d)", e->code);
+        return buf;
     case QS_CASE_CRASHED: snprintf(buf, size, "crashed (signal %d)", e->code); return buf;
     case QS_CASE_NOT_STARTED: return "not started";
     }

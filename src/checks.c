@@ -67,12 +67,12 @@ static void report(const checker *c, const xmlNode *at, qs_severity sev,
 static void report(const checker *c, const xmlNode *at, qs_severity sev,
                    const char *rule, const char *fmt, ...)
 {
-    const char *file = NULL;
-    unsigned line = 0;
-    qs_tree_source_of(at ? at : c->quote, &file, &line);
+    qs_origin where = {0};
+    bool known = qs_tree_origin_of(at ? at : c->quote, &where);
+    unsigned col = where.col ? where.col : 1;
     va_list ap;
     va_start(ap, fmt);
-    qs_diag_vadd(c->d, sev, file, line, file ? 1 : 0, rule, fmt, ap);
+    qs_diag_vadd(c->d, sev, where.file, where.line, known ? col : 0, rule, fmt, ap);
     va_end(ap);
 }
 

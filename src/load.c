@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "arena.h"
+#include "image.h"
 #include "values.h"
 
 typedef struct {
@@ -267,6 +268,11 @@ static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *li
     }
     p->names = load_localized(L, src, n, "name", &p->nnames);
     p->descriptions = load_localized(L, src, n, "description", &p->ndescriptions);
+    const xmlNode *image = qs_xml_child(n, "image");
+    if (image) {
+        p->image = attr(L, image, "href");
+        p->image_at = origin_of(src, image, "href");
+    }
     load_tiers(L, src, p, n);
     if (p->tax && !qs_quote_get_tax_rate(L->q, p->tax))
         report(L, QS_SEV_ERROR, src, n, "tax", "unknown-tax",
@@ -432,9 +438,10 @@ static void load_pricelists(loader *L, const qs_input *quote, const xmlNode *quo
         keep_document(L, src);
         for (size_t i = 0; i < loaded; i++) {
             if (srcs[i] == src) {
+                unsigned first_line, first_col;
+                qs_input_locate(quote, hrefs[i], NULL, &first_line, &first_col);
                 report(L, QS_SEV_ERROR, quote, c, "href", "duplicate-pricelist",
-                       "this price list is already referenced at line %ld",
-                       xmlGetLineNo(hrefs[i]));
+                       "this price list is already referenced at line %u", first_line);
                 src = NULL;
                 break;
             }
@@ -508,7 +515,30 @@ static void name_line(loader *L, const qs_input *src, const xmlNode *item, qs_li
         line->description = qs_localized_get(p->descriptions, p->ndescriptions, lang);
 }
 
-static void load_item(loader *L, const qs_input *src, const xmlNode *item)
+/* An alternative (SPEC 9) belongs to the nearest regular line before it
+ * in its group, which starts at q->lines[group_first]. */
+static bool link_alternative(loader *L, const qs_input *src, const xmlNode *item,
+                             size_t group_first, qs_line *line)
+{
+    if (line->optional) {
+        report(L, QS_SEV_ERROR, src, item, "alternative", "alternative-optional",
+               "item '%s' cannot be both optional and an alternative", line->sku);
+        return false;
+    }
+    for (size_t i = L->q->nlines; i-- > group_first;) {
+        if (qs_line_is_counted(&L->q->lines[i])) {
+            line->alternative_to = L->q->lines[i].pos;
+            return true;
+        }
+    }
+    report(L, QS_SEV_ERROR, src, item, "alternative", "alternative-without-main",
+           "alternative item '%s' has no regular item before it in its group",
+           line->sku);
+    return false;
+}
+
+static void load_item(loader *L, const qs_input *src, const xmlNode *item,
+                      size_t group_first)
 {
     qs_quote *q = L->q;
     qs_line line = {0};
@@ -524,6 +554,9 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item)
     line.reason = attr(L, item, "reason");
     const char *optional = attr(L, item, "optional");
     line.optional = optional && strcmp(optional, "true") == 0;
+    const char *alternative = attr(L, item, "alternative");
+    if (alternative && strcmp(alternative, "true") == 0)
+        ok &= link_alternative(L, src, item, group_first, &line);
     const char *price = attr(L, item, "price");
     if (price)
         ok &= written_value(L, src, item, "price", price, &line.custom_price, -1, false);
@@ -563,7 +596,7 @@ static void load_department_content(loader *L, const qs_input *src, const xmlNod
                 loose = add_part(L, dep, &parts, &cap);
                 loose->at = origin_of(src, c, NULL);
             }
-            load_item(L, src, c);
+            load_item(L, src, c, loose->first);
             loose->nlines = L->q->nlines - loose->first;
             continue;
         }
@@ -574,7 +607,7 @@ static void load_department_content(loader *L, const qs_input *src, const xmlNod
             group->at = origin_of(src, c, NULL);
             for (const xmlNode *i = c->children; i; i = i->next)
                 if (qs_xml_is(i, "item"))
-                    load_item(L, src, i);
+                    load_item(L, src, i, group->first);
             group->nlines = L->q->nlines - group->first;
         } else if (c->type == XML_ELEMENT_NODE) {
             const xmlNode *copy = copy_fragment(L, src, c, L->department_fragments);
@@ -618,6 +651,33 @@ static void load_department(loader *L, const qs_input *quote, const xmlNode *ref
         .at = origin_of(src, root, NULL), .ref_at = at,
     };
     load_department_content(L, src, root, dep);
+}
+
+/* Vets the picture of each product the lines use (SPEC 9) once, like
+ * every image (image.h: PNG or JPEG, decoded in full, the same size and
+ * pixel limits), so that a missing, broken, oversized or outside file is
+ * an error already when the quote loads, at its <image href> (a broken
+ * one names the file); the manifest lists it. */
+static void vet_product_images(loader *L)
+{
+    qs_quote *q = L->q;
+    for (size_t i = 0; i < q->nlines; i++) {
+        const qs_product *p = q->lines[i].product;
+        bool seen = false;
+        for (size_t j = 0; p && p->image && j < i && !seen; j++)
+            seen = q->lines[j].product == p;
+        if (!p || !p->image || seen)
+            continue;
+        qs_origin at = p->image_at;
+        char *path = NULL;
+        qs_input *file = NULL;
+        if (qs_input_resolve(q->in, p->list->path, p->image, &at, &path, L->d))
+            file = qs_input_read(q->in, path, &at, L->d);
+        qs_image *img = file ? qs_image_new(file->data, file->size, file->path, L->d) : NULL;
+        L->ok &= img != NULL;
+        qs_image_free(img);
+        free(path);
+    }
 }
 
 /* ---- the quote ---- */
@@ -706,6 +766,26 @@ static void load_terms(loader *L, const qs_input *src, const xmlNode *root)
     }
 }
 
+/* The revision (SPEC 9, qs_revision_parse); it names the package
+ * "ID-rN" from 2 on. */
+static void load_revision(loader *L, const qs_input *src, const xmlNode *root)
+{
+    qs_quote *q = L->q;
+    q->revision = 1;
+    q->package = q->id;
+    const char *text = attr(L, root, "revision");
+    if (!text)
+        return;
+    q->has_revision = true;
+    if (!qs_revision_parse(text, &q->revision)) {
+        report(L, QS_SEV_ERROR, src, root, "revision", "bad-revision",
+               "revision must be a whole number from 1 to 9999, not '%s'", text);
+        return;
+    }
+    if (q->revision >= 2)
+        q->package = qs_arena_printf(&q->arena, "%s-r%u", q->id, q->revision);
+}
+
 static void load_quote_header(loader *L, const qs_input *src, const xmlNode *root)
 {
     qs_quote *q = L->q;
@@ -715,10 +795,12 @@ static void load_quote_header(loader *L, const qs_input *src, const xmlNode *roo
     q->lang = attr(L, root, "lang");
     q->status_name = attr(L, root, "status");
     q->draft = strcmp(q->status_name, "draft") == 0;
-    q->status = q->draft ? QS_STATUS_DRAFT : QS_STATUS_FINAL;
+    q->status = q->draft ? QS_STATUS_DRAFT
+              : strcmp(q->status_name, "sent") == 0 ? QS_STATUS_SENT : QS_STATUS_FINAL;
     q->currency = attr(L, root, "currency");
     q->currency_at = origin_of(src, root, "currency");
     q->owner = attr(L, root, "owner");
+    load_revision(L, src, root);
     q->minor_digits = qs_currency_minor_digits(q->currency);
     if (q->minor_digits < 0)
         report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
@@ -833,6 +915,7 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
         }
     }
     load_rules(&L, src, root);
+    vet_product_images(&L);
     end_loading(&L);
     return L.ok;
 }

@@ -25,6 +25,7 @@
 #include "ubl.h"
 #include "input.h"
 #include "leads.h"
+#include "lock.h"
 #include "load.h"
 #include "merge.h"
 #include "price.h"
@@ -417,7 +418,7 @@ static void timer_stop(stage_timer *t, const char *stage)
 /* The quote's id, gross total, currency and status, for reports. */
 static void fill_outcome(const qs_quote *q, outcome *r)
 {
-    snprintf(r->id, sizeof r->id, "%s", q->id ? q->id : "");
+    snprintf(r->id, sizeof r->id, "%s", q->package ? q->package : q->id ? q->id : "");
     r->draft = q->draft;
     if (!q->totals.priced)
         return;
@@ -500,6 +501,15 @@ static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf
     return ok;
 }
 
+/* The package's folder: -o, else out/ID (out/ID-rN from revision 2). */
+static void package_dir(const qs_quote *q, const options *o, char *out, size_t size)
+{
+    if (o->outdir)
+        snprintf(out, size, "%s", o->outdir);
+    else
+        snprintf(out, size, "out/%s", q->package);
+}
+
 /* build: the proposal package, written atomically into the output folder. */
 static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
                  qs_diags *d, outcome *r)
@@ -511,16 +521,21 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
         return QS_EXIT_INVALID;
     }
     /* A batch decided the output folder from the id it read first. */
-    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
+    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->package) != 0)) {
         qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "internal",
                     "the quote's id '%s' is not the id the batch read before building",
-                    q->id);
+                    q->package);
         return QS_EXIT_INTERNAL;
     }
     unsigned char *pdf = NULL, *ubl = NULL;
     size_t pdf_size = 0, ubl_size = 0, pages = 0;
     char outdir[4096], pdf_name[512], ubl_name[512];
-    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->id);
+    package_dir(q, o, outdir, sizeof outdir);
+    /* A sent package stays as it was sent (SPEC 9): refused before
+     * anything is rendered or written. */
+    if (!qs_lock_check(outdir, q, d))
+        return QS_EXIT_INVALID;
+    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->package);
     /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
     qs_pdf_attachment ubl_att = {
         .name = ubl_name, .mime = "application/xml",
@@ -539,11 +554,7 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
         free(ubl);
         return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
     }
-    if (o->outdir)
-        snprintf(outdir, sizeof outdir, "%s", o->outdir);
-    else
-        snprintf(outdir, sizeof outdir, "out/%s", q->id);
-    snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->id);
+    snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->package);
     qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size}};
     bool ok = qs_package_write(outdir, outs, 2, q, d, d);
     r->pages = (unsigned)pages;
@@ -597,6 +608,12 @@ static int run(const options *o, qs_diags *d, outcome *r)
         if (!qs_explain(&q, o->line, o->json, stdout, d))
             status = QS_EXIT_ENVIRONMENT;
     } else if (ok && strcmp(o->command, "check") == 0) {
+        /* check reports the sent lock as build would (SPEC 9). */
+        char outdir[4096];
+        package_dir(&q, o, outdir, sizeof outdir);
+        if (qs_output_name_is_safe(q.id) && !qs_lock_check(outdir, &q, d) &&
+            status == QS_EXIT_OK)
+            status = QS_EXIT_INVALID;
         print_summary(&q, d, status);
     } else if (ok && status == QS_EXIT_OK && strcmp(o->command, "build") == 0) {
         /* Validated: the rules files' documents and the input schemas are

@@ -49,9 +49,7 @@ static json_t *money(const qs_quote *q, qs_decimal v)
     return qs_json_string(qs_decimal_format(v, q->minor_digits, buf));
 }
 
-/* The input's path relative to the project root, from its real path; the
- * display path when the real path is not below the root. */
-static const char *root_relative(const qs_inputs *in, const qs_input *f)
+const char *qs_package_input_path(const qs_inputs *in, const qs_input *f)
 {
     size_t len = in->root ? strlen(in->root) : 0;
     if (!f->real || len == 0 || strncmp(f->real, in->root, len) != 0)
@@ -107,13 +105,15 @@ char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
     qs_json_set(m, "tool", qs_json_string("quotesmith"));
     qs_json_set(m, "version", qs_json_string(QS_VERSION));
     qs_json_set(m, "quote", qs_json_string(q->id));
+    if (q->revision >= 2)
+        qs_json_set(m, "revision", qs_json_integer(q->revision));
     qs_json_set(m, "status", qs_json_string(q->status_name));
     qs_json_set(m, "currency", qs_json_string(q->currency));
     qs_json_set(m, "totals", totals_json(q));
 
     json_t *inputs = new_container(json_array());
     for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next)
-        qs_json_append(inputs, file_json("path", root_relative(q->in, f), f->data, f->size,
+        qs_json_append(inputs, file_json("path", qs_package_input_path(q->in, f), f->data, f->size,
                                          false));
     qs_json_set(m, "inputs", inputs);
 

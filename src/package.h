@@ -47,6 +47,11 @@ bool qs_output_write_file(const char *path, const unsigned char *data, size_t si
 bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
                       const qs_quote *q, const qs_diags *findings, qs_diags *d);
 
+/* The name manifest.json gives the input `f`: its path relative to the
+ * project root, from its real path; the display path when the real path
+ * is not below the root. Points into `f`. */
+const char *qs_package_input_path(const qs_inputs *in, const qs_input *f);
+
 /* The manifest.json text qs_package_write writes for these outputs
  * (deterministic: fixed key order, 2-space indent, no timestamps).
  * Returns a malloc'd, NUL-terminated buffer (the caller frees it) and its

@@ -156,7 +156,7 @@ static bool prove_sums(const qs_quote *q, qs_diags *d)
     bool ok = true;
     qs_decimal lines = 0, bases = 0, amounts = 0;
     for (size_t i = 0; i < q->nlines; i++)
-        if (!q->lines[i].optional)
+        if (qs_line_is_counted(&q->lines[i]))
             ok &= qs_decimal_add(lines, q->lines[i].price.net, &lines);
     for (size_t i = 0; i < t->ntaxes; i++) {
         ok &= qs_decimal_add(bases, t->taxes[i].base, &bases);
@@ -185,7 +185,7 @@ bool qs_quote_price(qs_quote *q, qs_diags *d)
             ok = false;
             continue;
         }
-        if (l->optional)
+        if (!qs_line_is_counted(l))
             continue;
         size_t r = 0;
         while (r < t->ntaxes && t->taxes[r].rate != l->tax)

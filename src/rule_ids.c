@@ -6,10 +6,13 @@
 #include <string.h>
 
 const qs_rule_id qs_rule_ids[] = {
+    {"alternative-optional", "An item is marked both optional and alternative."},
+    {"alternative-without-main", "An alternative item has no regular item before it in its group."},
     {"bad-date", "A date is not a valid YYYY-MM-DD calendar date."},
     {"bad-number", "A number does not follow the decimal grammar or is out of range."},
     {"bad-period", "A period is none of YYYY, YYYY-Qn and YYYY-MM."},
     {"bad-regex", "A pattern in a leads rules file does not compile."},
+    {"bad-revision", "A quote's revision is not a whole number from 1 to 9999."},
     {"csv-encoding", "A CSV field is not valid in the list's encoding."},
     {"csv-fields", "A CSV row has another number of fields than the header."},
     {"csv-quote", "A CSV field has a quote in the wrong place, or the list ends inside one."},
@@ -53,6 +56,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"regex-limit", "A pattern hit a PCRE2 match or depth limit on an input."},
     {"root", "The project root is not a folder."},
     {"schema", "A file does not match its format's XML Schema."},
+    {"sent-locked", "The output folder holds a sent package that the build would change (raise the revision)."},
     {"target-scope", "A target names both a rep and a department."},
     {"tax-rate-conflict", "Two price lists define one tax rate differently."},
     {"template", "The template is invalid."},

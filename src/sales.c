@@ -102,7 +102,7 @@ void qs_sales_quote_read(const qs_quote *q, qs_arena *a, qs_sales_quote *out)
             const qs_department_part *part = &dep->parts[p];
             for (size_t k = part->first; k < part->first + part->nlines; k++) {
                 const qs_line *l = &q->lines[k];
-                if (l->optional)
+                if (!qs_line_is_counted(l))
                     continue;
                 sd->net += l->price.net;
                 if (l->product && l->product->has_cost) {
