@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "arena.h"
+#include "sha256.h"
 #include "utf8.h"
 
 /* The zlib level of every stream deflated here (page contents, object
@@ -548,9 +549,10 @@ static bool write_object_streams(qs_buf *b, const qs_pdf_span *values,
  * trailer's entries. */
 static bool write_xref_stream(qs_pdf_update *u, qs_buf *b, unsigned self,
                               const unsigned char *kind, const size_t *offset,
-                              const unsigned *where, const unsigned *index,
-                              const unsigned char id[16])
+                              const unsigned *where, const unsigned *index)
 {
+    unsigned char id[QS_SHA256_SIZE];
+    qs_sha256(b->s, b->len, id);
     qs_buf x = { 0 }, z = { 0 };
     size_t at = b->len;
     for (unsigned num = 0; num <= self; num++) {
@@ -596,8 +598,7 @@ static bool finish_catalog(qs_pdf_update *u)
     return true;
 }
 
-bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
-                          unsigned char **out, size_t *size)
+bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size)
 {
     *out = NULL;
     *size = 0;
@@ -632,7 +633,7 @@ bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
         ok = write_object_streams(&b, values, kind, n, &next, offset, where, index);
         kind = qs_xrealloc(kind, cap);
         memset(kind + n, 1, cap - n); /* the object streams */
-        ok = ok && write_xref_stream(u, &b, next, kind, offset, where, index, id);
+        ok = ok && write_xref_stream(u, &b, next, kind, offset, where, index);
     }
     free(objs);
     free(values);

@@ -84,11 +84,12 @@ bool qs_pdf_update_get_stream(const qs_pdf_update *u, unsigned num,
 unsigned qs_pdf_update_ref(const char *dict, const char *key);
 
 /* The document with the update's objects, as a PDF 1.7 (object streams
- * need 1.5; PDF/A-3 is based on 1.7), with `id` (16 bytes) as both halves
- * of the trailer /ID, into *out (malloc'd, the caller's). False when the
+ * need 1.5; PDF/A-3 is based on 1.7), into *out (malloc'd, the caller's).
+ * Both halves of the trailer /ID are the first 16 bytes of a SHA-256 over
+ * every byte before the cross-reference stream: the same document always
+ * gets the same ID, any change a new one, and the clock plays no part. False when the
  * original's cross-reference table cannot be read or zlib fails. */
-bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
-                          unsigned char **out, size_t *size);
+bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size);
 
 /* Appends `utf8` as a PDF text string: printable ASCII as a literal
  * string (PDFDocEncoding agrees with it there), anything else as UTF-16BE

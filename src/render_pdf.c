@@ -25,7 +25,8 @@
  *   which also packs the dictionaries into compressed object streams):
  *   the contents and the CMaps replaced, the embedded files (EmbeddedFile
  *   stream, Filespec, EmbeddedFiles name tree, /AF) added from memory and
- *   a trailer /ID derived from a hash of the content, never the clock;
+ *   a trailer /ID derived from a hash of the document's bytes, never the
+ *   clock;
  * - the Producer names libharu and the dates would be absent: both are set
  *   here, the dates from the quote's date or SOURCE_DATE_EPOCH, so the same
  *   input gives the same bytes;
@@ -56,7 +57,6 @@
 #include "pdf_content.h"
 #include "pdf_update.h"
 #include "pdfa.h"
-#include "sha256.h"
 
 #define MAX_OUTLINE_DEPTH 16
 /* The largest text size, in points: libharu's own limit for its text
@@ -76,7 +76,6 @@ typedef struct {
                                  drawn (USED_WORDS words each) */
     bool *page_fonts;         /* per doc->fonts index: the page uses it */
     bool *page_images;        /* per doc->images index: the page uses it */
-    uint8_t id[16];           /* the trailer /ID (document_id) */
     bool have_date;           /* the document date, when known */
     qs_pdfa_date date;
     const qs_doc *doc;
@@ -582,60 +581,6 @@ static bool epoch_date(qs_pdfa_date *out, bool *set)
     return true;
 }
 
-/* ---- the document ID ---- */
-
-static void hash_str(qs_sha256_ctx *h, const char *s)
-{
-    size_t n = s ? strlen(s) + 1 : 0; /* the terminator separates fields */
-    qs_sha256_add(h, (const uint8_t *)s, n);
-}
-
-/* The trailer /ID: two copies of the first 16 bytes of a SHA-256 over what
- * the PDF shows (every laid-out item, the fonts and images it draws with,
- * the metadata, the attachments), so the same content always gets the same
- * ID and any change a new one; never the clock. */
-static void document_id(render_ctx *c, const qs_layout *l)
-{
-    qs_sha256_ctx h;
-    qs_sha256_init(&h);
-    for (size_t p = 0; p < l->npages; p++) {
-        const qs_page *page = &l->pages[p];
-        for (size_t i = 0; i < page->count; i++) {
-            const qs_item *it = &page->items[i];
-            float geometry[5] = {it->x, it->y, it->w, it->h, it->size};
-            int refs[3] = {(int)it->kind, it->font, it->image};
-            qs_sha256_add(&h, (const uint8_t *)geometry, sizeof geometry);
-            qs_sha256_add(&h, (const uint8_t *)refs, sizeof refs);
-            qs_sha256_add(&h, (const uint8_t *)&it->color, sizeof it->color);
-            hash_str(&h, it->kind == QS_ITEM_TEXT ? it->text : NULL);
-        }
-    }
-    const qs_doc *doc = c->doc;
-    for (size_t i = 0; i < doc->nfonts; i++) {
-        size_t n = 0;
-        const unsigned char *data = doc->fonts[i] ? qs_font_data(doc->fonts[i], &n) : NULL;
-        qs_sha256_add(&h, data, n);
-    }
-    for (size_t i = 0; i < doc->nimages; i++) {
-        const qs_image *img = doc->images[i];
-        if (!img)
-            continue;
-        qs_sha256_add(&h, img->file_sha256, sizeof img->file_sha256);
-    }
-    const qs_metadata *m = &doc->meta;
-    const char *meta[] = {m->title, m->author, m->subject, m->keywords, m->creator,
-                          m->date, doc->watermark};
-    for (size_t i = 0; i < sizeof meta / sizeof *meta; i++)
-        hash_str(&h, meta[i]);
-    for (size_t i = 0; c->opts && i < c->opts->nattachments; i++) {
-        hash_str(&h, c->opts->attachments[i].name);
-        qs_sha256_add(&h, c->opts->attachments[i].data, c->opts->attachments[i].size);
-    }
-    unsigned char digest[QS_SHA256_SIZE];
-    qs_sha256_finish(&h, digest);
-    memcpy(c->id, digest, sizeof c->id);
-}
-
 /* The document date (the quote's, or SOURCE_DATE_EPOCH), when known: the
  * Info dictionary's dates and the embedded files' /ModDate. */
 static bool set_date(render_ctx *c)
@@ -967,7 +912,7 @@ static bool save(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     }
     ok = replace_to_unicode(c, &u) && add_attachments(c, &u) &&
          add_pages(c, &u, l) && write_pdfa(c, &u);
-    if (ok && !qs_pdf_update_finish(&u, c->id, pdf, size))
+    if (ok && !qs_pdf_update_finish(&u, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);
     free(saved);
@@ -1001,7 +946,6 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     for (size_t i = 0; i < l->npages; i++)
         if (!render_page(c, l, i))
             return false;
-    document_id(c, l);
     return add_outline(c, l) && set_date(c) && save(c, l, pdf, size);
 }
 
