@@ -123,7 +123,7 @@ static bool original_objects(const qs_pdf_update *u, qs_pdf_span *objs)
     }
     unsigned count = (unsigned)v[1];
     p = memchr(p, '\n', (size_t)(end - p));
-    if (v[0] != 0 || v[1] > u->size || !p ||
+    if (v[0] != 0 || v[1] > u->norig || !p ||
         (size_t)(end - ++p) < 20 * (size_t)count)
         return false;
     obj_at *at = qs_xcalloc(count + 1, sizeof *at);
@@ -137,7 +137,7 @@ static bool original_objects(const qs_pdf_update *u, qs_pdf_span *objs)
         if (off < u->prev)
             at[n++] = (obj_at){ off, num };
     }
-    place_objects(objs, u->size, at, n, u->pdf, u->prev);
+    place_objects(objs, u->norig, at, n, u->pdf, u->prev);
     free(at);
     return true;
 }
@@ -163,7 +163,8 @@ bool qs_pdf_update_begin(qs_pdf_update *u, const unsigned char *pdf, size_t len)
     u->info = (unsigned)info;
     u->size = (unsigned)size;
     u->prev = (size_t)prev;
-    u->orig = qs_xcalloc(u->size + 1, sizeof *u->orig);
+    u->norig = u->size;
+    u->orig = qs_xcalloc(u->norig + 1, sizeof *u->orig);
     if (original_objects(u, u->orig))
         return true;
     free(u->orig);
@@ -192,7 +193,7 @@ size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
             const char *q = p + k + 1;
             while (q < end && *q >= '0' && *q <= '9' && v < (1ULL << 32))
                 v = v * 10 + (unsigned)(*q++ - '0');
-            if (v < u->size && end - q >= 4 && memcmp(q, " 0 R", 4) == 0)
+            if (v < u->norig && end - q >= 4 && memcmp(q, " 0 R", 4) == 0)
                 nums[found++] = (unsigned)v;
         }
         p++;
@@ -205,7 +206,7 @@ size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
 static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
                       const char **to)
 {
-    if (num >= u->size || !u->orig[num].text)
+    if (num >= u->norig || !u->orig[num].text)
         return false;
     const char *p = u->orig[num].text, *end = p + u->orig[num].len;
     while (p + 3 <= end && memcmp(p, "obj", 3) != 0)
@@ -274,7 +275,7 @@ unsigned qs_pdf_update_ref(const char *dict, const char *key)
 static bool integer_object(const qs_pdf_update *u, unsigned num,
                            unsigned long long *v)
 {
-    if (num >= u->size || !u->orig[num].text)
+    if (num >= u->norig || !u->orig[num].text)
         return false;
     const char *q = u->orig[num].text, *end = q + u->orig[num].len;
     while (q + 3 <= end && memcmp(q, "obj", 3) != 0)
@@ -371,7 +372,7 @@ size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max)
     unsigned long long tree = 0;
     if (!find_dict(u, u->root, &from, &to) ||
         !number_after(from, (size_t)(to - from), "/Pages", &tree) ||
-        tree == 0 || tree >= u->size)
+        tree == 0 || tree >= u->norig)
         return 0;
     size_t count = 0;
     collect_pages(u, (unsigned)tree, 4, nums, &count, max);
@@ -612,7 +613,7 @@ bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size)
     unsigned *where = qs_xcalloc(cap, sizeof *where);
     unsigned *index = qs_xcalloc(cap, sizeof *index);
     bool ok = finish_catalog(u);
-    memcpy(objs, u->orig, n * sizeof *objs);
+    memcpy(objs, u->orig, u->norig * sizeof *objs);
     qs_buf b = { 0 };
     if (ok) {
         update_objects(u, objs);

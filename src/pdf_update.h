@@ -37,6 +37,7 @@ typedef struct {
     qs_buf catalog_keys;    /* entries added to the catalog */
     qs_pdf_span *orig;      /* the original's objects by number, from its
                                cross-reference table */
+    unsigned norig;         /* their count: the original's /Size */
 } qs_pdf_update;
 
 /* Starts an update of pdf[0..len): reads its trailer and cross-reference
