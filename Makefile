@@ -222,3 +222,24 @@ bench-leads: quotesmith
 
 .PHONY: demo-leads bench-leads
 # ---- end leads ----------------------------------------------------------------
+
+# ---- templates (docs/templates.md) --------------------------------------------
+demo: demo-modern
+demo-modern: quotesmith
+	./quotesmith build samples/muster-logistik/quote.xml -t templates/modern/template.xml \
+	    -o out/modern
+
+# docs/templates.md's pictures, made from the real output: "Your first
+# template" (docs/examples/acme-template.xml with the standard fonts) and
+# the modern template.
+template-pages: demo-modern
+	mkdir -p out/acme-template/fonts
+	cp templates/standard/fonts/*.ttf out/acme-template/fonts/
+	cp docs/examples/acme-template.xml out/acme-template/template.xml
+	./quotesmith build samples/muster-logistik/quote.xml -t out/acme-template/template.xml \
+	    -o out/acme
+	pdftoppm -r 50 -png out/acme/2026-0142.pdf docs/images/first-template
+	pdftoppm -r 50 -png -f 1 -l 2 out/modern/2026-0142.pdf docs/images/modern-page
+
+.PHONY: demo-modern template-pages
+# ---- end templates ------------------------------------------------------------

@@ -31,6 +31,8 @@ typedef struct {
     size_t ndocs, docs_cap;
     /* Containers in q->fragments: the quote's elements, the departments'. */
     xmlNode *quote_fragments, *department_fragments;
+    /* Unknown SKUs given a suggestion so far (at most SUGGESTIONS_MAX). */
+    size_t suggestions;
 } loader;
 
 /* ---- small helpers ---- */
@@ -332,11 +334,18 @@ static void check_pricelist_header(loader *L, const qs_input *src, qs_pricelist 
 {
     qs_quote *q = L->q;
     const char *currency = attr(L, root, "currency");
-    if (q->currency && strcmp(currency, q->currency) != 0)
-        report(L, QS_SEV_ERROR, src, root, "currency", "currency-mismatch",
-               "price list '%s' is in %s, but the quote is in %s "
-               "(version 1 converts no currencies)", list->id, currency, q->currency);
-    else if (!q->currency && qs_currency_minor_digits(currency) < 0)
+    if (q->currency && strcmp(currency, q->currency) != 0) {
+        /* At the quote's currency: the one currency every list must match. */
+        qs_origin at = origin_of(src, root, "currency");
+        char list_id[QS_ECHO_SIZE], list_currency[QS_ECHO_SIZE], own[QS_ECHO_SIZE];
+        qs_diag_add(L->d, QS_SEV_ERROR, q->currency_at.file, q->currency_at.line,
+                    q->currency_at.col, "currency-mismatch",
+                    "the quote is in %s, but price list '%s' (%s:%u:%u) is in %s "
+                    "(version 1 converts no currencies)", qs_diag_echo(own, q->currency),
+                    qs_diag_echo(list_id, list->id), at.file, at.line, at.col,
+                    qs_diag_echo(list_currency, currency));
+        L->ok = false;
+    } else if (!q->currency && qs_currency_minor_digits(currency) < 0)
         report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
                "unknown currency '%s' (expected an ISO 4217 code such as EUR)", currency);
     bool dated = date_value(L, src, root, "valid-from", attr(L, root, "valid-from"),
@@ -461,6 +470,72 @@ static void load_pricelists(loader *L, const qs_input *quote, const xmlNode *quo
 
 /* ---- departments ---- */
 
+/* Unknown SKUs get a suggestion up to this many per quote: each costs a
+ * distance to every product, so a department of unknown SKUs stays fast. */
+enum { SUGGESTIONS_MAX = 50, SUGGEST_LEN_MAX = 64 };
+
+static unsigned char fold(unsigned char c)
+{
+    return c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c;
+}
+
+/* The edit distance of a and b (insertions, deletions, substitutions and
+ * swaps of neighbours, each 1; letters compared without case), both at
+ * most SUGGEST_LEN_MAX bytes. */
+static size_t sku_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t rows[3][SUGGEST_LEN_MAX + 1];
+    size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t cost = fold((unsigned char)a[i - 1]) != fold((unsigned char)b[j - 1]);
+            size_t v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
+        }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[nb];
+}
+
+/* The known SKU nearest to an unknown one, for "did you mean": the first
+ * (in SKU order) at the smallest distance, if that distance is at most a
+ * third of the SKU's length (at least 1, letter case alone counts 0);
+ * else NULL. */
+static const char *nearest_sku(const qs_quote *q, const char *sku)
+{
+    size_t n = strlen(sku);
+    if (n == 0 || n > SUGGEST_LEN_MAX)
+        return NULL;
+    size_t limit = n / 3 > 1 ? n / 3 : 1;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < q->nproducts; i++) {
+        const char *p = q->products[i]->sku;
+        size_t np = strlen(p);
+        if (np > SUGGEST_LEN_MAX || (np > n ? np - n : n - np) >= best_d)
+            continue;
+        size_t dist = sku_distance(sku, n, p, np);
+        if (dist < best_d) {
+            best_d = dist;
+            best = p;
+        }
+    }
+    return best;
+}
+
 /* The item's tax rate and product: returns false after a diagnostic. */
 static bool resolve_item(loader *L, const qs_input *src, const xmlNode *item, qs_line *line)
 {
@@ -481,8 +556,17 @@ static bool resolve_item(loader *L, const qs_input *src, const xmlNode *item, qs
     } else if (L->lists_complete) {
         line->product = qs_quote_get_product(q, line->sku);
         if (!line->product) {
-            report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
-                   "unknown SKU '%s'", line->sku);
+            char shown[QS_ECHO_SIZE], near[QS_ECHO_SIZE];
+            const char *nearest = L->suggestions < SUGGESTIONS_MAX
+                                ? nearest_sku(q, line->sku) : NULL;
+            L->suggestions += nearest != NULL;
+            if (nearest)
+                report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
+                       "unknown SKU '%s' (did you mean '%s'?)", qs_diag_echo(shown, line->sku),
+                       qs_diag_echo(near, nearest));
+            else
+                report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
+                       "unknown SKU '%s'", qs_diag_echo(shown, line->sku));
             ok = false;
         } else if (!tax) {
             tax = line->product->tax;

@@ -27,9 +27,14 @@ typedef struct {
  * package are unchanged, a diagnostic with rule "output" names the path
  * and the system's reason, and `d` is marked as an environment failure
  * (exit 2); returns false. A bad output name is an internal error. */
+/* The longest id that names output files: with the longest suffix a file
+ * gets (".ID.ubl.xml.tmp.PID.K", ".catalog-ID.pdf.bak.PID.K") it stays
+ * well below NAME_MAX (255 bytes). */
+enum { QS_OUTPUT_NAME_MAX = 200 };
+
 /* True when an id (a quote's, a price list's) can name output files and
- * folders as it is: letters, digits, '-', '_' and '.', not starting with
- * '.', not empty. */
+ * folders as it is: 1 to QS_OUTPUT_NAME_MAX letters, digits, '-', '_' and
+ * '.', not starting with '.'. */
 bool qs_output_name_is_safe(const char *id);
 
 /* The same for any set of files, without a manifest: the atomic writer

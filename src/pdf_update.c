@@ -23,8 +23,10 @@ bool qs_pdf_deflate(qs_buf *out, const unsigned char *data, size_t n)
 {
     z_stream z;
     memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, ZLIB_LEVEL, Z_DEFLATED, 15, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
+    int init = deflateInit2(&z, ZLIB_LEVEL, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY);
+    if (init == Z_MEM_ERROR)
+        qs_out_of_memory();
+    if (init != Z_OK)
         return false;
     unsigned char buf[16384];
     int rc = Z_OK;

@@ -97,6 +97,14 @@ static void on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_no,
     }
 }
 
+/* libharu's allocator: libharu reports a failed allocation with codes of
+ * other errors, or not at all (a page's drawing fails without a word), so
+ * a failure ends the run as every other does: "out of memory", exit 3. */
+static void *hpdf_alloc(HPDF_UINT size)
+{
+    return qs_xmalloc(size);
+}
+
 /* libharu has no function that turns a code into text: the common ones. */
 static const char *hpdf_error_text(HPDF_STATUS code)
 {
@@ -966,7 +974,7 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     c.doc = doc;
     c.opts = opts;
     c.diags = d;
-    c.pdf = HPDF_New(on_hpdf_error, &c);
+    c.pdf = HPDF_NewEx(on_hpdf_error, hpdf_alloc, free, 0, &c);
     if (!c.pdf)
         return fail(&c, "creating the document");
     c.fonts = qs_xcalloc(doc->nfonts + 1, sizeof *c.fonts);

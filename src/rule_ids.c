@@ -28,6 +28,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"duplicate-sku", "A SKU appears twice in one price list."},
     {"duplicate-target", "Two targets have the same period and scope."},
     {"duplicate-tier", "Two volume tiers start at the same quantity."},
+    {"empty-quote", "A quote has no line, or a final quote only optional ones."},
     {"file-not-found", "A referenced file does not exist."},
     {"file-too-large", "A file is larger than --max-file-size."},
     {"font", "A font could not be read or used."},
