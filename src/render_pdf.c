@@ -40,7 +40,6 @@
 #include "render_pdf.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
