@@ -47,6 +47,11 @@ SCHEMAS  += schemas/outcomes.xsd schemas/targets.xsd
 UBL_SCHEMAS = tests/ubl-2.1/xsd/maindoc/UBL-Quotation-2.1.xsd \
             $(sort $(wildcard tests/ubl-2.1/xsd/common/*.xsd))
 SCHEMAS  += $(UBL_SCHEMAS)
+# The PDF/A output intent's ICC profile (Debian icc-profiles-free, zlib
+# licence; src/pdfa.h) is built in beside the schemas.
+ICC_PROFILE = /usr/share/color/icc/sRGB.icc
+SCHEMAS  += $(ICC_PROFILE)
+MODULES  += pdfa pdf_links pdf_content
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \
@@ -56,6 +61,7 @@ UNITS    += test_leads
 UNITS    += test_tax
 UNITS    += test_shared
 UNITS    += test_merge
+UNITS    += test_pdf_links
 UNITS    += test_chart
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 

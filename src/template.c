@@ -1494,6 +1494,7 @@ static void build_metadata(tpl *t, const xmlNode *meta)
     m->subject = meta_text(t, meta, "subject");
     m->keywords = meta_text(t, meta, "keywords");
     m->creator = "quotesmith " QS_VERSION;
+    m->lang = t->lang_code;
     xmlChar *date = xmlGetProp(t->root, BAD_CAST "date");
     for (xmlNode *c = t->root->children; !date && c; c = c->next)
         if (is_el(c, "date"))
