@@ -120,7 +120,7 @@ demo: deps quotesmith
 
 # The README's pictures of the demo proposal, made from the real output.
 readme-pages: demo
-	pdftoppm -r 50 -png -f 1 -l 2 out/2026-0142/2026-0142.pdf docs/images/demo-page
+	pdftoppm -r 50 -png -f 1 -l 2 out/2026-0142-r2/2026-0142-r2.pdf docs/images/demo-page
 	@ls docs/images/demo-page-*.png
 	pdftoppm -r 50 -png -f 1 -l 1 -singlefile out/report-2026-Q4/report.pdf docs/images/report-page-1
 
