@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "decimal.h"
 
 #define DEFAULT_LEADING 1.2f
@@ -207,6 +208,11 @@ static slice *new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume
     m->out_tail = &m->out_head;
     s->bg = m->bg;
     return s;
+}
+
+static float content_height(const qs_master *ms)
+{
+    return ms->height - ms->margin_top - ms->margin_bottom;
 }
 
 /* ---- emitting slices: shared by the paginator and every stacking ---- */
@@ -973,11 +979,12 @@ static bool table_carry(measure *m, const qs_table *t, table_info *ti)
 typedef struct {
     slice_vec sv;
     qs_page iv;
-    size_t *ranges;    /* per cell: first slice, end slice, first column, span */
-    float *heights;    /* per cell: its content's height (of the part shown) */
-    size_t *ends;      /* per cell: the end of the part shown (a row split
-                          across pages shows ranges[4c] to ends[c]) */
+    size_t *ranges;    /* per cell, RANGE_STRIDE entries: first slice, end
+                        * slice, first column, span, end of the part shown */
+    float *heights;    /* per cell: its content's height, padding included */
 } row_scratch;
+
+enum { RANGE_STRIDE = 5 };
 
 /* A cell's background (`borders` false) or borders (true): its box runs
  * from x over w and from the row's top (0) down to -h. The borders go
@@ -1021,11 +1028,9 @@ static float cell_padding(const qs_table *t, const qs_cell *cell)
     return cell->has_padding ? cell->padding : t->cell_padding;
 }
 
-/* Measures the cells of one row into rs: per cell c, ranges[4c] to
- * ranges[4c+1] are its slices in rs->sv (ends[c] = ranges[4c+1]: the whole
- * cell is shown), ranges[4c+2] its first column, ranges[4c+3] its span,
- * heights[c] its height with padding. Returns the tallest cell's height,
- * or -1 after a diagnostic. */
+/* Measures the cells of one row into rs (ranges, heights; the part shown
+ * is all of each cell). Returns the height of the tallest cell, padding
+ * included, or -1 after a diagnostic. */
 static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
                            const qs_row *row, row_scratch *rs)
 {
@@ -1044,14 +1049,14 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
         float cw = 0;
         for (size_t k = col; k < col + span; k++)
             cw += ti->col_w[k];
-        size_t *r = &rs->ranges[4 * c];
+        size_t *r = &rs->ranges[RANGE_STRIDE * c];
         r[0] = rs->sv.n;
         float pad = cell_padding(t, cell);
         measure_isolated(m, &cell->content, cw - 2 * pad, (int)cell->align, NULL, &rs->sv,
                          &rs->iv);
         if (m->failed)
             return -1;
-        r[1] = rs->ends[c] = rs->sv.n;
+        r[1] = r[4] = rs->sv.n;
         r[2] = col;
         r[3] = span;
         float ch = stack_height(&rs->sv, r[0]) + 2 * pad;
@@ -1059,20 +1064,21 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
         content = ch > content ? ch : content;
         col += span;
     }
-    return content;
+    return row->count > 0 ? content : 2 * t->cell_padding;
 }
 
-/* Appends the items of one row, or of one part of a row split across
- * pages, to iv (relative to its top-left): each cell's slices ranges[4c]
- * to ends[c] (heights[c] high) in a row `content` pt high, with the
- * backgrounds and borders, the rule above (first part only) and, on a
- * later part, the table's continued label above. Returns its height. */
+/* Appends the items of one part of a row to iv (relative to its top-left):
+ * each cell's slices ranges[0] to ranges[4] in `content` pt (padding
+ * included), the backgrounds and borders, the rule above (first part
+ * only) and, on a later part, the table's continued label above the
+ * cells. `whole`: the part is the whole row (cells align vertically; the
+ * parts of a split row start at the top). Returns the part's height. */
 static float emit_part(measure *m, const qs_table *t, const table_info *ti, const qs_row *row,
                        const qs_rgb *band, const row_scratch *rs, float content, bool first,
-                       qs_page *iv)
+                       bool whole, qs_page *iv)
 {
     float label_h = !first && t->continued_label ? DEFAULT_LEADING * t->continued_style.size : 0;
-    float h = (row->count > 0 ? content : 2 * t->cell_padding) + label_h;
+    float h = content + label_h;
     const qs_rgb *fill = row->has_background ? &row->background : band;
     if (fill != NULL) {
         qs_item *it = item_push(iv);
@@ -1090,6 +1096,13 @@ static float emit_part(measure *m, const qs_table *t, const table_info *ti, cons
         it->w = ti->width;
         it->size = THIN_RULE;
     }
+    for (int borders = 0; borders < 2; borders++)
+        for (size_t c = 0; c < row->count; c++) {
+            const size_t *r = &rs->ranges[RANGE_STRIDE * c];
+            float x = ti->col_x[r[2]];
+            float w = ti->col_x[r[2] + r[3] - 1] + ti->col_w[r[2] + r[3] - 1] - x;
+            cell_box(&row->cells[c], x, w, h, borders, iv);
+        }
     if (label_h > 0) {
         const qs_span *st = &t->continued_style;
         const qs_font *f = m->doc->fonts[st->font];
@@ -1103,22 +1116,15 @@ static float emit_part(measure *m, const qs_table *t, const table_info *ti, cons
         it->color = st->color;
         it->text = qs_arena_strdup(&m->out->arena, t->continued_label);
     }
-    for (int borders = 0; borders < 2; borders++)
-        for (size_t c = 0; c < row->count; c++) {
-            const size_t *r = &rs->ranges[4 * c];
-            float x = ti->col_x[r[2]];
-            float w = ti->col_x[r[2] + r[3] - 1] + ti->col_w[r[2] + r[3] - 1] - x;
-            cell_box(&row->cells[c], x, w, h, borders, iv);
-        }
     for (size_t c = 0; c < row->count; c++) {
         const qs_cell *cell = &row->cells[c];
-        const size_t *r = &rs->ranges[4 * c];
+        const size_t *r = &rs->ranges[RANGE_STRIDE * c];
         float x = ti->col_x[r[2]], pad = cell_padding(t, cell);
-        float slack = content - rs->heights[c];
+        float slack = whole ? content - rs->heights[c] : 0;
         float down = cell->valign == QS_VALIGN_BOTTOM   ? slack
                    : cell->valign == QS_VALIGN_MIDDLE ? slack / 2
                                                       : 0;
-        stack_slices(&rs->sv, r[0], rs->ends[c], &rs->iv, iv, x + pad, -pad - down - label_h);
+        stack_slices(&rs->sv, r[0], r[4], &rs->iv, iv, x + pad, -pad - label_h - down);
     }
     return h;
 }
@@ -1129,14 +1135,15 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
                          const qs_rgb *band, row_scratch *rs, qs_page *iv)
 {
     float content = measure_cells(m, t, ti, row, rs);
-    return content < 0 ? -1 : emit_part(m, t, ti, row, band, rs, content, true, iv);
+    return content < 0 ? -1 : emit_part(m, t, ti, row, band, rs, content, true, true, iv);
 }
 
-/* For cell c: from ranges[4c] on, the slices that fit in `room` pt (ends[c]
- * set past them) and their height; -1 when the first alone is taller. */
-static float fill_part(row_scratch *rs, size_t c, float room)
+/* For one cell: from ranges[0] on, the slices that fit in `room` pt
+ * (ranges[4] set past them) and their height; -1 when the first alone is
+ * taller. */
+static float fill_part(const row_scratch *rs, size_t c, float room)
 {
-    const size_t *r = &rs->ranges[4 * c];
+    size_t *r = &rs->ranges[RANGE_STRIDE * c];
     float h = 0;
     size_t e = r[0];
     for (; e < r[1]; e++) {
@@ -1146,16 +1153,16 @@ static float fill_part(row_scratch *rs, size_t c, float room)
             break;
         h += add;
     }
-    rs->ends[c] = e;
+    r[4] = e;
     return e == r[0] && r[0] < r[1] ? -1 : h;
 }
 
-static float content_height(const qs_master *ms);
-
-/* Adds row r of the table (measured into rs, `content` pt high) as slices:
- * one, or, when it is taller than a page can hold under the repeated
- * header and the carry rows, parts cut between its cells' lines, each
- * fitting a page. Returns false after a diagnostic. */
+/* Adds row r of the table (measured into rs, `content` pt high with its
+ * padding) as slices: one, or, when it is taller than a page can hold
+ * under the repeated header and the carry rows, parts cut between its
+ * cells' lines, each fitting a page. Keeps: keep-with-previous binds the
+ * first part to the slice before, keep-with-next (and a heading) the last
+ * to the row after. Returns false after a diagnostic. */
 static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, const qs_rgb *band,
                     row_scratch *rs, float content, slice_vec *sv, qs_page *iv)
 {
@@ -1178,16 +1185,15 @@ static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, con
                          fmt1(room - 2 * pad, a));
                     return false;
                 }
-                rs->heights[c] = ch + 2 * pad;
-                part = rs->heights[c] > part ? rs->heights[c] : part;
+                part = ch + 2 * pad > part ? ch + 2 * pad : part;
             }
         }
         size_t items = iv->count;
-        float h = emit_part(m, t, ti, row, band, rs, part, first, iv);
+        float h = emit_part(m, t, ti, row, band, rs, part, first, !split, iv);
         bool more = false;
         for (size_t c = 0; c < row->count; c++) {
-            size_t *rc = &rs->ranges[4 * c];
-            rc[0] = rs->ends[c];
+            size_t *rc = &rs->ranges[RANGE_STRIDE * c];
+            rc[0] = rc[4];
             more = more || rc[0] < rc[1];
         }
         slice *s = new_slice(m, sv, SL_ROW, true);
@@ -1196,15 +1202,13 @@ static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, con
         s->h = h;
         s->table = ti;
         s->row = r;
+        bool bind_next = row->kind == QS_ROW_HEADING || row->keep_with_next;
+        s->keep = !more && bind_next && r + 1 < t->nrows ? KEEP_STRONG : KEEP_NONE;
         s->what = "a table row";
-        s->keep = KEEP_NONE;
         if (first && row->keep_with_previous && sv->n >= 2 && sv->v[sv->n - 2].table == ti)
             sv->v[sv->n - 2].keep = KEEP_STRONG;
-        if (more)
-            continue;
-        if ((row->kind == QS_ROW_HEADING || row->keep_with_next) && r + 1 < t->nrows)
-            s->keep = KEEP_STRONG;
-        return true;
+        if (!more)
+            return true;
     }
 }
 
@@ -1219,9 +1223,8 @@ static void measure_table(measure *m, const qs_table *t, float width, slice_vec 
     if (!table_columns(m, t, width, ti) || !table_carry(m, t, ti))
         return;
     row_scratch rs = {.sv = {0}, .iv = {0}};
-    rs.ranges = qs_xcalloc(4 * t->ncolumns, sizeof *rs.ranges);
+    rs.ranges = qs_xcalloc(RANGE_STRIDE * t->ncolumns, sizeof *rs.ranges);
     rs.heights = qs_xcalloc(t->ncolumns, sizeof *rs.heights);
-    rs.ends = qs_xcalloc(t->ncolumns, sizeof *rs.ends);
     if (t->header != NULL) {
         size_t first = iv->count;
         float h = measure_row(m, t, ti, t->header, NULL, &rs, iv);
@@ -1254,15 +1257,13 @@ static void measure_table(measure *m, const qs_table *t, float width, slice_vec 
             stripe = 0;
         else if (row->kind == QS_ROW_BODY && stripe++ % 2 == 1 && t->zebra)
             band = &t->zebra_color;
-        const qs_row *outer = m->row;   /* a table in a cell of another's row */
         m->row = row;
         float content = measure_cells(m, t, ti, row, &rs);
         bool added = content >= 0 && add_row(m, t, ti, r, band, &rs, content, sv, iv);
-        m->row = outer;
+        m->row = NULL;
         if (!added)
             break;
     }
-    free(rs.ends);
     free(rs.heights);
     free(rs.sv.v);
     free(rs.iv.items);
@@ -1418,6 +1419,16 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
     case QS_BLOCK_COLUMNS:
         measure_columns(m, b, width, cell_align, sv, iv);
         break;
+    case QS_BLOCK_CHART: {
+        size_t first = iv->count;
+        float h = qs_chart_draw(b->u.chart, m->doc->fonts, width, iv, &m->out->arena);
+        slice *s = new_slice(m, sv, SL_BOX, true);
+        s->first = first;
+        s->count = iv->count - first;
+        s->h = h;
+        s->what = "a chart";
+        break;
+    }
     }
     m->bg = saved_bg;
     if (b->kind == QS_BLOCK_ABSOLUTE || b->kind == QS_BLOCK_PAGE_BREAK || m->failed)
@@ -1462,10 +1473,6 @@ static const qs_master *page_master(const qs_doc *doc, size_t page)
     return page == 0 ? &doc->first : &doc->rest;
 }
 
-static float content_height(const qs_master *ms)
-{
-    return ms->height - ms->margin_top - ms->margin_bottom;
-}
 
 static qs_page *cur_page(pager *P)
 {

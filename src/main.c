@@ -52,7 +52,7 @@ typedef struct {
     const char *outdir;
     const char *lang;
     const char *line;          /* explain: one position */
-    const char *template_path; /* catalog: -t TEMPLATE */
+    const char *template_path; /* -t TEMPLATE (check, build, batch, catalog) */
     const char *new_ubl;       /* diff: NEW.ubl.xml (quote: OLD.ubl.xml) */
     size_t max_file_size;
     bool strict;
@@ -75,6 +75,7 @@ typedef struct {
     bool letters, leads_data;
     /* report (SPEC 7) */
     const char *outcomes, *targets, *period, *as_of;
+    const char *register_path;
 } options;
 
 /* Facts about one run, for check/build summaries, SARIF and batch. */
@@ -104,10 +105,12 @@ static const char usage_text[] =
     "                             information letter per qualified lead\n"
     "                             (default DIR: out/leads; docs/leads.md)\n"
     "  report DIR|QUOTE.xml... --outcomes FILE --targets FILE [--period P]\n"
-    "         [--as-of DATE] [-o OUTDIR]\n"
+    "         [--as-of DATE] [-o OUTDIR] [--register FILE] [-j N]\n"
     "                             won against target: report.pdf, report-MANAGER.pdf,\n"
     "                             report.csv, report.json (default OUTDIR:\n"
-    "                             out/report-PERIOD; P: YYYY, YYYY-Qn or YYYY-MM)\n"
+    "                             out/report-PERIOD; P: YYYY, YYYY-Qn or YYYY-MM);\n"
+    "                             each quote's figures are kept in FILE (default:\n"
+    "                             report-register.sqlite beside OUTDIR)\n"
     "\n"
     "options:\n"
     "  --root DIR                 project root; every file read must lie inside\n"
@@ -180,7 +183,8 @@ static int check_command_options(const options *o, const char *const *seen)
 {
     for (size_t i = 0; seen[i]; i++) {
         bool batch_only = strcmp(seen[i], "--depfile") != 0;
-        if (batch_only && !is_command(o->command, "batch"))
+        bool report_too = strcmp(seen[i], "-j") == 0 && is_command(o->command, "report");
+        if (batch_only && !is_command(o->command, "batch") && !report_too)
             return usage_error("option '%s' is for batch only", seen[i]);
         if (!batch_only && !is_command(o->command, "build"))
             return usage_error("option '%s' is for build only", seen[i]);
@@ -265,7 +269,8 @@ static int parse_args(int argc, char **argv, options *o)
                            strcmp(a, "--shard") == 0 || strcmp(a, "--junit") == 0 ||
                            strcmp(a, "--depfile") == 0 || strcmp(a, "-t") == 0 ||
                            strcmp(a, "--outcomes") == 0 || strcmp(a, "--targets") == 0 ||
-                           strcmp(a, "--period") == 0 || strcmp(a, "--as-of") == 0;
+                           strcmp(a, "--period") == 0 || strcmp(a, "--as-of") == 0 ||
+                           strcmp(a, "--register") == 0;
         if (takes_value && !value)
             return usage_error("option '%s' needs a value", a);
         bool one_command = strcmp(a, "-j") == 0 || strcmp(a, "--shard") == 0 ||
@@ -313,6 +318,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->period = value;
         } else if (strcmp(a, "--as-of") == 0) {
             o->as_of = value;
+        } else if (strcmp(a, "--register") == 0) {
+            o->register_path = value;
         } else if (strcmp(a, "--keep-going") == 0) {
             o->keep_going = true;
         } else if (strcmp(a, "--force") == 0) {
@@ -352,8 +359,8 @@ static int parse_args(int argc, char **argv, options *o)
         strcmp(o->command, "diff") != 0 && strcmp(o->command, "report") != 0)
         return usage_error("unknown command '%s'", o->command);
     if (o->template_path && !is_command(o->command, "catalog") &&
-        !is_command(o->command, "build") && !is_command(o->command, "batch") &&
-        !is_command(o->command, "check"))
+        !is_command(o->command, "build") && !is_command(o->command, "check") &&
+        !is_command(o->command, "batch"))
         return usage_error("%s", "option '-t' is for check, build, batch and catalog only");
     int status = check_command_options(o, seen);
     if (status >= 0)
@@ -364,10 +371,11 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("%s", "'diff' needs two UBL files: OLD.ubl.xml NEW.ubl.xml");
     if (is_command(o->command, "catalog") && !o->quote)
         return usage_error("%s", "'catalog' needs a price list file");
-    bool report_option = o->outcomes || o->targets || o->period || o->as_of;
+    bool report_option = o->outcomes || o->targets || o->period || o->as_of ||
+                         o->register_path;
     if (report_option != is_command(o->command, "report") && report_option)
-        return usage_error("%s", "options --outcomes, --targets, --period and --as-of are "
-                           "for report only");
+        return usage_error("%s", "options --outcomes, --targets, --period, --as-of and "
+                           "--register are for report only");
     if (is_command(o->command, "report") && (o->npaths == 0 || !o->outcomes || !o->targets))
         return usage_error("%s", "'report' needs folders or quote files, --outcomes FILE "
                            "and --targets FILE");
@@ -514,6 +522,15 @@ static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf
     return ok;
 }
 
+/* The package's folder: -o, else out/ID (out/ID-rN from revision 2). */
+static void package_dir(const qs_quote *q, const options *o, char *out, size_t size)
+{
+    if (o->outdir)
+        snprintf(out, size, "%s", o->outdir);
+    else
+        snprintf(out, size, "out/%s", q->package);
+}
+
 /* --depfile may name a new file or replace a regular file that is none of
  * the build's files: never an input (the quote itself, a price list: the
  * atomic write would replace it), never a package file, never a device,
@@ -554,15 +571,6 @@ static bool depfile_is_allowed(const qs_quote *q, const char *path, const char *
     return false;
 }
 
-/* The package's folder: -o, else out/ID (out/ID-rN from revision 2). */
-static void package_dir(const qs_quote *q, const options *o, char *out, size_t size)
-{
-    if (o->outdir)
-        snprintf(out, size, "%s", o->outdir);
-    else
-        snprintf(out, size, "out/%s", q->package);
-}
-
 /* The package's documents, made in memory: the UBL and the PDF that
  * embeds it (malloc'd; package_free frees them). */
 typedef struct {
@@ -578,11 +586,12 @@ static void package_free(package *p)
 }
 
 /* Every stage of build but writing files: the id as a file name, the UBL,
- * template, layout (with glyph coverage) and the PDF, into p. check runs
+ * sent lock, the template, layout (with glyph coverage) and the PDF,
+ * into p. check runs
  * it too, so that a quote check passes is a quote build can make
  * (docs/cli.md). Returns `status`, or the failure's exit status. */
-static int make_package(qs_quote *q, const options *o, int status, stage_timer *timer,
-                        qs_diags *d, package *p)
+static int make_package(qs_quote *q, const options *o, const char *outdir, int status,
+                        stage_timer *timer, qs_diags *d, package *p)
 {
     if (!qs_output_name_is_safe(q->id)) {
         char shown[QS_ECHO_SIZE];
@@ -604,8 +613,6 @@ static int make_package(qs_quote *q, const options *o, int status, stage_timer *
                     q->package);
         return QS_EXIT_INTERNAL;
     }
-    char outdir[4096];
-    package_dir(q, o, outdir, sizeof outdir);
     /* A sent package stays as it was sent (SPEC 9): refused before
      * anything is rendered or written. */
     if (!qs_lock_check(outdir, q, d))
@@ -634,14 +641,14 @@ static int make_package(qs_quote *q, const options *o, int status, stage_timer *
 static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
                  qs_diags *d, outcome *r)
 {
+    char outdir[4096];
+    package_dir(q, o, outdir, sizeof outdir);
     package p = {0};
-    status = make_package(q, o, status, timer, d, &p);
+    status = make_package(q, o, outdir, status, timer, d, &p);
     if (status != QS_EXIT_OK) {
         package_free(&p);
         return status;
     }
-    char outdir[4096];
-    package_dir(q, o, outdir, sizeof outdir);
     qs_output outs[] = {{p.pdf_name, p.pdf, p.pdf_size}, {p.ubl_name, p.ubl, p.ubl_size},
                         {"manifest.json", NULL, 0}};
     bool ok = !o->depfile || depfile_is_allowed(q, o->depfile, outdir, outs, 3, d);
@@ -662,8 +669,10 @@ static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
 /* check: build's stages, the package made and dropped. */
 static int check(qs_quote *q, const options *o, int status, stage_timer *timer, qs_diags *d)
 {
+    char outdir[4096];
+    package_dir(q, o, outdir, sizeof outdir);
     package p = {0};
-    status = make_package(q, o, status, timer, d, &p);
+    status = make_package(q, o, outdir, status, timer, d, &p);
     package_free(&p);
     return status;
 }
@@ -706,8 +715,6 @@ static int run(const options *o, qs_diags *d, outcome *r)
         if (!qs_explain(&q, o->line, o->json, stdout, d))
             status = QS_EXIT_ENVIRONMENT;
     } else if (ok && strcmp(o->command, "check") == 0) {
-        /* check runs build's stages (the sent lock included, SPEC 9)
-         * when build would. */
         if (status == QS_EXIT_OK) {
             release_inputs(o, &in);
             status = check(&q, o, status, &timer, d);
@@ -848,6 +855,7 @@ static int report(const options *o, qs_diags *d)
         .outcomes = o->outcomes, .targets = o->targets, .period = o->period,
         .as_of = o->as_of, .outdir = o->outdir, .lang = o->lang,
         .max_file_size = o->max_file_size, .jobs = o->jobs, .strict = o->strict,
+        .register_path = o->register_path,
     };
     return qs_salesreport_run(&r, d);
 }
