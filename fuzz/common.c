@@ -161,6 +161,9 @@ void fz_copy_project(void)
         /* the 2026 price list's product pictures (SPEC 9) */
         {"pricing/images/srv-r750.png", "pricing/images/srv-r750.png"},
         {"pricing/images/mon-34-uw.png", "pricing/images/mon-34-uw.png"},
+        /* and its datasheets */
+        {"pricing/datasheets/srv-r750.pdf", "pricing/datasheets/srv-r750.pdf"},
+        {"pricing/datasheets/mon-34-uw.pdf", "pricing/datasheets/mon-34-uw.pdf"},
     };
     for (size_t i = 0; i < sizeof copies / sizeof *copies; i++)
         fz_copy(copies[i][0], copies[i][1]);

@@ -95,6 +95,15 @@ static void add_product(xmlNode *cat, const qs_quote *list, const xmlNode *root,
     }
     add_text(out, "name", qs_tree_localized(p, "name", lang));
     add_text(out, "description", qs_tree_localized(p, "description", lang));
+    /* The product's picture (SPEC 9), its href as the price list writes
+     * it: the template resolves it against the price list, the data
+     * tree's file. */
+    const xmlNode *image = qs_xml_child(p, "image");
+    if (image) {
+        char *href = get(image, "href");
+        set(add(out, "image", image), "href", href);
+        xmlFree(href);
+    }
 
     /* Tiers in ascending min-qty (insertion sort: lists hold a few). */
     tier_ref *tiers = qs_xcalloc(ntiers ? ntiers : 1, sizeof *tiers);

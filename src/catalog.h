@@ -13,6 +13,7 @@
  *                [tier-mode]>                     a last <category> without
  *         <name>…</name>                          name holds the products
  *         [<description>…</description>]          without one
+ *         [<image href/>]                       the product's picture
  *         <tier min-qty price/>…                ascending min-qty
  *       </product>
  *     </category>
@@ -26,6 +27,8 @@
  * - tier-mode on a product is its effective mode ("volume" or
  *   "graduated": the product's, else the list's, else volume), written
  *   only when the product has tiers. <cost> never enters the tree.
+ * - image/@href is the price list's <image href> as written (relative to
+ *   the price list, src); a template's <image select> resolves it so.
  *
  * Ownership: the tree belongs to the caller (xmlFreeDoc); *pdf is malloc'd
  * and belongs to the caller. Nothing is printed: problems are diagnostics. */

@@ -275,6 +275,11 @@ static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *li
         p->image = attr(L, image, "href");
         p->image_at = origin_of(src, image, "href");
     }
+    const xmlNode *datasheet = qs_xml_child(n, "datasheet");
+    if (datasheet) {
+        p->datasheet = attr(L, datasheet, "href");
+        p->datasheet_at = origin_of(src, datasheet, "href");
+    }
     load_tiers(L, src, p, n);
     if (p->tax && !qs_quote_get_tax_rate(L->q, p->tax))
         report(L, QS_SEV_ERROR, src, n, "tax", "unknown-tax",
@@ -757,30 +762,101 @@ static void load_department(loader *L, const qs_input *quote, const xmlNode *ref
     load_department_content(L, src, root, dep);
 }
 
-/* Vets the picture of each product the lines use (SPEC 9) once, like
- * every image (image.h: PNG or JPEG, decoded in full, the same size and
- * pixel limits), so that a missing, broken, oversized or outside file is
- * an error already when the quote loads, at its <image href> (a broken
- * one names the file); the manifest lists it. */
-static void vet_product_images(loader *L)
+/* Reads the file a product names at `href` (relative to its price list)
+ * like every input: inside the root, size-capped. NULL after a
+ * diagnostic at `at`. */
+static const qs_input *read_product_file(loader *L, const qs_product *p, const char *href,
+                                         qs_origin at)
+{
+    char *path = NULL;
+    qs_input *file = NULL;
+    if (qs_input_resolve(L->q->in, p->list->path, href, &at, &path, L->d))
+        file = qs_input_read(L->q->in, path, &at, L->d);
+    free(path);
+    return file;
+}
+
+/* How far from its end a datasheet's "%%EOF" may be: the marker ends
+ * every PDF, followed by at most an end-of-line (PDF 32000 7.5.5); a
+ * little room for writers that add blank lines or padding after it. */
+enum { DATASHEET_EOF_WINDOW = 1024 };
+
+/* Why `file` is no PDF, or NULL when it looks like one: it starts with
+ * "%PDF-" and has "%%EOF" near its end. */
+static const char *not_a_pdf(const qs_input *file)
+{
+    if (file->size < 5 || memcmp(file->data, "%PDF-", 5) != 0)
+        return "it does not start with '%PDF-'";
+    size_t from = file->size > DATASHEET_EOF_WINDOW ? file->size - DATASHEET_EOF_WINDOW : 0;
+    for (size_t i = from; i + 5 <= file->size; i++)
+        if (memcmp(file->data + i, "%%EOF", 5) == 0)
+            return NULL;
+    return "it has no '%%EOF' in its last 1024 bytes";
+}
+
+/* Vets a product's datasheet (SPEC 9) and adds it to q->datasheets once
+ * (two products may name one file); two files with one base name cannot
+ * both be attached. */
+static void vet_datasheet(loader *L, const qs_product *p)
+{
+    qs_quote *q = L->q;
+    const qs_input *file = read_product_file(L, p, p->datasheet, p->datasheet_at);
+    const qs_origin *at = &p->datasheet_at;
+    char shown[QS_ECHO_SIZE];
+    const char *why = file ? not_a_pdf(file) : NULL;
+    if (!file || why) {
+        if (why)
+            qs_diag_add(L->d, QS_SEV_ERROR, at->file, at->line, at->col, "datasheet",
+                        "datasheet '%s' is not a PDF: %s", qs_diag_echo(shown, file->path),
+                        why);
+        L->ok = false;
+        return;
+    }
+    const char *slash = strrchr(file->path, '/');
+    const char *name = slash ? slash + 1 : file->path;
+    for (size_t i = 0; i < q->ndatasheets; i++) {
+        if (q->datasheets[i].file == file)
+            return;
+        if (strcmp(q->datasheets[i].name, name) == 0) {
+            qs_diag_add(L->d, QS_SEV_ERROR, at->file, at->line, at->col, "datasheet",
+                        "datasheet '%s' has the file name of '%s', attached already "
+                        "(the PDF names its attachments by file name)",
+                        qs_diag_echo(shown, file->path), q->datasheets[i].file->path);
+            L->ok = false;
+            return;
+        }
+    }
+    if (!q->datasheets)
+        q->datasheets = qs_arena_array(&q->arena, q->nlines, sizeof *q->datasheets);
+    q->datasheets[q->ndatasheets++] = (qs_datasheet){.file = file, .name = name};
+}
+
+/* Vets the picture and the datasheet of each product the lines use
+ * (SPEC 9) once, when the quote loads, so that a missing, broken,
+ * oversized or outside file is an error that check reports too, at its
+ * href (a broken picture names the file); the manifest lists them. A
+ * picture is vetted like every image (image.h: PNG or JPEG, decoded in
+ * full, the same size and pixel limits); a datasheet must look like a
+ * PDF (not_a_pdf). */
+static void vet_product_files(loader *L)
 {
     qs_quote *q = L->q;
     for (size_t i = 0; i < q->nlines; i++) {
         const qs_product *p = q->lines[i].product;
         bool seen = false;
-        for (size_t j = 0; p && p->image && j < i && !seen; j++)
+        for (size_t j = 0; p && j < i && !seen; j++)
             seen = q->lines[j].product == p;
-        if (!p || !p->image || seen)
+        if (!p || seen)
             continue;
-        qs_origin at = p->image_at;
-        char *path = NULL;
-        qs_input *file = NULL;
-        if (qs_input_resolve(q->in, p->list->path, p->image, &at, &path, L->d))
-            file = qs_input_read(q->in, path, &at, L->d);
-        qs_image *img = file ? qs_image_new(file->data, file->size, file->path, L->d) : NULL;
-        L->ok &= img != NULL;
-        qs_image_free(img);
-        free(path);
+        if (p->image) {
+            const qs_input *file = read_product_file(L, p, p->image, p->image_at);
+            qs_image *img = file ? qs_image_new(file->data, file->size, file->path, L->d)
+                                 : NULL;
+            L->ok &= img != NULL;
+            qs_image_free(img);
+        }
+        if (p->datasheet)
+            vet_datasheet(L, p);
     }
 }
 
@@ -1019,7 +1095,7 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
         }
     }
     load_rules(&L, src, root);
-    vet_product_images(&L);
+    vet_product_files(&L);
     end_loading(&L);
     return L.ok;
 }

@@ -620,18 +620,28 @@ static int make_package(qs_quote *q, const options *o, const char *outdir, int s
     snprintf(p->ubl_name, sizeof p->ubl_name, "%s.ubl.xml", q->package);
     snprintf(p->pdf_name, sizeof p->pdf_name, "%s.pdf", q->package);
     /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
-    qs_pdf_attachment ubl_att = {
+    /* The products' datasheets after it (SPEC 9), read and vetted when
+     * the quote loaded. */
+    qs_pdf_attachment *atts = qs_xcalloc(1 + q->ndatasheets, sizeof *atts);
+    atts[0] = (qs_pdf_attachment){
         .name = p->ubl_name, .mime = "application/xml",
         .description = "UBL 2.1 Quotation", .relationship = "Alternative",
     };
-    qs_pdf_options popts = {.attachments = &ubl_att, .nattachments = 1};
+    for (size_t i = 0; i < q->ndatasheets; i++)
+        atts[1 + i] = (qs_pdf_attachment){
+            .name = q->datasheets[i].name, .data = q->datasheets[i].file->data,
+            .size = q->datasheets[i].file->size, .mime = "application/pdf",
+            .description = "Product datasheet", .relationship = "Supplement",
+        };
+    qs_pdf_options popts = {.attachments = atts, .nattachments = 1 + q->ndatasheets};
     bool made = qs_ubl_write(q, &p->ubl, &p->ubl_size, d);
     timer_stop(timer, "ubl");
     if (made) {
-        ubl_att.data = p->ubl;
-        ubl_att.size = p->ubl_size;
+        atts[0].data = p->ubl;
+        atts[0].size = p->ubl_size;
         made = render_proposal(q, o, &popts, &p->pdf, &p->pdf_size, &p->pages, timer, d);
     }
+    free(atts);
     if (!made)
         return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
     return status;

@@ -78,6 +78,8 @@ typedef struct {
     const char *image;         /* <image href> as written (relative to the
                                   price list), or NULL */
     qs_origin image_at;        /* the <image> */
+    const char *datasheet;     /* <datasheet href> as written, or NULL */
+    qs_origin datasheet_at;    /* the <datasheet> */
     const qs_pricelist *list;
     qs_origin at;              /* the <product> */
     qs_origin sku_at;          /* its sku attribute */
@@ -192,6 +194,12 @@ typedef struct {
     size_t ntaxes;
 } qs_totals;
 
+/* A product datasheet read and vetted by the loader (SPEC 9). */
+typedef struct {
+    const qs_input *file;      /* its bytes (owned by the quote's inputs) */
+    const char *name;          /* its base name: the attachment's name */
+} qs_datasheet;
+
 typedef enum { QS_STATUS_DRAFT, QS_STATUS_FINAL, QS_STATUS_SENT } qs_status;
 
 typedef struct {
@@ -237,6 +245,10 @@ typedef struct {
     size_t nlines;
     const qs_input **rules;    /* rules files, in the quote's order */
     size_t nrules;
+    /* The datasheets of the products the lines use (SPEC 9), each file
+     * once, in order of first use: attached to the proposal PDF. */
+    qs_datasheet *datasheets;
+    size_t ndatasheets;
     char *template_path;       /* display path, or NULL */
     qs_origin template_at;
 

@@ -175,6 +175,11 @@ static void test_tree(void)
     CHECK(r750 && count_children(r750, "tier") == 2, "two tiers");
     CHECK_STR(attr(nth_child(r750, "tier", 0), "min-qty"), "5", "first tier min-qty");
     CHECK_STR(attr(nth_child(r750, "tier", 0), "price"), "8150.00", "first tier price");
+    CHECK(r750 && count_children(r750, "image") == 1, "the product's picture");
+    CHECK_STR(attr(nth_child(r750, "image", 0), "href"), "images/srv-r750.png",
+              "image/@href as the price list writes it");
+    CHECK(count_children(find_product(root, "SRV-T350"), "image") == 0,
+          "no image element without a picture");
     CHECK(r750 && count_children(r750, "cost") == 0 && !xmlHasProp(r750, BAD_CAST "cost"),
           "the internal cost never enters the tree");
     CHECK(r750 && xmlGetLineNo(r750) == 16, "product keeps its source line (got %ld)",
