@@ -452,9 +452,12 @@ static int find_rep(screen *s, const lead *l)
 }
 
 /* Builds the lead's tree, runs every test on it, picks the rep. With
- * --data prints the tree. Returns false after an evaluation error. */
+ * --data prints the tree. Returns false after an evaluation error. Each
+ * row has the XPath allocation budget to itself: the trees of the rows
+ * before and the customers loaded never count against it. */
 static bool screen_lead(screen *s, lead *l)
 {
+    qs_xpath_reset_budget(s->x);
     xmlNode *root = xmlDocGetRootElement(s->doc);
     xmlNode *n = xmlNewChild(root, NULL, BAD_CAST "lead", NULL);
     char num[32], *src = qs_arena_printf(&s->A, "%s:%u", s->o->csv, l->line);
@@ -611,8 +614,12 @@ static int compare_keys(const void *pa, const void *pb)
     return c ? c : strcmp(a->id, b->id);
 }
 
-/* Loads every quote under the folder and indexes its customer. */
-static bool load_customers(screen *s, qs_inputs *in, customer_index *ix)
+/* Loads every quote under the folder and indexes its customer. Each quote
+ * is read with inputs of its own, freed before the next, as batch workers
+ * do: the run's limits (QS_MAX_XML_ELEMENTS, QS_MAX_RUN_FILES_FACTOR) hold
+ * per quote, not for all customers together, and memory stays that of
+ * one quote however many customers there are. */
+static bool load_customers(screen *s, const qs_inputs *in, customer_index *ix)
 {
     char **paths = NULL;
     size_t npaths = 0;
@@ -621,9 +628,15 @@ static bool load_customers(screen *s, qs_inputs *in, customer_index *ix)
         return false;
     bool ok = true;
     for (size_t i = 0; i < npaths; i++) {
+        qs_inputs one;
+        if (!qs_inputs_init(&one, in->root, in->max_file_size, s->d)) {
+            ok = false;
+            free(paths[i]);
+            continue;
+        }
         qs_quote q;
         memset(&q, 0, sizeof q);
-        if (qs_quote_load(&q, in, paths[i], s->d)) {
+        if (qs_quote_load(&q, &one, paths[i], s->d)) {
             customer c;
             customer_of(&q, &s->A, &c);
             const char *id = c.id ? c.id : "";
@@ -636,10 +649,10 @@ static bool load_customers(screen *s, qs_inputs *in, customer_index *ix)
             ok = false;
         }
         qs_quote_free(&q);
+        qs_inputs_free(&one);
         free(paths[i]);
     }
     free(paths);
-    qs_inputs_release_documents(in);
     qsort(ix->keys, ix->n, sizeof *ix->keys, compare_keys);
     return ok;
 }

@@ -348,7 +348,9 @@ static void array_refs(const char *d, size_t n, const char *key, unsigned *nums,
 }
 
 /* The pages under tree node `num`, depth first, at most `depth` levels
- * down (libharu's trees are one or two levels deep). */
+ * down (libharu's trees are one or two levels deep; one node holds up to
+ * HPDF_LIMIT_MAX_ARRAY kids, so as many as there are pages still wanted
+ * are read, each kid giving at least one). */
 static void collect_pages(const qs_pdf_update *u, unsigned num, int depth,
                           unsigned *nums, size_t *count, size_t max)
 {
@@ -361,11 +363,14 @@ static void collect_pages(const qs_pdf_update *u, unsigned num, int depth,
             nums[(*count)++] = num;
         return;
     }
-    unsigned kids[1024];
+    if (*count >= max)
+        return;
+    unsigned *kids = qs_xcalloc(max - *count, sizeof *kids);
     size_t nkids = 0;
-    array_refs(from, n, "/Kids", kids, &nkids, 1024);
+    array_refs(from, n, "/Kids", kids, &nkids, max - *count);
     for (size_t i = 0; i < nkids; i++)
         collect_pages(u, kids[i], depth - 1, nums, count, max);
+    free(kids);
 }
 
 size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max)

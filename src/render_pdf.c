@@ -890,6 +890,8 @@ static bool add_pages(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
 {
     unsigned *pages = qs_xcalloc(l->npages, sizeof *pages);
     bool ok = qs_pdf_update_pages(u, pages, l->npages) == l->npages;
+    if (!ok)
+        fail(c, "finding the pages in the page tree");
     for (size_t i = 0; ok && i < l->npages; i++) {
         ok = page_content(c, u, l, i, pages[i]);
         if (!ok) {

@@ -579,3 +579,8 @@ unsigned long qs_xpath_last_ops(const qs_xpath *x)
 {
     return x->ctx->opCount;
 }
+
+void qs_xpath_reset_budget(qs_xpath *x)
+{
+    x->bytes = 0;
+}

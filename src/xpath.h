@@ -95,4 +95,11 @@ bool qs_xpath_path_first(const qs_xpath_path *p, xmlNode *node,
  * opCount), so a caller can hold many evaluations to a common budget. */
 unsigned long qs_xpath_last_ops(const qs_xpath *x);
 
+/* Starts x's allocation budget (QS_XPATH_BYTE_LIMIT) afresh, for a caller
+ * whose context lives through many independent units of work, each
+ * freed before the next (leads: one row's tree and tests), so that the
+ * limit holds per unit and the work of earlier ones (or loading between
+ * them) never counts against a later one. */
+void qs_xpath_reset_budget(qs_xpath *x);
+
 #endif

@@ -366,6 +366,38 @@ static void check_same_font_twice(void)
     unlink(copy);
 }
 
+/* A document of more pages than one /Kids array of the page tree holds
+ * where the pages are read back (1,024): a long call sheet. Every page is
+ * found and drawn, and pdfinfo counts them all. */
+static void check_many_pages(const qs_doc *doc)
+{
+    enum { PAGES = 1500 };
+    qs_diags d;
+    qs_diags_init(&d);
+    qs_layout l;
+    memset(&l, 0, sizeof l);
+    qs_arena_init(&l.arena);
+    l.width = 595.28f;
+    l.height = 841.89f;
+    l.npages = PAGES;
+    l.pages = qs_arena_array(&l.arena, PAGES, sizeof *l.pages);
+    for (size_t i = 0; i < PAGES; i++)
+        add(&l, i, text(56, 780, 0, 12, "Seite"));
+    char path[] = "/tmp/qs-render-pages-XXXXXX";
+    bool ok = render_to_file(doc, &l, path, &d);
+    CHECK(ok && d.count == 0, "renders %d pages without diagnostics", PAGES);
+    if (!ok)
+        qs_diags_print_text(&d, stdout);
+    if (ok) {
+        char cmd[512], out[4096];
+        snprintf(cmd, sizeof cmd, "pdfinfo %s | sed -n 's/^Pages: *//p'", path);
+        run(cmd, out, sizeof out);
+        CHECK(atoi(out) == PAGES, "pdfinfo counts %d pages (got %d)", PAGES, atoi(out));
+        unlink(path);
+    }
+    qs_arena_free(&l.arena);
+    qs_diags_free(&d);
+}
 /* An 8-bit RGB PNG goes into the PDF as its own image data, decoded by the
  * viewer with the PNG predictors: drawn 10 pt per pixel on an 80 x 40 pt
  * page and rasterised at 72 dpi, every pixel comes back. */
@@ -638,6 +670,7 @@ int main(void)
     check_attachment(&doc, &l);
     check_same_font_twice();
     check_png_data();
+    check_many_pages(&doc);
     check_failures_reported(&doc, &l);
 
     qs_arena_free(&l.arena); /* owns the pages, items and outline */

@@ -487,6 +487,38 @@ static void test_functions(void)
     qs_diags_free(&d);
 }
 
+/* The XPath allocation budget: what libxml2 allocates while a context
+ * lives counts against it; qs_xpath_reset_budget starts it afresh (leads:
+ * one budget per row). 1,100 allocations of 1 MiB, each freed at once,
+ * spend it without holding memory. */
+static void test_budget_reset(void)
+{
+    qs_diags d;
+    qs_diags_init(&d);
+    xmlDoc *tree = parse(tree_xml, "tree.xml");
+    qs_xpath *x = qs_xpath_new(tree, &d);
+    qs_xpath_origin o = {"leads.xml", 3, 5, "size"};
+    xmlXPathCompExprPtr e = qs_xpath_compile(x, "1 = 1", &o);
+    for (int i = 0; i < 1100; i++)
+        xmlFree(xmlMalloc(1024 * 1024));
+    xmlXPathObjectPtr r = e ? qs_xpath_eval(x, e, NULL, &o) : NULL;
+    CHECK(!r && d.count == 1, "past the budget, an evaluation fails");
+    CHECK_STR(show(d.count ? &d.items[0] : NULL),
+              "leads.xml:3:5: error: not evaluated: an earlier XPath expression used up "
+              "the budget of 1024 MiB of allocations [size]",
+              "the budget's diagnostic");
+    xmlXPathFreeObject(r);
+    qs_xpath_reset_budget(x);
+    r = e ? qs_xpath_eval(x, e, NULL, &o) : NULL;
+    CHECK(r && r->type == XPATH_BOOLEAN && r->boolval && d.count == 1,
+          "after qs_xpath_reset_budget the same evaluation succeeds");
+    xmlXPathFreeObject(r);
+    xmlXPathFreeCompExpr(e);
+    qs_xpath_free(x);
+    xmlFreeDoc(tree);
+    qs_diags_free(&d);
+}
+
 /* ---- built-in checks ---- */
 
 /* tree_xml with the first occurrence of `from` replaced by `to`. */
@@ -587,6 +619,7 @@ int main(void)
     test_op_limit();
     test_broken_rules();
     test_functions();
+    test_budget_reset();
     test_builtins();
     xmlCleanupParser();
     return check_failures != 0;
