@@ -140,3 +140,18 @@ char *qs_arena_printf(qs_arena *a, const char *fmt, ...)
     va_end(ap);
     return p;
 }
+
+void *qs_arena_grow(qs_arena *a, void *items, size_t count, size_t *cap, size_t need,
+                    size_t size)
+{
+    if (need <= *cap)
+        return items;
+    size_t ncap = *cap ? *cap * 2 : 1;
+    while (ncap < need)
+        ncap *= 2;
+    void *fresh = qs_arena_array(a, ncap, size);
+    if (count)
+        memcpy(fresh, items, count * size);
+    *cap = ncap;
+    return fresh;
+}

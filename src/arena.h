@@ -20,6 +20,12 @@ void qs_arena_free(qs_arena *a);
 void *qs_arena_alloc(qs_arena *a, size_t size);
 /* Zeroed array of n elements; fatal on n * size overflow. */
 void *qs_arena_array(qs_arena *a, size_t n, size_t size);
+/* Returns `items` (count of them in use, *cap allocated, `size` bytes
+ * each) grown to hold at least `need`, doubling from one: a copy in the
+ * arena when it moves (the old array stays until the arena goes). Most
+ * arrays of a document model hold one or two items. */
+void *qs_arena_grow(qs_arena *a, void *items, size_t count, size_t *cap, size_t need,
+                    size_t size);
 char *qs_arena_strdup(qs_arena *a, const char *s);
 char *qs_arena_strndup(qs_arena *a, const char *s, size_t n);
 /* printf into the arena. */

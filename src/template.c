@@ -39,27 +39,6 @@
  * exhausting memory (a 500-line quote needs a few thousand). */
 #define MAX_ITEMS 500000
 
-/* ---- small helpers ---- */
-
-/* Grows an arena array of `size`-byte items to hold at least `need`. Starts
- * at one item: most arrays (a table cell's blocks) hold one or two, and a
- * 10,000-row table has 60,000 of them. */
-void *qs_tpl_grow(qs_arena *a, void *items, size_t count, size_t *cap,
-                  size_t need, size_t size)
-{
-    if (need <= *cap)
-        return items;
-    size_t ncap = *cap ? *cap * 2 : 1;
-    while (ncap < need)
-        ncap *= 2;
-    void *fresh = qs_arena_array(a, ncap, size);
-    if (count)
-        memcpy(fresh, items, count * size);
-    *cap = ncap;
-    return fresh;
-}
-
-
 /* ---- diagnostics ---- */
 
 /* The line and column of element n (or of its attribute attr_name) in the
@@ -141,7 +120,7 @@ static int loaded_index(char *const *paths, size_t n, const char *path)
     return -1;
 }
 
-/* Keeps `paths` as long as its array after qs_tpl_grow moved *cap from
+/* Keeps `paths` as long as its array after qs_arena_grow moved *cap from
  * `old_cap`. */
 static char **paths_follow(char **paths, size_t old_cap, size_t cap)
 {
@@ -171,8 +150,8 @@ static int add_font(tpl *t, const xmlNode *n, const char *attr_name)
         return -1;
     }
     size_t cap = t->fonts_cap;
-    t->doc->fonts = qs_tpl_grow(t->A, t->doc->fonts, t->doc->nfonts, &t->fonts_cap,
-                         t->doc->nfonts + 1, sizeof(qs_font *));
+    t->doc->fonts = qs_arena_grow(t->A, t->doc->fonts, t->doc->nfonts, &t->fonts_cap,
+                                  t->doc->nfonts + 1, sizeof(qs_font *));
     t->font_paths = paths_follow(t->font_paths, cap, t->fonts_cap);
     t->font_paths[t->doc->nfonts] = path;
     t->doc->fonts[t->doc->nfonts] = f;
@@ -226,8 +205,8 @@ static int load_image(tpl *t, const char *path, const qs_origin *at)
         return -1;
     }
     size_t cap = t->images_cap;
-    t->doc->images = qs_tpl_grow(t->A, t->doc->images, t->doc->nimages, &t->images_cap,
-                          t->doc->nimages + 1, sizeof(qs_image *));
+    t->doc->images = qs_arena_grow(t->A, t->doc->images, t->doc->nimages,
+                                   &t->images_cap, t->doc->nimages + 1, sizeof(qs_image *));
     t->image_paths = paths_follow(t->image_paths, cap, t->images_cap);
     t->image_paths[t->doc->nimages] = qs_xstrdup(path);
     t->doc->images[t->doc->nimages] = img;
@@ -320,8 +299,8 @@ static void pb_flush(tpl *t, parabuf *pb)
     if (pb->cur.len == 0 && pb->cur_attrs.field == QS_FIELD_NONE)
         return;
     count_item(t);
-    pb->spans = qs_tpl_grow(&t->values, pb->spans, pb->count, &pb->cap, pb->count + 1,
-                     sizeof(qs_span));
+    pb->spans = qs_arena_grow(&t->values, pb->spans, pb->count, &pb->cap, pb->count + 1,
+                              sizeof(qs_span));
     qs_span s = pb->cur_attrs;
     s.text = qs_arena_strndup(t->A, pb->cur.s ? pb->cur.s : "", pb->cur.len);
     pb->spans[pb->count++] = s;
@@ -597,7 +576,8 @@ typedef struct {
 static qs_block *bv_add(tpl *t, blockvec *v, qs_block_kind kind)
 {
     count_item(t); /* sets t->stop when there are too many */
-    v->items = qs_tpl_grow(t->A, v->items, v->count, &v->cap, v->count + 1, sizeof(qs_block));
+    v->items = qs_arena_grow(t->A, v->items, v->count, &v->cap, v->count + 1,
+                             sizeof(qs_block));
     qs_block *b = &v->items[v->count++];
     memset(b, 0, sizeof *b);
     b->kind = kind;
@@ -1113,7 +1093,8 @@ static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
     row_source(t, ctx, &row);
     const style *s = qs_tpl_style_attr(t, r, "style", false);
     build_cells(t, tb, r, ctx, s ? s : tb->base, &row);
-    tb->rows = qs_tpl_grow(t->A, tb->rows, tb->nrows, &tb->cap, tb->nrows + 1, sizeof(qs_row));
+    tb->rows = qs_arena_grow(t->A, tb->rows, tb->nrows, &tb->cap, tb->nrows + 1,
+                             sizeof(qs_row));
     tb->rows[tb->nrows++] = row;
     /* The row is complete and every value made for it is used up (copied
      * into doc->arena or a diagnostic): a long table no longer collects
@@ -1260,158 +1241,6 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         check_glyphs(t, tab->continued_style.font, tab->continued_label, n, NULL);
     }
     block_common(t, b, n, ctx, NULL);
-}
-
-/* ---- the check pass ---- */
-
-/* What the check pass does with an attribute. */
-typedef enum {
-    CHECK_LENGTH,      /* a length (width too, except a column's) */
-    CHECK_WIDTH,       /* a length, or a column's share like 2* */
-    CHECK_COLOR,
-    CHECK_BORDER,      /* a cell border */
-    CHECK_STYLE,       /* names a style */
-    CHECK_XPATH,
-    CHECK_TEXT         /* a text with {interpolations} */
-} check_kind;
-
-typedef struct {
-    const char *name;
-    check_kind kind;
-} checked_attr;
-
-/* Every attribute the check pass parses, sorted by name (bsearch). */
-static const checked_attr checked_attrs[] = {
-    {"background", CHECK_COLOR},       {"border", CHECK_BORDER},
-    {"border-bottom", CHECK_BORDER},   {"border-left", CHECK_BORDER},
-    {"border-right", CHECK_BORDER},    {"border-top", CHECK_BORDER},
-    {"carry", CHECK_XPATH},
-    {"carry-label", CHECK_TEXT},       {"carry-label-foot", CHECK_TEXT},
-    {"carry-label-head", CHECK_TEXT},  {"carry-style", CHECK_STYLE},
-    {"color", CHECK_COLOR},            {"continued-label", CHECK_TEXT},
-    {"fallback", CHECK_TEXT},          {"footer-offset", CHECK_LENGTH},
-    {"gap", CHECK_LENGTH},
-    {"header-offset", CHECK_LENGTH},   {"height", CHECK_LENGTH},
-    {"href", CHECK_TEXT},
-    {"indent", CHECK_LENGTH},          {"margin-bottom", CHECK_LENGTH},
-    {"margin-left", CHECK_LENGTH},     {"margin-right", CHECK_LENGTH},
-    {"margin-top", CHECK_LENGTH},      {"outline", CHECK_TEXT},
-    {"padding", CHECK_LENGTH},         {"select", CHECK_XPATH},
-    {"space-after", CHECK_LENGTH},     {"space-before", CHECK_LENGTH},
-    {"style", CHECK_STYLE},            {"test", CHECK_XPATH},
-    {"thickness", CHECK_LENGTH},       {"width", CHECK_WIDTH},
-    {"x", CHECK_LENGTH},               {"y", CHECK_LENGTH},
-    {"zebra", CHECK_COLOR},
-};
-
-static int compare_checked(const void *key, const void *entry)
-{
-    return strcmp(key, ((const checked_attr *)entry)->name);
-}
-
-/* Cells in a row or header must span exactly the table's columns. */
-static void check_row_width(tpl *t, const xmlNode *r)
-{
-    const xmlNode *table = r->parent;
-    while (table && !is_el(table, "table"))
-        table = table->parent;
-    if (!table)
-        return;
-    size_t ncol = 0, span = 0;
-    for (const xmlNode *c = table->children; c; c = c->next)
-        ncol += is_el(c, "column");
-    for (const xmlNode *c = r->children; c; c = c->next)
-        if (is_el(c, "cell"))
-            span += attr(c, "colspan") ? (size_t)atoi(attr(c, "colspan")) : 1;
-    if (span != ncol)
-        qs_tpl_error(t, r, NULL, "the cells of this %s span %zu columns, the table has %zu",
-             (const char *)r->name, span, ncol);
-}
-
-/* Parses and compiles everything in element n and below, reporting each
- * error once. */
-static void check_tree(tpl *t, const xmlNode *n, bool fields)
-{
-    if (is_el(n, "master"))
-        fields = true;
-    if (is_el(n, "fonts") || is_el(n, "styles") || is_el(n, "strings") ||
-        is_el(n, "page"))
-        return;
-    for (const xmlAttr *a = n->properties; a; a = a->next) {
-        const char *name = (const char *)a->name;
-        const checked_attr *c = bsearch(name, checked_attrs,
-                                        sizeof checked_attrs / sizeof checked_attrs[0],
-                                        sizeof checked_attrs[0], compare_checked);
-        if (!c)
-            continue;
-        float f;
-        qs_rgb rgb;
-        qs_column col;
-        qs_border border;
-        switch (c->kind) {
-        case CHECK_LENGTH:
-            qs_tpl_length_attr(t, n, name, &f, true);
-            break;
-        case CHECK_WIDTH:
-            if (!is_el(n, "column"))
-                qs_tpl_length_attr(t, n, name, &f, true);
-            else if (!qs_tpl_parse_column_width(attr(n, name), &col))
-                qs_tpl_error(t, n, name,
-                     "bad column width '%s' (expected a length like 20mm, or a "
-                     "share like 2*)", attr(n, name));
-            break;
-        case CHECK_COLOR:
-            qs_tpl_color_attr(t, n, name, &rgb, true);
-            break;
-        case CHECK_BORDER:
-            qs_tpl_border_attr(t, n, name, &border, true);
-            break;
-        case CHECK_STYLE:
-            qs_tpl_style_attr(t, n, name, true);
-            break;
-        case CHECK_XPATH:
-            qs_tpl_xpath(t, n, name);
-            break;
-        case CHECK_TEXT:
-            qs_tpl_program(t, attr(n, name), n, name, false);
-            break;
-        }
-    }
-    if (is_el(n, "row") || is_el(n, "header"))
-        check_row_width(t, n);
-    if (is_el(n, "columns") && attr(n, "count") &&
-        (atoi(attr(n, "count")) < 2 || atoi(attr(n, "count")) > 8))
-        qs_tpl_error(t, n, "count", "count %s: columns are 2 to 8", attr(n, "count"));
-    if (is_el(n, "chart")) {
-        qs_rgb palette[3];
-        qs_tpl_palette_attr(t, n, palette, true);
-        if (attr(n, "note-test"))
-            qs_tpl_xpath(t, n, "note-test");
-        const char *texts[] = {"label", "note", "value", "target", "value-legend",
-                               "target-legend"};
-        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-            if (attr(n, texts[i]))
-                qs_tpl_program(t, attr(n, texts[i]), n, texts[i], false);
-    }
-    if (is_el(n, "image") && !attr(n, "href") && !attr(n, "select"))
-        qs_tpl_error(t, n, NULL, "<image> needs href, select or both");
-    if (is_el(n, "table") && attr(n, "carry-column")) {
-        size_t ncol = 0;
-        for (const xmlNode *c = n->children; c; c = c->next)
-            ncol += is_el(c, "column");
-        if ((size_t)atoi(attr(n, "carry-column")) > ncol)
-            qs_tpl_error(t, n, "carry-column", "carry-column %s is beyond the table's %zu columns",
-                 attr(n, "carry-column"), ncol);
-    }
-    for (const xmlNode *c = n->children; c; c = c->next) {
-        if (c->type == XML_TEXT_NODE && c->content) {
-            bool p_fields = fields && !is_el(n, "watermark") && n->parent &&
-                            !is_el(n->parent, "metadata");
-            qs_tpl_program(t, (const char *)c->content, n, NULL, p_fields);
-        } else if (c->type == XML_ELEMENT_NODE) {
-            check_tree(t, c, fields);
-        }
-    }
 }
 
 /* ---- pages, masters, metadata ---- */
@@ -1615,7 +1444,7 @@ bool qs_template_build(qs_inputs *in, const char *template_path,
     qs_tpl_load_styles(&t, qs_xml_child(troot, "styles"));
     float w, h, margins[4];
     page_size(&t, qs_xml_child(troot, "page"), &w, &h, margins);
-    check_tree(&t, troot, false);
+    qs_tpl_check_tree(&t, troot, false);
     if (t.failed || !t.xp || doc->nfonts == 0) {
         teardown(&t);
         return false;

@@ -386,7 +386,8 @@ program *qs_tpl_program(tpl *t, const char *text, const xmlNode *node,
             continue;
         }
         if (lit.len) {
-            p->parts = qs_tpl_grow(&t->scratch, p->parts, p->count, &cap, p->count + 1, sizeof(part));
+            p->parts = qs_arena_grow(&t->scratch, p->parts, p->count, &cap, p->count + 1,
+                                     sizeof(part));
             p->parts[p->count++] = (part){PART_TEXT, qs_arena_strdup(&t->scratch, lit.s), NULL};
             lit.len = 0;
         }
@@ -424,7 +425,8 @@ program *qs_tpl_program(tpl *t, const char *text, const xmlNode *node,
             if (!ex)
                 p->failed = true;
         }
-        p->parts = qs_tpl_grow(&t->scratch, p->parts, p->count, &cap, p->count + 1, sizeof(part));
+        p->parts = qs_arena_grow(&t->scratch, p->parts, p->count, &cap, p->count + 1,
+                                 sizeof(part));
         p->parts[p->count++] = (part){kind, NULL, ex};
         i = k;
     }

@@ -1,6 +1,7 @@
 /* template_int: the template stage's shared state (tpl), between template.c
- * (the check pass and the build) and template_expr.c (the expression
- * language); included by those two files only. */
+ * (the build), template_check.c (the check pass), template_expr.c (the
+ * expression language) and template_style.c (lengths, colours, styles);
+ * included by those files only. */
 #ifndef QS_TEMPLATE_INT_H
 #define QS_TEMPLATE_INT_H
 
@@ -173,9 +174,6 @@ typedef struct {
 
 /* ---- template.c ---- */
 
-/* Grows an arena array (see template.c). */
-void *qs_tpl_grow(qs_arena *a, void *items, size_t count, size_t *cap,
-                  size_t need, size_t size);
 /* A template error at element n (or its attribute attr_name): the build
  * fails. */
 void qs_tpl_error(tpl *t, const xmlNode *n, const char *attr_name,
@@ -184,6 +182,12 @@ void qs_tpl_error(tpl *t, const xmlNode *n, const char *attr_name,
 qs_xpath_origin qs_tpl_origin(const tpl *t, const xmlNode *n, const char *attr_name);
 /* "/quote/customer/name (file:line)" for a data node, in t->values. */
 const char *qs_tpl_describe_node(tpl *t, const xmlNode *node);
+
+/* ---- template_check.c ---- */
+
+/* The check pass over element n and everything below it (`fields`: texts
+ * may hold {page} and {pages}, in headers and footers). */
+void qs_tpl_check_tree(tpl *t, const xmlNode *n, bool fields);
 
 /* ---- template_style.c ---- */
 
