@@ -768,15 +768,11 @@ static bool add_attachments(render_ctx *c, qs_pdf_update *u)
 /* Every font's ToUnicode stream replaced by to_unicode_cmap's, for the
  * code points drawn with any face (libharu's objects do not say which
  * face is which; mapping a code to itself is right for every face). */
-static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u)
+static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u,
+                               const uint32_t *all)
 {
-    uint32_t *all = qs_xcalloc(USED_WORDS, sizeof *all);
-    for (size_t i = 0; i < c->doc->nfonts; i++)
-        for (size_t w = 0; c->owner[i] == i && w < USED_WORDS; w++)
-            all[w] |= used_set(c, i)[w];
     qs_buf cmap = { 0 };
     to_unicode_cmap(&cmap, all);
-    free(all);
     unsigned nums[64];
     size_t n = qs_pdf_update_refs(u, "/ToUnicode", nums, 64);
     bool ok = true;
@@ -785,6 +781,69 @@ static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u)
                                   cmap.len);
     qs_buf_free(&cmap);
     return ok || fail(c, "writing the ToUnicode CMaps");
+}
+
+/* One past the highest code point in `set`, 0 when it is empty. */
+static uint32_t set_top(const uint32_t *set)
+{
+    for (size_t w = USED_WORDS; w-- > 0;)
+        if (set[w]) {
+            uint32_t top = (uint32_t)w * 32;
+            for (uint32_t bits = set[w]; bits; bits >>= 1)
+                top++;
+            return top;
+        }
+    return 0;
+}
+
+/* The code points drawn with the face whose CIDFont dictionary is `dict`
+ * (matched by its /BaseFont after the subset tag "ABCDEF+" with the name
+ * HPDF_Font_GetFontName gives), or every face's together (`all`) when no
+ * face matches. */
+static const uint32_t *face_set(render_ctx *c, const char *dict,
+                                const uint32_t *all)
+{
+    const char *base = strstr(dict, "/BaseFont /");
+    if (!base)
+        return all;
+    base += strlen("/BaseFont /");
+    if (strlen(base) > 7 && base[6] == '+')
+        base += 7;
+    for (size_t i = 0; i < c->doc->nfonts; i++) {
+        const char *name = c->owner[i] == i && c->fonts[i]
+                               ? HPDF_Font_GetFontName(c->fonts[i]) : NULL;
+        size_t k = name ? strlen(name) : 0;
+        if (name && strncmp(base, name, k) == 0 && base[k] != '\0' &&
+            strchr(" \r\n/>", base[k]) != NULL)
+            return used_set(c, i);
+    }
+    return all;
+}
+
+/* Every font's CIDToGIDMap cut after the highest code point drawn with
+ * its face: libharu 2.3.0 writes all 65,536 codes (128 KiB), and a code
+ * beyond a map's end maps to glyph 0, which no drawn code uses. The
+ * document is saved uncompressed, so the map's bytes are plain here. */
+static bool shrink_cid_maps(render_ctx *c, qs_pdf_update *u, const uint32_t *all)
+{
+    bool ok = true;
+    qs_buf dict = { 0 };
+    for (unsigned num = 1; ok && num < u->norig; num++) {
+        dict.len = 0;
+        if (!qs_pdf_update_get_dict(u, num, &dict))
+            continue;
+        unsigned map = qs_pdf_update_ref(dict.s, "/CIDToGIDMap");
+        const char *data;
+        size_t n;
+        if (map == 0)
+            continue;
+        ok = qs_pdf_update_get_stream(u, map, &data, &n);
+        size_t keep = 2 * (size_t)set_top(face_set(c, dict.s, all));
+        ok = ok && qs_pdf_update_stream(u, map, "", (const unsigned char *)data,
+                                        keep < n ? keep : n);
+    }
+    qs_buf_free(&dict);
+    return ok || fail(c, "cutting the CIDToGIDMaps");
 }
 
 /* The PDF/A-3b parts (pdfa.c): the Info dictionary in place of libharu's
@@ -920,8 +979,13 @@ static bool save(render_ctx *c, const qs_layout *l, unsigned char **pdf,
         free(saved);
         return fail(c, "saving the document");
     }
-    ok = replace_to_unicode(c, &u) && add_attachments(c, &u) &&
-         add_pages(c, &u, l) && write_pdfa(c, &u);
+    uint32_t *all = qs_xcalloc(USED_WORDS, sizeof *all); /* every face's */
+    for (size_t i = 0; i < c->doc->nfonts; i++)
+        for (size_t w = 0; c->owner[i] == i && w < USED_WORDS; w++)
+            all[w] |= used_set(c, i)[w];
+    ok = replace_to_unicode(c, &u, all) && shrink_cid_maps(c, &u, all) &&
+         add_attachments(c, &u) && add_pages(c, &u, l) && write_pdfa(c, &u);
+    free(all);
     if (ok && !qs_pdf_update_finish(&u, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);
@@ -942,8 +1006,11 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     if (!(l->width >= 3.0f && l->width <= 14400.0f && l->height >= 3.0f &&
           l->height <= 14400.0f))
         return fail(c, "page sides must lie between 3 and 14400 pt");
-    /* Page contents stay plain: they are replaced (page_content). */
-    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_IMAGE | HPDF_COMP_METADATA) != HPDF_OK ||
+    /* Nothing compressed by libharu (its deflate runs in 4 KiB chunks
+     * through byte-by-byte memory streams): the page contents are
+     * replaced (page_content), the CIDToGIDMaps cut (shrink_cid_maps), and
+     * qs_pdf_update_finish deflates every stream without a filter once. */
+    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_NONE) != HPDF_OK ||
         HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
         return fail(c, "setting up the document");
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
