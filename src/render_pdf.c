@@ -820,14 +820,71 @@ static const uint32_t *face_set(render_ctx *c, const char *dict,
     return all;
 }
 
-/* Every font's CIDToGIDMap cut after the highest code point drawn with
- * its face: libharu 2.3.0 writes all 65,536 codes (128 KiB), and a code
- * beyond a map's end maps to glyph 0, which no drawn code uses. The
- * document is saved uncompressed, so the map's bytes are plain here. */
+/* The integer at *p after white space, *p moved past it; false when
+ * there is none. */
+static bool take_int(const char **p, long *v)
+{
+    char *end;
+    while (**p == ' ' || **p == '\n' || **p == '\r')
+        (*p)++;
+    *v = strtol(*p, &end, 10);
+    if (end == *p)
+        return false;
+    *p = end;
+    return true;
+}
+
+/* The CIDFont dictionary `dict` with its /W array cut to the codes below
+ * `top`, into `out`; false (out untouched) when the array is not in the
+ * form libharu writes ("/W [c [w ...] c [w ...] ...]"). */
+static bool cut_widths(qs_buf *out, const char *dict, uint32_t top)
+{
+    const char *at = strstr(dict, "/W [");
+    if (!at)
+        return false;
+    qs_buf w = { 0 };
+    const char *p = at + 4;
+    long code, width;
+    bool ok = true;
+    while (ok && take_int(&p, &code)) {
+        while (*p == ' ' || *p == '\n' || *p == '\r')
+            p++;
+        ok = code >= 0 && *p++ == '[';
+        bool open = false;
+        for (long k = code; ok && take_int(&p, &width); k++) {
+            if (k >= (long)top)
+                continue;
+            if (!open)
+                qs_buf_printf(&w, " %ld [", code);
+            qs_buf_printf(&w, " %ld", width);
+            open = true;
+        }
+        while (*p == ' ' || *p == '\n' || *p == '\r')
+            p++;
+        ok = ok && *p++ == ']';
+        if (open)
+            qs_buf_puts(&w, "]");
+    }
+    while (*p == ' ' || *p == '\n' || *p == '\r')
+        p++;
+    if (ok && *p == ']') {
+        qs_buf_add(out, dict, (size_t)(at - dict));
+        qs_buf_printf(out, "/W [%s ]%s", w.len ? w.s : "", p + 1);
+    }
+    qs_buf_free(&w);
+    return ok && *p == ']';
+}
+
+/* Every font's CIDToGIDMap and /W array cut after the highest code point
+ * drawn with its face: libharu 2.3.0 writes all 65,536 codes (128 KiB)
+ * and the widths of every code the font has; a code beyond a map's end
+ * maps to glyph 0 and one beyond /W takes /DW, and no drawn code is
+ * there. The document is saved uncompressed, so the map's bytes are plain
+ * here. */
 static bool shrink_cid_maps(render_ctx *c, qs_pdf_update *u, const uint32_t *all)
 {
     bool ok = true;
-    qs_buf dict = { 0 };
+    qs_buf dict = { 0 }, cut = { 0 };
     for (unsigned num = 1; ok && num < u->norig; num++) {
         dict.len = 0;
         if (!qs_pdf_update_get_dict(u, num, &dict))
@@ -838,11 +895,16 @@ static bool shrink_cid_maps(render_ctx *c, qs_pdf_update *u, const uint32_t *all
         if (map == 0)
             continue;
         ok = qs_pdf_update_get_stream(u, map, &data, &n);
-        size_t keep = 2 * (size_t)set_top(face_set(c, dict.s, all));
+        uint32_t top = set_top(face_set(c, dict.s, all));
+        size_t keep = 2 * (size_t)top;
         ok = ok && qs_pdf_update_stream(u, map, "", (const unsigned char *)data,
                                         keep < n ? keep : n);
+        cut.len = 0;
+        if (ok && cut_widths(&cut, dict.s, top))
+            qs_pdf_update_dict(u, num, cut.s);
     }
     qs_buf_free(&dict);
+    qs_buf_free(&cut);
     return ok || fail(c, "cutting the CIDToGIDMaps");
 }
 

@@ -305,6 +305,41 @@ static long cid_map_length(const char *path, const char *face)
     return atol(out);
 }
 
+/* The highest code in the /W array of the font `face`'s CIDFont, or -1. */
+static long highest_width_code(const char *path, const char *face)
+{
+    char cmd[1024], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "f=%s; id=$(pdffonts $f | awk '/%s/ { print $(NF-1) }'); "
+             "d=$(qpdf --show-object=$id $f | sed -n 's/.*DescendantFonts \\[ *\\([0-9]*\\) 0 R.*/\\1/p'); "
+             "qpdf --show-object=$d $f | sed -n 's/.*\\/W \\[\\(.*\\)/\\1/p'",
+             path, face);
+    if (run(cmd, out, sizeof out) != 0 || !out[0])
+        return -1;
+    long top = -1; /* "c [w w ...] c [w ...] ]": each run's last code */
+    const char *p = out;
+    char *end;
+    while (*p) {
+        long code = strtol(p, &end, 10);
+        const char *open = strchr(end, '['), *close = open ? strchr(open, ']') : NULL;
+        if (end == p || !close)
+            break;
+        long n = 0;
+        for (const char *q = open + 1; q < close; q = end, n++) {
+            strtol(q, &end, 10);
+            if (end == q)
+                break;
+        }
+        top = code + n - 1;
+        p = close + 1;
+        while (*p == ' ')
+            p++;
+        if (*p == ']')
+            break;
+    }
+    return top;
+}
+
 static void check_sizes(const char *path)
 {
     /* Each map ends at the highest code drawn with its face (2 bytes a
@@ -316,6 +351,14 @@ static void check_sizes(const char *path)
     n = cid_map_length(path, "NotoSans-Bold");
     CHECK(n == (0xDC + 1) * 2, "the bold CIDToGIDMap ends at the highest "
           "code drawn, U+00DC: %ld bytes", n);
+    /* The /W arrays likewise: no width for a code above the highest drawn
+     * (libharu writes them for the font's whole repertoire). */
+    long w = highest_width_code(path, "NotoSans-Bold");
+    CHECK(w >= 0xD0 && w <= 0xDC, "the bold /W array ends at or before "
+          "U+00DC: U+%04lX", (unsigned long)w);
+    w = highest_width_code(path, "NotoSans-Regular");
+    CHECK(w >= 0x2000 && w <= 0x20AC, "the regular /W array ends at or before "
+          "U+20AC: U+%04lX", (unsigned long)w);
 }
 
 /* Two font files holding the same font (a copy under another name) are one
