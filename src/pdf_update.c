@@ -694,7 +694,8 @@ bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size)
             kind[num] = split_object(objs[num], &values[num]) ? 1 : 2;
             if (kind[num] == 1) {
                 offset[num] = b.len;
-                bool mine = objs[num].text != u->orig[num].text;
+                bool mine = num >= u->norig ||
+                            objs[num].text != u->orig[num].text;
                 if (mine || !deflate_original(u, num, &b, &ok)) {
                     qs_buf_printf(&b, "%u 0 obj\n", num);
                     qs_buf_add(&b, values[num].text, values[num].len);
