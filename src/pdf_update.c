@@ -61,11 +61,28 @@ static const char *find_last(const char *hay, size_t n, const char *needle)
     return NULL;
 }
 
+/* The last occurrence of the whole key `key` in s[0..n) ("/Length", not
+ * the start of "/Length1"), or NULL. */
+static const char *find_key(const char *s, size_t n, const char *key)
+{
+    size_t k = strlen(key);
+    const char *at;
+    while ((at = find_last(s, n, key)) != NULL) {
+        const char *after = at + k;
+        if (after == s + n || !strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "abcdefghijklmnopqrstuvwxyz#._-+",
+                                      *after) || *after == '\0')
+            return at;
+        n = (size_t)(at - s) + k - 1;
+    }
+    return NULL;
+}
+
 /* The number after `key` and white space in s[0..n), when it is there. */
 static bool number_after(const char *s, size_t n, const char *key,
                          unsigned long long *out)
 {
-    const char *k = find_last(s, n, key);
+    const char *k = find_key(s, n, key);
     if (!k)
         return false;
     const char *p = k + strlen(key), *end = s + n;
@@ -262,7 +279,7 @@ unsigned qs_pdf_update_ref(const char *dict, const char *key)
 {
     unsigned long long v = 0;
     size_t n = strlen(dict);
-    const char *k = find_last(dict, n, key);
+    const char *k = find_key(dict, n, key);
     if (!k || !number_after(k, n - (size_t)(k - dict), key, &v) || v > UINT32_MAX)
         return 0;
     const char *p = k + strlen(key);
@@ -590,6 +607,56 @@ static bool write_xref_stream(qs_pdf_update *u, qs_buf *b, unsigned self,
     return ok;
 }
 
+/* The dictionary text from[0..to) without its /Length entry (a number or
+ * a reference, "/Length 12 0 R"; /Length1 and the like stay), appended
+ * to `out`. */
+static void dict_without_length(qs_buf *out, const char *from, const char *to)
+{
+    const char *k = from;
+    while (k + 8 <= to && !(memcmp(k, "/Length", 7) == 0 && is_ws(k[7])))
+        k++;
+    if (k + 8 > to) {
+        qs_buf_add(out, from, (size_t)(to - from));
+        return;
+    }
+    qs_buf_add(out, from, (size_t)(k - from));
+    const char *p = k + 7;
+    while (p < to && is_ws(*p))
+        p++;
+    while (p < to && *p >= '0' && *p <= '9')
+        p++;
+    if (to - p >= 4 && memcmp(p, " 0 R", 4) == 0)
+        p += 4;
+    qs_buf_add(out, p, (size_t)(to - p));
+}
+
+/* Writes the original's stream object `num` to `b` deflated, when it has
+ * no filter yet (libharu saves uncompressed; images it encoded, JPEG's
+ * /DCTDecode, keep theirs): true when written, false to copy it as it is.
+ * *ok turns false when zlib fails. */
+static bool deflate_original(const qs_pdf_update *u, unsigned num, qs_buf *b,
+                             bool *ok)
+{
+    const char *data, *from, *to;
+    size_t n;
+    if (!qs_pdf_update_get_stream(u, num, &data, &n) ||
+        !find_dict(u, num, &from, &to))
+        return false;
+    qs_buf z = { 0 };
+    if (!qs_pdf_deflate(&z, (const unsigned char *)data, n)) {
+        *ok = false;
+        qs_buf_free(&z);
+        return false;
+    }
+    qs_buf_printf(b, "%u 0 obj\n<<", num);
+    dict_without_length(b, from, to);
+    qs_buf_printf(b, " /Length %zu /Filter /FlateDecode>>\nstream\n", z.len);
+    qs_buf_add(b, z.s ? z.s : "", z.len);
+    qs_buf_puts(b, "\nendstream\nendobj\n");
+    qs_buf_free(&z);
+    return true;
+}
+
 /* The catalog with the entries added to it, as an object of the update. */
 static bool finish_catalog(qs_pdf_update *u)
 {
@@ -632,9 +699,13 @@ bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size)
             kind[num] = split_object(objs[num], &values[num]) ? 1 : 2;
             if (kind[num] == 1) {
                 offset[num] = b.len;
-                qs_buf_printf(&b, "%u 0 obj\n", num);
-                qs_buf_add(&b, values[num].text, values[num].len);
-                qs_buf_puts(&b, "\nendobj\n");
+                bool mine = num >= u->norig ||
+                            objs[num].text != u->orig[num].text;
+                if (mine || !deflate_original(u, num, &b, &ok)) {
+                    qs_buf_printf(&b, "%u 0 obj\n", num);
+                    qs_buf_add(&b, values[num].text, values[num].len);
+                    qs_buf_puts(&b, "\nendobj\n");
+                }
             }
         }
         unsigned next = n;

@@ -1,7 +1,9 @@
 /* pdf_update: adds objects to a finished PDF and writes it again
  * (ISO 32000-1): new and replaced objects are collected first, then the
  * result holds every object once (the replacement where there is one),
- * streams as they are, all other objects in compressed object streams,
+ * streams deflated once where they have no /Filter yet (the original may
+ * be saved uncompressed) and as they are where they have one, all other
+ * objects in compressed object streams,
  * and a cross-reference stream whose trailer entries carry the document
  * /ID. This is how the renderer adds what libharu's public API cannot
  * write (a correct ToUnicode CMap, embedded files with /AF, the /ID, the

@@ -23,7 +23,12 @@
  *   path and writes no /AF: the document is saved into memory
  *   (HPDF_SaveToStream) and written again with an update (pdf_update.c,
  *   which also packs the dictionaries into compressed object streams):
- *   the contents and the CMaps replaced, the embedded files (EmbeddedFile
+ *   the contents and the CMaps replaced, the CIDToGIDMaps and /W arrays
+ *   (libharu writes them for every code of the font) cut after the
+ *   highest code drawn, every stream but the images deflated once
+ *   (libharu saves them uncompressed: its deflate runs through
+ *   byte-by-byte memory streams),
+ *   the embedded files (EmbeddedFile
  *   stream, Filespec, EmbeddedFiles name tree, /AF) added from memory and
  *   a trailer /ID derived from a hash of the document's bytes, never the
  *   clock;
@@ -768,15 +773,11 @@ static bool add_attachments(render_ctx *c, qs_pdf_update *u)
 /* Every font's ToUnicode stream replaced by to_unicode_cmap's, for the
  * code points drawn with any face (libharu's objects do not say which
  * face is which; mapping a code to itself is right for every face). */
-static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u)
+static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u,
+                               const uint32_t *all)
 {
-    uint32_t *all = qs_xcalloc(USED_WORDS, sizeof *all);
-    for (size_t i = 0; i < c->doc->nfonts; i++)
-        for (size_t w = 0; c->owner[i] == i && w < USED_WORDS; w++)
-            all[w] |= used_set(c, i)[w];
     qs_buf cmap = { 0 };
     to_unicode_cmap(&cmap, all);
-    free(all);
     unsigned nums[64];
     size_t n = qs_pdf_update_refs(u, "/ToUnicode", nums, 64);
     bool ok = true;
@@ -785,6 +786,131 @@ static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u)
                                   cmap.len);
     qs_buf_free(&cmap);
     return ok || fail(c, "writing the ToUnicode CMaps");
+}
+
+/* One past the highest code point in `set`, 0 when it is empty. */
+static uint32_t set_top(const uint32_t *set)
+{
+    for (size_t w = USED_WORDS; w-- > 0;)
+        if (set[w]) {
+            uint32_t top = (uint32_t)w * 32;
+            for (uint32_t bits = set[w]; bits; bits >>= 1)
+                top++;
+            return top;
+        }
+    return 0;
+}
+
+/* The code points drawn with the face whose CIDFont dictionary is `dict`
+ * (matched by its /BaseFont after the subset tag "ABCDEF+" with the name
+ * HPDF_Font_GetFontName gives), or every face's together (`all`) when no
+ * face matches. */
+static const uint32_t *face_set(render_ctx *c, const char *dict,
+                                const uint32_t *all)
+{
+    const char *base = strstr(dict, "/BaseFont /");
+    if (!base)
+        return all;
+    base += strlen("/BaseFont /");
+    if (strlen(base) > 7 && base[6] == '+')
+        base += 7;
+    for (size_t i = 0; i < c->doc->nfonts; i++) {
+        const char *name = c->owner[i] == i && c->fonts[i]
+                               ? HPDF_Font_GetFontName(c->fonts[i]) : NULL;
+        size_t k = name ? strlen(name) : 0;
+        if (name && strncmp(base, name, k) == 0 && base[k] != '\0' &&
+            strchr(" \r\n/>", base[k]) != NULL)
+            return used_set(c, i);
+    }
+    return all;
+}
+
+/* The integer at *p after white space, *p moved past it; false when
+ * there is none. */
+static bool take_int(const char **p, long *v)
+{
+    char *end;
+    while (**p == ' ' || **p == '\n' || **p == '\r')
+        (*p)++;
+    *v = strtol(*p, &end, 10);
+    if (end == *p)
+        return false;
+    *p = end;
+    return true;
+}
+
+/* The CIDFont dictionary `dict` with its /W array cut to the codes below
+ * `top`, into `out`; false (out untouched) when the array is not in the
+ * form libharu writes ("/W [c [w ...] c [w ...] ...]"). */
+static bool cut_widths(qs_buf *out, const char *dict, uint32_t top)
+{
+    const char *at = strstr(dict, "/W [");
+    if (!at)
+        return false;
+    qs_buf w = { 0 };
+    const char *p = at + 4;
+    long code, width;
+    bool ok = true;
+    while (ok && take_int(&p, &code)) {
+        while (*p == ' ' || *p == '\n' || *p == '\r')
+            p++;
+        ok = code >= 0 && *p++ == '[';
+        bool open = false;
+        for (long k = code; ok && take_int(&p, &width); k++) {
+            if (k >= (long)top)
+                continue;
+            if (!open)
+                qs_buf_printf(&w, " %ld [", code);
+            qs_buf_printf(&w, " %ld", width);
+            open = true;
+        }
+        while (*p == ' ' || *p == '\n' || *p == '\r')
+            p++;
+        ok = ok && *p++ == ']';
+        if (open)
+            qs_buf_puts(&w, "]");
+    }
+    while (*p == ' ' || *p == '\n' || *p == '\r')
+        p++;
+    if (ok && *p == ']') {
+        qs_buf_add(out, dict, (size_t)(at - dict));
+        qs_buf_printf(out, "/W [%s ]%s", w.len ? w.s : "", p + 1);
+    }
+    qs_buf_free(&w);
+    return ok && *p == ']';
+}
+
+/* Every font's CIDToGIDMap and /W array cut after the highest code point
+ * drawn with its face: libharu 2.3.0 writes all 65,536 codes (128 KiB)
+ * and the widths of every code the font has; a code beyond a map's end
+ * maps to glyph 0 and one beyond /W takes /DW, and no drawn code is
+ * there. The document is saved uncompressed, so the map's bytes are plain
+ * here. */
+static bool shrink_cid_maps(render_ctx *c, qs_pdf_update *u, const uint32_t *all)
+{
+    bool ok = true;
+    qs_buf dict = { 0 }, cut = { 0 };
+    for (unsigned num = 1; ok && num < u->norig; num++) {
+        dict.len = 0;
+        if (!qs_pdf_update_get_dict(u, num, &dict))
+            continue;
+        unsigned map = qs_pdf_update_ref(dict.s, "/CIDToGIDMap");
+        const char *data;
+        size_t n;
+        if (map == 0)
+            continue;
+        ok = qs_pdf_update_get_stream(u, map, &data, &n);
+        uint32_t top = set_top(face_set(c, dict.s, all));
+        size_t keep = 2 * (size_t)top;
+        ok = ok && qs_pdf_update_stream(u, map, "", (const unsigned char *)data,
+                                        keep < n ? keep : n);
+        cut.len = 0;
+        if (ok && cut_widths(&cut, dict.s, top))
+            qs_pdf_update_dict(u, num, cut.s);
+    }
+    qs_buf_free(&dict);
+    qs_buf_free(&cut);
+    return ok || fail(c, "cutting the CIDToGIDMaps");
 }
 
 /* The PDF/A-3b parts (pdfa.c): the Info dictionary in place of libharu's
@@ -922,8 +1048,13 @@ static bool save(render_ctx *c, const qs_layout *l, unsigned char **pdf,
         free(saved);
         return fail(c, "saving the document");
     }
-    ok = replace_to_unicode(c, &u) && add_attachments(c, &u) &&
-         add_pages(c, &u, l) && write_pdfa(c, &u);
+    uint32_t *all = qs_xcalloc(USED_WORDS, sizeof *all); /* every face's */
+    for (size_t i = 0; i < c->doc->nfonts; i++)
+        for (size_t w = 0; c->owner[i] == i && w < USED_WORDS; w++)
+            all[w] |= used_set(c, i)[w];
+    ok = replace_to_unicode(c, &u, all) && shrink_cid_maps(c, &u, all) &&
+         add_attachments(c, &u) && add_pages(c, &u, l) && write_pdfa(c, &u);
+    free(all);
     if (ok && !qs_pdf_update_finish(&u, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);
@@ -944,8 +1075,13 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     if (!(l->width >= 3.0f && l->width <= 14400.0f && l->height >= 3.0f &&
           l->height <= 14400.0f))
         return fail(c, "page sides must lie between 3 and 14400 pt");
-    /* Page contents stay plain: they are replaced (page_content). */
-    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_IMAGE | HPDF_COMP_METADATA) != HPDF_OK ||
+    /* Only the images compressed by libharu (their pixels, decoded from
+     * PNG, would otherwise pass plain through its memory streams and our
+     * copy: 0.5 ms of page faults more for the ordinary quote). The page
+     * contents are replaced (page_content), the CIDToGIDMaps cut
+     * (shrink_cid_maps), and qs_pdf_update_finish deflates every stream
+     * without a filter (fonts, maps) once. */
+    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_IMAGE) != HPDF_OK ||
         HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
         return fail(c, "setting up the document");
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&

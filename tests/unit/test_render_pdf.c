@@ -4,7 +4,8 @@
  * back exactly without warnings, every font is embedded and subset, the file
  * is sound, and rendering twice gives the same bytes. The hybrid PDF: an
  * attached XML file comes back byte for byte with pdfdetach. The size
- * measures: the CIDToGIDMap ends at the highest code drawn; two files of one
+ * measures: each CIDToGIDMap ends at the highest code its face draws (no
+ * longer than 2 x (that code + 1) bytes); two files of one
  * font share one set of maps. Run from the
  * repository root; needs pdftotext, pdffonts, pdfinfo, pdfdetach and qpdf. */
 #include <stdbool.h>
@@ -288,28 +289,76 @@ static void check_tools(const char *path)
     CHECK(atoi(out) == 2, "each page's content starts with the watermark");
 }
 
-/* The regular font's CIDToGIDMap, decoded:
+/* The CIDToGIDMap of the font `face` ("NotoSans-Regular"), inflated:
  * its length in bytes, or -1. */
-static long cid_map_length(const char *path)
+static long cid_map_length(const char *path, const char *face)
 {
     char cmd[1024], out[256];
     snprintf(cmd, sizeof cmd,
-             "f=%s; id=$(pdffonts $f | awk '/NotoSans-Regular/ { print $(NF-1) }'); "
+             "f=%s; id=$(pdffonts $f | awk '/%s/ { print $(NF-1) }'); "
              "d=$(qpdf --show-object=$id $f | sed -n 's/.*DescendantFonts \\[ *\\([0-9]*\\) 0 R.*/\\1/p'); "
              "m=$(qpdf --show-object=$d $f | sed -n 's/.*CIDToGIDMap \\([0-9]*\\) 0 R.*/\\1/p'); "
              "[ -n \"$m\" ] && qpdf --show-object=$m --filtered-stream-data $f | wc -c",
-             path);
+             path, face);
     if (run(cmd, out, sizeof out) != 0)
         return -1;
     return atol(out);
 }
 
+/* The highest code in the /W array of the font `face`'s CIDFont, or -1. */
+static long highest_width_code(const char *path, const char *face)
+{
+    char cmd[1024], out[16384];
+    snprintf(cmd, sizeof cmd,
+             "f=%s; id=$(pdffonts $f | awk '/%s/ { print $(NF-1) }'); "
+             "d=$(qpdf --show-object=$id $f | sed -n 's/.*DescendantFonts \\[ *\\([0-9]*\\) 0 R.*/\\1/p'); "
+             "qpdf --show-object=$d $f | sed -n 's/.*\\/W \\[\\(.*\\)/\\1/p'",
+             path, face);
+    if (run(cmd, out, sizeof out) != 0 || !out[0])
+        return -1;
+    long top = -1; /* "c [w w ...] c [w ...] ]": each run's last code */
+    const char *p = out;
+    char *end;
+    while (*p) {
+        long code = strtol(p, &end, 10);
+        const char *open = strchr(end, '['), *close = open ? strchr(open, ']') : NULL;
+        if (end == p || !close)
+            break;
+        long n = 0;
+        for (const char *q = open + 1; q < close; q = end, n++) {
+            strtol(q, &end, 10);
+            if (end == q)
+                break;
+        }
+        top = code + n - 1;
+        p = close + 1;
+        while (*p == ' ')
+            p++;
+        if (*p == ']')
+            break;
+    }
+    return top;
+}
+
 static void check_sizes(const char *path)
 {
-    /* The regular face draws nothing above U+20AC (the euro sign). */
-    long n = cid_map_length(path);
-    CHECK(n >= (0x20AC + 1) * 2, "the CIDToGIDMap reaches the highest code "
-          "drawn, U+20AC: %ld bytes", n);
+    /* Each map ends at the highest code drawn with its face (2 bytes a
+     * code), not at U+FFFF: the regular face draws nothing above U+20AC
+     * (the euro sign), the bold one nothing above U+00DC (Ü). */
+    long n = cid_map_length(path, "NotoSans-Regular");
+    CHECK(n == (0x20AC + 1) * 2, "the regular CIDToGIDMap ends at the highest "
+          "code drawn, U+20AC: %ld bytes", n);
+    n = cid_map_length(path, "NotoSans-Bold");
+    CHECK(n == (0xDC + 1) * 2, "the bold CIDToGIDMap ends at the highest "
+          "code drawn, U+00DC: %ld bytes", n);
+    /* The /W arrays likewise: no width for a code above the highest drawn
+     * (libharu writes them for the font's whole repertoire). */
+    long w = highest_width_code(path, "NotoSans-Bold");
+    CHECK(w >= 0xD0 && w <= 0xDC, "the bold /W array ends at or before "
+          "U+00DC: U+%04lX", (unsigned long)w);
+    w = highest_width_code(path, "NotoSans-Regular");
+    CHECK(w >= 0x2000 && w <= 0x20AC, "the regular /W array ends at or before "
+          "U+20AC: U+%04lX", (unsigned long)w);
 }
 
 /* Two font files holding the same font (a copy under another name) are one
@@ -351,8 +400,8 @@ static void check_same_font_twice(void)
     bool ok = doc.fonts[1] && render_to_file(&doc, &l, path, &d);
     CHECK(ok && d.count == 0, "renders with a font and its copy");
     if (ok) {
-        long len = cid_map_length(path);
-        CHECK(len >= (0x20AC + 1) * 2, "one CIDToGIDMap for both files, "
+        long len = cid_map_length(path, "NotoSans-Regular");
+        CHECK(len == (0x20AC + 1) * 2, "one CIDToGIDMap for both files, "
               "reaching the euro sign the first drew: %ld bytes", len);
         char cmd[512], out[4096];
         snprintf(cmd, sizeof cmd, "pdffonts %s | tail -n +3 | wc -l", path);
