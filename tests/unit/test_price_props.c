@@ -242,9 +242,16 @@ static void generate(gquote *g)
     for (int i = 0; i < g->nrates; i++) {
         grate *r = &g->rates[i];
         snprintf(r->id, sizeof r->id, "r%d", i);
-        const char *p = percents[rnd(sizeof percents / sizeof *percents)][0];
-        snprintf(r->percent.text, sizeof r->percent.text, "%s", p);
-        qs_decimal_parse(p, &r->percent.value);
+        /* distinct percents: rates of one percent form one tax group */
+        bool taken;
+        do {
+            const char *p = percents[rnd(sizeof percents / sizeof *percents)][0];
+            snprintf(r->percent.text, sizeof r->percent.text, "%s", p);
+            qs_decimal_parse(p, &r->percent.value);
+            taken = false;
+            for (int j = 0; j < i; j++)
+                taken |= g->rates[j].percent.value == r->percent.value;
+        } while (taken);
     }
 
     g->nproducts = 2 + (int)rnd(MAX_PRODUCTS - 1);
@@ -484,12 +491,12 @@ static const char *const prop_names[NPROPS] = {
     "every generated quote loads and prices without a diagnostic",
     "figures carry exactly the currency's minor digits",
     "unit-price is the tier price (volume) or the rounded band average (graduated)",
-    "line net = round(qty x unit price (or bands) x (100 - d) / 100), half away from zero",
-    "line net within half a minor unit of the exact amount",
+    "line net = round(amount) - round(amount x d / 100), half away from zero",
+    "line net within one minor unit of the exact amount x (100 - d) / 100",
     "margin-percent = round((net - qty x cost) / net x 100, 2), absent without cost or net",
     "totals/@net = sum of net of non-optional lines",
     "one totals/tax per rate used by non-optional lines, with its percent",
-    "tax/@base = round(sum net_r x (100 - quote discount) / 100), within half a minor unit",
+    "tax/@allowance = round(sum net_r x quote discount / 100), @base = sum net_r - @allowance",
     "tax/@amount = round(base x percent / 100), within half a minor unit",
     "sum of tax/@base = totals/@taxable",
     "totals/@net - totals/@discount = totals/@taxable",
@@ -712,16 +719,19 @@ static void check_quote(const gquote *g, const qs_quote *q)
             fail(P_UNIT_PRICE, "line %d: unit-price %s, want %s", i + 1, text, unit_text);
         }
 
-        /* net: exact = amount (1/10^8) x keep (1/10^4 %) / 10^6, in minor units */
+        /* net = round(amount) - round(amount x d / 100) (SPEC 2.2, revised
+         * 2026-12): amount (1/10^8), d (1/10^4 %), in minor units */
         qs_decimal net;
         if (!figure(line, "net", k, &net, text, sizeof text))
             continue;
-        qs_wide keep = 100 * SCALE - (it->has_discount ? it->discount.value : 0);
+        qs_wide d = it->has_discount ? it->discount.value : 0;
+        qs_wide keep = 100 * SCALE - d;
         qs_wide num = amount * keep * p10(k);
         qs_wide den = p10(14);
-        qs_wide want = round_ratio(num, den);
+        qs_wide off_num = amount * d * p10(k);
+        qs_wide want = round_ratio(amount * p10(k), p10(8)) - round_ratio(off_num, den);
         cov.lines++;
-        cov.net_ties += 2 * (wabs(num) % den) == den;
+        cov.net_ties += 2 * (wabs(off_num) % den) == den;
         cov.decimal_qty += it->qty.value % SCALE != 0;
         cov.custom += it->product < 0;
         cov.optional += it->optional;
@@ -731,9 +741,9 @@ static void check_quote(const gquote *g, const qs_quote *q)
                  "discount %s)", i + 1, text, ll(want), it->qty.text,
                  unit_text ? unit_text : "graduated",
                  it->has_discount ? it->discount.text : "-");
-        /* |net - exact| <= unit / 2, all in 1/10^4 */
-        if (2 * wabs((qs_wide)net * den - num * unit) > den * unit)
-            fail(P_LINE_HALF, "line %d: net %s is more than half a minor unit off", i + 1,
+        /* |net - exact| <= unit, all in 1/10^4: two roundings */
+        if (wabs((qs_wide)net * den - num * unit) > den * unit)
+            fail(P_LINE_HALF, "line %d: net %s is more than one minor unit off", i + 1,
                  text);
 
         /* margin-percent */
@@ -805,21 +815,25 @@ static void check_quote(const gquote *g, const qs_quote *q)
         if (r < 0)
             continue;
         seen[r] = true;
-        qs_decimal base, amount;
-        char s_base[64], s_amount[64];
+        qs_decimal base, amount, allowance;
+        char s_base[64], s_amount[64], s_allowance[64];
         if (!figure(t, "base", k, &base, s_base, sizeof s_base) ||
-            !figure(t, "amount", k, &amount, s_amount, sizeof s_amount))
+            !figure(t, "amount", k, &amount, s_amount, sizeof s_amount) ||
+            !figure(t, "allowance", k, &allowance, s_allowance, sizeof s_allowance))
             continue;
         bases += base;
         amounts += amount;
-        /* base: sum net_r (1/10^4) x qkeep (1/10^4 %) / 10^6, in minor units */
-        qs_wide num = (qs_wide)rate_net[r] * qkeep * p10(k);
+        /* allowance: sum net_r (1/10^4) x d (1/10^4 %) / 10^6, in minor
+         * units; base the difference */
+        qs_wide num = (qs_wide)rate_net[r] * (100 * SCALE - qkeep) * p10(k);
         qs_wide den = (qs_wide)SCALE * 1000000;
         cov.base_ties += 2 * (wabs(num) % den) == den;
-        if (base % unit != 0 || base / unit != round_ratio(num, den) ||
-            !within_half((qs_wide)base / unit, num, den))
-            fail(P_BASE, "rate %s: base %s, want %lld minor units", g->rates[r].id, s_base,
-                 ll(round_ratio(num, den)));
+        if (allowance % unit != 0 || allowance / unit != round_ratio(num, den) ||
+            !within_half((qs_wide)allowance / unit, num, den) ||
+            base != rate_net[r] - allowance)
+            fail(P_BASE, "rate %s: allowance %s, base %s, want %lld minor units off %lld/10^4",
+                 g->rates[r].id, s_allowance, s_base, ll(round_ratio(num, den)),
+                 (long long)rate_net[r]);
         /* amount: base (1/10^4) x percent (1/10^4) / 10^6 */
         num = (qs_wide)base * g->rates[r].percent.value * p10(k);
         cov.amount_ties += 2 * (wabs(num) % den) == den;
