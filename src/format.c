@@ -149,10 +149,16 @@ qs_fmt_status qs_format_money(const char *amount, const char *currency,
     int places = qs_currency_minor_digits(currency);
     if (places < 0 || places > QS_DECIMAL_DIGITS)
         return QS_FMT_CURRENCY;
-    /* Never round for display: a unit price of 0.125 shows all its digits. */
+    /* Never round for display: a unit price of 0.125 shows all its digits;
+     * a price with cents in a currency without them (49.90 in JPY) shows
+     * two, as prices do, not "49,9". */
     qs_decimal unit = 1;
     for (int i = places; i < QS_DECIMAL_DIGITS; i++)
         unit *= 10;
+    if (places < 2 && v % unit != 0) {
+        unit /= places == 0 ? 100 : 10;
+        places = 2;
+    }
     while (places < QS_DECIMAL_DIGITS && v % unit != 0) {
         places++;
         unit /= 10;
