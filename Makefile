@@ -95,6 +95,7 @@ demo: deps quotesmith
 	./quotesmith check samples/muster-logistik/quote.xml
 	./quotesmith build samples/muster-logistik/quote.xml
 	./quotesmith build samples/harbour-analytics/quote.xml
+	./quotesmith build samples/alpenfirn-export/quote.xml
 	./quotesmith report samples/sales-history/quotes --period 2026-Q4 --as-of 2026-12-31 \
 	    --outcomes samples/sales-history/outcomes.xml --targets samples/sales-history/targets.xml
 

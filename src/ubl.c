@@ -564,16 +564,16 @@ static void item(writer *w, const qs_line *l)
 /* The price per unit with up to 4 decimals such that quantity x price,
  * rounded, gives the line's rounded amount (EN 16931: PEPPOL-EN16931-R120):
  * the price list's own price for volume and custom lines (exact); for a
- * graduated line the sum of its bands / quantity to 4 decimals where that
- * gives the amount back, else the unit price rounded to 2 decimals. */
+ * graduated line the rounded amount / quantity to 4 decimals where that
+ * gives the amount back (the nearest such price is the only candidate),
+ * else the unit price rounded to 2 decimals. */
 static const char *price_amount(writer *w, const qs_line *l)
 {
     const qs_line_price *lp = &l->price;
     qs_decimal price;
     qs_wide back;
     if (!lp->graduated ||
-        !qs_decimal_from_ratio(lp->amount, (qs_wide)l->qty.value * QS_DECIMAL_SCALE, 4,
-                               &price) ||
+        !qs_decimal_from_ratio(lp->rounded, l->qty.value, 4, &price) ||
         !qs_wide_mul(l->qty.value, price, &back))
         return lp->unit_price_text;
     qs_decimal rounded;
