@@ -2,6 +2,7 @@
 #
 #   make            build ./quotesmith
 #   make demo       install missing packages, build, render the German sample
+#                   (revision 1 as sent, revision 2) and print their diff
 #   make test       install missing packages, build, run every test, then the
 #                   whole suite again under AddressSanitizer + UBSan
 #   make bench      benchmarks (not timed tests)
@@ -24,8 +25,10 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 MODULES   = main arena buf diag decimal input values load merge price explain batch report \
             regex xpath rules checks format template template_expr template_style \
             fonts image layout layout_model \
-            render_pdf pdf_hpdf_streams ubl package sha256 catalog
+            render_pdf ubl package sha256 catalog
+MODULES  += pdf_update
 MODULES  += diff
+MODULES  += lock
 MODULES  += csv_read leads leads_docs pool
 MODULES  += tax
 MODULES  += utf8 json rule_ids exitcode date
@@ -93,7 +96,10 @@ deps:
 
 demo: deps quotesmith
 	./quotesmith check samples/muster-logistik/quote.xml
+	./quotesmith build samples/muster-logistik-r1/quote.xml
 	./quotesmith build samples/muster-logistik/quote.xml
+	./quotesmith diff out/2026-0142/2026-0142.ubl.xml out/2026-0142-r2/2026-0142-r2.ubl.xml; \
+	    test $$? -le 1
 	./quotesmith build samples/harbour-analytics/quote.xml
 	./quotesmith build samples/alpenfirn-export/quote.xml
 	./quotesmith report samples/sales-history/quotes --period 2026-Q4 --as-of 2026-12-31 \
@@ -211,3 +217,24 @@ bench-leads: quotesmith
 
 .PHONY: demo-leads bench-leads
 # ---- end leads ----------------------------------------------------------------
+
+# ---- templates (docs/templates.md) --------------------------------------------
+demo: demo-modern
+demo-modern: quotesmith
+	./quotesmith build samples/muster-logistik/quote.xml -t templates/modern/template.xml \
+	    -o out/modern
+
+# docs/templates.md's pictures, made from the real output: "Your first
+# template" (docs/examples/acme-template.xml with the standard fonts) and
+# the modern template.
+template-pages: demo-modern
+	mkdir -p out/acme-template/fonts
+	cp templates/standard/fonts/*.ttf out/acme-template/fonts/
+	cp docs/examples/acme-template.xml out/acme-template/template.xml
+	./quotesmith build samples/muster-logistik/quote.xml -t out/acme-template/template.xml \
+	    -o out/acme
+	pdftoppm -r 50 -png out/acme/2026-0142.pdf docs/images/first-template
+	pdftoppm -r 50 -png -f 1 -l 2 out/modern/2026-0142.pdf docs/images/modern-page
+
+.PHONY: demo-modern template-pages
+# ---- end templates ------------------------------------------------------------

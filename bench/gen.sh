@@ -5,6 +5,7 @@
 #
 # OUTDIR becomes a project root holding
 #   pricelist-2026.xml, rules.xml      copies of the shipped pricing/ files
+#   images/                            the price list's product pictures
 #   lines-N/quote.xml + DEPT.xml       one quote with N lines, for N in
 #                                      $BENCH_SIZES (default 10 100 1000 10000)
 #   ordinary/qNNNN/quote.xml + ...     $BENCH_ORDINARY (default 1000) ordinary
@@ -27,6 +28,7 @@ ordinary=${BENCH_ORDINARY:-1000}
 
 mkdir -p "$out"
 cp "$here/pricing/pricelist-2026.xml" "$out/pricelist-2026.xml"
+mkdir -p "$out/images" && cp "$here"/pricing/images/*.png "$out/images/"
 cp "$here/pricing/rules.xml" "$out/rules.xml"
 
 awk -v out="$out" -v seed="$seed" -v sizes="$sizes" -v ordinary="$ordinary" '

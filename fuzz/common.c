@@ -158,6 +158,9 @@ void fz_copy_project(void)
         {"templates/standard/fonts/NotoSans-Regular.ttf", "fonts/R.ttf"},
         {"templates/standard/fonts/NotoSans-Bold.ttf", "fonts/B.ttf"},
         {"templates/standard/logo.png", "logo.png"},
+        /* the 2026 price list's product pictures (SPEC 9) */
+        {"pricing/images/srv-r750.png", "pricing/images/srv-r750.png"},
+        {"pricing/images/mon-34-uw.png", "pricing/images/mon-34-uw.png"},
     };
     for (size_t i = 0; i < sizeof copies / sizeof *copies; i++)
         fz_copy(copies[i][0], copies[i][1]);

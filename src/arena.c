@@ -16,7 +16,7 @@ struct qs_arena_block {
 
 enum { BLOCK_PAYLOAD = 64 * 1024 };
 
-static void out_of_memory(void)
+void qs_out_of_memory(void)
 {
     fputs("quotesmith: out of memory\n", stderr);
     exit(3);
@@ -26,7 +26,7 @@ void *qs_xmalloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
     if (!p)
-        out_of_memory();
+        qs_out_of_memory();
     return p;
 }
 
@@ -34,7 +34,7 @@ void *qs_xrealloc(void *p, size_t size)
 {
     void *q = realloc(p, size ? size : 1);
     if (!q)
-        out_of_memory();
+        qs_out_of_memory();
     return q;
 }
 
@@ -42,7 +42,7 @@ void *qs_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        out_of_memory();
+        qs_out_of_memory();
     return p;
 }
 
@@ -53,11 +53,11 @@ void *qs_xgrow(void *array, size_t *cap, size_t need, size_t elem)
     size_t c = *cap ? *cap : 16;
     while (c < need) {
         if (c > SIZE_MAX / 2)
-            out_of_memory();
+            qs_out_of_memory();
         c *= 2;
     }
     if (elem && c > SIZE_MAX / elem)
-        out_of_memory();
+        qs_out_of_memory();
     *cap = c;
     return qs_xrealloc(array, c * elem);
 }
@@ -94,7 +94,7 @@ void *qs_arena_alloc(qs_arena *a, size_t size)
     if (!b || b->size - b->used < size) {
         size_t payload = size > BLOCK_PAYLOAD ? size : BLOCK_PAYLOAD;
         if (payload > SIZE_MAX - sizeof *b)
-            out_of_memory();
+            qs_out_of_memory();
         b = qs_xmalloc(sizeof *b + payload);
         b->size = payload;
         b->used = 0;
@@ -109,7 +109,7 @@ void *qs_arena_alloc(qs_arena *a, size_t size)
 void *qs_arena_array(qs_arena *a, size_t n, size_t size)
 {
     if (size && n > SIZE_MAX / size)
-        out_of_memory();
+        qs_out_of_memory();
     return qs_arena_alloc(a, n * size);
 }
 
@@ -133,7 +133,7 @@ char *qs_arena_printf(qs_arena *a, const char *fmt, ...)
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n < 0)
-        out_of_memory();
+        qs_out_of_memory();
     char *p = qs_arena_alloc(a, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);

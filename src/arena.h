@@ -29,6 +29,14 @@ char *qs_arena_printf(qs_arena *a, const char *fmt, ...)
 #endif
     ;
 
+/* Prints "quotesmith: out of memory" and exits with status 3: what every
+ * allocation that cannot be handed back does. */
+void qs_out_of_memory(void)
+#if defined(__GNUC__)
+    __attribute__((noreturn))
+#endif
+    ;
+
 /* malloc/realloc/calloc that exit(3) with a message instead of returning NULL. */
 void *qs_xmalloc(size_t size);
 void *qs_xrealloc(void *p, size_t size);

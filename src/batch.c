@@ -22,6 +22,7 @@
 #include "exitcode.h"
 #include "format.h"
 #include "input.h"
+#include "values.h"
 #include "pool.h"
 #include "report.h"
 #include "json.h"
@@ -188,9 +189,11 @@ bool qs_batch_find_quotes(char *const *paths, size_t npaths, char ***quotes, siz
 
 /* ---- before building: real paths, ids, collisions, the shard ---- */
 
-/* The quote's id attribute, read with a streaming parser that stops at
- * the root element; NULL for a document with a DOCTYPE or that does not
- * parse that far (the worker reports why). */
+/* The name of the quote's package: its id attribute, with "-rN" from
+ * revision="N" 2 on (SPEC 9; a revision that is not a plain number is
+ * left to the worker to report), read with a streaming parser that stops
+ * at the root element; NULL for a document with a DOCTYPE or that does
+ * not parse that far (the worker reports why). */
 static char *read_id(const char *path, size_t max_size)
 {
     unsigned char *data;
@@ -207,9 +210,18 @@ static char *read_id(const char *path, size_t max_size)
             break;
         if (type == XML_READER_TYPE_ELEMENT) {
             xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)"id");
-            if (v)
-                id = qs_xstrdup((const char *)v);
+            xmlChar *rev = xmlTextReaderGetAttribute(r, (const xmlChar *)"revision");
+            unsigned n = 1;
+            if (rev)
+                qs_revision_parse((const char *)rev, &n);
+            if (v) {
+                id = qs_xmalloc(strlen((const char *)v) + 16);
+                strcpy(id, (const char *)v);
+                if (n >= 2)
+                    sprintf(id + strlen(id), "-r%u", n);
+            }
             xmlFree(v);
+            xmlFree(rev);
             break;
         }
     }
@@ -235,18 +247,26 @@ static int compare_ids(const void *a, const void *b)
 /* Resolves every quote, drops repeats of one file, reads the ids, marks
  * every quote whose id another quote has too (across all shards, so the
  * shards' outputs merge without collisions), and selects this shard. */
-static void prepare(entry_list *l, const char *root_real, const qs_batch_options *o)
+/* The part of the real path `real` below `root_real`, or NULL when it is
+ * not below it (or NULL). */
+static const char *below_root(const char *real, const char *root_real)
 {
     size_t rootlen = strlen(root_real);
+    if (real && strncmp(real, root_real, rootlen) == 0 &&
+        (real[rootlen] == '/' || root_real[rootlen - 1] == '/'))
+        return real + rootlen + (real[rootlen] == '/');
+    return NULL;
+}
+
+static void prepare(entry_list *l, const char *root_real, const qs_batch_options *o)
+{
     entry **order = qs_xmalloc((l->count ? l->count : 1) * sizeof *order);
     for (size_t i = 0; i < l->count; i++) {
         entry *e = &l->items[i];
         qs_diags_init(&e->diags);
         e->selected = true;
         e->real = realpath(e->path, NULL);
-        if (e->real && strncmp(e->real, root_real, rootlen) == 0 &&
-            (e->real[rootlen] == '/' || root_real[rootlen - 1] == '/'))
-            e->rel = e->real + rootlen + (e->real[rootlen] == '/');
+        e->rel = below_root(e->real, root_real);
         if (e->rel)
             e->id = read_id(e->path, o->max_file_size);
         order[i] = e;
@@ -327,13 +347,29 @@ static bool files_unchanged(const json_t *files, const char *key, const char *di
     return n > 0;
 }
 
+/* True when the manifest's "template" is the one this run uses: the -t
+ * file (`template_rel`, root-relative; "" when it does not resolve) or,
+ * without -t (NULL), any template the quote named (its changes show in the
+ * inputs' hashes). A manifest without "template" never matches -t. */
+static bool template_matches(const json_t *manifest, const char *template_rel)
+{
+    const json_t *t = json_object_get(manifest, "template");
+    if (!t)
+        return !template_rel;
+    const char *path = qs_json_get_string(t, "path");
+    const char *from = qs_json_get_string(t, "from");
+    return path && from &&
+           (template_rel ? strcmp(path, template_rel) == 0 : strcmp(from, "quote") == 0);
+}
+
 static void copy_value(char *dst, size_t size, const char *value)
 {
     snprintf(dst, size, "%s", value ? value : "");
 }
 
 bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *quote_rel,
-                            size_t max_file_size, qs_batch_outcome *out)
+                            const char *template_rel, size_t max_file_size,
+                            qs_batch_outcome *out)
 {
     char *manifest_path = join(outdir, "manifest.json");
     unsigned char *data;
@@ -347,6 +383,7 @@ bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *qu
     const char *version = qs_json_get_string(m, "version");
     bool saw_quote = false;
     bool ok = version && strcmp(version, QS_VERSION) == 0 &&
+              template_matches(m, template_rel) &&
               files_unchanged(json_object_get(m, "inputs"), "path", root, quote_rel,
                               max_file_size, &saw_quote) &&
               saw_quote &&
@@ -369,6 +406,7 @@ bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *qu
 typedef struct {
     entry_list *l;
     const char *root_real;
+    const char *template_rel; /* -t below the root, "" outside it; NULL without -t */
     const qs_batch_options *o;
     struct progress *pr;
 } pool_ctx;
@@ -391,8 +429,8 @@ static int work(size_t i, void *ctx, qs_diags *d, qs_buf *payload)
     memset(&r, 0, sizeof r);
     qs_batch_job job = {e->path, e->id, e->outdir};
     r.skipped = !o->force && e->outdir && e->rel &&
-                qs_batch_is_up_to_date(e->outdir, c->root_real, e->rel, o->max_file_size,
-                                       &r.outcome);
+                qs_batch_is_up_to_date(e->outdir, c->root_real, e->rel, c->template_rel,
+                                       o->max_file_size, &r.outcome);
     int status = 0;
     if (r.skipped)
         snprintf(r.outcome.id, sizeof r.outcome.id, "%s", e->id);
@@ -434,12 +472,26 @@ static void finish(entry *e, const qs_pool_result *r)
     e->done = true;
 }
 
+/* True when the quote was refused because its package is a sent one
+ * (SPEC 9): the result then says so instead of the exit status. */
+static bool is_sent_locked(const entry *e)
+{
+    for (size_t i = 0; i < e->diags.count; i++)
+        if (strcmp(e->diags.items[i].rule, "sent-locked") == 0)
+            return true;
+    return false;
+}
+
 static const char *result_text(const entry *e, char *buf, size_t size)
 {
     switch (e->result) {
     case QS_CASE_BUILT: return "built";
     case QS_CASE_SKIPPED: return "skipped (up to date)";
-    case QS_CASE_FAILED: snprintf(buf, size, "failed (exit %d)", e->code); return buf;
+    case QS_CASE_FAILED:
+        if (is_sent_locked(e))
+            return "failed (sent-locked)";
+        snprintf(buf, size, "failed (exit %d)", e->code);
+        return buf;
     case QS_CASE_CRASHED: snprintf(buf, size, "crashed (signal %d)", e->code); return buf;
     case QS_CASE_NOT_STARTED: return "not started";
     }
@@ -509,10 +561,15 @@ static bool done(size_t i, void *ctx, const qs_pool_result *r)
 static void run_workers(entry_list *l, const char *root_real, const qs_batch_options *o,
                         progress *pr)
 {
-    pool_ctx c = {l, root_real, o, pr};
+    char *template_real = o->template_path ? realpath(o->template_path, NULL) : NULL;
+    const char *template_rel = below_root(template_real, root_real);
+    if (o->template_path && !template_rel)
+        template_rel = "";
+    pool_ctx c = {l, root_real, template_rel, o, pr};
     qs_pool p = {.count = l->count, .jobs = o->jobs, .begin = begin, .run = work,
                  .sink = sink, .done = done, .ctx = &c};
     qs_pool_run(&p);
+    free(template_real);
     for (size_t i = 0; i < l->count; i++)
         if (l->items[i].selected && !l->items[i].done) {
             l->items[i].result = QS_CASE_NOT_STARTED;

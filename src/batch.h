@@ -46,6 +46,7 @@ typedef struct {
     unsigned shard, nshards;   /* this shard, 1-based, of nshards; 1 of 1 = all */
     bool keep_going;           /* start every quote even after a failure */
     bool force;                /* rebuild quotes that are up to date */
+    const char *template_path; /* -t: the template of every quote, or NULL */
     size_t max_file_size;
     const char *junit;         /* JUnit XML file to write, or NULL */
     qs_batch_format format;    /* how diagnostics are printed on stderr */
@@ -79,6 +80,7 @@ bool qs_batch_parse_shard(const char *text, unsigned *shard, unsigned *nshards);
  * unchanged. Fills gross and currency from the manifest. Any doubt (no or
  * unreadable manifest, a file missing) answers false. */
 bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *quote_rel,
-                            size_t max_file_size, qs_batch_outcome *out);
+                            const char *template_rel, size_t max_file_size,
+                            qs_batch_outcome *out);
 
 #endif

@@ -278,10 +278,12 @@ char *qs_catalog_output_path(qs_inputs *in, const char *pricelist_path, qs_diags
         snprintf(path, len, "out/catalog-%s.pdf", id);
     } else {
         unsigned line = 0, col = 0;
+        char shown[QS_ECHO_SIZE];
         qs_input_locate(src, root, "id", &line, &col);
         qs_diag_add(d, QS_SEV_ERROR, src->path, line, col, "output",
-                    "price list id '%s' cannot name the output file (use letters, "
-                    "digits, '-', '_' and '.', or give -o FILE)", id ? id : "");
+                    "price list id '%s' cannot name the output file (use at most %d "
+                    "letters, digits, '-', '_' and '.', or give -o FILE)",
+                    qs_diag_echo(shown, id ? id : ""), QS_OUTPUT_NAME_MAX);
     }
     xmlFree(id);
     return path;

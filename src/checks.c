@@ -1,5 +1,6 @@
 /* checks: built-in consistency checks on the merged data tree (dates,
- * customer address, price list validity, Incoterms, payment terms). */
+ * customer address, a final quote's lines, price list validity, Incoterms,
+ * payment terms). */
 #include "checks.h"
 
 #include <stdarg.h>
@@ -67,12 +68,12 @@ static void report(const checker *c, const xmlNode *at, qs_severity sev,
 static void report(const checker *c, const xmlNode *at, qs_severity sev,
                    const char *rule, const char *fmt, ...)
 {
-    const char *file = NULL;
-    unsigned line = 0;
-    qs_tree_source_of(at ? at : c->quote, &file, &line);
+    qs_origin where = {0};
+    bool known = qs_tree_origin_of(at ? at : c->quote, &where);
+    unsigned col = where.col ? where.col : 1;
     va_list ap;
     va_start(ap, fmt);
-    qs_diag_vadd(c->d, sev, file, line, file ? 1 : 0, rule, fmt, ap);
+    qs_diag_vadd(c->d, sev, where.file, where.line, known ? col : 0, rule, fmt, ap);
     va_end(ap);
 }
 
@@ -119,6 +120,41 @@ static void check_customer_address(const checker *c)
         report(c, customer, QS_SEV_ERROR, "customer-address",
                "a final quote needs the customer's name and address; "
                "missing: %s", missing + 2);
+}
+
+/* Whether below n is a line; with `priced`, one that counts in the totals
+ * (not optional). */
+static bool has_line(const xmlNode *n, bool priced)
+{
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (xmlStrEqual(c->name, BAD_CAST "line")) {
+            char *optional = attr_of(c, "optional");
+            bool counts = !priced || !optional || strcmp(optional, "true") != 0;
+            xmlFree(optional);
+            if (counts)
+                return true;
+        } else if (has_line(c, priced)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A quote offers something: a line at all (the UBL quotation needs one),
+ * and in a final quote one that is not optional (else the proposal would
+ * offer nothing at 0.00). */
+static void check_has_lines(const checker *c)
+{
+    char *status = attr_of(c->quote, "status");
+    bool draft = status && strcmp(status, "draft") == 0;
+    xmlFree(status);
+    if (!has_line(c->quote, false))
+        report(c, c->quote, QS_SEV_ERROR, "empty-quote", "the quote has no line");
+    else if (!draft && !has_line(c->quote, true))
+        report(c, c->quote, QS_SEV_ERROR, "empty-quote",
+               "a final quote needs at least one line that is not optional");
 }
 
 static void check_pricelist_validity(const checker *c)
@@ -283,6 +319,7 @@ void qs_checks_run(xmlDoc *tree, qs_diags *d)
     checker c = {quote, d};
     check_validity_order(&c);
     check_customer_address(&c);
+    check_has_lines(&c);
     check_pricelist_validity(&c);
     check_incoterm(&c);
     check_payment_terms(&c);

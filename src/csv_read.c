@@ -159,10 +159,8 @@ static bool is_blank_line(const char *s, size_t n)
 
 static void parser_start(struct csv_parser *p, unsigned char delimiter)
 {
-    if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-        fputs("quotesmith: out of memory\n", stderr);
-        exit(3);
-    }
+    if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+        qs_out_of_memory();
     csv_set_delim(p, delimiter);
 }
 

@@ -6,6 +6,18 @@ static bool is_leap(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+ * days_from_civil). */
+static long days_from_civil(long y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
 bool qs_date_parse(const char *s, int *year, int *month, int *day)
 {
     if (!s)
@@ -37,13 +49,36 @@ bool qs_date_days(const char *s, long *days)
     int year, m, d;
     if (!qs_date_parse(s, &year, &m, &d))
         return false;
-    long y = year;
-    /* Howard Hinnant's days_from_civil. */
-    y -= m <= 2;
-    long era = y / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    *days = era * 146097 + doe - 719468;
+    *days = days_from_civil(year, m, d);
     return true;
+}
+
+int qs_date_iso_weekday(int year, int month, int day)
+{
+    /* 1970-01-01 was a Thursday (4). */
+    long w = (days_from_civil(year, month, day) + 3) % 7;
+    return (int)(w < 0 ? w + 7 : w) + 1;
+}
+
+/* ISO 8601 weeks in year y: 53 when it starts on a Thursday, or on a
+ * Wednesday in a leap year. */
+static int iso_weeks_in_year(int y)
+{
+    int jan1 = qs_date_iso_weekday(y, 1, 1);
+    return jan1 == 4 || (jan1 == 3 && is_leap(y)) ? 53 : 52;
+}
+
+void qs_date_iso_week(int year, int month, int day, int *week, int *week_year)
+{
+    int doy = (int)(days_from_civil(year, month, day) - days_from_civil(year, 1, 1)) + 1;
+    int w = (doy - qs_date_iso_weekday(year, month, day) + 10) / 7;
+    *week_year = year;
+    if (w < 1) {
+        *week_year = year - 1;
+        w = iso_weeks_in_year(year - 1);
+    } else if (w > iso_weeks_in_year(year)) {
+        *week_year = year + 1;
+        w = 1;
+    }
+    *week = w;
 }

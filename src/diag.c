@@ -2,11 +2,14 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "json.h"
+#include "utf8.h"
 
 void qs_diags_init(qs_diags *d)
 {
@@ -113,18 +116,95 @@ const char *qs_severity_name(qs_severity sev)
     return "error";
 }
 
+/* ---- echoing input safely ---- */
+
+/* Characters that would let a value start a line of its own or change
+ * how a terminal or a reader shows the rest: C0 and C1 controls (line
+ * breaks, ESC of ANSI sequences), DEL, the Unicode line and paragraph
+ * separators, and the bidirectional controls ("Trojan Source"). */
+static bool is_unsafe(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* The text that shows the character at p, in `piece` (at most 11 bytes):
+ * the character itself when it is safe, else an escape: \n, \r, \t,
+ * \xHH for other bytes below 0x80 and for bytes that are not UTF-8,
+ * \uHHHH for unsafe code points. Returns the bytes of p consumed. */
+static size_t safe_piece(const unsigned char *p, char piece[12])
+{
+    size_t n;
+    uint32_t cp = qs_utf8_decode((const char *)p, strnlen((const char *)p, 4), &n);
+    if (cp == (uint32_t)-1)
+        snprintf(piece, 12, "\\x%02X", p[0]);
+    else if (!is_unsafe(cp)) {
+        memcpy(piece, p, n);
+        piece[n] = '\0';
+    } else if (cp == '\n' || cp == '\r' || cp == '\t')
+        snprintf(piece, 12, "\\%c", cp == '\n' ? 'n' : cp == '\r' ? 'r' : 't');
+    else if (cp < 0x80)
+        snprintf(piece, 12, "\\x%02X", (unsigned)cp);
+    else
+        snprintf(piece, 12, "\\u%04X", (unsigned)cp);
+    return n;
+}
+
+/* Appends s with every unsafe character escaped. */
+static void put_safe(qs_buf *b, const char *s)
+{
+    char piece[12];
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        p += safe_piece(p, piece);
+        qs_buf_puts(b, piece);
+    }
+}
+
+const char *qs_diag_echo(char out[QS_ECHO_SIZE], const char *value)
+{
+    char piece[12];
+    size_t len = 0;
+    out[0] = '\0';
+    for (const unsigned char *p = (const unsigned char *)(value ? value : ""); *p;) {
+        p += safe_piece(p, piece);
+        size_t n = strlen(piece);
+        if (len + n > QS_ECHO_MAX) {
+            memcpy(out + len, "...", 4);
+            return out;
+        }
+        memcpy(out + len, piece, n + 1);
+        len += n;
+    }
+    return out;
+}
+
+char *qs_diag_text(const qs_diag *g)
+{
+    qs_buf b = {0};
+    if (g->file && g->line) {
+        put_safe(&b, g->file);
+        qs_buf_printf(&b, ":%u:%u: ", g->line, g->col ? g->col : 1);
+    } else if (g->file) {
+        put_safe(&b, g->file);
+        qs_buf_puts(&b, ": ");
+    } else {
+        qs_buf_puts(&b, "quotesmith: ");
+    }
+    qs_buf_printf(&b, "%s: ", qs_severity_name(g->severity));
+    put_safe(&b, g->message);
+    qs_buf_puts(&b, " [");
+    put_safe(&b, g->rule);
+    qs_buf_puts(&b, "]\n");
+    return b.s;
+}
+
 void qs_diags_print_text(const qs_diags *d, FILE *out)
 {
     for (size_t i = 0; i < d->count; i++) {
-        const qs_diag *g = &d->items[i];
-        if (g->file && g->line)
-            fprintf(out, "%s:%u:%u: ", g->file, g->line, g->col ? g->col : 1);
-        else if (g->file)
-            fprintf(out, "%s: ", g->file);
-        else
-            fputs("quotesmith: ", out);
-        fprintf(out, "%s: %s [%s]\n", qs_severity_name(g->severity),
-                g->message, g->rule);
+        char *line = qs_diag_text(&d->items[i]);
+        fputs(line, out);
+        free(line);
     }
 }
 

@@ -63,7 +63,28 @@ size_t qs_diags_count(const qs_diags *d, qs_severity sev);
 /* Sorts by file, line, column, then insertion order. */
 void qs_diags_sort(qs_diags *d);
 
-/* "file:line:col: severity: message [rule]", one per line. */
+/* The longest echo of an input value in a message, in bytes, and the
+ * buffer qs_diag_echo needs for it ("..." and the terminator added). */
+enum { QS_ECHO_MAX = 60, QS_ECHO_SIZE = QS_ECHO_MAX + 4 };
+
+/* The one way a message quotes a value taken from an input (an attribute,
+ * a text, an href, an expression): at most QS_ECHO_MAX bytes, cut at a
+ * character with "..." added, and every character that could start a
+ * line or drive a terminal escaped (a line break as \n, ESC as \x1B,
+ * U+2028 as \u2028, a byte that is not UTF-8 as \xHH), so no input can
+ * put a line of its own (a CI log command such as "::error::") into our
+ * output. Writes into `out` and returns it, for use as a printf argument:
+ *     char shown[QS_ECHO_SIZE];
+ *     qs_diag_add(d, ..., "unknown SKU '%s'", qs_diag_echo(shown, sku)); */
+const char *qs_diag_echo(char out[QS_ECHO_SIZE], const char *value);
+
+/* One diagnostic as "file:line:col: severity: message [rule]\n", with the
+ * same escaping (not shortened) applied to the file, the message and the
+ * rule: a value a stage echoed without qs_diag_echo still cannot break the
+ * line. malloc'd; the caller frees it. */
+char *qs_diag_text(const qs_diag *g);
+
+/* qs_diag_text of every diagnostic, in order. */
 void qs_diags_print_text(const qs_diags *d, FILE *out);
 
 /* A JSON array of objects {file,line,column,severity,rule,message}, one

@@ -104,8 +104,13 @@ static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *line
         qs_json_set(o, "steps", p->steps);
         qs_json_append(lines, o);
     } else {
-        fprintf(p->out, "Pos %u  %s  %s%s\n", l->pos, sku, name,
-                l->optional ? "  (optional, not in the totals)" : "");
+        char note[64] = "";
+        if (l->optional)
+            snprintf(note, sizeof note, "  (optional, not in the totals)");
+        else if (l->alternative_to)
+            snprintf(note, sizeof note, "  (alternative to pos %u, not in the totals)",
+                     l->alternative_to);
+        fprintf(p->out, "Pos %u  %s  %s%s\n", l->pos, sku, name, note);
         fprintf(p->out, "  %s\n", src);
     }
 
@@ -170,7 +175,7 @@ static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *line
              trimmed(x->percent, 0, a), code ? " " : "", code ? code : "",
              l->supply == QS_SUPPLY_SERVICES ? "services" : "goods");
     step(p, "tax category", v, NULL);
-    if (q->has_discount && !l->optional) {
+    if (q->has_discount && qs_line_is_counted(l)) {
         snprintf(v, sizeof v, "%s %% on the total of its tax group", q->discount.text);
         step(p, "quote discount", v, where(s, sizeof s, &q->discount_at));
     }

@@ -43,6 +43,8 @@ const char *qs_format_status_message(qs_fmt_status st)
         return "not a calendar date of the form YYYY-MM-DD";
     case QS_FMT_OVERFLOW:
         return "number too large";
+    case QS_FMT_PATTERN:
+        return "not a valid pattern (docs/templates.md, \"Patterns\")";
     }
     return "unknown error";
 }
@@ -138,10 +140,13 @@ static const char *currency_symbol(const char *code)
     return NULL;
 }
 
-qs_fmt_status qs_format_money(const char *amount, const char *currency,
-                              qs_lang lang, char out[QS_FORMAT_BUFSIZE])
+/* The grouped digits of an amount as money shows them: at least the
+ * currency's minor digits, never rounded (a unit price of 0.125 keeps its
+ * third decimal); a price with cents in a currency without them (49.90 in
+ * JPY) shows two, as prices do, not "49,9". */
+static qs_fmt_status money_digits(const char *amount, const char *currency, qs_lang lang,
+                                  char num[NUMBER_BUFSIZE], bool *negative)
 {
-    out[0] = '\0';
     qs_decimal v;
     qs_fmt_status st = parse_signed(amount, &v);
     if (st != QS_FMT_OK)
@@ -149,9 +154,6 @@ qs_fmt_status qs_format_money(const char *amount, const char *currency,
     int places = qs_currency_minor_digits(currency);
     if (places < 0 || places > QS_DECIMAL_DIGITS)
         return QS_FMT_CURRENCY;
-    /* Never round for display: a unit price of 0.125 shows all its digits;
-     * a price with cents in a currency without them (49.90 in JPY) shows
-     * two, as prices do, not "49,9". */
     qs_decimal unit = 1;
     for (int i = places; i < QS_DECIMAL_DIGITS; i++)
         unit *= 10;
@@ -163,12 +165,19 @@ qs_fmt_status qs_format_money(const char *amount, const char *currency,
         places++;
         unit /= 10;
     }
+    bool de = lang == QS_LANG_DE;
+    return write_number(v, places, false, de ? "." : ",", de ? "," : ".", num,
+                        NUMBER_BUFSIZE, negative);
+}
 
+qs_fmt_status qs_format_money(const char *amount, const char *currency,
+                              qs_lang lang, char out[QS_FORMAT_BUFSIZE])
+{
+    out[0] = '\0';
     char num[NUMBER_BUFSIZE];
     bool negative;
     bool de = lang == QS_LANG_DE;
-    st = write_number(v, places, false, de ? "." : ",", de ? "," : ".", num,
-                      sizeof num, &negative);
+    qs_fmt_status st = money_digits(amount, currency, lang, num, &negative);
     if (st != QS_FMT_OK)
         return st;
     const char *symbol = currency_symbol(currency);
@@ -226,6 +235,133 @@ qs_fmt_status qs_format_quantity(const char *value, qs_lang lang,
     return format_trimmed(value, lang, true, "", out);
 }
 
+/* ---- number patterns ---- */
+
+/* A number pattern, parsed: [prefix] digits [suffix]. */
+typedef struct {
+    const char *prefix, *suffix;  /* into the pattern */
+    size_t prefix_len, suffix_len;
+    int min_int;                  /* '0's before the point */
+    bool grouped;                 /* a ',' before the point */
+    int min_frac, max_frac;       /* '0's, then '0's and '#'s after it */
+} number_pattern;
+
+static bool is_digit_char(char c)
+{
+    return c == '0' || c == '#' || c == ',' || c == '.';
+}
+
+/* Parses "[prefix]#,##0.00#[suffix]". Prefix and suffix hold no pattern
+ * character; the digits are '#'/',' then '0's (at least one) before the
+ * point, '0's then '#'s after it. */
+static bool parse_number_pattern(const char *p, number_pattern *np)
+{
+    memset(np, 0, sizeof *np);
+    size_t i = 0;
+    while (p[i] && !is_digit_char(p[i]))
+        i++;
+    np->prefix = p;
+    np->prefix_len = i;
+    bool seen_zero = false;
+    for (; p[i] == '#' || p[i] == ',' || p[i] == '0'; i++) {
+        if (p[i] == '#' && seen_zero)
+            return false;
+        seen_zero |= p[i] == '0';
+        np->min_int += p[i] == '0';
+        np->grouped |= p[i] == ',';
+    }
+    if (np->min_int == 0 || np->min_int > 15 || p[i - 1] == ',')
+        return false;
+    if (p[i] == '.') {
+        for (i++; p[i] == '0'; i++)
+            np->min_frac++;
+        np->max_frac = np->min_frac;
+        for (; p[i] == '#'; i++)
+            np->max_frac++;
+        if (np->max_frac == 0 || np->max_frac > QS_DECIMAL_DIGITS)
+            return false;
+    }
+    np->suffix = p + i;
+    np->suffix_len = strlen(p + i);
+    for (size_t k = 0; k < np->suffix_len; k++)
+        if (is_digit_char(np->suffix[k]))
+            return false;
+    return np->prefix_len + np->suffix_len <= QS_PATTERN_MAX;
+}
+
+/* Formats v by the parsed pattern np. */
+static qs_fmt_status format_by_pattern(qs_decimal v, const number_pattern *np, qs_lang lang,
+                                       char out[QS_FORMAT_BUFSIZE])
+{
+    bool de = lang == QS_LANG_DE;
+    char plain[NUMBER_BUFSIZE], num[NUMBER_BUFSIZE];
+    bool negative;
+    qs_fmt_status st = write_number(v, np->max_frac, false, NULL, ".", plain,
+                                    sizeof plain, &negative);
+    if (st != QS_FMT_OK)
+        return st;
+    /* Leading zeros up to min_int, then grouping, then the fraction cut
+     * back to min_frac where it ends in zeros. */
+    const char *dot = strchr(plain, '.');
+    size_t nint = dot ? (size_t)(dot - plain) : strlen(plain);
+    size_t width = nint < (size_t)np->min_int ? (size_t)np->min_int : nint;
+    size_t len = 0;
+    for (size_t i = 0; i < width; i++) {
+        if (np->grouped && i > 0 && (width - i) % 3 == 0)
+            append(num, &len, de ? "." : ",", SIZE_MAX);
+        char c[2] = {i < width - nint ? '0' : plain[i - (width - nint)], '\0'};
+        append(num, &len, c, 1);
+    }
+    if (dot) {
+        size_t nfrac = strlen(dot + 1);
+        while (nfrac > (size_t)np->min_frac && dot[nfrac] == '0')
+            nfrac--;
+        if (nfrac > 0) {
+            append(num, &len, de ? "," : ".", SIZE_MAX);
+            append(num, &len, dot + 1, nfrac);
+        }
+    }
+    len = 0;
+    out[0] = '\0';
+    append(out, &len, np->prefix, np->prefix_len);
+    append(out, &len, negative ? MINUS : "", SIZE_MAX);
+    append(out, &len, num, SIZE_MAX);
+    append(out, &len, np->suffix, np->suffix_len);
+    return QS_FMT_OK;
+}
+
+qs_fmt_status qs_format_number(const char *value, const char *pattern,
+                               const char *currency, qs_lang lang,
+                               char out[QS_FORMAT_BUFSIZE])
+{
+    out[0] = '\0';
+    if (strcmp(pattern, "money") == 0)
+        return qs_format_money(value, currency, lang, out);
+    if (strcmp(pattern, "percent") == 0)
+        return qs_format_percent(value, lang, out);
+    if (strcmp(pattern, "qty") == 0)
+        return qs_format_quantity(value, lang, out);
+    if (strcmp(pattern, "amount") == 0) {
+        char num[NUMBER_BUFSIZE];
+        bool negative;
+        qs_fmt_status st = money_digits(value, currency, lang, num, &negative);
+        if (st != QS_FMT_OK)
+            return st;
+        size_t len = 0;
+        append(out, &len, negative ? MINUS : "", SIZE_MAX);
+        append(out, &len, num, SIZE_MAX);
+        return QS_FMT_OK;
+    }
+    number_pattern np;
+    if (!parse_number_pattern(pattern, &np))
+        return QS_FMT_PATTERN;
+    qs_decimal v;
+    qs_fmt_status st = parse_signed(value, &v);
+    if (st != QS_FMT_OK)
+        return st;
+    return format_by_pattern(v, &np, lang, out);
+}
+
 /* ---- dates ---- */
 
 static const char *const month_de[12] = {
@@ -252,6 +388,144 @@ qs_fmt_status qs_format_date(const char *iso, qs_lang lang, qs_date_style style,
     else
         snprintf(out, QS_FORMAT_BUFSIZE, "%d %s %04d", d,
                  style == QS_DATE_SHORT ? month_en_short[m - 1] : month_en[m - 1], y);
+    return QS_FMT_OK;
+}
+
+/* ---- date patterns ---- */
+
+static const char *const weekday_de[7] = {
+    "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"};
+static const char *const weekday_en[7] = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+static const char *const weekday_de_short[7] = {"Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"};
+static const char *const weekday_en_short[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const month_de_short[12] = {
+    "Jan.", "Feb.", "M\xC3\xA4rz", "Apr.", "Mai", "Juni",
+    "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez."};
+
+/* Appends a number with at least `width` digits; false when it does not fit. */
+static bool put_int(char *out, size_t *len, int v, int width)
+{
+    char b[16];
+    int n = snprintf(b, sizeof b, "%0*d", width, v);
+    if (*len + (size_t)n >= QS_FORMAT_BUFSIZE)
+        return false;
+    append(out, len, b, (size_t)n);
+    return true;
+}
+
+static bool put_text(char *out, size_t *len, const char *s, size_t n)
+{
+    n = strnlen(s, n);
+    if (*len + n >= QS_FORMAT_BUFSIZE)
+        return false;
+    append(out, len, s, n);
+    return true;
+}
+
+/* One pattern letter run (`c` repeated `n` times) of a date. */
+static qs_fmt_status put_field(char *out, size_t *len, char c, size_t n, int y, int m,
+                               int d, qs_lang lang)
+{
+    bool de = lang == QS_LANG_DE;
+    int week, week_year;
+    bool ok;
+    switch (c) {
+    case 'd':
+        if (n > 2)
+            return QS_FMT_PATTERN;
+        ok = put_int(out, len, d, (int)n);
+        break;
+    case 'M':
+        if (n > 4)
+            return QS_FMT_PATTERN;
+        if (n <= 2) {
+            ok = put_int(out, len, m, (int)n);
+        } else {
+            const char *const *names = n == 3 ? (de ? month_de_short : month_en_short)
+                                              : (de ? month_de : month_en);
+            ok = put_text(out, len, names[m - 1], SIZE_MAX);
+        }
+        break;
+    case 'y':
+        if (n != 2 && n != 4)
+            return QS_FMT_PATTERN;
+        ok = put_int(out, len, n == 2 ? y % 100 : y, (int)n);
+        break;
+    case 'w':
+    case 'Y':
+        if ((c == 'w' && n > 2) || (c == 'Y' && n != 4))
+            return QS_FMT_PATTERN;
+        qs_date_iso_week(y, m, d, &week, &week_year);
+        ok = put_int(out, len, c == 'w' ? week : week_year, (int)n);
+        break;
+    case 'E': {
+        if (n != 3 && n != 4)
+            return QS_FMT_PATTERN;
+        int wd = qs_date_iso_weekday(y, m, d) - 1;
+        const char *const *days = n == 3 ? (de ? weekday_de_short : weekday_en_short)
+                                         : (de ? weekday_de : weekday_en);
+        ok = put_text(out, len, days[wd], SIZE_MAX);
+        break;
+    }
+    default:
+        return QS_FMT_PATTERN;
+    }
+    return ok ? QS_FMT_OK : QS_FMT_OVERFLOW;
+}
+
+static bool is_date_letter(char c)
+{
+    return c == 'd' || c == 'M' || c == 'y' || c == 'w' || c == 'Y' || c == 'E';
+}
+
+qs_fmt_status qs_format_date_pattern(const char *iso, const char *pattern, qs_lang lang,
+                                     char out[QS_FORMAT_BUFSIZE])
+{
+    out[0] = '\0';
+    if (strcmp(pattern, "short") == 0 || strcmp(pattern, "long") == 0)
+        return qs_format_date(iso, lang, pattern[0] == 's' ? QS_DATE_SHORT : QS_DATE_LONG,
+                              out);
+    int y, m, d;
+    if (strlen(pattern) > QS_PATTERN_MAX)
+        return QS_FMT_PATTERN;
+    if (!qs_date_parse(iso, &y, &m, &d))
+        return QS_FMT_DATE;
+    size_t len = 0;
+    for (const char *p = pattern; *p;) {
+        if (p[0] == '\'' && p[1] == '\'') {
+            if (!put_text(out, &len, p, 1))
+                return QS_FMT_OVERFLOW;
+            p += 2;
+        } else if (*p == '\'') {
+            /* 'text' is literal; '' is one quote, inside a text too. */
+            for (p++;; p++) {
+                if (!*p)
+                    return QS_FMT_PATTERN;
+                if (*p == '\'' && p[1] != '\'')
+                    break;
+                p += *p == '\'';
+                if (!put_text(out, &len, p, 1))
+                    return QS_FMT_OVERFLOW;
+            }
+            p++;
+        } else if (is_date_letter(*p)) {
+            size_t n = 1;
+            while (p[n] == *p)
+                n++;
+            qs_fmt_status st = put_field(out, &len, *p, n, y, m, d, lang);
+            if (st != QS_FMT_OK)
+                return st;
+            p += n;
+        } else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            /* Other letters are reserved (a typo such as 'D' must not
+             * print itself): text is quoted, 'KW' ww. */
+            return QS_FMT_PATTERN;
+        } else {
+            if (!put_text(out, &len, p++, 1))
+                return QS_FMT_OVERFLOW;
+        }
+    }
     return QS_FMT_OK;
 }
 

@@ -31,7 +31,8 @@ typedef enum {
     QS_FMT_NUMBER,    /* not -?[0-9]+(\.[0-9]{1,4})? with <= 15 integer digits */
     QS_FMT_CURRENCY,  /* not an ISO 4217 code quotesmith knows */
     QS_FMT_DATE,      /* not a real calendar date YYYY-MM-DD */
-    QS_FMT_OVERFLOW   /* rounding overflowed */
+    QS_FMT_OVERFLOW,  /* rounding overflowed, or the result is too long */
+    QS_FMT_PATTERN    /* not a valid number or date pattern */
 } qs_fmt_status;
 
 typedef enum { QS_DATE_SHORT, QS_DATE_LONG } qs_date_style;
@@ -69,6 +70,36 @@ qs_fmt_status qs_format_quantity(const char *value, qs_lang lang,
  *   long:  de "26. November 2026", en "26 November 2026" */
 qs_fmt_status qs_format_date(const char *iso, qs_lang lang, qs_date_style style,
                              char out[QS_FORMAT_BUFSIZE]);
+
+/* The longest date pattern, and the longest prefix plus suffix of a number
+ * pattern, in bytes. */
+#define QS_PATTERN_MAX 24
+
+/* Formats a decimal string by `pattern` (docs/templates.md, "Patterns"):
+ * a name, "money" (qs_format_money in `currency`), "amount" (the same
+ * digits without the currency), "percent", "qty"; or a picture
+ * [prefix] digits [suffix], where the digits are '#' and ',' then '0's
+ * before an optional '.', then '0's and '#'s: "0.00" gives de "2,50",
+ * "#,##0" gives "1.235" (rounded half away from zero), "0.0#" keeps one or
+ * two decimals, "000" pads to three digits; ',' and '.' print as the
+ * language's separators. Prefix and suffix (at most QS_PATTERN_MAX bytes
+ * together) are literal text without '0', '#', ',' or '.'; a minus sign
+ * goes right before the digits. QS_FMT_PATTERN for a bad pattern (also
+ * more than 4 decimals or 15 integer zeros). */
+qs_fmt_status qs_format_number(const char *value, const char *pattern,
+                               const char *currency, qs_lang lang,
+                               char out[QS_FORMAT_BUFSIZE]);
+
+/* Formats an ISO date by `pattern`: "short" or "long" (qs_format_date), or
+ * a picture of at most QS_PATTERN_MAX bytes with the fields d dd (day),
+ * M MM (month number), MMM MMMM (month name, short and long), yy yyyy
+ * (year), w ww (ISO 8601 week number), YYYY (its week-based year), EEE
+ * EEEE (weekday name, short and long), in the document's language. Text in
+ * single quotes is literal ('' is a quote); other ASCII letters are
+ * errors; every other character is copied. "d. MMMM yyyy" gives de
+ * "26. November 2026"; "'KW' ww" gives "KW 48". */
+qs_fmt_status qs_format_date_pattern(const char *iso, const char *pattern, qs_lang lang,
+                                     char out[QS_FORMAT_BUFSIZE]);
 
 /* A measured quantity (seconds of a run) with `places` (0 to 6) decimals
  * and a '.', never through the C library's locale: 1.23456 at 3 ->

@@ -173,7 +173,8 @@ bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
     }
     if (href[0] == '\0' || href[0] == '/' || has_scheme(href) || strchr(href, '\\')) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
-                    "href '%s' must be a relative path inside the project root", href);
+                    "href '%s' must be a relative path inside the project root '%s' "
+                    "(choose the root with --root)", href, in->root);
         return false;
     }
     const char *slash = strrchr(base, '/');
@@ -187,7 +188,8 @@ bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
     char *abs = absolute_of(path);
     if (!abs || !has_prefix_dir(abs, in->root)) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
-                    "href '%s' leads outside the project root", href);
+                    "href '%s' leads outside the project root '%s' "
+                    "(choose the root with --root)", href, in->root);
         free(abs);
         free(path);
         return false;
@@ -310,8 +312,8 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
     }
     if (!has_prefix_dir(real, in->root)) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
-                    "'%s' resolves to '%s', outside the project root",
-                    path, real);
+                    "'%s' resolves to '%s', outside the project root '%s' "
+                    "(choose the root with --root)", path, real, in->root);
         if (!at)
             qs_diags_set_environment_failed(d);
         return NULL;
@@ -333,6 +335,8 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
     case QS_READ_NOT_REGULAR:
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "not-a-file",
                     "'%s' is not a regular file", path);
+        if (!at)
+            qs_diags_set_environment_failed(d);
         return NULL;
     case QS_READ_TOO_LARGE:
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "file-too-large",
@@ -1211,17 +1215,30 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
  * every size asked for to the meter in force (qs_xml_memory_meter). */
 
 static xmlMallocFunc watched_malloc;
+static bool stop_on_failure = true;
 static xmlReallocFunc watched_realloc;
 static xmlStrdupFunc watched_strdup;
 static unsigned long memory_failures;
 static qs_xml_meter *meter;
+
+/* libxml2 2.9 is not safe after a failed allocation (its parser has been
+ * seen to crash on the next step), so a failure ends the run at once as
+ * every other allocation failure does: "out of memory", exit status 3.
+ * The unit tests turn this off to test the stages' own checks. */
+static void failed_allocation(void)
+{
+    if (stop_on_failure)
+        qs_out_of_memory();
+    memory_failures++;
+}
 
 static void *watch_malloc(size_t n)
 {
     if (meter)
         meter(n);
     void *p = watched_malloc(n);
-    memory_failures += p == NULL;
+    if (!p)
+        failed_allocation();
     return p;
 }
 
@@ -1230,7 +1247,8 @@ static void *watch_realloc(void *old, size_t n)
     if (meter)
         meter(n);
     void *p = watched_realloc(old, n);
-    memory_failures += p == NULL;
+    if (!p)
+        failed_allocation();
     return p;
 }
 
@@ -1239,12 +1257,14 @@ static char *watch_strdup(const char *s)
     if (meter)
         meter(strlen(s) + 1);
     char *p = watched_strdup(s);
-    memory_failures += p == NULL;
+    if (!p)
+        failed_allocation();
     return p;
 }
 
-void qs_xml_memory_watch(void)
+void qs_xml_memory_watch(bool stop)
 {
+    stop_on_failure = stop;
     xmlFreeFunc free_fn;
     if (watched_malloc || xmlMemGet(&free_fn, &watched_malloc, &watched_realloc,
                                     &watched_strdup) != 0)
@@ -1254,7 +1274,7 @@ void qs_xml_memory_watch(void)
 
 void qs_xml_memory_meter(qs_xml_meter *charge)
 {
-    qs_xml_memory_watch();
+    qs_xml_memory_watch(stop_on_failure);
     meter = charge;
 }
 

@@ -173,13 +173,16 @@ const xmlNode *qs_xml_child(const xmlNode *parent, const char *name);
  * place (XML Schema's whiteSpace="collapse"); returns `s`. */
 char *qs_xml_collapse_space(char *s);
 
-/* libxml2 reports some allocation failures only by leaving a node, text
- * or attribute out (xmlNewProp, xmlNewTextChild, xmlDocCopyNode build the
- * rest regardless). qs_xml_memory_watch wraps libxml2's allocator
- * (xmlMemSetup, before any other libxml2 call) so that every failure is
- * counted; qs_xml_memory_failures gives the count so far, and a stage that
- * builds a tree compares it before and after. */
-void qs_xml_memory_watch(void);
+/* qs_xml_memory_watch wraps libxml2's allocator (xmlMemSetup, before any
+ * other libxml2 call). With `stop` (what main asks for) a failed
+ * allocation ends the run with "out of memory" and exit status 3
+ * (qs_out_of_memory): libxml2 2.9 crashes in its parser after one, and
+ * reports others only by leaving a node, text or attribute out
+ * (xmlNewProp, xmlNewTextChild, xmlDocCopyNode). Without it (the unit
+ * tests of the stages' own checks) every failure is counted;
+ * qs_xml_memory_failures gives the count so far, and a stage that builds
+ * a tree compares it before and after. */
+void qs_xml_memory_watch(bool stop);
 unsigned long qs_xml_memory_failures(void);
 
 /* While a meter is set, every allocation libxml2 asks for is first charged

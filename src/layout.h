@@ -3,7 +3,8 @@
  * positioned text runs, rules, boxes and images) for the PDF backend to
  * replay. The engine measures text with the real font metrics, breaks lines,
  * and paginates: keep-together, keep-with-next, widows and orphans, tables
- * with repeated header rows, unsplit rows and a carried-forward subtotal.
+ * with repeated header rows, unsplit rows and a carried-forward subtotal;
+ * a block may flow through balanced columns.
  *
  * Units: points (1/72 in); page coordinates have their origin at the
  * bottom-left corner, text y is the baseline. Colours are 8-bit RGB.
@@ -66,10 +67,26 @@ typedef struct {
     float indent;      /* left indent, pt */
 } qs_para;
 
+typedef enum { QS_VALIGN_TOP, QS_VALIGN_MIDDLE, QS_VALIGN_BOTTOM } qs_valign;
+
+/* One side of a cell's border: a line of `width` pt (0: none). */
+typedef struct {
+    float width;
+    qs_rgb color;
+} qs_border;
+
+enum { QS_SIDE_TOP, QS_SIDE_RIGHT, QS_SIDE_BOTTOM, QS_SIDE_LEFT };
+
 typedef struct {
     qs_blocks content;
     qs_align align;    /* default alignment of the cell's paragraphs */
     int colspan;       /* >= 1 */
+    qs_valign valign;  /* the content's place in a taller row */
+    bool has_background;
+    qs_rgb background; /* drawn over the row's background */
+    qs_border border[4]; /* QS_SIDE_*: drawn on the cell's edges */
+    bool has_padding;
+    float padding;     /* pt, all sides, when has_padding; else the table's */
 } qs_cell;
 
 typedef enum {
@@ -85,9 +102,17 @@ typedef struct {
     bool has_background;
     qs_rgb background;
     bool rule_above;       /* a thin rule above the row */
+    bool keep_with_previous; /* never starts a page (after the header and
+                                carry row a continued table repeats) */
+    bool keep_with_next;   /* never ends a page (the next row comes along) */
     /* Decimal string (like "8490.00") this row adds to the carried-forward
      * subtotal, or NULL. */
     const char *carry_amount;
+    /* The quote line the row shows, for diagnostics: "line 3 (SKU SRV)"
+     * and the item's file and line; NULL and 0 for other rows. */
+    const char *what;
+    const char *file;
+    unsigned line;
 } qs_row;
 
 typedef struct {
@@ -98,6 +123,9 @@ typedef struct {
 typedef struct {
     qs_column *columns;
     size_t ncolumns;
+    float width;           /* pt; 0: the container's width */
+    qs_align align;        /* placement of a narrower table: left, right,
+                              center */
     qs_row *header;        /* repeated on every page; NULL for none */
     qs_row *rows;
     size_t nrows;
@@ -117,6 +145,12 @@ typedef struct {
      * layout's arena; NULL leaves it as is. */
     const char *(*format_carry)(void *ctx, qs_arena *arena, const char *amount);
     void *format_ctx;
+    /* A row taller than a page is split between its cells' lines; each
+     * later part starts with this label (e.g. "(Fortsetzung)") in
+     * continued_style. NULL: no label (the repeated header still shows
+     * the table goes on). */
+    const char *continued_label;
+    qs_span continued_style;
 } qs_table;
 
 typedef struct {
@@ -139,8 +173,11 @@ typedef enum {
     QS_BLOCK_SPACE,      /* vertical space of space_before pt */
     QS_BLOCK_PAGE_BREAK,
     QS_BLOCK_GROUP,      /* children, kept together when keep_together */
-    QS_BLOCK_ABSOLUTE    /* children placed at x, y (pt from the top-left of
+    QS_BLOCK_ABSOLUTE,   /* children placed at x, y (pt from the top-left of
                             the page), outside the flow: address fields */
+    QS_BLOCK_COLUMNS     /* children flowing through ncolumns columns gap pt
+                            apart, balanced; a part taller than a page
+                            fills page-high column sets */
 } qs_block_kind;
 
 struct qs_block {
@@ -148,6 +185,7 @@ struct qs_block {
     float space_before;  /* pt */
     float space_after;   /* pt */
     bool keep_with_next;
+    bool keep_with_previous; /* never end a page before this block */
     bool keep_together;
     /* A PDF outline (bookmark) entry pointing at this block, or NULL. */
     const char *outline_title;
@@ -163,6 +201,8 @@ struct qs_block {
         struct {
             qs_blocks children;
             float x, y, width;  /* QS_BLOCK_ABSOLUTE only */
+            unsigned ncolumns;  /* QS_BLOCK_COLUMNS only: 2 or more */
+            float gap;          /* QS_BLOCK_COLUMNS only: pt */
         } group;
     } u;
 };

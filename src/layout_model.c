@@ -148,6 +148,9 @@ static void dump_item(const qs_item *it, FILE *out)
         float v[5] = {it->x, it->y, it->x + it->w, it->y + it->h, it->size};
         fputs("  line", out);
         put_nums(out, v, 5);
+        /* The colour only when not black, so older dumps read the same. */
+        if (it->color.r || it->color.g || it->color.b)
+            fprintf(out, " #%02x%02x%02x", it->color.r, it->color.g, it->color.b);
         break;
     }
     case QS_ITEM_IMAGE: {

@@ -21,9 +21,6 @@
 #include "regex.h"
 #include "xpath.h"
 
-/* Longest piece of a field quoted in a message. */
-enum { QUOTE_MAX = 60 };
-
 typedef enum {
     ST_INVALID, ST_DUPLICATE, ST_EXISTING, ST_EXCLUDED, ST_QUALIFIED, ST_BELOW, ST_COUNT
 } status;
@@ -115,22 +112,6 @@ static char *clean_value(qs_arena *A, const char *s)
     }
     *w = '\0';
     return v;
-}
-
-/* At most QUOTE_MAX bytes of s for a message, cut at a character, with
- * "..." when cut, control characters as spaces. */
-static void clip(char out[QUOTE_MAX + 4], const char *s)
-{
-    size_t n = 0;
-    for (; s[n] && n < QUOTE_MAX; n++)
-        out[n] = (unsigned char)s[n] < 0x20 ? ' ' : s[n];
-    if (!s[n]) {
-        out[n] = '\0';
-        return;
-    }
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(out + n, "...", 4);
 }
 
 static bool is_alnum_ascii(uint32_t c)
@@ -390,8 +371,8 @@ static bool map_header(screen *s, const qs_csv_row *row)
             mapped++;
             continue;
         }
-        char h[QUOTE_MAX + 4];
-        clip(h, s->maps[m].header);
+        char h[QS_ECHO_SIZE];
+        qs_diag_echo(h, s->maps[m].header);
         qs_diag_add(s->d, QS_SEV_WARNING, s->rules_src->path, s->maps[m].line,
                     s->maps[m].col, "unmapped-column",
                     "the list %s has no column '%s' (field %s stays empty)", s->o->csv, h,
@@ -408,8 +389,8 @@ static bool map_header(screen *s, const qs_csv_row *row)
 
 static void warn_field(screen *s, const lead *l, int m, const char *rule, const char *what)
 {
-    char v[QUOTE_MAX + 4];
-    clip(v, l->values[m]);
+    char v[QS_ECHO_SIZE];
+    qs_diag_echo(v, l->values[m]);
     qs_diag_add(s->d, QS_SEV_WARNING, s->o->csv, l->line, (unsigned)s->maps[m].column + 1,
                 rule, "%s '%s' (the row is invalid)", what, v);
 }

@@ -14,6 +14,7 @@
 #include <libxml/tree.h>
 
 #include "arena.h"
+#include "image.h"
 #include "values.h"
 
 typedef struct {
@@ -30,6 +31,8 @@ typedef struct {
     size_t ndocs, docs_cap;
     /* Containers in q->fragments: the quote's elements, the departments'. */
     xmlNode *quote_fragments, *department_fragments;
+    /* Unknown SKUs given a suggestion so far (at most SUGGESTIONS_MAX). */
+    size_t suggestions;
 } loader;
 
 /* ---- small helpers ---- */
@@ -298,6 +301,11 @@ static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *li
     }
     p->names = load_localized(L, src, n, "name", &p->nnames);
     p->descriptions = load_localized(L, src, n, "description", &p->ndescriptions);
+    const xmlNode *image = qs_xml_child(n, "image");
+    if (image) {
+        p->image = attr(L, image, "href");
+        p->image_at = origin_of(src, image, "href");
+    }
     load_tiers(L, src, p, n);
     if (p->tax && !qs_quote_get_tax_rate(L->q, p->tax))
         report(L, QS_SEV_ERROR, src, n, "tax", "unknown-tax",
@@ -357,11 +365,18 @@ static void check_pricelist_header(loader *L, const qs_input *src, qs_pricelist 
 {
     qs_quote *q = L->q;
     const char *currency = attr(L, root, "currency");
-    if (q->currency && strcmp(currency, q->currency) != 0)
-        report(L, QS_SEV_ERROR, src, root, "currency", "currency-mismatch",
-               "price list '%s' is in %s, but the quote is in %s "
-               "(version 1 converts no currencies)", list->id, currency, q->currency);
-    else if (!q->currency && qs_currency_minor_digits(currency) < 0)
+    if (q->currency && strcmp(currency, q->currency) != 0) {
+        /* At the quote's currency: the one currency every list must match. */
+        qs_origin at = origin_of(src, root, "currency");
+        char list_id[QS_ECHO_SIZE], list_currency[QS_ECHO_SIZE], own[QS_ECHO_SIZE];
+        qs_diag_add(L->d, QS_SEV_ERROR, q->currency_at.file, q->currency_at.line,
+                    q->currency_at.col, "currency-mismatch",
+                    "the quote is in %s, but price list '%s' (%s:%u:%u) is in %s "
+                    "(version 1 converts no currencies)", qs_diag_echo(own, q->currency),
+                    qs_diag_echo(list_id, list->id), at.file, at.line, at.col,
+                    qs_diag_echo(list_currency, currency));
+        L->ok = false;
+    } else if (!q->currency && qs_currency_minor_digits(currency) < 0)
         report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
                "unknown currency '%s' (expected an ISO 4217 code such as EUR)", currency);
     bool dated = date_value(L, src, root, "valid-from", attr(L, root, "valid-from"),
@@ -463,9 +478,10 @@ static void load_pricelists(loader *L, const qs_input *quote, const xmlNode *quo
         keep_document(L, src);
         for (size_t i = 0; i < loaded; i++) {
             if (srcs[i] == src) {
+                unsigned first_line, first_col;
+                qs_input_locate(quote, hrefs[i], NULL, &first_line, &first_col);
                 report(L, QS_SEV_ERROR, quote, c, "href", "duplicate-pricelist",
-                       "this price list is already referenced at line %ld",
-                       xmlGetLineNo(hrefs[i]));
+                       "this price list is already referenced at line %u", first_line);
                 src = NULL;
                 break;
             }
@@ -484,6 +500,72 @@ static void load_pricelists(loader *L, const qs_input *quote, const xmlNode *quo
 }
 
 /* ---- departments ---- */
+
+/* Unknown SKUs get a suggestion up to this many per quote: each costs a
+ * distance to every product, so a department of unknown SKUs stays fast. */
+enum { SUGGESTIONS_MAX = 50, SUGGEST_LEN_MAX = 64 };
+
+static unsigned char fold(unsigned char c)
+{
+    return c >= 'a' && c <= 'z' ? (unsigned char)(c - 'a' + 'A') : c;
+}
+
+/* The edit distance of a and b (insertions, deletions, substitutions and
+ * swaps of neighbours, each 1; letters compared without case), both at
+ * most SUGGEST_LEN_MAX bytes. */
+static size_t sku_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t rows[3][SUGGEST_LEN_MAX + 1];
+    size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+    for (size_t j = 0; j <= nb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t cost = fold((unsigned char)a[i - 1]) != fold((unsigned char)b[j - 1]);
+            size_t v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
+        }
+        size_t *t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[nb];
+}
+
+/* The known SKU nearest to an unknown one, for "did you mean": the first
+ * (in SKU order) at the smallest distance, if that distance is at most a
+ * third of the SKU's length (at least 1, letter case alone counts 0);
+ * else NULL. */
+static const char *nearest_sku(const qs_quote *q, const char *sku)
+{
+    size_t n = strlen(sku);
+    if (n == 0 || n > SUGGEST_LEN_MAX)
+        return NULL;
+    size_t limit = n / 3 > 1 ? n / 3 : 1;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < q->nproducts; i++) {
+        const char *p = q->products[i]->sku;
+        size_t np = strlen(p);
+        if (np > SUGGEST_LEN_MAX || (np > n ? np - n : n - np) >= best_d)
+            continue;
+        size_t dist = sku_distance(sku, n, p, np);
+        if (dist < best_d) {
+            best_d = dist;
+            best = p;
+        }
+    }
+    return best;
+}
 
 /* The item's tax rate and product: returns false after a diagnostic. */
 static bool resolve_item(loader *L, const qs_input *src, const xmlNode *item, qs_line *line)
@@ -505,8 +587,17 @@ static bool resolve_item(loader *L, const qs_input *src, const xmlNode *item, qs
     } else if (L->lists_complete) {
         line->product = qs_quote_get_product(q, line->sku);
         if (!line->product) {
-            report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
-                   "unknown SKU '%s'", line->sku);
+            char shown[QS_ECHO_SIZE], near[QS_ECHO_SIZE];
+            const char *nearest = L->suggestions < SUGGESTIONS_MAX
+                                ? nearest_sku(q, line->sku) : NULL;
+            L->suggestions += nearest != NULL;
+            if (nearest)
+                report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
+                       "unknown SKU '%s' (did you mean '%s'?)", qs_diag_echo(shown, line->sku),
+                       qs_diag_echo(near, nearest));
+            else
+                report(L, QS_SEV_ERROR, src, item, "sku", "unknown-sku",
+                       "unknown SKU '%s'", qs_diag_echo(shown, line->sku));
             ok = false;
         } else if (!tax) {
             tax = line->product->tax;
@@ -539,7 +630,30 @@ static void name_line(loader *L, const qs_input *src, const xmlNode *item, qs_li
         line->description = qs_localized_get(p->descriptions, p->ndescriptions, lang);
 }
 
-static void load_item(loader *L, const qs_input *src, const xmlNode *item)
+/* An alternative (SPEC 9) belongs to the nearest regular line before it
+ * in its group, which starts at q->lines[group_first]. */
+static bool link_alternative(loader *L, const qs_input *src, const xmlNode *item,
+                             size_t group_first, qs_line *line)
+{
+    if (line->optional) {
+        report(L, QS_SEV_ERROR, src, item, "alternative", "alternative-optional",
+               "item '%s' cannot be both optional and an alternative", line->sku);
+        return false;
+    }
+    for (size_t i = L->q->nlines; i-- > group_first;) {
+        if (qs_line_is_counted(&L->q->lines[i])) {
+            line->alternative_to = L->q->lines[i].pos;
+            return true;
+        }
+    }
+    report(L, QS_SEV_ERROR, src, item, "alternative", "alternative-without-main",
+           "alternative item '%s' has no regular item before it in its group",
+           line->sku);
+    return false;
+}
+
+static void load_item(loader *L, const qs_input *src, const xmlNode *item,
+                      size_t group_first)
 {
     qs_quote *q = L->q;
     qs_line line = {0};
@@ -555,6 +669,9 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item)
     line.reason = attr(L, item, "reason");
     const char *optional = attr(L, item, "optional");
     line.optional = optional && strcmp(optional, "true") == 0;
+    const char *alternative = attr(L, item, "alternative");
+    if (alternative && strcmp(alternative, "true") == 0)
+        ok &= link_alternative(L, src, item, group_first, &line);
     const char *price = attr(L, item, "price");
     if (price)
         ok &= written_value(L, src, item, "price", price, &line.custom_price, -1, false);
@@ -597,7 +714,7 @@ static void load_department_content(loader *L, const qs_input *src, const xmlNod
                 loose = add_part(L, dep, &parts, &cap);
                 loose->at = origin_of(src, c, NULL);
             }
-            load_item(L, src, c);
+            load_item(L, src, c, loose->first);
             loose->nlines = L->q->nlines - loose->first;
             continue;
         }
@@ -608,7 +725,7 @@ static void load_department_content(loader *L, const qs_input *src, const xmlNod
             group->at = origin_of(src, c, NULL);
             for (const xmlNode *i = c->children; i; i = i->next)
                 if (qs_xml_is(i, "item"))
-                    load_item(L, src, i);
+                    load_item(L, src, i, group->first);
             group->nlines = L->q->nlines - group->first;
         } else if (c->type == XML_ELEMENT_NODE) {
             const xmlNode *copy = copy_fragment(L, src, c, L->department_fragments);
@@ -652,6 +769,33 @@ static void load_department(loader *L, const qs_input *quote, const xmlNode *ref
         .at = origin_of(src, root, NULL), .ref_at = at,
     };
     load_department_content(L, src, root, dep);
+}
+
+/* Vets the picture of each product the lines use (SPEC 9) once, like
+ * every image (image.h: PNG or JPEG, decoded in full, the same size and
+ * pixel limits), so that a missing, broken, oversized or outside file is
+ * an error already when the quote loads, at its <image href> (a broken
+ * one names the file); the manifest lists it. */
+static void vet_product_images(loader *L)
+{
+    qs_quote *q = L->q;
+    for (size_t i = 0; i < q->nlines; i++) {
+        const qs_product *p = q->lines[i].product;
+        bool seen = false;
+        for (size_t j = 0; p && p->image && j < i && !seen; j++)
+            seen = q->lines[j].product == p;
+        if (!p || !p->image || seen)
+            continue;
+        qs_origin at = p->image_at;
+        char *path = NULL;
+        qs_input *file = NULL;
+        if (qs_input_resolve(q->in, p->list->path, p->image, &at, &path, L->d))
+            file = qs_input_read(q->in, path, &at, L->d);
+        qs_image *img = file ? qs_image_new(file->data, file->size, file->path, L->d) : NULL;
+        L->ok &= img != NULL;
+        qs_image_free(img);
+        free(path);
+    }
 }
 
 /* ---- the quote ---- */
@@ -797,6 +941,26 @@ static void load_terms(loader *L, const qs_input *src, const xmlNode *root)
     }
 }
 
+/* The revision (SPEC 9, qs_revision_parse); it names the package
+ * "ID-rN" from 2 on. */
+static void load_revision(loader *L, const qs_input *src, const xmlNode *root)
+{
+    qs_quote *q = L->q;
+    q->revision = 1;
+    q->package = q->id;
+    const char *text = attr(L, root, "revision");
+    if (!text)
+        return;
+    q->has_revision = true;
+    if (!qs_revision_parse(text, &q->revision)) {
+        report(L, QS_SEV_ERROR, src, root, "revision", "bad-revision",
+               "revision must be a whole number from 1 to 9999, not '%s'", text);
+        return;
+    }
+    if (q->revision >= 2)
+        q->package = qs_arena_printf(&q->arena, "%s-r%u", q->id, q->revision);
+}
+
 static void load_quote_header(loader *L, const qs_input *src, const xmlNode *root)
 {
     qs_quote *q = L->q;
@@ -806,10 +970,12 @@ static void load_quote_header(loader *L, const qs_input *src, const xmlNode *roo
     q->lang = attr(L, root, "lang");
     q->status_name = attr(L, root, "status");
     q->draft = strcmp(q->status_name, "draft") == 0;
-    q->status = q->draft ? QS_STATUS_DRAFT : QS_STATUS_FINAL;
+    q->status = q->draft ? QS_STATUS_DRAFT
+              : strcmp(q->status_name, "sent") == 0 ? QS_STATUS_SENT : QS_STATUS_FINAL;
     q->currency = attr(L, root, "currency");
     q->currency_at = origin_of(src, root, "currency");
     q->owner = attr(L, root, "owner");
+    load_revision(L, src, root);
     q->minor_digits = qs_currency_minor_digits(q->currency);
     if (q->minor_digits < 0)
         report(L, QS_SEV_ERROR, src, root, "currency", "unknown-currency",
@@ -926,6 +1092,7 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
     }
     treat_lines(q);
     load_rules(&L, src, root);
+    vet_product_images(&L);
     end_loading(&L);
     return L.ok;
 }

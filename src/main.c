@@ -2,12 +2,15 @@
  * command needs, prints the diagnostics once, and derives the exit status:
  * 0 built (warnings allowed), 1 the input failed validation, 2 usage or
  * environment error, 3 internal error. */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 
@@ -25,6 +28,7 @@
 #include "ubl.h"
 #include "input.h"
 #include "leads.h"
+#include "lock.h"
 #include "load.h"
 #include "merge.h"
 #include "price.h"
@@ -46,7 +50,7 @@ typedef struct {
     const char *outdir;
     const char *lang;
     const char *line;          /* explain: one position */
-    const char *template_path; /* catalog: -t TEMPLATE */
+    const char *template_path; /* -t TEMPLATE (check, build, batch, catalog) */
     const char *new_ubl;       /* diff: NEW.ubl.xml (quote: OLD.ubl.xml) */
     size_t max_file_size;
     bool strict;
@@ -108,6 +112,8 @@ static const char usage_text[] =
     "                             (default: the current directory)\n"
     "  --strict                   treat warnings as errors\n"
     "  --lang de|en               override the quote's language\n"
+    "  -t TEMPLATE                build, batch: use this template instead of the\n"
+    "                             quote's <template href>\n"
     "  --diagnostics text|json|sarif\n"
     "                             how to print diagnostics on stderr (default: text)\n"
     "  --depfile FILE             build: write a Makefile rule of every file read\n"
@@ -234,14 +240,16 @@ static int parse_args(int argc, char **argv, options *o)
     o->max_file_size = QS_DEFAULT_MAX_FILE_SIZE;
     o->diagnostics = OUT_TEXT;
     o->shard = o->nshards = 1;
-    o->paths = calloc((size_t)argc, sizeof *o->paths);
-    if (!o->paths)
-        abort();
+    o->paths = qs_xcalloc((size_t)argc, sizeof *o->paths);
     const char *seen[8] = {0};
     size_t nseen = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        /* -jN, as make takes it, is -j N. */
+        const char *inline_value = strncmp(a, "-j", 2) == 0 && a[2] ? a + 2 : NULL;
+        if (inline_value)
+            a = "-j";
+        const char *value = inline_value ? inline_value : i + 1 < argc ? argv[i + 1] : NULL;
         int leads_taken = leads_option(o, a, value);
         if (leads_taken < 0)
             return usage_error("option '%s' needs a value", a);
@@ -328,7 +336,7 @@ static int parse_args(int argc, char **argv, options *o)
         } else {
             return usage_error("unexpected argument '%s'", a);
         }
-        if (takes_value)
+        if (takes_value && !inline_value)
             i++;
     }
     if (!o->command)
@@ -341,8 +349,10 @@ static int parse_args(int argc, char **argv, options *o)
         strcmp(o->command, "batch") != 0 && strcmp(o->command, "catalog") != 0 &&
         strcmp(o->command, "diff") != 0 && strcmp(o->command, "report") != 0)
         return usage_error("unknown command '%s'", o->command);
-    if (o->template_path && !is_command(o->command, "catalog"))
-        return usage_error("%s", "option '-t' is for catalog only");
+    if (o->template_path && !is_command(o->command, "catalog") &&
+        !is_command(o->command, "build") && !is_command(o->command, "check") &&
+        !is_command(o->command, "batch"))
+        return usage_error("%s", "option '-t' is for check, build, batch and catalog only");
     int status = check_command_options(o, seen);
     if (status >= 0)
         return status;
@@ -378,12 +388,14 @@ static void validate(qs_quote *q, qs_diags *d)
 
 static void print_summary(const qs_quote *q, const qs_diags *d, int status)
 {
-    char gross[QS_DECIMAL_BUFSIZE];
+    char gross[QS_DECIMAL_BUFSIZE], id[QS_ECHO_SIZE], currency[QS_ECHO_SIZE];
     printf("%s: quote %s (%s): %zu line%s in %zu department%s, gross %s %s; "
            "%zu errors, %zu approvals, %zu warnings%s\n",
-           q->path, q->id, q->status_name, q->nlines, q->nlines == 1 ? "" : "s",
+           q->path, qs_diag_echo(id, q->id), q->status_name,
+           q->nlines, q->nlines == 1 ? "" : "s",
            q->ndepartments, q->ndepartments == 1 ? "" : "s",
-           qs_decimal_format(q->totals.gross, q->minor_digits, gross), q->currency,
+           qs_decimal_format(q->totals.gross, q->minor_digits, gross),
+           qs_diag_echo(currency, q->currency),
            qs_diags_count(d, QS_SEV_ERROR),
            qs_diags_count(d, QS_SEV_APPROVAL), qs_diags_count(d, QS_SEV_WARNING),
            status == QS_EXIT_OK ? "" : ": not ready to build");
@@ -417,7 +429,7 @@ static void timer_stop(stage_timer *t, const char *stage)
 /* The quote's id, gross total, currency and status, for reports. */
 static void fill_outcome(const qs_quote *q, outcome *r)
 {
-    snprintf(r->id, sizeof r->id, "%s", q->id ? q->id : "");
+    snprintf(r->id, sizeof r->id, "%s", q->package ? q->package : q->id ? q->id : "");
     r->draft = q->draft;
     if (!q->totals.priced)
         return;
@@ -447,17 +459,19 @@ static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options 
                             stage_timer *timer, qs_diags *d)
 {
     char fallback[4096];
-    const char *tpl = q->template_path;
+    /* -t (SPEC 4) wins over the quote's <template href>. */
+    const char *tpl = o->template_path ? o->template_path : q->template_path;
+    const qs_origin *tpl_at = o->template_path ? NULL
+                            : q->template_path ? &q->template_at : NULL;
     if (!tpl) {
-        snprintf(fallback, sizeof fallback, "%s/templates/standard/template.xml", o->root);
-        tpl = strcmp(o->root, ".") == 0 ? "templates/standard/template.xml" : fallback;
+        snprintf(fallback, sizeof fallback, "%s/" QS_DEFAULT_TEMPLATE, o->root);
+        tpl = strcmp(o->root, ".") == 0 ? QS_DEFAULT_TEMPLATE : fallback;
     }
     qs_doc doc;
     qs_layout layout;
     qs_doc_init(&doc);
     memset(&layout, 0, sizeof layout);
-    bool ok = qs_template_build(q->in, tpl, q->template_path ? &q->template_at : NULL,
-                                q->tree, q->path, o->lang, &doc, d);
+    bool ok = qs_template_build(q->in, tpl, tpl_at, q->tree, q->path, o->lang, &doc, d);
     /* The template stage is the tree's last reader; no later stage reads
      * an input document or schema either. */
     qs_quote_free_tree(q);
@@ -489,9 +503,7 @@ static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf
     size_t n = 0;
     for (const qs_input *f = q->in->head; f; f = f->next)
         n++;
-    const char **prereqs = calloc(n ? n : 1, sizeof *prereqs);
-    if (!prereqs)
-        abort();
+    const char **prereqs = qs_xcalloc(n ? n : 1, sizeof *prereqs);
     n = 0;
     for (const qs_input *f = q->in->head; f; f = f->next)
         prereqs[n++] = f->path;
@@ -500,62 +512,158 @@ static bool write_depfile(const qs_quote *q, const char *outdir, const char *pdf
     return ok;
 }
 
+/* The package's folder: -o, else out/ID (out/ID-rN from revision 2). */
+static void package_dir(const qs_quote *q, const options *o, char *out, size_t size)
+{
+    if (o->outdir)
+        snprintf(out, size, "%s", o->outdir);
+    else
+        snprintf(out, size, "out/%s", q->package);
+}
+
+/* --depfile may name a new file or replace a regular file that is none of
+ * the build's files: never an input (the quote itself, a price list: the
+ * atomic write would replace it), never a package file, never a device,
+ * folder or symlink (/dev/null would become a regular file). Checked
+ * before the package is written, so a refused depfile changes nothing.
+ * False, with a "usage" error (exit 2), when refused. */
+static bool depfile_is_allowed(const qs_quote *q, const char *path, const char *outdir,
+                               const qs_output *outs, size_t nouts, qs_diags *d)
+{
+    struct stat st, other;
+    if (lstat(path, &st) != 0)
+        return true;   /* a new file (or an error the write will report) */
+    const char *clash = NULL, *what = "an input";
+    if (!S_ISREG(st.st_mode)) {
+        qs_diag_add(d, QS_SEV_ERROR, path, 0, 0, "usage",
+                    "--depfile '%s' is not a regular file: refusing to replace it", path);
+        qs_diags_set_environment_failed(d);
+        return false;
+    }
+    for (const qs_input *f = q->in->head; f && !clash; f = f->next)
+        if (stat(f->real ? f->real : f->path, &other) == 0 &&
+            other.st_dev == st.st_dev && other.st_ino == st.st_ino)
+            clash = f->path;
+    for (size_t i = 0; i < nouts && !clash; i++) {
+        char out[4608];
+        snprintf(out, sizeof out, "%s/%s", outdir, outs[i].name);
+        if (stat(out, &other) == 0 && other.st_dev == st.st_dev && other.st_ino == st.st_ino) {
+            clash = outs[i].name;
+            what = "a package file";
+        }
+    }
+    if (!clash)
+        return true;
+    qs_diag_add(d, QS_SEV_ERROR, path, 0, 0, "usage",
+                "--depfile '%s' is %s of this build ('%s'): refusing to replace it",
+                path, what, clash);
+    qs_diags_set_environment_failed(d);
+    return false;
+}
+
+/* The package's documents, made in memory: the UBL and the PDF that
+ * embeds it (malloc'd; package_free frees them). */
+typedef struct {
+    unsigned char *pdf, *ubl;
+    size_t pdf_size, ubl_size, pages;
+    char pdf_name[512], ubl_name[512];
+} package;
+
+static void package_free(package *p)
+{
+    free(p->pdf);
+    free(p->ubl);
+}
+
+/* Every stage of build but writing files: the id as a file name, the UBL,
+ * sent lock, the template, layout (with glyph coverage) and the PDF,
+ * into p. check runs
+ * it too, so that a quote check passes is a quote build can make
+ * (docs/cli.md). Returns `status`, or the failure's exit status. */
+static int make_package(qs_quote *q, const options *o, const char *outdir, int status,
+                        stage_timer *timer, qs_diags *d, package *p)
+{
+    if (!qs_output_name_is_safe(q->id)) {
+        char shown[QS_ECHO_SIZE];
+        if (strlen(q->id) > QS_OUTPUT_NAME_MAX)
+            qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
+                        "quote id '%s' is %zu bytes long, too long to name output files "
+                        "(at most %d)", qs_diag_echo(shown, q->id), strlen(q->id),
+                        QS_OUTPUT_NAME_MAX);
+        else
+            qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
+                        "quote id '%s' cannot name output files (use letters, digits, "
+                        "'-', '_' and '.')", qs_diag_echo(shown, q->id));
+        return QS_EXIT_INVALID;
+    }
+    /* A batch decided the output folder from the id it read first. */
+    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->package) != 0)) {
+        qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "internal",
+                    "the quote's id '%s' is not the id the batch read before building",
+                    q->package);
+        return QS_EXIT_INTERNAL;
+    }
+    /* A sent package stays as it was sent (SPEC 9): refused before
+     * anything is rendered or written. */
+    if (!qs_lock_check(outdir, q, d))
+        return QS_EXIT_INVALID;
+    snprintf(p->ubl_name, sizeof p->ubl_name, "%s.ubl.xml", q->package);
+    snprintf(p->pdf_name, sizeof p->pdf_name, "%s.pdf", q->package);
+    /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
+    qs_pdf_attachment ubl_att = {
+        .name = p->ubl_name, .mime = "application/xml",
+        .description = "UBL 2.1 Quotation", .relationship = "Alternative",
+    };
+    qs_pdf_options popts = {.attachments = &ubl_att, .nattachments = 1};
+    bool made = qs_ubl_write(q, &p->ubl, &p->ubl_size, d);
+    timer_stop(timer, "ubl");
+    if (made) {
+        ubl_att.data = p->ubl;
+        ubl_att.size = p->ubl_size;
+        made = render_proposal(q, o, &popts, &p->pdf, &p->pdf_size, &p->pages, timer, d);
+    }
+    if (!made)
+        return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
+    return status;
+}
+
 /* build: the proposal package, written atomically into the output folder. */
 static int build(qs_quote *q, const options *o, int status, stage_timer *timer,
                  qs_diags *d, outcome *r)
 {
-    if (!qs_output_name_is_safe(q->id)) {
-        qs_diag_add(d, QS_SEV_ERROR, q->id_at.file, q->id_at.line, q->id_at.col, "output",
-                    "quote id '%s' cannot name output files (use letters, digits, "
-                    "'-', '_' and '.')", q->id);
-        return QS_EXIT_INVALID;
+    char outdir[4096];
+    package_dir(q, o, outdir, sizeof outdir);
+    package p = {0};
+    status = make_package(q, o, outdir, status, timer, d, &p);
+    if (status != QS_EXIT_OK) {
+        package_free(&p);
+        return status;
     }
-    /* A batch decided the output folder from the id it read first. */
-    if (o->worker && (!o->expect_id || !o->outdir || strcmp(o->expect_id, q->id) != 0)) {
-        qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "internal",
-                    "the quote's id '%s' is not the id the batch read before building",
-                    q->id);
-        return QS_EXIT_INTERNAL;
-    }
-    unsigned char *pdf = NULL, *ubl = NULL;
-    size_t pdf_size = 0, ubl_size = 0, pages = 0;
-    char outdir[4096], pdf_name[512], ubl_name[512];
-    snprintf(ubl_name, sizeof ubl_name, "%s.ubl.xml", q->id);
-    /* The UBL first: the PDF embeds the same bytes (a hybrid PDF). */
-    qs_pdf_attachment ubl_att = {
-        .name = ubl_name, .mime = "application/xml",
-        .description = "UBL 2.1 Quotation", .relationship = "Alternative",
-    };
-    qs_pdf_options popts = {.attachments = &ubl_att, .nattachments = 1};
-    bool made = qs_ubl_write(q, &ubl, &ubl_size, d);
-    timer_stop(timer, "ubl");
-    if (made) {
-        ubl_att.data = ubl;
-        ubl_att.size = ubl_size;
-        made = render_proposal(q, o, &popts, &pdf, &pdf_size, &pages, timer, d);
-    }
-    if (!made) {
-        free(pdf);
-        free(ubl);
-        return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
-    }
-    if (o->outdir)
-        snprintf(outdir, sizeof outdir, "%s", o->outdir);
-    else
-        snprintf(outdir, sizeof outdir, "out/%s", q->id);
-    snprintf(pdf_name, sizeof pdf_name, "%s.pdf", q->id);
-    qs_output outs[] = {{pdf_name, pdf, pdf_size}, {ubl_name, ubl, ubl_size}};
-    bool ok = qs_package_write(outdir, outs, 2, q, d, d);
-    r->pages = (unsigned)pages;
+    qs_output outs[] = {{p.pdf_name, p.pdf, p.pdf_size}, {p.ubl_name, p.ubl, p.ubl_size},
+                        {"manifest.json", NULL, 0}};
+    bool ok = !o->depfile || depfile_is_allowed(q, o->depfile, outdir, outs, 3, d);
+    ok = ok && qs_package_write(outdir, outs, 2, q, d, d);
+    r->pages = (unsigned)p.pages;
     if (ok && o->depfile)
-        ok = write_depfile(q, outdir, pdf_name, ubl_name, o->depfile, d);
+        ok = write_depfile(q, outdir, p.pdf_name, p.ubl_name, o->depfile, d);
     if (ok && !o->worker)
         printf("%s/%s: %zu page%s, %zu bytes; %s/%s; %s/manifest.json\n", outdir,
-               pdf_name, pages, pages == 1 ? "" : "s", pdf_size, outdir, ubl_name, outdir);
-    free(pdf);
-    free(ubl);
+               p.pdf_name, p.pages, p.pages == 1 ? "" : "s", p.pdf_size, outdir, p.ubl_name,
+               outdir);
+    package_free(&p);
     if (!ok)
         return d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INVALID;
+    return status;
+}
+
+/* check: build's stages, the package made and dropped. */
+static int check(qs_quote *q, const options *o, int status, stage_timer *timer, qs_diags *d)
+{
+    char outdir[4096];
+    package_dir(q, o, outdir, sizeof outdir);
+    package p = {0};
+    status = make_package(q, o, outdir, status, timer, d, &p);
+    package_free(&p);
     return status;
 }
 
@@ -597,7 +705,16 @@ static int run(const options *o, qs_diags *d, outcome *r)
         if (!qs_explain(&q, o->line, o->json, stdout, d))
             status = QS_EXIT_ENVIRONMENT;
     } else if (ok && strcmp(o->command, "check") == 0) {
+        if (status == QS_EXIT_OK) {
+            release_inputs(o, &in);
+            status = check(&q, o, status, &timer, d);
+        }
         print_summary(&q, d, status);
+    } else if (strcmp(o->command, "check") == 0) {
+        /* A failed check says so in one line too (a CI log's last line). */
+        printf("%s: %zu errors, %zu approvals, %zu warnings: not ready to build\n",
+               o->quote, qs_diags_count(d, QS_SEV_ERROR), qs_diags_count(d, QS_SEV_APPROVAL),
+               qs_diags_count(d, QS_SEV_WARNING));
     } else if (ok && status == QS_EXIT_OK && strcmp(o->command, "build") == 0) {
         /* Validated: the rules files' documents and the input schemas are
          * read no more (the template stage compiles its own schema). */
@@ -638,6 +755,7 @@ static int run_batch(options *o)
         .nshards = o->nshards,
         .keep_going = o->keep_going,
         .force = o->force,
+        .template_path = o->template_path,
         .max_file_size = o->max_file_size,
         .junit = o->junit,
         .format = o->diagnostics == OUT_SARIF ? QS_BATCH_SARIF
@@ -731,8 +849,49 @@ static int report(const options *o, qs_diags *d)
     return qs_salesreport_run(&r, d);
 }
 
+/* Under a limit on address space (ulimit -v) the stack grows only while
+ * memory lasts; a frame that finds none (libharu's font set-up takes
+ * about 30 KiB) faults. Such a fault, at an address in the stack's
+ * reserved range below where main began, is reported as what it is, out of
+ * memory (exit 3), from an alternate stack; any other fault goes to the
+ * handler there was before (the default, or a sanitizer's). */
+static char *stack_top;
+static struct sigaction fault_before;
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    struct rlimit rl;
+    char *at = si->si_addr;
+    size_t reach = getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+                 ? (size_t)rl.rlim_cur : (size_t)8 << 20;
+    if (at < stack_top && (size_t)(stack_top - at) <= reach) {
+        static const char msg[] = "quotesmith: out of memory\n";
+        (void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+        _exit(QS_EXIT_INTERNAL);
+    }
+    sigaction(sig, &fault_before, NULL);   /* the fault repeats there */
+}
+
+static void report_stack_exhaustion(void)
+{
+    static char alt[64 * 1024];
+    char here;
+    stack_top = &here;
+    stack_t ss = {.ss_sp = alt, .ss_size = sizeof alt};
+    struct sigaction sa = {.sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK};
+    sigemptyset(&sa.sa_mask);
+    if (sigaltstack(&ss, NULL) == 0)
+        sigaction(SIGSEGV, &sa, &fault_before);
+}
+
 int main(int argc, char **argv)
 {
+    /* A file size limit (ulimit -f) must fail the write with EFBIG, which
+     * the atomic writer reports and rolls back (exit 2, no temporary
+     * left), instead of killing the process mid-write with SIGXFSZ.
+     * Batch workers inherit this. */
+    signal(SIGXFSZ, SIG_IGN);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(usage_text, stdout);
@@ -750,7 +909,8 @@ int main(int argc, char **argv)
         return status;
     }
 
-    qs_xml_memory_watch();
+    report_stack_exhaustion();
+    qs_xml_memory_watch(/*stop*/true);
     xmlInitParser();
     if (is_command(o.command, "batch")) {
         status = run_batch(&o);

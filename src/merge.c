@@ -125,6 +125,10 @@ static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *g
     add_attr(b, line, "unit", l->unit);
     if (l->optional)
         add_attr(b, line, "optional", "true");
+    if (l->alternative_to) {
+        snprintf(buf, sizeof buf, "%u", l->alternative_to);
+        add_attr(b, line, "alternative-to", buf);
+    }
     if (l->has_discount)
         add_attr(b, line, "discount-percent", l->discount.text);
     if (l->reason)
@@ -151,6 +155,10 @@ static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *g
         add_element(b, line, "name", l->name->text, &l->name->at);
     if (l->description)
         add_element(b, line, "description", l->description->text, &l->description->at);
+    /* The product's picture, at its <image> in the price list, so that a
+     * template's <image select="image/@href"> resolves it from there. */
+    if (p && p->image)
+        add_attr(b, add_element(b, line, "image", NULL, &p->image_at), "href", p->image);
 }
 
 static void add_department(builder *b, const qs_department *dep, xmlNode *parent)
@@ -238,6 +246,11 @@ static void add_quote(builder *b)
     add_attr(b, quote, "lang", q->lang);
     add_attr(b, quote, "currency", q->currency);
     add_attr(b, quote, "status", q->status_name);
+    if (q->has_revision) {
+        char revision[16];
+        snprintf(revision, sizeof revision, "%u", q->revision);
+        add_attr(b, quote, "revision", revision);
+    }
     add_attr(b, quote, "src", q->path);
 
     const xmlNode *elements = xmlDocGetRootElement(q->fragments)->children;

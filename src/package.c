@@ -11,7 +11,10 @@
  *   4. the backups are removed and OUTDIR is fsync'd.
  * A failure in 1-3 removes every temporary, puts back every file already
  * replaced (from its backup; a file that did not exist before is removed
- * again), and leaves the earlier package as it was. */
+ * again), and leaves the earlier package as it was.
+ * Steps 1-4 run under an exclusive flock on OUTDIR, so two runs writing
+ * one folder replace the package one after the other, never interleaved
+ * (see lock_dir for why a lock and not a folder swap). */
 #include "package.h"
 #include "input.h"
 
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +33,7 @@
 #include "arena.h"
 #include "json.h"
 #include "sha256.h"
+#include "template.h"
 #include "version.h"
 
 #define MANIFEST_NAME "manifest.json"
@@ -49,9 +54,7 @@ static json_t *money(const qs_quote *q, qs_decimal v)
     return qs_json_string(qs_decimal_format(v, q->minor_digits, buf));
 }
 
-/* The input's path relative to the project root, from its real path; the
- * display path when the real path is not below the root. */
-static const char *root_relative(const qs_inputs *in, const qs_input *f)
+const char *qs_package_input_path(const qs_inputs *in, const qs_input *f)
 {
     size_t len = in->root ? strlen(in->root) : 0;
     if (!f->real || len == 0 || strncmp(f->real, in->root, len) != 0)
@@ -83,6 +86,27 @@ static json_t *totals_json(const qs_quote *q)
     return o;
 }
 
+/* "template": the template the PDF was made with (root-relative) and where
+ * it was named: "quote" (its <template href>, or the default standard
+ * template) or "option" (build -t). batch reads both to tell whether a
+ * package is up to date. NULL when no template was read. */
+static json_t *template_json(const qs_quote *q)
+{
+    const qs_input *tpl = NULL;
+    for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next)
+        if (f->parsed && f->format == QS_FORMAT_TEMPLATE)
+            tpl = f;
+    if (!tpl)
+        return NULL;
+    const char *path = qs_package_input_path(q->in, tpl);
+    bool from_quote = q->template_path ? strcmp(tpl->path, q->template_path) == 0
+                                       : strcmp(path, QS_DEFAULT_TEMPLATE) == 0;
+    json_t *o = new_container(json_object());
+    qs_json_set(o, "path", qs_json_string(path));
+    qs_json_set(o, "from", qs_json_string(from_quote ? "quote" : "option"));
+    return o;
+}
+
 /* {NAME_KEY: name, "sha256", "size"} (inputs) or {NAME_KEY, "size",
  * "sha256"} (outputs): the order manifest.json has always had. */
 static json_t *file_json(const char *name_key, const char *name,
@@ -107,13 +131,18 @@ char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
     qs_json_set(m, "tool", qs_json_string("quotesmith"));
     qs_json_set(m, "version", qs_json_string(QS_VERSION));
     qs_json_set(m, "quote", qs_json_string(q->id));
+    if (q->revision >= 2)
+        qs_json_set(m, "revision", qs_json_integer(q->revision));
     qs_json_set(m, "status", qs_json_string(q->status_name));
     qs_json_set(m, "currency", qs_json_string(q->currency));
     qs_json_set(m, "totals", totals_json(q));
+    json_t *tpl = template_json(q);
+    if (tpl)
+        qs_json_set(m, "template", tpl);
 
     json_t *inputs = new_container(json_array());
     for (const qs_input *f = q->in ? q->in->head : NULL; f; f = f->next)
-        qs_json_append(inputs, file_json("path", root_relative(q->in, f), f->data, f->size,
+        qs_json_append(inputs, file_json("path", qs_package_input_path(q->in, f), f->data, f->size,
                                          false));
     qs_json_set(m, "inputs", inputs);
 
@@ -358,6 +387,49 @@ static void sync_dir(const char *outdir, qs_diags *d)
     close(fd);
 }
 
+/* Takes the package lock: an exclusive flock on OUTDIR itself, held from
+ * the first temporary to the last rename (released by closing the
+ * returned descriptor). A second run writing the same folder waits here,
+ * so its files replace the first run's as a whole and the manifest always
+ * describes the files beside it; a reader that must not see a package
+ * while it changes takes a shared lock (`flock -s OUTDIR ...`).
+ *
+ * Why a lock and not a fresh folder swapped in with
+ * renameat2(RENAME_EXCHANGE): the swap gives the folder a new inode, so it
+ * would drop files others keep there, the folder's mode, owner and ACLs,
+ * and a symlinked OUTDIR, would need a recursive delete of the old folder,
+ * cannot work for "." (a catalog or depfile written to the current folder)
+ * and exists on Linux only. The lock keeps every guarantee of the protocol
+ * above (a failed build leaves the earlier package untouched, batch's
+ * incremental check reads the same files) and costs one system call.
+ * Where the file system has no locks (ENOLCK, EOPNOTSUPP: some network
+ * file systems) or the folder cannot be read (EACCES: write and search
+ * rights only), the write goes ahead unlocked, as before: returns -1.
+ * Returns -2 after an "output" error, else the locked descriptor. */
+static int lock_dir(const char *outdir, qs_diags *d)
+{
+    int fd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES)
+        return -1;
+    if (fd < 0) {
+        output_error(d, outdir, "cannot open the output directory", errno);
+        return -2;
+    }
+    int rc;
+    while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
+        ;
+    if (rc != 0 && errno != ENOLCK && errno != EOPNOTSUPP && errno != EINVAL) {
+        output_error(d, outdir, "cannot lock the output directory", errno);
+        close(fd);
+        return -2;
+    }
+    if (rc != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 static bool stage_all(staged *files, size_t count, const char *outdir, qs_diags *d)
 {
     long pid = (long)getpid();
@@ -384,7 +456,7 @@ static bool stage_all(staged *files, size_t count, const char *outdir, qs_diags 
 
 bool qs_output_name_is_safe(const char *id)
 {
-    if (!id || !id[0] || id[0] == '.')
+    if (!id || !id[0] || id[0] == '.' || strlen(id) > QS_OUTPUT_NAME_MAX)
         return false;
     for (const char *p = id; *p; p++)
         if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
@@ -415,6 +487,9 @@ bool qs_output_write(const char *outdir, const qs_output *outs, size_t n,
         }
         return false;
     }
+    int lock = lock_dir(outdir, d);
+    if (lock == -2)
+        return false;
     staged *files = qs_xcalloc(n, sizeof *files);
     for (size_t i = 0; i < n; i++) {
         staged *s = &files[i];
@@ -442,6 +517,8 @@ bool qs_output_write(const char *outdir, const qs_output *outs, size_t n,
         free(files[i].backup);
     }
     free(files);
+    if (lock >= 0)
+        close(lock);
     return ok;
 }
 

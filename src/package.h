@@ -27,9 +27,14 @@ typedef struct {
  * package are unchanged, a diagnostic with rule "output" names the path
  * and the system's reason, and `d` is marked as an environment failure
  * (exit 2); returns false. A bad output name is an internal error. */
+/* The longest id that names output files: with the longest suffix a file
+ * gets (".ID.ubl.xml.tmp.PID.K", ".catalog-ID.pdf.bak.PID.K") it stays
+ * well below NAME_MAX (255 bytes). */
+enum { QS_OUTPUT_NAME_MAX = 200 };
+
 /* True when an id (a quote's, a price list's) can name output files and
- * folders as it is: letters, digits, '-', '_' and '.', not starting with
- * '.', not empty. */
+ * folders as it is: 1 to QS_OUTPUT_NAME_MAX letters, digits, '-', '_' and
+ * '.', not starting with '.'. */
 bool qs_output_name_is_safe(const char *id);
 
 /* The same for any set of files, without a manifest: the atomic writer
@@ -46,6 +51,11 @@ bool qs_output_write_file(const char *path, const unsigned char *data, size_t si
 
 bool qs_package_write(const char *outdir, const qs_output *outs, size_t n,
                       const qs_quote *q, const qs_diags *findings, qs_diags *d);
+
+/* The name manifest.json gives the input `f`: its path relative to the
+ * project root, from its real path; the display path when the real path
+ * is not below the root. Points into `f`. */
+const char *qs_package_input_path(const qs_inputs *in, const qs_input *f);
 
 /* The manifest.json text qs_package_write writes for these outputs
  * (deterministic: fixed key order, 2-space indent, no timestamps).

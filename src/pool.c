@@ -3,14 +3,19 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "arena.h"
+#include "exitcode.h"
 
 /* The wire between a worker and the parent: fields "LENGTH:BYTES". A
  * diagnostic is the record "D", severity, line, column, has-file, file,
@@ -145,6 +150,22 @@ static void work(const qs_pool *p, size_t i, int fd)
     _exit(status);
 }
 
+/* In a new worker: makes it die with its parent. A worker whose parent
+ * was killed (kill -9, a CI job cancelled) would otherwise go on building
+ * and write a package nobody waits for. Linux sends SIGKILL to the worker
+ * when its parent dies (PR_SET_PDEATHSIG); the getppid() check catches a
+ * parent that died between fork() and prctl(). Elsewhere the worker runs
+ * to its end. */
+static void die_with_parent(pid_t parent)
+{
+#ifdef __linux__
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(QS_EXIT_INTERNAL);
+#else
+    (void)parent;
+#endif
+}
+
 /* Starts a worker for task i in s. Returns false (errno set) when no
  * process could be made. */
 static bool start(const qs_pool *p, size_t i, slot *s, const slot *running, size_t nrunning)
@@ -155,6 +176,7 @@ static bool start(const qs_pool *p, size_t i, slot *s, const slot *running, size
     fflush(stdout);
     fflush(stderr);
     clock_gettime(CLOCK_MONOTONIC, &s->start);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         int e = errno;
@@ -164,6 +186,7 @@ static bool start(const qs_pool *p, size_t i, slot *s, const slot *running, size
         return false;
     }
     if (pid == 0) {
+        die_with_parent(parent);
         close(fds[0]);
         for (size_t k = 0; k < nrunning; k++)
             close(running[k].fd);

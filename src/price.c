@@ -189,7 +189,7 @@ static bool prove_sums(const qs_quote *q, qs_diags *d)
     for (size_t i = 0; i < q->nlines; i++) {
         const qs_line_price *lp = &q->lines[i].price;
         ok &= lp->rounded - lp->allowance == lp->net;
-        if (!q->lines[i].optional)
+        if (qs_line_is_counted(&q->lines[i]))
             ok &= qs_decimal_add(lines, lp->net, &lines);
     }
     for (size_t i = 0; i < t->ntaxes; i++) {
@@ -225,7 +225,7 @@ bool qs_quote_price(qs_quote *q, qs_diags *d)
             ok = false;
             continue;
         }
-        if (l->optional)
+        if (!qs_line_is_counted(l))
             continue;
         qs_tax_total *g = group_of(t, l);
         if (!qs_decimal_add(g->net, l->price.net, &g->net) ||

@@ -79,6 +79,9 @@ typedef struct {
     size_t ntiers;
     qs_localized *names, *descriptions;
     size_t nnames, ndescriptions;
+    const char *image;         /* <image href> as written (relative to the
+                                  price list), or NULL */
+    qs_origin image_at;        /* the <image> */
     const qs_pricelist *list;
     qs_origin at;              /* the <product> */
     qs_origin sku_at;          /* its sku attribute */
@@ -133,6 +136,8 @@ typedef struct {
     const char *reason;        /* the discount's reason, or NULL */
     qs_written custom_price;   /* custom lines only */
     bool optional;
+    unsigned alternative_to;   /* an alternative (SPEC 9): the pos of its main
+                                  line; 0 for a regular or optional line */
     const qs_localized *name;  /* in the quote's language; NULL when none */
     const qs_localized *description;
     qs_origin at;              /* the <item> */
@@ -203,7 +208,7 @@ typedef struct {
     size_t ntaxes;
 } qs_totals;
 
-typedef enum { QS_STATUS_DRAFT, QS_STATUS_FINAL } qs_status;
+typedef enum { QS_STATUS_DRAFT, QS_STATUS_FINAL, QS_STATUS_SENT } qs_status;
 
 typedef struct {
     qs_arena arena;
@@ -212,8 +217,12 @@ typedef struct {
     qs_origin at;              /* its root element */
     const char *id, *lang, *currency;
     qs_status status;
-    const char *status_name;   /* "draft" or "final" */
+    const char *status_name;   /* "draft", "final" or "sent" */
     bool draft;
+    unsigned revision;         /* SPEC 9: 1 unless the quote says otherwise */
+    bool has_revision;         /* the quote writes revision="N" */
+    const char *package;       /* names the package: the id, or "ID-rN" from
+                                  revision 2 on */
     qs_origin id_at;           /* where the quote's id is written */
     qs_origin currency_at;     /* where its currency is written */
     const char *owner;         /* the rep who owns the quote (SPEC 7), or NULL */
@@ -259,6 +268,13 @@ typedef struct {
 } qs_quote;
 
 void qs_quote_free(qs_quote *q);
+
+/* True when the line counts in the totals and tax groups: neither an
+ * optional line nor an alternative (SPEC 2.2, 9). */
+static inline bool qs_line_is_counted(const qs_line *l)
+{
+    return !l->optional && !l->alternative_to;
+}
 
 /* Frees the merged tree once no stage reads it any more. */
 void qs_quote_free_tree(qs_quote *q);

@@ -88,10 +88,8 @@ qs_regex *qs_regex_new(const char *pattern, const char *flags,
     }
 
     pcre2_compile_context *cctx = pcre2_compile_context_create(NULL);
-    if (!cctx) {
-        set_error(err, -1, false, "%s", "out of memory");
-        return NULL;
-    }
+    if (!cctx)
+        qs_out_of_memory();
     pcre2_set_max_pattern_length(cctx, QS_REGEX_MAX_PATTERN);
     int code;
     PCRE2_SIZE offset;
@@ -108,11 +106,8 @@ qs_regex *qs_regex_new(const char *pattern, const char *flags,
     re->code = compiled;
     re->mctx = pcre2_match_context_create(NULL);
     re->md = pcre2_match_data_create(1, NULL);
-    if (!re->mctx || !re->md) {
-        qs_regex_free(re);
-        set_error(err, -1, false, "%s", "out of memory");
-        return NULL;
-    }
+    if (!re->mctx || !re->md)
+        qs_out_of_memory();
     pcre2_set_match_limit(re->mctx, QS_REGEX_MATCH_LIMIT);
     pcre2_set_depth_limit(re->mctx, QS_REGEX_DEPTH_LIMIT);
     pcre2_set_heap_limit(re->mctx, QS_REGEX_HEAP_LIMIT_KIB);
@@ -138,10 +133,11 @@ qs_regex_result qs_regex_match(qs_regex *re, const char *subject, size_t len,
         return QS_REGEX_MATCH;
     if (rc == PCRE2_ERROR_NOMATCH)
         return QS_REGEX_NO_MATCH;
+    if (rc == PCRE2_ERROR_NOMEMORY)   /* malloc failed below the heap limit */
+        qs_out_of_memory();
     bool limit = rc == PCRE2_ERROR_MATCHLIMIT ||
                  rc == PCRE2_ERROR_DEPTHLIMIT ||
-                 rc == PCRE2_ERROR_HEAPLIMIT ||
-                 rc == PCRE2_ERROR_NOMEMORY;
+                 rc == PCRE2_ERROR_HEAPLIMIT;
     set_pcre2_error(err, rc, -1, limit);
     return QS_REGEX_ERROR;
 }

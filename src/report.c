@@ -56,16 +56,12 @@ static void put_uri(qs_buf *b, const char *path)
     }
 }
 
-/* One diagnostic as a compiler-style line (as qs_diags_print_text). */
+/* One diagnostic as a compiler-style line (qs_diag_text). */
 static void put_text_line(qs_buf *b, const qs_diag *g)
 {
-    if (g->file && g->line)
-        qs_buf_printf(b, "%s:%u:%u: ", g->file, g->line, g->col ? g->col : 1);
-    else if (g->file)
-        qs_buf_printf(b, "%s: ", g->file);
-    else
-        qs_buf_puts(b, "quotesmith: ");
-    qs_buf_printf(b, "%s: %s [%s]\n", qs_severity_name(g->severity), g->message, g->rule);
+    char *line = qs_diag_text(g);
+    qs_buf_puts(b, line);
+    free(line);
 }
 
 /* ---- SARIF ---- */

@@ -6,10 +6,13 @@
 #include <string.h>
 
 const qs_rule_id qs_rule_ids[] = {
+    {"alternative-optional", "An item is marked both optional and alternative."},
+    {"alternative-without-main", "An alternative item has no regular item before it in its group."},
     {"bad-date", "A date is not a valid YYYY-MM-DD calendar date."},
     {"bad-number", "A number does not follow the decimal grammar or is out of range."},
     {"bad-period", "A period is none of YYYY, YYYY-Qn and YYYY-MM."},
     {"bad-regex", "A pattern in a leads rules file does not compile."},
+    {"bad-revision", "A quote's revision is not a whole number from 1 to 9999."},
     {"country", "A seller's or customer's country is not an ISO 3166-1 alpha-2 code."},
     {"csv-encoding", "A CSV field is not valid in the list's encoding."},
     {"csv-fields", "A CSV row has another number of fields than the header."},
@@ -26,6 +29,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"duplicate-sku", "A SKU appears twice in one price list."},
     {"duplicate-target", "Two targets have the same period and scope."},
     {"duplicate-tier", "Two volume tiers start at the same quantity."},
+    {"empty-quote", "A quote has no line, or a final quote only optional ones."},
     {"exempt-rate", "An exempt tax rate (category E) is not 0 % or lacks its exemption-reason, or a rate that is not exempt has one."},
     {"file-not-found", "A referenced file does not exist."},
     {"file-too-large", "A file is larger than --max-file-size."},
@@ -58,6 +62,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"root", "The project root is not a folder."},
     {"schema", "A file does not match its format's XML Schema."},
     {"seller-country", "The seller has no country, so the tax treatment cannot be inferred."},
+    {"sent-locked", "The output folder holds a sent package that the build would change (raise the revision)."},
     {"target-scope", "A target names both a rep and a department."},
     {"tax-rate-conflict", "Two price lists define one tax rate differently."},
     {"template", "The template is invalid."},

@@ -14,7 +14,6 @@
 #include "merge.h"
 #include "regex.h"
 #include "buf.h"
-#include "utf8.h"
 
 static bool is_space(unsigned char c)
 {
@@ -310,9 +309,8 @@ static void check_pattern(checker *c, rule *r)
         const char *s = value ? (const char *)value : "";
         qs_regex_result m = qs_regex_match(re, s, strlen(s), &err);
         if (m == QS_REGEX_ERROR) {
-            char shown[QS_QUOTE_MAX + 4];
-            qs_utf8_clip(shown, sizeof shown, s);
-            rule_error(c, &o, "%s while matching '%s'", err.message, shown);
+            char shown[QS_ECHO_SIZE];
+            rule_error(c, &o, "%s while matching '%s'", err.message, qs_diag_echo(shown, s));
             r->stopped = true;
         } else if (m == QS_REGEX_NO_MATCH) {
             report(c, r, node);

@@ -102,7 +102,7 @@ void qs_sales_quote_read(const qs_quote *q, qs_arena *a, qs_sales_quote *out)
             const qs_department_part *part = &dep->parts[p];
             for (size_t k = part->first; k < part->first + part->nlines; k++) {
                 const qs_line *l = &q->lines[k];
-                if (l->optional)
+                if (!qs_line_is_counted(l))
                     continue;
                 sd->net += l->price.net;
                 if (l->product && l->product->has_cost) {
@@ -225,8 +225,9 @@ static bool plan_amount(plan_loader *L, const xmlNode *n, const char *text, qs_d
         return true;
     unsigned line, col;
     qs_input_locate(L->src, n, "amount", &line, &col);
+    char shown[QS_ECHO_SIZE];
     qs_diag_add(L->d, QS_SEV_ERROR, L->src->path, line, col, "bad-number",
-                "amount '%.40s': %s", text, qs_decimal_status_message(st));
+                "amount '%s': %s", qs_diag_echo(shown, text), qs_decimal_status_message(st));
     L->ok = false;
     return false;
 }
@@ -260,22 +261,23 @@ static void load_outcome(plan_loader *L, const xmlNode *n)
         if (attr_is(n, "status", statuses[i]))
             o.status = (qs_sales_status)i;
     const char *amount = plan_attr(L, n, "amount");
+    char shown[QS_ECHO_SIZE];
     if (!qs_sales_is_date(o.date))
-        plan_error(L, n, "date", "bad-date", "outcome date '%.40s' is not a calendar date "
-                   "YYYY-MM-DD", o.date);
+        plan_error(L, n, "date", "bad-date", "outcome date '%s' is not a calendar date "
+                   "YYYY-MM-DD", qs_diag_echo(shown, o.date));
     if (amount && plan_amount(L, n, amount, &o.amount))
         o.has_amount = true;
     if (failed_quote(L->h, o.quote))
         return;   /* its quote did not load: reported there, left out */
     if (!find_quote(L->h, o.quote)) {
-        plan_error(L, n, "quote", "unknown-quote", "outcome for quote '%.60s', which is "
-                   "none of the quotes read", o.quote);
+        plan_error(L, n, "quote", "unknown-quote", "outcome for quote '%s', which is "
+                   "none of the quotes read", qs_diag_echo(shown, o.quote));
         return;
     }
     for (size_t i = 0; i < L->h->noutcomes; i++)
         if (strcmp(L->h->outcomes[i].quote, o.quote) == 0) {
             plan_error(L, n, "quote", "duplicate-outcome", "a second outcome for quote "
-                       "'%.60s'", o.quote);
+                       "'%s'", qs_diag_echo(shown, o.quote));
             return;
         }
     L->h->outcomes[L->h->noutcomes++] = o;
@@ -319,8 +321,10 @@ static void load_team(plan_loader *L, const xmlNode *n)
         if (!qs_xml_is(c, "rep"))
             continue;
         const char *name = plan_attr(L, c, "name");
+        char shown[QS_ECHO_SIZE];
         if (rep_in_teams(L->h, name))
-            plan_error(L, c, "name", "duplicate-rep", "rep '%.60s' is already in a team", name);
+            plan_error(L, c, "name", "duplicate-rep", "rep '%s' is already in a team",
+                       qs_diag_echo(shown, name));
         else
             t->reps[t->nreps++] = name;
     }
@@ -334,19 +338,21 @@ static void load_target(plan_loader *L, const xmlNode *n)
     t.department = plan_attr(L, n, "department");
     const char *amount = plan_attr(L, n, "amount");
     qs_sales_period p;
+    char shown[QS_ECHO_SIZE];
     bool ok = plan_amount(L, n, amount, &t.amount);
     if (!qs_sales_period_parse(t.period, &p)) {
-        plan_error(L, n, "period", "bad-period", "period '%.40s' is none of YYYY, YYYY-Qn "
-                   "(n = 1..4) and YYYY-MM", t.period);
+        plan_error(L, n, "period", "bad-period", "period '%s' is none of YYYY, YYYY-Qn "
+                   "(n = 1..4) and YYYY-MM", qs_diag_echo(shown, t.period));
         ok = false;
     }
     if (t.rep && t.department) {
         plan_error(L, n, "department", "target-scope", "a target is for a rep or for a "
-                   "department, not both (rep '%.60s')", t.rep);
+                   "department, not both (rep '%s')", qs_diag_echo(shown, t.rep));
         ok = false;
     }
     if (t.rep && !rep_in_teams(L->h, t.rep)) {
-        plan_error(L, n, "rep", "unknown-rep", "rep '%.60s' is in no <team>", t.rep);
+        plan_error(L, n, "rep", "unknown-rep", "rep '%s' is in no <team>",
+                   qs_diag_echo(shown, t.rep));
         ok = false;
     }
     for (size_t i = 0; ok && i < L->h->ntargets; i++) {
@@ -355,7 +361,7 @@ static void load_target(plan_loader *L, const xmlNode *n)
             !t.department && (!t.rep || strcmp(o->rep, t.rep) == 0) &&
             (!t.department || strcmp(o->department, t.department) == 0)) {
             plan_error(L, n, "period", "duplicate-target", "a second target for period "
-                       "'%.40s' and the same scope", t.period);
+                       "'%s' and the same scope", qs_diag_echo(shown, t.period));
             ok = false;
         }
     }
@@ -374,8 +380,9 @@ static bool load_targets(qs_sales_history *h, qs_inputs *in, const char *path, q
     h->currency = plan_attr(&L, root, "currency");
     h->minor_digits = qs_currency_minor_digits(h->currency);
     if (h->minor_digits < 0) {
-        plan_error(&L, root, "currency", "unknown-currency", "unknown currency '%.8s'",
-                   h->currency);
+        char shown[QS_ECHO_SIZE];
+        plan_error(&L, root, "currency", "unknown-currency", "unknown currency '%s'",
+                   qs_diag_echo(shown, h->currency));
         h->minor_digits = 2;
     }
     size_t nteams = 0, ntargets = 0;
@@ -400,16 +407,18 @@ static bool check_quotes(const qs_sales_history *h, qs_diags *d)
     bool ok = true;
     for (size_t i = 0; i < h->nquotes; i++) {
         const qs_sales_quote *q = &h->quotes[i];
+        char shown[QS_ECHO_SIZE];
         if (h->currency && strcmp(q->currency, h->currency) != 0) {
             qs_diag_add(d, QS_SEV_ERROR, q->path, q->currency_line, q->currency_col,
-                        "currency-mismatch", "quote '%.60s' is in %s, the targets (%s) in %s",
-                        q->id, q->currency, h->targets_path, h->currency);
+                        "currency-mismatch", "quote '%s' is in %s, the targets (%s) in %s",
+                        qs_diag_echo(shown, q->id), q->currency, h->targets_path, h->currency);
             ok = false;
         }
         const qs_sales_quote *first = find_quote(h, q->id);
         if (first != q) {
             qs_diag_add(d, QS_SEV_ERROR, q->path, q->id_line, q->id_col, "duplicate-quote",
-                        "quote id '%.60s' is also the id of %s", q->id, first->path);
+                        "quote id '%s' is also the id of %s", qs_diag_echo(shown, q->id),
+                        first->path);
             ok = false;
         }
     }

@@ -163,9 +163,10 @@ static bool write_outputs(qs_sales_history *h, qs_inputs *in, const qs_sales_per
 
 int qs_salesreport_run(const qs_salesreport_options *o, qs_diags *d)
 {
-    char as_of[32], quarter[16], outdir[4096];
+    char as_of[32], quarter[16], outdir[4096], shown[QS_ECHO_SIZE];
     if (o->as_of && !qs_sales_is_date(o->as_of))
-        return usage(d, "--as-of needs a calendar date YYYY-MM-DD, not '%.40s'", o->as_of);
+        return usage(d, "--as-of needs a calendar date YYYY-MM-DD, not '%s'",
+                     qs_diag_echo(shown, o->as_of));
     if (o->as_of)
         snprintf(as_of, sizeof as_of, "%s", o->as_of);
     else
@@ -173,7 +174,8 @@ int qs_salesreport_run(const qs_salesreport_options *o, qs_diags *d)
     snprintf(quarter, sizeof quarter, "%.4s-Q%d", as_of, (atoi(as_of + 5) - 1) / 3 % 4 + 1);
     qs_sales_period p;
     if (!qs_sales_period_parse(o->period ? o->period : quarter, &p))
-        return usage(d, "--period needs YYYY, YYYY-Qn or YYYY-MM, not '%.40s'", o->period);
+        return usage(d, "--period needs YYYY, YYYY-Qn or YYYY-MM, not '%s'",
+                     qs_diag_echo(shown, o->period ? o->period : quarter));
     if (o->outdir)
         snprintf(outdir, sizeof outdir, "%s", o->outdir);
     else

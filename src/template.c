@@ -14,10 +14,13 @@
 #include "template.h"
 #include "template_int.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include <libxml/xpath.h>
 
@@ -608,6 +611,7 @@ static void block_common(tpl *t, qs_block *b, const xmlNode *n, xmlNode *ctx,
     qs_tpl_length_attr(t, n, "space-before", &b->space_before, false);
     qs_tpl_length_attr(t, n, "space-after", &b->space_after, false);
     b->keep_with_next = qs_tpl_bool_attr(n, "keep-with-next", b->keep_with_next);
+    b->keep_with_previous = qs_tpl_bool_attr(n, "keep-with-previous", false);
     b->keep_together = qs_tpl_bool_attr(n, "keep-together", b->keep_together);
     b->has_background = qs_tpl_color_attr(t, n, "background", &b->background, false);
     const char *outline = attr(n, "outline");
@@ -692,36 +696,76 @@ static void build_rich(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *fc
         xmlXPathFreeObject(obj);
 }
 
-static void build_image(tpl *t, const xmlNode *n, xmlNode *ctx, blockvec *out)
+/* Resolves the text of n's attribute `name` (already interpolated) against
+ * `base` into *path, locating diagnostics at that attribute. */
+static bool image_path(tpl *t, const xmlNode *n, const char *name, const char *base,
+                       const char *text, qs_origin *at, char **path)
+{
+    at->file = t->path;
+    locate(t, n, name, &at->line, &at->col);
+    if (qs_input_resolve(t->in, base, text, at, path, t->d))
+        return true;
+    t->failed = true;
+    return false;
+}
+
+/* The file of an <image>: `select` gives a name from the data, relative to
+ * the file its node came from (the quote); else `href`, with
+ * {interpolations}, relative to the template; `fallback` (relative to the
+ * template too) when that gives no name or names no existing file. Every
+ * diagnostic is at the template's attribute. NULL when there is no image
+ * (or after a diagnostic). */
+static char *image_file(tpl *t, const xmlNode *n, xmlNode *ctx, qs_origin *at)
 {
     char *path = NULL;
-    qs_origin at = {t->path, 0, 0};
-    const char *sel = attr(n, "select");
-    if (sel) {
+    const char *from = NULL, *what = "";
+    if (attr(n, "select")) {
         expr *e = qs_tpl_xpath(t, n, "select");
         value v = e ? qs_tpl_eval(t, e, ctx, n, "select") : (value){"", NULL, false};
         if (v.ok && v.s[0]) {
-            /* Relative to the file the node came from: the quote. */
             const char *file = NULL;
             unsigned line = 0;
             if (v.node)
                 qs_tree_source_of(v.node, &file, &line);
-            qs_origin data_at = {file ? file : t->quote_path, line, 0};
-            if (!qs_input_resolve(t->in, file ? file : t->quote_path, v.s, &data_at,
-                                  &path, t->d)) {
-                t->failed = true;
-                return;
-            }
-            at = data_at;
+            if (!image_path(t, n, "select", file ? file : t->quote_path, v.s, at, &path))
+                return NULL;
+            from = "select";
+            what = v.node ? qs_tpl_describe_node(t, v.node) : "";
         }
     }
     if (!path && attr(n, "href")) {
-        locate(t, n, "href", &at.line, &at.col);
-        if (!qs_input_resolve(t->in, t->path, attr(n, "href"), &at, &path, t->d)) {
-            t->failed = true;
-            return;
-        }
+        const char *href = qs_tpl_interp(t, attr(n, "href"), n, "href", ctx);
+        if (href[0] && !image_path(t, n, "href", t->path, href, at, &path))
+            return NULL;
+        from = "href";
     }
+    struct stat st;
+    if (path && stat(path, &st) == 0)
+        return path;
+    if (attr(n, "fallback")) {
+        free(path);
+        path = NULL;
+        const char *fb = qs_tpl_interp(t, attr(n, "fallback"), n, "fallback", ctx);
+        if (fb[0] && !image_path(t, n, "fallback", t->path, fb, at, &path))
+            return NULL;
+        from = "fallback";
+        what = "";
+    }
+    if (path && stat(path, &st) != 0 && errno == ENOENT) {
+        qs_tpl_error(t, n, from, "image '%s'%s%s does not exist%s", path,
+                     what[0] ? " from " : "", what,
+                     strcmp(from, "fallback") == 0 ? "" : " (a fallback=\"...\" names "
+                                                          "the image to use then)");
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
+static void build_image(tpl *t, const xmlNode *n, xmlNode *ctx, blockvec *out)
+{
+    qs_origin at = {t->path, 0, 0};
+    char *path = image_file(t, n, ctx, &at);
     if (!path)
         return;
     int idx = load_image(t, path, &at);
@@ -844,6 +888,15 @@ static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *f
             } else {
                 block_common(t, b, c, ctx, NULL);
             }
+        } else if (is_el(c, "columns")) {
+            blockvec kids = {0};
+            build_flow(t, c, ctx, fc, &kids);
+            qs_block *b = bv_add(t, out, QS_BLOCK_COLUMNS);
+            b->u.group.children = bv_done(&kids);
+            b->u.group.ncolumns = attr(c, "count") ? (unsigned)atoi(attr(c, "count")) : 2;
+            b->u.group.gap = 6 * MM_TO_PT;
+            qs_tpl_length_attr(t, c, "gap", &b->u.group.gap, false);
+            block_common(t, b, c, ctx, NULL);
         } else if (is_control(c)) {
             flow_arg a = {fc, out};
             control(t, c, ctx, flow_body, &a);
@@ -867,13 +920,37 @@ typedef struct {
     const xmlNode *table;
     qs_column *columns;
     qs_align *aligns;
-    size_t ncolumns;
+    bool *shown;          /* per <column>: its test held (or it has none) */
+    size_t ncolumns;      /* <column>s in the template */
     const style *base;
     qs_row *rows;
     size_t nrows, cap;
     bool fields;
 } tablebuild;
 
+/* A cell's box: background, vertical alignment and borders, each side from
+ * the cell, else the row (or header). */
+static void cell_box(tpl *t, const xmlNode *c, const xmlNode *rowel, qs_cell *cell)
+{
+    cell->has_background = qs_tpl_color_attr(t, c, "background", &cell->background, false);
+    cell->has_padding = qs_tpl_length_attr(t, c, "padding", &cell->padding, false);
+    const char *va = attr(c, "valign") ? attr(c, "valign") : attr(rowel, "valign");
+    cell->valign = !va || strcmp(va, "top") == 0 ? QS_VALIGN_TOP
+                 : strcmp(va, "middle") == 0     ? QS_VALIGN_MIDDLE
+                                                 : QS_VALIGN_BOTTOM;
+    static const char *const sides[4] = {"border-top", "border-right", "border-bottom",
+                                         "border-left"};
+    for (int side = 0; side < 4; side++) {
+        const xmlNode *from[4] = {c, c, rowel, rowel};
+        const char *names[4] = {sides[side], "border", sides[side], "border"};
+        for (int k = 0; k < 4; k++)
+            if (qs_tpl_border_attr(t, from[k], names[k], &cell->border[side], false))
+                break;
+    }
+}
+
+/* The cells of a row; cells of columns whose test failed are left out (not
+ * even evaluated), and a span over such columns shrinks. */
 static void build_cells(tpl *t, tablebuild *tb, const xmlNode *rowel, xmlNode *ctx,
                         const style *rowstyle, qs_row *row)
 {
@@ -885,19 +962,25 @@ static void build_cells(tpl *t, tablebuild *tb, const xmlNode *rowel, xmlNode *c
     for (const xmlNode *c = rowel->children; c; c = c->next) {
         if (!is_el(c, "cell"))
             continue;
-        qs_cell *cell = &row->cells[row->count++];
         const char *span = attr(c, "colspan");
-        cell->colspan = span ? atoi(span) : 1;
-        cell->align = column < tb->ncolumns ? tb->aligns[column] : QS_ALIGN_LEFT;
+        size_t first = column, shown = 0;
+        column += span ? (size_t)atoi(span) : 1;
+        for (size_t k = first; k < column && k < tb->ncolumns; k++)
+            shown += tb->shown[k];
+        if (shown == 0)
+            continue;
+        qs_cell *cell = &row->cells[row->count++];
+        cell->colspan = (int)shown;
+        cell->align = first < tb->ncolumns ? tb->aligns[first] : QS_ALIGN_LEFT;
         const char *a = attr(c, "align");
         if (a)
             qs_tpl_parse_align(a, &cell->align);
+        cell_box(t, c, rowel, cell);
         const style *s = qs_tpl_style_attr(t, c, "style", false);
         flowctx fc = {s ? s : rowstyle, true, cell->align, tb->fields};
         blockvec kids = {0};
         build_flow(t, c, ctx, &fc, &kids);
         cell->content = bv_done(&kids);
-        column += (size_t)cell->colspan;
     }
 }
 
@@ -906,6 +989,21 @@ static void build_rows(tpl *t, const xmlNode *el, xmlNode *ctx, tablebuild *tb);
 static void rows_body(tpl *t, const xmlNode *el, xmlNode *ctx, void *arg)
 {
     build_rows(t, el, ctx, arg);
+}
+
+/* When the row shows a quote line (its context is a <line> of the data
+ * tree), names it for layout's diagnostics: "line 3 (SKU SRV)" at the
+ * item's file and line. */
+static void row_source(tpl *t, const xmlNode *ctx, qs_row *row)
+{
+    if (!ctx || ctx->type != XML_ELEMENT_NODE || !is_el(ctx, "line"))
+        return;
+    const char *pos = attr(ctx, "pos"), *sku = attr(ctx, "sku"), *file;
+    char shown[QS_ECHO_SIZE];
+    row->what = qs_arena_printf(t->A, "line %s (SKU %s)", pos ? pos : "?",
+                                qs_diag_echo(shown, sku ? sku : "?"));
+    qs_tree_source_of(ctx, &file, &row->line);
+    row->file = file ? qs_arena_strdup(t->A, file) : NULL;
 }
 
 static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
@@ -918,6 +1016,8 @@ static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
                                                     : QS_ROW_BODY;
     row.has_background = qs_tpl_color_attr(t, r, "background", &row.background, false);
     row.rule_above = qs_tpl_bool_attr(r, "rule-above", false);
+    row.keep_with_previous = qs_tpl_bool_attr(r, "keep-with-previous", false);
+    row.keep_with_next = qs_tpl_bool_attr(r, "keep-with-next", false);
     if (attr(r, "carry")) {
         expr *e = qs_tpl_xpath(t, r, "carry");
         value v = e ? qs_tpl_eval(t, e, ctx, r, "carry") : (value){"", NULL, false};
@@ -930,6 +1030,7 @@ static void build_row(tpl *t, const xmlNode *r, xmlNode *ctx, tablebuild *tb)
                  v.node ? " from " : "", v.node ? qs_tpl_describe_node(t, v.node) : "");
         }
     }
+    row_source(t, ctx, &row);
     const style *s = qs_tpl_style_attr(t, r, "style", false);
     build_cells(t, tb, r, ctx, s ? s : tb->base, &row);
     tb->rows = qs_tpl_grow(t->A, tb->rows, tb->nrows, &tb->cap, tb->nrows + 1, sizeof(qs_row));
@@ -977,16 +1078,27 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         tb.ncolumns += is_el(c, "column");
     tb.columns = qs_arena_array(t->A, tb.ncolumns, sizeof(qs_column));
     tb.aligns = qs_arena_array(&t->scratch, tb.ncolumns, sizeof(qs_align));
-    size_t i = 0;
+    tb.shown = qs_arena_array(&t->scratch, tb.ncolumns, sizeof(bool));
+    /* Conditional columns are decided once per table, in its context. */
+    size_t i = 0, ncolumns = 0, carry = SIZE_MAX;
+    const char *carry_col = attr(n, "carry-column");
+    size_t carry_want = carry_col ? (size_t)atoi(carry_col) - 1 : SIZE_MAX;
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (!is_el(c, "column"))
             continue;
-        qs_tpl_parse_column_width(attr(c, "width"), &tb.columns[i]);
+        tb.shown[i] = !attr(c, "test") || qs_tpl_test(t, c, ctx);
         tb.aligns[i] = QS_ALIGN_LEFT;
         if (attr(c, "align"))
             qs_tpl_parse_align(attr(c, "align"), &tb.aligns[i]);
+        if (tb.shown[i]) {
+            if (i == carry_want)
+                carry = ncolumns;
+            qs_tpl_parse_column_width(attr(c, "width"), &tb.columns[ncolumns++]);
+        }
         i++;
     }
+    if (ncolumns == 0)
+        return;
 
     if (attr(n, "select")) {
         xmlXPathObjectPtr obj = qs_tpl_select(t, n, ctx);
@@ -1007,7 +1119,10 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
     qs_block *b = bv_add(t, out, QS_BLOCK_TABLE);
     qs_table *tab = &b->u.table;
     tab->columns = tb.columns;
-    tab->ncolumns = tb.ncolumns;
+    tab->ncolumns = ncolumns;
+    qs_tpl_length_attr(t, n, "width", &tab->width, false);
+    if (attr(n, "align"))
+        qs_tpl_parse_align(attr(n, "align"), &tab->align);
     tab->rows = tb.rows;
     tab->nrows = tb.nrows;
     tab->cell_padding = 2;
@@ -1031,8 +1146,12 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
                                               head ? "carry-label-head" : "carry-label", ctx);
         tab->carry_label_foot = qs_tpl_interp(t, foot ? foot : label ? label : head, n,
                                               foot ? "carry-label-foot" : "carry-label", ctx);
-        const char *col = attr(n, "carry-column");
-        tab->carry_column = col ? (size_t)atoi(col) - 1 : tb.ncolumns - 1;
+        if (carry_col && carry == SIZE_MAX) {
+            qs_tpl_error(t, n, "carry-column", "carry-column %s is a column whose test "
+                         "failed", carry_col);
+            return;
+        }
+        tab->carry_column = carry_col ? carry : ncolumns - 1;
         const style *cs = qs_tpl_style_attr(t, n, "carry-style", false);
         if (!cs)
             cs = tb.base;
@@ -1051,6 +1170,15 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         tab->format_carry = format_carry;
         tab->format_ctx = (void *)cfg;
     }
+    const char *continued = attr(n, "continued-label");
+    if (continued) {
+        tab->continued_label = qs_tpl_interp(t, continued, n, "continued-label", ctx);
+        const style *cs = qs_tpl_style_attr(t, n, "carry-style", false);
+        charfmt cf = fmt_of(cs ? cs : tb.base);
+        tab->continued_style = (qs_span){"", face_of(t, cf.family, cf.bold, cf.italic),
+                                         cf.size, cf.color, QS_FIELD_NONE};
+        check_glyphs(t, tab->continued_style.font, tab->continued_label, n, NULL);
+    }
     block_common(t, b, n, ctx, NULL);
 }
 
@@ -1061,6 +1189,7 @@ typedef enum {
     CHECK_LENGTH,      /* a length (width too, except a column's) */
     CHECK_WIDTH,       /* a length, or a column's share like 2* */
     CHECK_COLOR,
+    CHECK_BORDER,      /* a cell border */
     CHECK_STYLE,       /* names a style */
     CHECK_XPATH,
     CHECK_TEXT         /* a text with {interpolations} */
@@ -1073,11 +1202,17 @@ typedef struct {
 
 /* Every attribute the check pass parses, sorted by name (bsearch). */
 static const checked_attr checked_attrs[] = {
-    {"background", CHECK_COLOR},       {"carry", CHECK_XPATH},
+    {"background", CHECK_COLOR},       {"border", CHECK_BORDER},
+    {"border-bottom", CHECK_BORDER},   {"border-left", CHECK_BORDER},
+    {"border-right", CHECK_BORDER},    {"border-top", CHECK_BORDER},
+    {"carry", CHECK_XPATH},
     {"carry-label", CHECK_TEXT},       {"carry-label-foot", CHECK_TEXT},
     {"carry-label-head", CHECK_TEXT},  {"carry-style", CHECK_STYLE},
-    {"color", CHECK_COLOR},            {"footer-offset", CHECK_LENGTH},
+    {"color", CHECK_COLOR},            {"continued-label", CHECK_TEXT},
+    {"fallback", CHECK_TEXT},          {"footer-offset", CHECK_LENGTH},
+    {"gap", CHECK_LENGTH},
     {"header-offset", CHECK_LENGTH},   {"height", CHECK_LENGTH},
+    {"href", CHECK_TEXT},
     {"indent", CHECK_LENGTH},          {"margin-bottom", CHECK_LENGTH},
     {"margin-left", CHECK_LENGTH},     {"margin-right", CHECK_LENGTH},
     {"margin-top", CHECK_LENGTH},      {"outline", CHECK_TEXT},
@@ -1132,6 +1267,7 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
         float f;
         qs_rgb rgb;
         qs_column col;
+        qs_border border;
         switch (c->kind) {
         case CHECK_LENGTH:
             qs_tpl_length_attr(t, n, name, &f, true);
@@ -1147,6 +1283,9 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
         case CHECK_COLOR:
             qs_tpl_color_attr(t, n, name, &rgb, true);
             break;
+        case CHECK_BORDER:
+            qs_tpl_border_attr(t, n, name, &border, true);
+            break;
         case CHECK_STYLE:
             qs_tpl_style_attr(t, n, name, true);
             break;
@@ -1160,6 +1299,9 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
     }
     if (is_el(n, "row") || is_el(n, "header"))
         check_row_width(t, n);
+    if (is_el(n, "columns") && attr(n, "count") &&
+        (atoi(attr(n, "count")) < 2 || atoi(attr(n, "count")) > 8))
+        qs_tpl_error(t, n, "count", "count %s: columns are 2 to 8", attr(n, "count"));
     if (is_el(n, "image") && !attr(n, "href") && !attr(n, "select"))
         qs_tpl_error(t, n, NULL, "<image> needs href, select or both");
     if (is_el(n, "table") && attr(n, "carry-column")) {

@@ -22,6 +22,9 @@
 #include "input.h"
 #include "layout.h"
 
+/* The template of a quote that names none, relative to the project root. */
+#define QS_DEFAULT_TEMPLATE "templates/standard/template.xml"
+
 /* Builds `doc` from the template at `template_path` (a display path, read
  * through `in`, so it is confined to the project root and schema-validated
  * with QS_FORMAT_TEMPLATE; `at` is where the template was named, NULL for

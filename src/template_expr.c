@@ -1,7 +1,7 @@
 /* template_expr: the template's expression language: {interpolations},
- * XPath, the formatting functions (money, percent, qty, date, t, total) and
- * the <strings> they look up, parsed once and evaluated against the data
- * tree. */
+ * XPath, the formatting functions (money, percent, qty, date, format-number,
+ * format-date, t, total) and the <strings> they look up, parsed once and
+ * evaluated against the data tree. */
 #include "template_int.h"
 
 #include <stdint.h>
@@ -63,6 +63,8 @@ static const struct {
     {"money", FN_MONEY, 1, 2}, {"percent", FN_PERCENT, 1, 1},
     {"qty", FN_QTY, 1, 1},     {"date", FN_DATE, 1, 2},
     {"t", FN_T, 1, 2},         {"total", FN_TOTAL, 1, 1},
+    {"format-number", FN_FORMAT_NUMBER, 2, 2},
+    {"format-date", FN_FORMAT_DATE, 2, 2},
 };
 
 /* Index just past the quoted string starting at s[i], or n. */
@@ -147,6 +149,32 @@ static const char *string_text(const tpl *t, const char *id)
     const string_entry *e = bsearch(id, t->strings, t->nstrings,
                                     sizeof(string_entry), compare_id);
     return e ? e->text : NULL;
+}
+
+/* The pattern argument of format-number/format-date: a quoted literal,
+ * checked now so that a bad one is a template error even in a branch the
+ * data never takes. NULL after a diagnostic. */
+static const char *pattern_of(tpl *t, fn_id fn, const char *s, size_t n,
+                              const xmlNode *node, const char *attr_name)
+{
+    const char *fname = fn == FN_FORMAT_DATE ? "format-date" : "format-number";
+    const char *pattern = literal_of(t, s, n);
+    if (!pattern) {
+        qs_tpl_error(t, node, attr_name, "%s() takes its pattern as a quoted literal, "
+                     "like %s", fname,
+                     fn == FN_FORMAT_DATE ? "'d. MMMM yyyy'" : "'#,##0.00'");
+        return NULL;
+    }
+    char out[QS_FORMAT_BUFSIZE];
+    qs_fmt_status st = fn == FN_FORMAT_DATE
+                           ? qs_format_date_pattern("2000-01-01", pattern, t->lang, out)
+                           : qs_format_number("0", pattern, "EUR", t->lang, out);
+    if (st == QS_FMT_PATTERN) {
+        qs_tpl_error(t, node, attr_name, "%s(): '%s' is %s", fname, pattern,
+                     qs_format_status_message(st));
+        return NULL;
+    }
+    return pattern;
 }
 
 static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
@@ -243,6 +271,16 @@ static bool parse_call(tpl *t, const char *s, size_t n, const xmlNode *node,
         }
     }
     for (int k = 0; k < nargs; k++) {
+        if ((e->fn == FN_FORMAT_NUMBER || e->fn == FN_FORMAT_DATE) && k == 1) {
+            e->literal = pattern_of(t, e->fn, s + starts[1], ends[1] - starts[1], node,
+                                    attr_name);
+            if (!e->literal) {
+                free_expr(e);
+                return true;
+            }
+            e->nargs = 1;
+            continue;
+        }
         if (e->fn == FN_DATE && k == 1) {
             e->literal = literal_of(t, s + starts[1], ends[1] - starts[1]);
             if (!e->literal || (strcmp(e->literal, "long") != 0 &&
@@ -577,6 +615,14 @@ value qs_tpl_eval(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
                                 ? QS_DATE_LONG
                                 : QS_DATE_SHORT,
                             buf);
+        break;
+    case FN_FORMAT_NUMBER:
+        fname = "format-number";
+        st = qs_format_number(v.s, e->literal, t->currency ? t->currency : "", t->lang, buf);
+        break;
+    case FN_FORMAT_DATE:
+        fname = "format-date";
+        st = qs_format_date_pattern(v.s, e->literal, t->lang, buf);
         break;
     default:
         break;

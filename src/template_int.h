@@ -80,7 +80,10 @@ typedef struct {
     int state; /* 0 unresolved, 1 resolving, 2 resolved */
 } style;
 
-typedef enum { FN_MONEY, FN_PERCENT, FN_QTY, FN_DATE, FN_T, FN_TOTAL } fn_id;
+typedef enum {
+    FN_MONEY, FN_PERCENT, FN_QTY, FN_DATE, FN_T, FN_TOTAL,
+    FN_FORMAT_NUMBER, FN_FORMAT_DATE
+} fn_id;
 
 /* A parsed {expression}: XPath, or a template function call. */
 typedef struct expr {
@@ -92,7 +95,8 @@ typedef struct expr {
     fn_id fn;
     struct expr *args[2];
     int nargs;
-    const char *literal;       /* t('id') text, date(..., 'long') style */
+    const char *literal;       /* t('id') text, date(..., 'long') style,
+                                  format-number/format-date pattern */
     bool reported;             /* a runtime diagnostic was given already */
 } expr;
 
@@ -190,6 +194,9 @@ bool qs_tpl_length_attr(tpl *t, const xmlNode *n, const char *name, float *out,
 bool qs_tpl_color_attr(tpl *t, const xmlNode *n, const char *name, qs_rgb *out,
                        bool report);
 bool qs_tpl_bool_attr(const xmlNode *n, const char *name, bool dflt);
+/* A cell border: "none", or a width up to 72pt and an optional #rrggbb. */
+bool qs_tpl_border_attr(tpl *t, const xmlNode *n, const char *name, qs_border *out,
+                        bool report);
 /* A column width: a length, or "N*" / "*" for a share of the rest. */
 bool qs_tpl_parse_column_width(const char *s, qs_column *out);
 /* The style named by attribute `name` of n, or NULL (reported when

@@ -129,6 +129,39 @@ bool qs_tpl_color_attr(tpl *t, const xmlNode *n, const char *name, qs_rgb *out,
     return false;
 }
 
+/* A border: "none", or a length and an optional colour ("0.5pt",
+ * "1pt #1F4E79"); the colour defaults to black. */
+static bool parse_border(const char *s, qs_border *out)
+{
+    *out = (qs_border){0, {0, 0, 0}};
+    if (strcmp(s, "none") == 0)
+        return true;
+    char len[32];
+    const char *sp = strchr(s, ' ');
+    size_t n = sp ? (size_t)(sp - s) : strlen(s);
+    if (n == 0 || n >= sizeof len)
+        return false;
+    memcpy(len, s, n);
+    len[n] = '\0';
+    if (!parse_length(len, &out->width) || out->width <= 0 || out->width > 72)
+        return false;
+    return !sp || parse_color(sp + 1, &out->color);
+}
+
+bool qs_tpl_border_attr(tpl *t, const xmlNode *n, const char *name, qs_border *out,
+                        bool report)
+{
+    const char *v = attr(n, name);
+    if (!v)
+        return false;
+    if (parse_border(v, out))
+        return true;
+    if (report)
+        qs_tpl_error(t, n, name, "bad border '%s' for %s (expected none, or a width and "
+                     "a colour, like 0.5pt #999999)", v, name);
+    return false;
+}
+
 bool qs_tpl_bool_attr(const xmlNode *n, const char *name, bool dflt)
 {
     const char *v = attr(n, name);

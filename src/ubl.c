@@ -588,15 +588,10 @@ static const char *price_amount(writer *w, const qs_line *l)
     return qs_arena_strdup(&w->arena, s);
 }
 
-static void quotation_line(writer *w, const qs_line *l)
+/* A cac:LineItem or cac:AlternativeLineItem (both LineItemType). */
+static void line_item(writer *w, const char *element, const qs_line *l, const char *pos)
 {
-    const char *pos = qs_arena_printf(&w->arena, "%u", l->pos);
-    cac(w, "QuotationLine");
-    cbc(w, "ID", pos);
-    if (l->optional)
-        cbc(w, "Note", "optional");
-
-    cac(w, "LineItem");
+    cac(w, element);
     cbc(w, "ID", pos);
     cbc_attr(w, "Quantity", l->qty.text, "unitCode", qs_ubl_unit_code(l->unit));
     amount(w, "LineExtensionAmount", money(w, l->price.net));
@@ -607,7 +602,46 @@ static void quotation_line(writer *w, const qs_line *l)
     end(w);
     item(w, l);
     end(w);
+}
+
+/* One cac:QuotationLine per line that is no alternative; the alternatives
+ * to it (SPEC 9) follow its cac:LineItem as cac:AlternativeLineItem, each
+ * with its own position as ID. */
+static void quotation_line(writer *w, const qs_quote *q, const qs_line *l)
+{
+    const char *pos = qs_arena_printf(&w->arena, "%u", l->pos);
+    cac(w, "QuotationLine");
+    cbc(w, "ID", pos);
+    if (l->optional)
+        cbc(w, "Note", "optional");
+    line_item(w, "LineItem", l, pos);
+    for (const qs_line *a = l + 1; a < q->lines + q->nlines; a++)
+        if (a->alternative_to == l->pos)
+            line_item(w, "AlternativeLineItem", a, qs_arena_printf(&w->arena, "%u", a->pos));
     end(w);
+}
+
+/* From revision 2 on, the revision (SPEC 9) as a reference to the
+ * quotation itself: ID the quote's id, DocumentType "revision", VersionID
+ * the number (QuotationType has no VersionID of its own). */
+static void revision_reference(writer *w, const qs_quote *q)
+{
+    if (q->revision < 2)
+        return;
+    cac(w, "AdditionalDocumentReference");
+    cbc(w, "ID", q->id);
+    cbc(w, "DocumentType", "revision");
+    cbc(w, "VersionID", qs_arena_printf(&w->arena, "%u", q->revision));
+    end(w);
+}
+
+/* QuotationLines: every line but the alternatives. */
+static size_t count_quotation_lines(const qs_quote *q)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < q->nlines; i++)
+        n += q->lines[i].alternative_to == 0;
+    return n;
 }
 
 /* The document-level cbc elements before the parties, in QuotationType's
@@ -624,9 +658,10 @@ static void header(writer *w, const qs_quote *q)
     note(w, q->reference);
     note(w, payment_note(w, q));
     cbc(w, "PricingCurrencyCode", w->currency);
-    cbc(w, "LineCountNumeric", qs_arena_printf(&w->arena, "%zu", q->nlines));
+    cbc(w, "LineCountNumeric", qs_arena_printf(&w->arena, "%zu", count_quotation_lines(q)));
     if (q->has_valid_until)
         cac_cbc(w, "ValidityPeriod", "EndDate", qs_date_format(q->valid_until, date));
+    revision_reference(w, q);
 }
 
 /* Writes the whole document from the model, in the order of
@@ -652,7 +687,8 @@ static bool write_document(writer *w, const qs_quote *q)
     bool ok = tax_total(w, &q->totals);
     monetary_total(w, &q->totals);
     for (size_t i = 0; i < q->nlines; i++)
-        quotation_line(w, &q->lines[i]);
+        if (!q->lines[i].alternative_to)
+            quotation_line(w, q, &q->lines[i]);
 
     end(w);
     return ok && !w->failed && w->depth == 0;

@@ -55,18 +55,3 @@ char *qs_utf8_valid(const char *s)
     }
     return b.s;
 }
-
-void qs_utf8_clip(char *out, size_t size, const char *s)
-{
-    size_t n = strlen(s);
-    size_t max = size - 4 < QS_QUOTE_MAX ? size - 4 : QS_QUOTE_MAX;
-    if (n <= max) {
-        memcpy(out, s, n + 1);
-        return;
-    }
-    n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(out, s, n);
-    memcpy(out + n, "...", 4);
-}

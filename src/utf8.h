@@ -19,12 +19,4 @@ uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used);
  * text comes back unchanged. malloc'd. */
 char *qs_utf8_valid(const char *s);
 
-/* How many bytes of input text a message quotes at most. */
-#define QS_QUOTE_MAX 60
-
-/* Copies `s` into out (of `size` bytes, at least 5): at most
- * min(QS_QUOTE_MAX, size - 4) bytes, cut at a UTF-8 character boundary,
- * with "..." when it was cut. */
-void qs_utf8_clip(char *out, size_t size, const char *s);
-
 #endif

@@ -2,6 +2,7 @@
 #include "values.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
@@ -82,4 +83,13 @@ int qs_date_compare(qs_date a, qs_date b)
     if (a.month != b.month)
         return a.month < b.month ? -1 : 1;
     return (a.day > b.day) - (a.day < b.day);
+}
+
+bool qs_revision_parse(const char *text, unsigned *out)
+{
+    size_t len = strspn(text, "0123456789");
+    if (len == 0 || len > 4 || text[len] != '\0' || text[0] == '0')
+        return false;
+    *out = (unsigned)strtoul(text, NULL, 10);
+    return true;
 }

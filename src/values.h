@@ -38,6 +38,10 @@ const char *qs_date_format(qs_date date, char buf[11]);
 /* Below 0, 0, above 0 as a is before, on, after b. */
 int qs_date_compare(qs_date a, qs_date b);
 
+/* Parses a quote's revision number (SPEC 9): a whole number from 1 to
+ * 9999 written without sign or leading zeros. Returns false otherwise. */
+bool qs_revision_parse(const char *text, unsigned *out);
+
 /* True when `text` is a real calendar date written YYYY-MM-DD. */
 bool qs_date_is_valid(const char *text);
 

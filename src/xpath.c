@@ -17,7 +17,6 @@
 #include "date.h"
 #include "input.h"
 #include "regex.h"
-#include "utf8.h"
 
 #define EXSLT_REGEX_NS "http://exslt.org/regular-expressions"
 #define QS_NS "urn:quotesmith"
@@ -183,8 +182,8 @@ static void fn_re_test(xmlXPathParserContextPtr ctxt, int nargs)
         return;
     }
 
-    char shown[QS_QUOTE_MAX + 4];
-    qs_utf8_clip(shown, sizeof shown, (const char *)pattern);
+    char shown[QS_ECHO_SIZE];
+    qs_diag_echo(shown, (const char *)pattern);
     qs_regex_error err;
     qs_regex *re = qs_regex_cache_get(x->regexes, (const char *)pattern,
                                       (const char *)flags, &err);
@@ -371,8 +370,8 @@ xmlXPathCompExprPtr qs_xpath_try_compile(qs_xpath *x, const char *expr)
         return comp;
     xmlXPathFreeCompExpr(comp);
 
-    char shown[QS_QUOTE_MAX + 4];
-    qs_utf8_clip(shown, sizeof shown, expr);
+    char shown[QS_ECHO_SIZE];
+    qs_diag_echo(shown, expr);
     const char *why = x->message[0] ? x->message : "Invalid expression";
     if (x->offset >= 0)
         snprintf(x->failure, sizeof x->failure,

@@ -6,7 +6,10 @@
  *              rename, link, mkdir
  *       ERRNO  ENOSPC, EIO, EINTR, EACCES, EROFS, EDQUOT, EPERM, ENOENT,
  *              EXDEV, EMLINK, ENOTDIR, EEXIST, or SHORT (write only: write
- *              half the bytes and return that count, a short write)
+ *              half the bytes and return that count, a short write), or
+ *              KILL (the process kills itself with SIGKILL: a crash that
+ *              no sanitizer or handler can turn into an exit), or SLOW
+ *              (the call succeeds after 20 ms: widens race windows)
  *       N      fail the Nth matching call (1-based); "N+" fails the Nth and
  *              every later one
  *   QS_FAIL_DIR=DIR   count only calls on paths (or fds open on files)
@@ -20,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,6 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { OP_WRITE, OP_FSYNC, OP_CLOSE, OP_OPEN, OP_RENAME, OP_LINK, OP_MKDIR, OP_COUNT };
@@ -35,6 +40,8 @@ static const char *const op_names[OP_COUNT] = {
 };
 
 #define ERR_SHORT (-1)
+#define ERR_KILL (-2)
+#define ERR_SLOW (-3)
 #define MAX_RULES 16
 
 typedef struct {
@@ -59,6 +66,7 @@ static const struct {
     {"EROFS", EROFS}, {"EDQUOT", EDQUOT}, {"EPERM", EPERM}, {"ENOENT", ENOENT},
     {"EXDEV", EXDEV}, {"EMLINK", EMLINK}, {"ENOTDIR", ENOTDIR},
     {"EEXIST", EEXIST}, {"SHORT", ERR_SHORT},
+    {"KILL", ERR_KILL}, {"SLOW", ERR_SLOW},
 };
 
 static void parse_rule(char *spec)
@@ -175,6 +183,13 @@ static const rule *should_fail(int op, bool in_scope)
         if (rules[i].op == op && (n == rules[i].nth || (rules[i].and_later && n > rules[i].nth))) {
             if (logging)
                 fprintf(stderr, "failio: failing %s call %lu\n", op_names[op], n);
+            if (rules[i].err == ERR_KILL)
+                raise(SIGKILL);
+            if (rules[i].err == ERR_SLOW) {
+                struct timespec pause = {0, 20 * 1000 * 1000};
+                nanosleep(&pause, NULL);
+                return NULL;
+            }
             return &rules[i];
         }
     return NULL;

@@ -152,6 +152,107 @@ static void test_dates(void)
     date("2000-02-29", QS_LANG_DE, QS_DATE_SHORT, "29.02.2000");
 }
 
+static void number(const char *value, const char *pattern, qs_lang lang, const char *want)
+{
+    char out[QS_FORMAT_BUFSIZE];
+    qs_fmt_status st = qs_format_number(value, pattern, "EUR", lang, out);
+    CHECK(st == QS_FMT_OK, "format-number(%s, '%s') succeeds", value, pattern);
+    CHECK_STR(out, want, "format-number(%s, '%s', %s)", value, pattern,
+              lang == QS_LANG_DE ? "de" : "en");
+}
+
+static void test_number_patterns(void)
+{
+    number("2.5", "0.00", QS_LANG_DE, "2,50");
+    number("2.5", "0.00", QS_LANG_EN, "2.50");
+    number("1234.5", "#,##0.00", QS_LANG_DE, "1.234,50");
+    number("1234.5", "#,##0.00", QS_LANG_EN, "1,234.50");
+    number("1234.5", "0", QS_LANG_DE, "1235");         /* half away from zero */
+    number("-1234.5", "#,##0", QS_LANG_DE, MINUS "1.235");
+    number("0.125", "0.00", QS_LANG_DE, "0,13");
+    number("-0.125", "0.00", QS_LANG_EN, MINUS "0.13");
+    number("-0.001", "0.00", QS_LANG_DE, "0,00");      /* no "-0,00" */
+    number("2.5", "0.0#", QS_LANG_DE, "2,5");
+    number("2.125", "0.0#", QS_LANG_DE, "2,13");
+    number("2", "0.0#", QS_LANG_DE, "2,0");
+    number("2.75", "0.##", QS_LANG_DE, "2,75");
+    number("2", "0.##", QS_LANG_EN, "2");
+    number("7", "000", QS_LANG_DE, "007");
+    number("1234567", "#,##0", QS_LANG_EN, "1,234,567");
+    number("3", "Nr 0 Stk", QS_LANG_DE, "Nr 3 Stk");
+    number("-3", "0 h", QS_LANG_DE, MINUS "3 h");
+    number("1234.5", "amount", QS_LANG_DE, "1.234,50");
+    number("-1234.5", "amount", QS_LANG_EN, MINUS "1,234.50");
+    number("0.125", "amount", QS_LANG_DE, "0,125");
+    number("1234.5", "money", QS_LANG_DE, "1.234,50" NBSP EURO);
+    number("19", "percent", QS_LANG_DE, "19" NBSP "%");
+    number("1000", "qty", QS_LANG_DE, "1.000");
+    number("99999999999999.99", "#,##0.00", QS_LANG_DE, "99.999.999.999.999,99");
+
+    char out[QS_FORMAT_BUFSIZE];
+    const char *bad_patterns[] = {
+        "", "abc", "#", "0,", "0.", "0.00000", "0#", "0.#0", "0.0.0", "0 St.",
+        "0 0", "0,00,0.0 #", "1234567890123456789012345 0", "0000000000000000",
+    };
+    for (size_t i = 0; i < sizeof bad_patterns / sizeof bad_patterns[0]; i++)
+        bad(qs_format_number("1", bad_patterns[i], "EUR", QS_LANG_DE, out), QS_FMT_PATTERN,
+            bad_patterns[i]);
+    bad(qs_format_number("1,5", "0.00", "EUR", QS_LANG_DE, out), QS_FMT_NUMBER,
+        "a comma number under a pattern");
+    bad(qs_format_number("1", "amount", "XXX", QS_LANG_DE, out), QS_FMT_CURRENCY,
+        "amount in an unknown currency");
+}
+
+static void date_pattern(const char *iso, const char *pattern, qs_lang lang, const char *want)
+{
+    char out[QS_FORMAT_BUFSIZE];
+    qs_fmt_status st = qs_format_date_pattern(iso, pattern, lang, out);
+    CHECK(st == QS_FMT_OK, "format-date(%s, '%s') succeeds", iso, pattern);
+    CHECK_STR(out, want, "format-date(%s, '%s', %s)", iso, pattern,
+              lang == QS_LANG_DE ? "de" : "en");
+}
+
+static void test_date_patterns(void)
+{
+    date_pattern("2026-11-26", "d. MMMM yyyy", QS_LANG_DE, "26. November 2026");
+    date_pattern("2026-11-26", "'KW' ww", QS_LANG_DE, "KW 48");
+    date_pattern("2026-11-26", "'Week' w, YYYY", QS_LANG_EN, "Week 48, 2026");
+    date_pattern("2026-03-05", "dd.MM.yy", QS_LANG_DE, "05.03.26");
+    date_pattern("2026-03-05", "d.M.yyyy", QS_LANG_DE, "5.3.2026");
+    date_pattern("2026-03-05", "MMM yyyy", QS_LANG_DE, "M\xC3\xA4rz 2026");
+    date_pattern("2026-11-26", "MMM yyyy", QS_LANG_DE, "Nov. 2026");
+    date_pattern("2026-11-26", "EEEE, d. MMMM yyyy", QS_LANG_DE,
+                 "Donnerstag, 26. November 2026");
+    date_pattern("2026-11-26", "EEE d MMM yyyy", QS_LANG_EN, "Thu 26 Nov 2026");
+    date_pattern("2026-11-29", "EEE", QS_LANG_DE, "So");
+    date_pattern("2026-11-26", "yyyy-MM-dd", QS_LANG_EN, "2026-11-26");
+    date_pattern("2026-11-26", "'It''s' d", QS_LANG_EN, "It's 26");
+    date_pattern("2026-11-26", "'' d", QS_LANG_EN, "' 26");
+    date_pattern("2026-11-26", "short", QS_LANG_DE, "26.11.2026");
+    date_pattern("2026-11-26", "long", QS_LANG_EN, "26 November 2026");
+    /* ISO 8601 weeks at the year's edges. */
+    date_pattern("2021-01-03", "ww/YYYY", QS_LANG_DE, "53/2020");
+    date_pattern("2024-12-30", "ww/YYYY", QS_LANG_DE, "01/2025");
+    date_pattern("2026-01-01", "ww/YYYY", QS_LANG_DE, "01/2026");
+    date_pattern("2027-01-01", "ww/YYYY", QS_LANG_DE, "53/2026");
+    date_pattern("2027-01-04", "w/YYYY", QS_LANG_DE, "1/2027");
+    date_pattern("2028-12-31", "ww/YYYY", QS_LANG_DE, "52/2028");
+    date_pattern("2000-02-29", "EEEE", QS_LANG_EN, "Tuesday");
+
+    char out[QS_FORMAT_BUFSIZE];
+    const char *bad_patterns[] = {
+        "KW ww", "ddd", "MMMMM", "yyy", "www", "YY", "E", "'open", "D.M.yyyy",
+        "1234567890123456789012345",
+    };
+    for (size_t i = 0; i < sizeof bad_patterns / sizeof bad_patterns[0]; i++)
+        bad(qs_format_date_pattern("2026-11-26", bad_patterns[i], QS_LANG_DE, out),
+            QS_FMT_PATTERN, bad_patterns[i]);
+    bad(qs_format_date_pattern("2026-02-30", "d.M.", QS_LANG_DE, out), QS_FMT_DATE,
+        "31 February under a pattern");
+    bad(qs_format_date_pattern("2026-11-26", "MMMM MMMM MMMM", QS_LANG_DE, out),
+        QS_FMT_OK, "three long months fit");
+}
+
 static void test_lang(void)
 {
     qs_lang l = QS_LANG_EN;
@@ -168,6 +269,8 @@ int main(void)
     test_bad_input();
     test_percent_quantity();
     test_dates();
+    test_number_patterns();
+    test_date_patterns();
     test_lang();
     return check_failures != 0;
 }

@@ -715,6 +715,115 @@ static void test_dump(void)
     done(&doc, &l);
 }
 
+/* The dump of a page as text (malloc'd). */
+static char *dump_text(const qs_layout *l)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    qs_layout_dump(l, f);
+    fclose(f);
+    return text;
+}
+
+/* The table box model: a 200 pt table placed right, a cell background and
+ * borders, vertical alignment in a taller row. */
+static void test_table_box(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *b = add_block(&doc, &doc.flow, QS_BLOCK_TABLE);
+    qs_table *t = &b->u.table;
+    t->columns = qs_arena_array(&doc.arena, 2, sizeof(qs_column));
+    t->columns[0] = (qs_column){1, true};
+    t->columns[1] = (qs_column){80, false};
+    t->ncolumns = 2;
+    t->width = 200;
+    t->align = QS_ALIGN_RIGHT;
+    t->cell_padding = 2;
+    t->rows = qs_arena_array(&doc.arena, 1, sizeof(qs_row));
+    t->nrows = 1;
+    t->rows[0] = make_row(&doc, "Summe", "1.10", NULL);
+    t->rows[0].has_background = true;
+    t->rows[0].background = (qs_rgb){0xee, 0xee, 0xee};
+    qs_cell *sum = &t->rows[0].cells[1];
+    sum->has_background = true;
+    sum->background = (qs_rgb){0x1f, 0x4e, 0x79};
+    sum->border[QS_SIDE_TOP] = (qs_border){1, {0xff, 0, 0}};
+    sum->border[QS_SIDE_LEFT] = (qs_border){0.5f, {0, 0, 0}};
+    sum->valign = QS_VALIGN_BOTTOM;
+    /* A second line in the left cell makes the row taller. */
+    t->rows[0].cells[0].content.items[0].u.para.spans[0].text = "Summe\nnetto";
+    CHECK(run(&doc, &l), "box: layout runs");
+    char *text = dump_text(&l);
+    /* The table ends at the right margin (538.6): it starts at 338.6; the
+     * column of 80 pt at 458.6. One 9 pt line at leading 1.2 is 10.8 pt;
+     * two lines and 2 x 2 pt padding make the row 25.6 pt from 785.2 down
+     * to 759.6. The right cell's single line sits at the bottom. */
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  rect 338.6 759.6 200.0 25.6 #eeeeee\n"
+        "  rect 458.6 759.6 80.0 25.6 #1f4e79\n"
+        "  line 458.6 785.2 538.6 785.2 1.0 #ff0000\n"
+        "  line 458.6 785.2 458.6 759.6 0.5\n"
+        "  text 340.6 774.3 0 9.0 \"Summe\"\n"
+        "  text 340.6 763.5 0 9.0 \"netto\"\n"
+        "  text 518.7 763.5 0 9.0 \"1.10\"\n";
+    CHECK_STR(text, want, "box: exact dump of a right-placed table with a boxed cell");
+    free(text);
+    qs_layout_free(&l);
+
+    /* Centred; wider than the text area is an error. */
+    t->align = QS_ALIGN_CENTER;
+    CHECK(run(&doc, &l), "box: centred table runs");
+    text = dump_text(&l);
+    CHECK(strstr(text, "  rect 197.6 759.6 200.0 25.6 #eeeeee\n") != NULL,
+          "box: a centred table starts at (481.9 - 200) / 2 from the margin");
+    free(text);
+    qs_layout_free(&l);
+    t->width = 500;
+    CHECK(!run(&doc, &l), "box: a table wider than the text area fails");
+    done(&doc, &l);
+}
+
+/* keep-with-previous: a total row never starts a page; a block likewise. */
+static void test_keep_with_previous(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    size_t per = lines_per_page(&doc);
+    (void)per;
+    qs_table *t = add_table(&doc, 200);
+    CHECK(run(&doc, &l), "keep-with-previous: layout runs");
+    int first;
+    int n = rows_on_page(&l, 0, &first);
+    char last[32], next[32];
+    snprintf(last, sizeof last, "Row %d", n);
+    snprintf(next, sizeof next, "Row %d", n + 1);
+    CHECK(page_of(&l, next) == 1, "keep-with-previous: without it, row %d starts page 2", n + 1);
+    qs_layout_free(&l);
+    t->rows[n].keep_with_previous = true;
+    CHECK(run(&doc, &l), "keep-with-previous: layout runs with it");
+    CHECK(page_of(&l, last) == 1 && page_of(&l, next) == 1,
+          "keep-with-previous: row %d moves to page 2 with row %d", n, n + 1);
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    doc_open(&doc);
+    fill_lines(&doc, lines_per_page(&doc));
+    qs_block *b = add_para(&doc, "Nachsatz", 10, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l) && page_of(&l, "Nachsatz") == 1 && l.npages == 2,
+          "keep-with-previous: without it, a block starts page 2 alone");
+    qs_layout_free(&l);
+    b->keep_with_previous = true;
+    CHECK(run(&doc, &l) && page_of(&l, "Nachsatz") == 1 && page_lines(&l, 1) == 2,
+          "keep-with-previous: the last line goes along (%zu lines on page 2)",
+          page_lines(&l, 1));
+    done(&doc, &l);
+}
+
 static void test_images(void)
 {
     qs_doc doc;
@@ -811,11 +920,53 @@ static void test_errors(void)
     for (int i = 0; i < 200; i++)
         memcpy(tall + 2 * i, "x\n", 2);
     t->rows[1].cells[0].content.items[0].u.para.spans[0].text = tall;
+    t->continued_label = "(continued)";
+    t->continued_style = (qs_span){"", 0, 8, {0, 0, 0}, QS_FIELD_NONE};
     size_t before = diags.count;
     bool ok = run(&doc, &l);
+    /* The 200 lines of the row, the header on every page, the label atop
+     * every part but the first, and "Row 3" after the row. */
+    size_t xs = 0, headers = 0, labels = 0;
+    for (size_t p = 0; ok && p < l.npages; p++) {
+        for (size_t i = 0; i < l.pages[p].count; i++) {
+            const qs_item *it = &l.pages[p].items[i];
+            if (it->kind != QS_ITEM_TEXT)
+                continue;
+            xs += strcmp(it->text, "x") == 0;
+            headers += strcmp(it->text, "Pos") == 0;
+            labels += strcmp(it->text, "(continued)") == 0;
+        }
+    }
+    /* Each part is cut to fit a fresh page, so the first starts on one. */
+    CHECK(ok && diags.count == before && l.npages >= 3 && xs == 200 &&
+              headers == l.npages && labels == l.npages - 2 &&
+              page_of(&l, "Row 1") == 0 && page_of(&l, "x") == 1 &&
+              page_of(&l, "Row 3") == (int)l.npages - 1,
+          "a row taller than a page is split: %zu pages, %zu of 200 lines, %zu headers, "
+          "%zu continued labels", ok ? l.npages : 0, xs, headers, labels);
+    const qs_item *label = ok ? find_text(&l, 2, "(continued)") : NULL;
+    const qs_item *head = ok ? find_text(&l, 2, "Pos") : NULL;
+    const qs_item *x = ok ? find_text(&l, 2, "x") : NULL;
+    CHECK(label && head && x && label->y < head->y && x->y < label->y,
+          "the continued part: header, then the label, then the row's lines");
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    /* One line taller than a page: an error at the row's quote line. */
+    doc_open(&doc);
+    t = add_table(&doc, 3);
+    doc.first.margin_top = doc.rest.margin_top = doc.first.height - doc.first.margin_bottom - 100;
+    t->rows[1].cells[0].content.items[0].u.para.spans[0].text = ".";
+    t->rows[1].cells[0].content.items[0].u.para.spans[0].size = 120;
+    t->rows[1].what = "line 2 (SKU SRV)";
+    t->rows[1].file = "hw.xml";
+    t->rows[1].line = 7;
+    before = diags.count;
+    ok = run(&doc, &l);
     CHECK(!ok && diags.count == before + 1 && strcmp(diags.items[before].rule, "layout") == 0 &&
-              diags.items[before].severity == QS_SEV_ERROR,
-          "errors: a row taller than the page gives one 'layout' error");
+              diags.items[before].line == 7 && strcmp(diags.items[before].file, "hw.xml") == 0 &&
+              strncmp(diags.items[before].message, "line 2 (SKU SRV): ", 18) == 0,
+          "errors: a line taller than a page names the quote line");
     if (diags.count > before)
         printf("     (%s)\n", diags.items[before].message);
     qs_layout_free(&l);
@@ -845,6 +996,169 @@ static void test_errors(void)
     done(&doc, &l);
 }
 
+/* Cell padding of its own (over the table's), a table and a box nested in
+ * a cell, a column span. */
+static void test_cell_padding_nesting(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *b = add_block(&doc, &doc.flow, QS_BLOCK_TABLE);
+    qs_table *t = &b->u.table;
+    t->columns = qs_arena_array(&doc.arena, 2, sizeof(qs_column));
+    t->columns[0] = (qs_column){100, false};
+    t->columns[1] = (qs_column){100, false};
+    t->ncolumns = 2;
+    t->cell_padding = 2;
+    t->rows = qs_arena_array(&doc.arena, 2, sizeof(qs_row));
+    t->nrows = 2;
+    t->rows[0] = make_row(&doc, "A", "B", NULL);
+    t->rows[0].cells[1].has_padding = true;
+    t->rows[0].cells[1].padding = 10;
+    /* Row 2: one cell over both columns holding a box (a group with a
+     * background) and a one-row table of its own. */
+    qs_row *r = &t->rows[1];
+    r->cells = qs_arena_array(&doc.arena, 1, sizeof(qs_cell));
+    r->count = 1;
+    r->cells[0].colspan = 2;
+    qs_blocks *content = &r->cells[0].content;
+    content->items = qs_arena_array(&doc.arena, 2, sizeof(qs_block));
+    qs_block *box = add_block(&doc, content, QS_BLOCK_GROUP);
+    box->has_background = true;
+    box->background = (qs_rgb){0xdd, 0xee, 0xff};
+    box->u.group.children = one_para(&doc, "Box", 9, QS_ALIGN_LEFT);
+    box->u.group.children.items[0].u.para.leading = 1.2f;
+    qs_block *inner = add_block(&doc, content, QS_BLOCK_TABLE);
+    qs_table *it = &inner->u.table;
+    it->columns = qs_arena_array(&doc.arena, 2, sizeof(qs_column));
+    it->columns[0] = (qs_column){1, true};
+    it->columns[1] = (qs_column){50, false};
+    it->ncolumns = 2;
+    it->cell_padding = 1;
+    it->rows = qs_arena_array(&doc.arena, 1, sizeof(qs_row));
+    it->nrows = 1;
+    it->rows[0] = make_row(&doc, "Inner", "9.99", NULL);
+    CHECK(run(&doc, &l), "nesting: layout runs");
+    char *text = dump_text(&l);
+    /* Row 1: the padded cell's 10.8 pt line and 2 x 10 pt make it 30.8 pt
+     * (785.2 to 754.4); "A" at 2 pt padding sits at the top (baseline 8.9
+     * below), "B" (right-aligned) 10 pt from its cell's edges: 256.7 - 10
+     * - 5.9. Row 2 (from 754.4): the cell spans 200 pt; inside its 2 pt
+     * padding (x 58.7, width 196) the box's background behind "Box" (10.8
+     * pt, to 741.6), then the inner table with 1 pt padding: "Inner" at
+     * 59.7, its baseline 741.6 - 1 - 8.9; its fixed column of 50 pt at
+     * 204.7, "9.99" right-aligned to 253.7. */
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  text 58.7 774.3 0 9.0 \"A\"\n"
+        "  text 240.8 766.3 0 9.0 \"B\"\n"
+        "  rect 58.7 741.6 196.0 10.8 #ddeeff\n"
+        "  text 58.7 743.5 0 9.0 \"Box\"\n"
+        "  text 59.7 731.7 0 9.0 \"Inner\"\n"
+        "  text 235.8 731.7 0 9.0 \"9.99\"\n";
+    CHECK_STR(text, want, "nesting: exact dump of a padded cell, a box and a table in a cell");
+    free(text);
+    done(&doc, &l);
+}
+
+/* keep-with-next on a row: it never ends a page. */
+static void test_row_keep_with_next(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_table *t = add_table(&doc, 200);
+    CHECK(run(&doc, &l), "row keep-with-next: layout runs");
+    int first;
+    int n = rows_on_page(&l, 0, &first);
+    char last[32];
+    snprintf(last, sizeof last, "Row %d", n);
+    CHECK(page_of(&l, last) == 0, "row keep-with-next: without it, row %d ends page 1", n);
+    qs_layout_free(&l);
+    t->rows[n - 1].keep_with_next = true;
+    CHECK(run(&doc, &l), "row keep-with-next: layout runs with it");
+    CHECK(page_of(&l, last) == 1 && rows_on_page(&l, 0, &first) == n - 1,
+          "row keep-with-next: row %d moves to page 2 with row %d", n, n + 1);
+    done(&doc, &l);
+}
+
+/* Flowing columns: balanced on one page; a part taller than a page fills
+ * page-high column sets; too narrow columns are an error. */
+static void test_columns(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *b = add_block(&doc, &doc.flow, QS_BLOCK_COLUMNS);
+    b->u.group.ncolumns = 2;
+    b->u.group.gap = 20;
+    b->u.group.children.items = qs_arena_array(&doc.arena, 5, sizeof(qs_block));
+    for (int i = 0; i < 5; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "Term %d", i + 1);
+        set_para(&doc, add_block(&doc, &b->u.group.children, QS_BLOCK_PARA), t, 0, 10,
+                 QS_ALIGN_LEFT);
+    }
+    add_para(&doc, "After", 10, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "columns: layout runs");
+    char *text = dump_text(&l);
+    /* Columns of (481.9 - 20) / 2 = 230.9 pt: the right one at 307.6.
+     * Five 12.5 pt lines balance as three and two; "After" follows the
+     * taller column (785.2 - 37.5 = 747.7). */
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  text 56.7 775.1 0 10.0 \"Term 1\"\n"
+        "  text 56.7 762.6 0 10.0 \"Term 2\"\n"
+        "  text 56.7 750.1 0 10.0 \"Term 3\"\n"
+        "  text 307.6 775.1 0 10.0 \"Term 4\"\n"
+        "  text 307.6 762.6 0 10.0 \"Term 5\"\n"
+        "  text 56.7 737.6 0 10.0 \"After\"\n";
+    CHECK_STR(text, want, "columns: exact dump of five lines in two balanced columns");
+    free(text);
+    qs_layout_free(&l);
+    /* A keep at the column break: "Term 3" goes along with "Term 4". */
+    b->u.group.children.items[2].keep_with_next = true;
+    CHECK(run(&doc, &l), "columns: layout runs with a keep");
+    const qs_item *t2 = find_text(&l, 0, "Term 2"), *t3 = find_text(&l, 0, "Term 3");
+    CHECK(t2 && t2->x < 57 && t3 && t3->x > 307 && fabsf(t3->y - 775.1f) < 0.05f,
+          "columns: keep-with-next moves a line to the next column");
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    /* 150 lines of 12.5 pt: 58 fit a column of 728.5 pt, so a page-high
+     * set of 116 lines, then the last 34 balanced as 17 and 17. */
+    doc_open(&doc);
+    b = add_block(&doc, &doc.flow, QS_BLOCK_COLUMNS);
+    b->u.group.ncolumns = 2;
+    b->u.group.gap = 20;
+    b->u.group.children.items = qs_arena_array(&doc.arena, 150, sizeof(qs_block));
+    for (int i = 0; i < 150; i++) {
+        char t[16];
+        snprintf(t, sizeof t, "Line %d", i + 1);
+        set_para(&doc, add_block(&doc, &b->u.group.children, QS_BLOCK_PARA), t, 0, 10,
+                 QS_ALIGN_LEFT);
+    }
+    CHECK(run(&doc, &l), "columns: a long block runs");
+    const qs_item *l58 = find_text(&l, 0, "Line 58");
+    const qs_item *l59 = find_text(&l, 0, "Line 59");
+    const qs_item *l117 = find_text(&l, 1, "Line 117");
+    const qs_item *l133 = find_text(&l, 1, "Line 133");
+    const qs_item *l134 = find_text(&l, 1, "Line 134");
+    CHECK(l.npages == 2 && l58 && l58->x < 57 && fabsf(l58->y - 62.6f) < 0.05f && l59 &&
+              l59->x > 307 && fabsf(l59->y - 775.1f) < 0.05f && find_text(&l, 0, "Line 116") &&
+              l117 && l117->x < 57 && fabsf(l117->y - 775.1f) < 0.05f && l133 &&
+              l133->x < 57 && l134 && l134->x > 307 && fabsf(l134->y - 775.1f) < 0.05f &&
+              find_text(&l, 1, "Line 150"),
+          "columns: a page-high set, then a balanced rest (%zu pages)", l.npages);
+    qs_layout_free(&l);
+    b->u.group.gap = 500;
+    CHECK(!run(&doc, &l), "columns: columns that do not fit are an error");
+    CHECK(diags.count > 0 && strstr(diags.items[diags.count - 1].message,
+                                    "2 columns 500.0 pt apart do not fit into 481.9 pt"),
+          "columns: the error names the columns and the width");
+    done(&doc, &l);
+}
+
 int main(void)
 {
     qs_diags_init(&diags);
@@ -869,6 +1183,11 @@ int main(void)
     test_table_keeps();
     test_page_numbers();
     test_dump();
+    test_table_box();
+    test_keep_with_previous();
+    test_cell_padding_nesting();
+    test_row_keep_with_next();
+    test_columns();
     test_images();
     test_absolute();
     test_errors();

@@ -406,8 +406,10 @@ static void test_shim(const char *self)
     char *old_manifest = slurp(path_in("shim/manifest.json"), &n);
 
     static const char *const faults[] = {
-        "open:EACCES:1",    /* the first temporary */
-        "open:ENOSPC:3",    /* the manifest's temporary */
+        /* open 1 is the folder itself, for its lock */
+        "open:ENOSPC:1",    /* the folder cannot be opened to lock it */
+        "open:EACCES:2",    /* the first temporary */
+        "open:ENOSPC:4",    /* the manifest's temporary */
         "write:ENOSPC:1",   /* disk full on the first write */
         "write:ENOSPC:3",   /* disk full on the manifest */
         "write:EIO:2+",

@@ -11,6 +11,7 @@
 #include "check.h"
 #include "template.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -380,8 +381,158 @@ static void expect_error(const char *what, const char *template_text, const char
     "<template version=\"1\">\n"                                              \
     "  <fonts><font name=\"sans\" href=\"fonts/R.ttf\"/></fonts>\n"
 
+/* format-number and format-date: patterns in both languages. */
+static void test_patterns(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <p>{format-date(date, 'd. MMMM yyyy')}|{format-date(date, \"'KW' ww\")}|"
+             "{format-date(date, 'short')}</p>\n"
+             "    <for-each select=\"department/group/line[1]\">\n"
+             "      <p>{format-number(@qty, '0.00')}|{format-number(@net, 'amount')}|"
+             "{format-number(@net, '#,##0')}|{format-number(@net, 'money')}</p>\n"
+             "    </for-each>\n"
+             "  </body>\n</template>\n";
+    static const struct {
+        const char *lang, *dates, *numbers;
+    } want[] = {
+        {"de", "26. November 2026|KW 48|26.11.2026", "2,50|1.234,56|1.235|1.234,56" NBSP EURO},
+        {"en", "26. November 2026|KW 48|26 Nov 2026", "2.50|1,234.56|1,235|" EURO "1,234.56"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        run r;
+        build(&r, text, TREE, want[i].lang);
+        CHECK(r.ok && r.d.count == 0 && r.doc.flow.count == 2, "patterns build (%s)",
+              want[i].lang);
+        print_diags(&r);
+        if (r.doc.flow.count == 2) {
+            CHECK_STR(para_text(&r.doc.flow.items[0]), want[i].dates, "format-date (%s)",
+                      want[i].lang);
+            CHECK_STR(para_text(&r.doc.flow.items[1]), want[i].numbers,
+                      "format-number (%s)", want[i].lang);
+        }
+        finish(&r);
+    }
+}
+
+/* The table box model from the template: a conditional column (its cells
+ * dropped, spans shrunk), table width and placement, cell background,
+ * borders (cell over row), vertical alignment, keep-with-previous. */
+static void test_table_box(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <table width=\"80mm\" align=\"right\" carry-label=\"x\" carry-column=\"3\">\n"
+             "      <column width=\"1*\"/>\n"
+             "      <column width=\"15mm\" test=\"department/group/line/@discount-percent\"/>\n"
+             "      <column width=\"25mm\" align=\"right\"/>\n"
+             "      <header border-bottom=\"1pt #1F4E79\"><cell>Name</cell><cell>Rabatt</cell>"
+             "<cell>Netto</cell></header>\n"
+             "      <for-each select=\"department/group/line\">\n"
+             "        <row><cell>{name}</cell><cell>{nosuch-is-never-evaluated(1)}</cell>"
+             "<cell background=\"#E4ECF4\" valign=\"middle\" border=\"0.5pt\" "
+             "border-top=\"none\">{money(@net)}</cell></row>\n"
+             "      </for-each>\n"
+             "      <row kind=\"total\" keep-with-previous=\"true\" valign=\"bottom\">"
+             "<cell colspan=\"2\">Summe</cell><cell>x</cell></row>\n"
+             "    </table>\n"
+             "  </body>\n</template>\n";
+    run r;
+    build(&r, text, TREE, "de");
+    /* The hidden column's cells are never evaluated: evaluating
+     * nosuch-is-never-evaluated() would be an error (XPath resolves
+     * functions when it runs). */
+    CHECK(r.ok && r.d.count == 0 && r.doc.flow.count == 1, "box: the table builds");
+    print_diags(&r);
+    if (r.ok && r.doc.flow.count == 1) {
+        const qs_table *t = &r.doc.flow.items[0].u.table;
+        CHECK(t->ncolumns == 2 && t->columns[1].width > 70 && t->columns[1].width < 71,
+              "box: the discount column is left out (%zu columns)", t->ncolumns);
+        CHECK(t->width > 226.7f && t->width < 226.8f && t->align == QS_ALIGN_RIGHT,
+              "box: width 80mm, placed right");
+        CHECK(t->carry_column == 1, "box: carry-column 3 is the second shown column");
+        CHECK(t->header->count == 2 && t->header->cells[0].border[QS_SIDE_BOTTOM].width == 1 &&
+                  t->header->cells[1].border[QS_SIDE_BOTTOM].color.b == 0x79,
+              "box: the header's border-bottom on each of its cells");
+        const qs_row *row = &t->rows[0];
+        const qs_cell *net = row->count == 2 ? &row->cells[1] : NULL;
+        CHECK(net && net->has_background && net->background.r == 0xE4 &&
+                  net->valign == QS_VALIGN_MIDDLE && net->border[QS_SIDE_TOP].width == 0 &&
+                  net->border[QS_SIDE_LEFT].width == 0.5f && net->align == QS_ALIGN_RIGHT,
+              "box: cell background, valign, border with border-top none");
+        const qs_row *total = &t->rows[2];
+        CHECK(total->keep_with_previous && total->count == 2 &&
+                  total->cells[0].colspan == 1 && total->cells[0].valign == QS_VALIGN_BOTTOM,
+              "box: keep-with-previous; a span over the hidden column shrinks; row valign");
+    }
+    finish(&r);
+}
+
 static void test_errors(void)
 {
+    expect_error("bad border",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\"/>\n"
+                      "      <row><cell border=\"thick\">x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 18, "template",
+                 "bad border 'thick' for border (expected none, or a width and a colour");
+    expect_error("bad border colour",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\"/>\n"
+                      "      <row border-bottom=\"1pt blue\"><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 12, "template", "bad border '1pt blue'");
+    expect_error("bad table width",
+                 HEAD "  <body>\n"
+                      "    <table width=\"80\"><column width=\"1*\"/>\n"
+                      "      <row><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 12, "template", "bad length '80'");
+    expect_error("bad column test",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\" test=\"line[\"/>\n"
+                      "      <row><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 31, "template", "line[");
+    expect_error("bad valign",
+                 HEAD "  <body>\n"
+                      "    <table><column width=\"1*\"/>\n"
+                      "      <row><cell valign=\"centre\">x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 12, "schema", "valign");
+    expect_error("bad date pattern, in a branch never taken",
+                 HEAD "  <body>\n"
+                      "    <p>x</p>\n"
+                      "    <if test=\"false()\">\n"
+                      "      <p>{format-date(date, 'KW ww')}</p>\n"
+                      "    </if>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 6, 7, "template",
+                 "format-date(): 'KW ww' is not a valid pattern");
+    expect_error("bad number pattern",
+                 HEAD "  <body>\n"
+                      "    <p>{format-number(@net, '0.00000')}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template",
+                 "format-number(): '0.00000' is not a valid pattern");
+    expect_error("computed pattern",
+                 HEAD "  <body>\n"
+                      "    <p>{format-number(@net, concat('0', '.0'))}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template",
+                 "format-number() takes its pattern as a quoted literal");
+    expect_error("format-date() of a non-date",
+                 HEAD "  <body>\n"
+                      "    <p>{format-date(@id, 'd.M.yyyy')}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template",
+                 "format-date(): '2026-0142' from /quote/@id (quote.xml:1): not a calendar date");
     expect_error("unknown element",
                  HEAD "  <body>\n"
                       "    <bogus/>\n"
@@ -598,6 +749,121 @@ static void test_plain_paths(void)
     xmlFreeDoc(doc);
 }
 
+/* <image>: {interpolation} in href (relative to the template), fallback
+ * when the computed file does not exist, errors at the template's
+ * attribute. */
+static void test_images(void)
+{
+    char from[4200];
+    snprintf(from, sizeof from, "%s/tests/assets/rgb8.png", repo);
+    bool ok = system("mkdir -p img") == 0 && copy_file(from, "img/2026-0142.png");
+    snprintf(from, sizeof from, "%s/tests/assets/photo.jpg", repo);
+    ok = ok && copy_file(from, "img/none.jpg");
+    CHECK(ok, "images: the test images are copied");
+
+    static const struct {
+        const char *image;
+        unsigned width; /* of the image loaded: 8 (the PNG), 32 (the JPEG) */
+    } cases[] = {
+        {"<image href=\"img/{@id}.png\"/>", 8},
+        {"<image href=\"img/{@id}-x.png\" fallback=\"img/none.jpg\"/>", 32},
+        {"<image select=\"seller/logo\" href=\"img/{@id}.png\"/>", 8},
+        {"<image select=\"seller/name\" fallback=\"img/{'none'}.jpg\"/>", 32},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, HEAD "  <body>\n    %s\n  </body>\n</template>\n",
+                 cases[i].image);
+        run r;
+        build(&r, text, TREE, "de");
+        CHECK(r.ok && r.d.count == 0 && r.doc.nimages == 1 && r.doc.flow.count == 1 &&
+                  r.doc.flow.items[0].kind == QS_BLOCK_IMAGE,
+              "images: %s builds one image", cases[i].image);
+        print_diags(&r);
+        if (r.doc.nimages == 1)
+            CHECK(r.doc.images[0]->width == cases[i].width, "images: %s loads the %u-pixel one",
+                  cases[i].image, cases[i].width);
+        finish(&r);
+    }
+
+    /* Errors at the template line: the missing computed file, the missing
+     * fallback (a name from the data is named with its node), a bad
+     * interpolation, a fallback leaving the root. */
+    expect_error("image href missing",
+                 HEAD "  <body>\n    <image href=\"img/{@id}-x.png\"/>\n  </body>\n</template>\n",
+                 NULL, 4, 12, "template", "image 'img/2026-0142-x.png' does not exist (a fallback");
+    expect_error("image fallback missing",
+                 HEAD "  <body>\n    <image select=\"seller/name\" fallback=\"img/x.png\"/>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 33, "template", "image 'img/x.png' does not exist");
+    expect_error("image select missing",
+                 HEAD "  <body>\n    <image select=\"seller/name\"/>\n  </body>\n</template>\n",
+                 NULL, 4, 12, "template",
+                 "image 'Nordlicht Systemhaus GmbH' from /quote/seller/name");
+    expect_error("image href bad expression",
+                 HEAD "  <body>\n    <image href=\"img/{@id(}.png\"/>\n  </body>\n</template>\n",
+                 NULL, 4, 12, "template", "");
+    expect_error("image fallback outside the root",
+                 HEAD "  <body>\n    <image href=\"x.png\" fallback=\"../{@id}.png\"/>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 25, "path-outside-root", "leads outside the project root");
+}
+
+/* Flowing columns, cell padding, a row's keep-with-next, a table and a box
+ * in a cell: from the template into the document model. */
+static void test_columns_nesting(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <columns count=\"3\" gap=\"4mm\" space-before=\"2pt\"><p>a</p><p>b</p></columns>\n"
+             "    <table>\n"
+             "      <column width=\"1*\"/><column width=\"30mm\"/>\n"
+             "      <row keep-with-next=\"true\"><cell padding=\"3mm\">x</cell><cell>"
+             "<group background=\"#DDEEFF\"><p>box</p></group>"
+             "<table><column width=\"1*\"/><row><cell>{@id}</cell></row></table>"
+             "</cell></row>\n"
+             "      <row><cell>y</cell><cell>z</cell></row>\n"
+             "    </table>\n"
+             "  </body>\n</template>\n";
+    run r;
+    build(&r, text, TREE, "de");
+    CHECK(r.ok && r.d.count == 0 && r.doc.flow.count == 2, "columns: the template builds");
+    print_diags(&r);
+    if (r.ok && r.doc.flow.count == 2) {
+        const qs_block *c = &r.doc.flow.items[0];
+        CHECK(c->kind == QS_BLOCK_COLUMNS && c->u.group.ncolumns == 3 &&
+                  fabsf(c->u.group.gap - 4 * 72 / 25.4f) < 0.01f &&
+                  c->u.group.children.count == 2 && c->space_before == 2,
+              "columns: count, gap, children, block attributes");
+        const qs_table *t = &r.doc.flow.items[1].u.table;
+        const qs_row *row = &t->rows[0];
+        CHECK(row->keep_with_next && !t->rows[1].keep_with_next,
+              "columns: a row's keep-with-next");
+        CHECK(row->cells[0].has_padding && fabsf(row->cells[0].padding - 3 * 72 / 25.4f) < 0.01f &&
+                  !row->cells[1].has_padding,
+              "columns: a cell's own padding");
+        const qs_blocks *in = &row->cells[1].content;
+        CHECK(in->count == 2 && in->items[0].kind == QS_BLOCK_GROUP &&
+                  in->items[0].has_background && in->items[1].kind == QS_BLOCK_TABLE &&
+                  strcmp(cell_text(&in->items[1].u.table.rows[0], 0, 0), "2026-0142") == 0,
+              "columns: a box and a table inside a cell");
+    }
+    finish(&r);
+
+    expect_error("columns count 1",
+                 HEAD "  <body>\n    <columns count=\"1\"><p>a</p></columns>\n  </body>\n"
+                      "</template>\n",
+                 NULL, 4, 14, "template", "count 1: columns are 2 to 8");
+    expect_error("columns bad gap",
+                 HEAD "  <body>\n    <columns gap=\"wide\"><p>a</p></columns>\n  </body>\n"
+                      "</template>\n",
+                 NULL, 4, 14, "template", "bad length 'wide' for gap");
+    expect_error("cell bad padding",
+                 HEAD "  <body>\n    <table><column width=\"1*\"/><row><cell padding=\"-\">a</cell>"
+                      "</row></table>\n  </body>\n</template>\n",
+                 NULL, 4, 43, "template", "bad length '-' for padding");
+}
+
 int main(void)
 {
     setup();
@@ -606,6 +872,10 @@ int main(void)
     test_build_de();
     test_build_en();
     test_final_has_no_watermark();
+    test_patterns();
+    test_table_box();
+    test_images();
+    test_columns_nesting();
     test_errors();
     teardown();
     xmlCleanupParser();
