@@ -2,8 +2,10 @@
 # Installs the Debian packages quotesmith needs to build and test, when missing.
 # Build: libhpdf-dev libxml2-dev libpcre2-dev libpng-dev libjpeg62-turbo-dev nettle-dev
 #        libjansson-dev (JSON: src/json.c), libcsv-dev (leads: src/csv_read.c)
+#        libsqlite3-dev (report: src/register.c)
 # Test:  qpdf poppler-utils clang (sanitizers, libFuzzer) libxml2-utils (xmllint)
-#        time (make bench); locales, and the de_DE.UTF-8 locale generated
+#        time (make bench); sqlite3 (the report's register tests); locales,
+#        and the de_DE.UTF-8 locale generated
 #        (make test runs the suite again under it)
 set -eu
 packages="gcc make pkg-config libhpdf-dev libxml2-dev libpcre2-dev libpng-dev \
@@ -13,6 +15,10 @@ libxml2-utils time"
 packages="$packages libjansson-dev locales"
 # leads (docs/leads.md): libcsv reads the attendee lists
 packages="$packages libcsv-dev"
+# report: the register of quote figures is an SQLite file (src/register.c)
+packages="$packages libsqlite3-dev"
+# ... and its tests look into it with the sqlite3 shell
+packages="$packages sqlite3"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "decimal.h"
 
 #define DEFAULT_LEADING 1.2f
@@ -1418,6 +1419,16 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
     case QS_BLOCK_COLUMNS:
         measure_columns(m, b, width, cell_align, sv, iv);
         break;
+    case QS_BLOCK_CHART: {
+        size_t first = iv->count;
+        float h = qs_chart_draw(b->u.chart, m->doc->fonts, width, iv, &m->out->arena);
+        slice *s = new_slice(m, sv, SL_BOX, true);
+        s->first = first;
+        s->count = iv->count - first;
+        s->h = h;
+        s->what = "a chart";
+        break;
+    }
     }
     m->bg = saved_bg;
     if (b->kind == QS_BLOCK_ABSOLUTE || b->kind == QS_BLOCK_PAGE_BREAK || m->failed)

@@ -175,10 +175,13 @@ typedef enum {
     QS_BLOCK_GROUP,      /* children, kept together when keep_together */
     QS_BLOCK_ABSOLUTE,   /* children placed at x, y (pt from the top-left of
                             the page), outside the flow: address fields */
-    QS_BLOCK_COLUMNS     /* children flowing through ncolumns columns gap pt
+    QS_BLOCK_COLUMNS,    /* children flowing through ncolumns columns gap pt
                             apart, balanced; a part taller than a page
                             fills page-high column sets */
+    QS_BLOCK_CHART       /* a chart (chart.h), drawn the flow's width */
 } qs_block_kind;
+
+struct qs_chart;
 
 struct qs_block {
     qs_block_kind kind;
@@ -198,6 +201,7 @@ struct qs_block {
         qs_table table;
         qs_image_ref image;
         qs_rule rule;
+        const struct qs_chart *chart;   /* in the doc's arena */
         struct {
             qs_blocks children;
             float x, y, width;  /* QS_BLOCK_ABSOLUTE only */

@@ -73,6 +73,7 @@ typedef struct {
     bool letters, leads_data;
     /* report (SPEC 7) */
     const char *outcomes, *targets, *period, *as_of;
+    const char *register_path;
 } options;
 
 /* Facts about one run, for check/build summaries, SARIF and batch. */
@@ -102,10 +103,12 @@ static const char usage_text[] =
     "                             information letter per qualified lead\n"
     "                             (default DIR: out/leads; docs/leads.md)\n"
     "  report DIR|QUOTE.xml... --outcomes FILE --targets FILE [--period P]\n"
-    "         [--as-of DATE] [-o OUTDIR]\n"
+    "         [--as-of DATE] [-o OUTDIR] [--register FILE] [-j N]\n"
     "                             won against target: report.pdf, report-MANAGER.pdf,\n"
     "                             report.csv, report.json (default OUTDIR:\n"
-    "                             out/report-PERIOD; P: YYYY, YYYY-Qn or YYYY-MM)\n"
+    "                             out/report-PERIOD; P: YYYY, YYYY-Qn or YYYY-MM);\n"
+    "                             each quote's figures are kept in FILE (default:\n"
+    "                             report-register.sqlite beside OUTDIR)\n"
     "\n"
     "options:\n"
     "  --root DIR                 project root; every file read must lie inside\n"
@@ -178,7 +181,8 @@ static int check_command_options(const options *o, const char *const *seen)
 {
     for (size_t i = 0; seen[i]; i++) {
         bool batch_only = strcmp(seen[i], "--depfile") != 0;
-        if (batch_only && !is_command(o->command, "batch"))
+        bool report_too = strcmp(seen[i], "-j") == 0 && is_command(o->command, "report");
+        if (batch_only && !is_command(o->command, "batch") && !report_too)
             return usage_error("option '%s' is for batch only", seen[i]);
         if (!batch_only && !is_command(o->command, "build"))
             return usage_error("option '%s' is for build only", seen[i]);
@@ -263,7 +267,8 @@ static int parse_args(int argc, char **argv, options *o)
                            strcmp(a, "--shard") == 0 || strcmp(a, "--junit") == 0 ||
                            strcmp(a, "--depfile") == 0 || strcmp(a, "-t") == 0 ||
                            strcmp(a, "--outcomes") == 0 || strcmp(a, "--targets") == 0 ||
-                           strcmp(a, "--period") == 0 || strcmp(a, "--as-of") == 0;
+                           strcmp(a, "--period") == 0 || strcmp(a, "--as-of") == 0 ||
+                           strcmp(a, "--register") == 0;
         if (takes_value && !value)
             return usage_error("option '%s' needs a value", a);
         bool one_command = strcmp(a, "-j") == 0 || strcmp(a, "--shard") == 0 ||
@@ -311,6 +316,8 @@ static int parse_args(int argc, char **argv, options *o)
             o->period = value;
         } else if (strcmp(a, "--as-of") == 0) {
             o->as_of = value;
+        } else if (strcmp(a, "--register") == 0) {
+            o->register_path = value;
         } else if (strcmp(a, "--keep-going") == 0) {
             o->keep_going = true;
         } else if (strcmp(a, "--force") == 0) {
@@ -362,10 +369,11 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("%s", "'diff' needs two UBL files: OLD.ubl.xml NEW.ubl.xml");
     if (is_command(o->command, "catalog") && !o->quote)
         return usage_error("%s", "'catalog' needs a price list file");
-    bool report_option = o->outcomes || o->targets || o->period || o->as_of;
+    bool report_option = o->outcomes || o->targets || o->period || o->as_of ||
+                         o->register_path;
     if (report_option != is_command(o->command, "report") && report_option)
-        return usage_error("%s", "options --outcomes, --targets, --period and --as-of are "
-                           "for report only");
+        return usage_error("%s", "options --outcomes, --targets, --period, --as-of and "
+                           "--register are for report only");
     if (is_command(o->command, "report") && (o->npaths == 0 || !o->outcomes || !o->targets))
         return usage_error("%s", "'report' needs folders or quote files, --outcomes FILE "
                            "and --targets FILE");
@@ -845,6 +853,7 @@ static int report(const options *o, qs_diags *d)
         .outcomes = o->outcomes, .targets = o->targets, .period = o->period,
         .as_of = o->as_of, .outdir = o->outdir, .lang = o->lang,
         .max_file_size = o->max_file_size, .jobs = o->jobs, .strict = o->strict,
+        .register_path = o->register_path,
     };
     return qs_salesreport_run(&r, d);
 }

@@ -465,6 +465,11 @@ bool qs_output_name_is_safe(const char *id)
     return true;
 }
 
+bool qs_output_make_dirs(const char *dir, qs_diags *d)
+{
+    return make_dirs(dir, d);
+}
+
 bool qs_output_write(const char *outdir, const qs_output *outs, size_t n,
                      qs_diags *d)
 {

@@ -43,6 +43,10 @@ bool qs_output_name_is_safe(const char *id);
 bool qs_output_write(const char *outdir, const qs_output *outs, size_t n,
                      qs_diags *d);
 
+/* mkdir -p `dir` (mode 0777 & ~umask), with the "output" diagnostics of
+ * qs_output_write; true when it exists as a folder afterwards. */
+bool qs_output_make_dirs(const char *dir, qs_diags *d);
+
 /* One file at `path` (its folder the outdir, its name the output name),
  * with the same guarantees: a catalog, a report, a depfile. An empty path
  * is an "output" error too. */

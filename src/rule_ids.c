@@ -59,6 +59,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"pricelist-validity", "A price list is not valid on the quote date."},
     {"quote-failed", "Quotes of a report did not load and are left out."},
     {"regex-limit", "A pattern hit a PCRE2 match or depth limit on an input."},
+    {"register", "The report's register of quote figures cannot be used."},
     {"root", "The project root is not a folder."},
     {"schema", "A file does not match its format's XML Schema."},
     {"seller-country", "The seller has no country, so the tax treatment cannot be inferred."},

@@ -24,6 +24,8 @@ void qs_sales_history_free(qs_sales_history *h)
 {
     free(h->quotes);
     free(h->failed);
+    qs_strmap_free(&h->quote_ids);
+    qs_strmap_free(&h->outcome_ids);
     qs_arena_free(&h->arena);
     memset(h, 0, sizeof *h);
 }
@@ -119,29 +121,19 @@ void qs_sales_quote_read(const qs_quote *q, qs_arena *a, qs_sales_quote *out)
 
 /* ---- loading one quote ---- */
 
-bool qs_sales_load_quote(qs_sales_history *h, const char *root, size_t max_file_size,
-                         const char *path, char **deps, qs_diags *d)
+bool qs_sales_load_quote(qs_sales_history *h, qs_inputs *in, const char *path, qs_diags *d)
 {
-    qs_inputs in;
     qs_quote q;
     memset(&q, 0, sizeof q);
-    bool ok = qs_inputs_init(&in, root, max_file_size, d) &&
-              qs_quote_load(&q, &in, path, d) && qs_quote_price(&q, d);
+    bool ok = qs_quote_load(&q, in, path, d) && qs_quote_price(&q, d);
     if (ok) {
         qs_sales_quote s;
         qs_sales_quote_read(&q, &q.arena, &s);
         qs_sales_add_quote(h, &s);
-        if (deps) {
-            qs_buf b = {0};
-            for (const qs_input *f = in.head; f; f = f->next)
-                qs_buf_printf(&b, "%s\n", f->path);
-            *deps = b.s;
-        }
     } else {
         qs_sales_add_failed(h, path, q.id);
     }
     qs_quote_free(&q);
-    qs_inputs_free(&in);
     return ok;
 }
 
@@ -232,12 +224,11 @@ static bool plan_amount(plan_loader *L, const xmlNode *n, const char *text, qs_d
     return false;
 }
 
+/* The first quote with this id (check_quotes indexes them), or NULL. */
 static const qs_sales_quote *find_quote(const qs_sales_history *h, const char *id)
 {
-    for (size_t i = 0; i < h->nquotes; i++)
-        if (strcmp(h->quotes[i].id, id) == 0)
-            return &h->quotes[i];
-    return NULL;
+    size_t i;
+    return qs_strmap_get(&h->quote_ids, id, &i) ? &h->quotes[i] : NULL;
 }
 
 static bool failed_quote(const qs_sales_history *h, const char *id)
@@ -274,12 +265,11 @@ static void load_outcome(plan_loader *L, const xmlNode *n)
                    "none of the quotes read", qs_diag_echo(shown, o.quote));
         return;
     }
-    for (size_t i = 0; i < L->h->noutcomes; i++)
-        if (strcmp(L->h->outcomes[i].quote, o.quote) == 0) {
-            plan_error(L, n, "quote", "duplicate-outcome", "a second outcome for quote "
-                       "'%s'", qs_diag_echo(shown, o.quote));
-            return;
-        }
+    if (qs_strmap_add(&L->h->outcome_ids, o.quote, L->h->noutcomes) != L->h->noutcomes) {
+        plan_error(L, n, "quote", "duplicate-outcome", "a second outcome for quote "
+                   "'%s'", qs_diag_echo(shown, o.quote));
+        return;
+    }
     L->h->outcomes[L->h->noutcomes++] = o;
 }
 
@@ -401,8 +391,9 @@ static bool load_targets(qs_sales_history *h, qs_inputs *in, const char *path, q
     return L.ok;
 }
 
-/* Two quote files with one id, and quotes in another currency. */
-static bool check_quotes(const qs_sales_history *h, qs_diags *d)
+/* Two quote files with one id, and quotes in another currency; indexes
+ * the quotes by id (the first of each id). */
+static bool check_quotes(qs_sales_history *h, qs_diags *d)
 {
     bool ok = true;
     for (size_t i = 0; i < h->nquotes; i++) {
@@ -414,7 +405,7 @@ static bool check_quotes(const qs_sales_history *h, qs_diags *d)
                         qs_diag_echo(shown, q->id), q->currency, h->targets_path, h->currency);
             ok = false;
         }
-        const qs_sales_quote *first = find_quote(h, q->id);
+        const qs_sales_quote *first = &h->quotes[qs_strmap_add(&h->quote_ids, q->id, i)];
         if (first != q) {
             qs_diag_add(d, QS_SEV_ERROR, q->path, q->id_line, q->id_col, "duplicate-quote",
                         "quote id '%s' is also the id of %s", qs_diag_echo(shown, q->id),
@@ -568,10 +559,8 @@ static bool team_has(const qs_sales_team *t, const char *rep)
 
 static const qs_sales_outcome *outcome_of(const qs_sales_history *h, const char *id)
 {
-    for (size_t i = 0; i < h->noutcomes; i++)
-        if (strcmp(h->outcomes[i].quote, id) == 0)
-            return &h->outcomes[i];
-    return NULL;
+    size_t i;
+    return qs_strmap_get(&h->outcome_ids, id, &i) ? &h->outcomes[i] : NULL;
 }
 
 static bool in_period(const qs_sales_period *p, const char *date)

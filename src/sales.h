@@ -21,6 +21,7 @@
 #include "decimal.h"
 #include "diag.h"
 #include "quote.h"
+#include "strmap.h"
 
 /* One department's won-relevant figure of a quote. */
 typedef struct {
@@ -83,6 +84,8 @@ typedef struct {
     size_t nteams;
     qs_sales_target *targets;
     size_t ntargets;
+    qs_strmap quote_ids;          /* quote id -> position in quotes */
+    qs_strmap outcome_ids;        /* quote id -> position in outcomes */
 } qs_sales_history;
 
 void qs_sales_history_init(qs_sales_history *h);
@@ -100,12 +103,11 @@ void qs_sales_quote_read(const qs_quote *q, qs_arena *a, qs_sales_quote *out);
 void qs_sales_add_quote(qs_sales_history *h, const qs_sales_quote *src);
 void qs_sales_add_failed(qs_sales_history *h, const char *path, const char *id);
 
-/* Loads, prices and reads one quote in its own qs_inputs under `root`.
- * On success adds it to `h`, fills `deps` (when not NULL) with the display
- * path of every file it read, one per line (malloc'd), and returns true;
- * otherwise adds it to the failed quotes (its diagnostics in `d`). */
-bool qs_sales_load_quote(qs_sales_history *h, const char *root, size_t max_file_size,
-                         const char *path, char **deps, qs_diags *d);
+/* Loads, prices and reads one quote through `in` (the caller's, set up
+ * for this quote alone: afterwards in->head lists every file it read). On
+ * success adds it to `h` and returns true; otherwise adds it to the failed
+ * quotes (its diagnostics in `d`). */
+bool qs_sales_load_quote(qs_sales_history *h, qs_inputs *in, const char *path, qs_diags *d);
 
 /* Loads outcomes.xml and targets.xml through `in` and checks them against
  * the quotes in `h`: every error the SPEC and docs/report.md list, at

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "batch.h"
@@ -12,6 +14,8 @@
 #include "input.h"
 #include "layout.h"
 #include "package.h"
+#include "pool.h"
+#include "register.h"
 #include "render_pdf.h"
 #include "sales.h"
 #include "template.h"
@@ -100,22 +104,176 @@ static void today(char out[32])
     snprintf(out, 32, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday);
 }
 
-/* Loads every quote into h: its figures, or it is counted as failed. */
-static bool load_quotes(qs_sales_history *h, const qs_salesreport_options *o, qs_diags *d)
+/* The register's file: --register, else report-register.sqlite in the
+ * folder that holds OUTDIR (docs/report.md, "The register"). */
+static void register_file(const qs_salesreport_options *o, const char *outdir, char *out,
+                          size_t size)
 {
-    char **paths;
+    if (o->register_path) {
+        snprintf(out, size, "%s", o->register_path);
+        return;
+    }
+    size_t len = strlen(outdir);
+    while (len > 1 && outdir[len - 1] == '/')
+        len--;
+    while (len > 0 && outdir[len - 1] != '/')
+        len--;
+    if (len == 0)
+        snprintf(out, size, "report-register.sqlite");
+    else
+        snprintf(out, size, "%.*sreport-register.sqlite", (int)len, outdir);
+}
+
+/* The quotes of a run, and what the workers loading the stale ones share. */
+typedef struct {
+    const qs_salesreport_options *o;
+    const char *register_file;
+    char **paths;              /* every quote file, in the order found */
+    size_t npaths;
+    size_t *stale;             /* positions in paths of the quotes to load */
+    size_t nstale, chunk;      /* chunk: quotes per worker task */
+    char **failed_id;          /* per path: the id of a quote that failed ("" when
+                                  unknown), else NULL */
+    qs_diags *d;
+    bool broken;               /* a worker could not finish its task */
+} loading;
+
+/* A worker: loads and prices task t's quotes and stores their figures in
+ * the register, in one transaction. The payload names the ones that
+ * failed: "POSITION\0ID\0" each (an XML id holds no NUL). */
+static int load_chunk(size_t t, void *ctx, qs_diags *d, qs_buf *payload)
+{
+    loading *L = ctx;
+    qs_register *r = qs_register_open(L->register_file, false, d);
+    bool ok = r && qs_register_begin(r, true, d);
+    qs_sales_history h;
+    qs_sales_history_init(&h);
+    size_t end = (t + 1) * L->chunk < L->nstale ? (t + 1) * L->chunk : L->nstale;
+    for (size_t k = t * L->chunk; ok && k < end; k++) {
+        const char *path = L->paths[L->stale[k]];
+        qs_inputs in;
+        if (!qs_inputs_init(&in, L->o->root, L->o->max_file_size, d)) {
+            ok = false;
+            break;
+        }
+        if (qs_sales_load_quote(&h, &in, path, d)) {
+            char key[QS_SHA256_HEX_SIZE], *deps;
+            qs_register_key(&in, key, &deps);
+            ok = qs_register_put(r, key, deps, &h.quotes[h.nquotes - 1], d);
+            free(deps);
+        } else {
+            const char *id = h.failed[h.nfailed - 1].id;
+            qs_buf_printf(payload, "%zu", L->stale[k]);
+            qs_buf_add(payload, "", 1);
+            qs_buf_add(payload, id ? id : "", strlen(id ? id : "") + 1);
+        }
+        qs_inputs_free(&in);
+    }
+    ok = ok && qs_register_commit(r, d);
+    qs_register_close(r);
+    qs_sales_history_free(&h);
+    return ok ? 0 : 2;
+}
+
+static qs_diags *chunk_sink(size_t t, void *ctx)
+{
+    (void)t;
+    return ((loading *)ctx)->d;
+}
+
+static bool chunk_done(size_t t, void *ctx, const qs_pool_result *res)
+{
+    loading *L = ctx;
+    bool ok = res->started && res->replied && WIFEXITED(res->wait_status) &&
+              WEXITSTATUS(res->wait_status) == 0;
+    if (!res->started)
+        qs_diag_add(L->d, QS_SEV_ERROR, NULL, 0, 0, "internal",
+                    "cannot start a worker process: %s", strerror(res->error));
+    else if (!WIFEXITED(res->wait_status))
+        qs_diag_add(L->d, QS_SEV_ERROR, NULL, 0, 0, "internal", "the worker loading quotes "
+                    "%zu to %zu was killed by signal %d", t * L->chunk + 1,
+                    (t + 1) * L->chunk, WTERMSIG(res->wait_status));
+    for (const char *p = res->payload, *end = p + res->size; ok && p < end;) {
+        size_t at = (size_t)strtoull(p, NULL, 10);
+        p += strlen(p) + 1;
+        if (p < end && at < L->npaths && !L->failed_id[at])
+            L->failed_id[at] = qs_xstrdup(p);
+        p += p < end ? strlen(p) + 1 : 0;
+    }
+    L->broken |= !ok;
+    return ok;
+}
+
+/* Loads the stale quotes on the worker pool, into the register. */
+static bool load_stale(loading *L)
+{
+    unsigned jobs = L->o->jobs;
+    if (jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = cores > 0 ? (unsigned)(cores < 64 ? cores : 64) : 1;
+    }
+    /* About eight tasks per worker, at most 100 quotes each: even loads,
+     * and a killed run loses at most a task's work per worker. */
+    L->chunk = L->nstale / ((size_t)jobs * 8);
+    L->chunk = L->chunk < 1 ? 1 : L->chunk > 100 ? 100 : L->chunk;
+    qs_input_schemas_compile();   /* once, shared by the forked workers */
+    qs_pool p = {.count = (L->nstale + L->chunk - 1) / L->chunk, .jobs = jobs,
+                 .run = load_chunk, .sink = chunk_sink, .done = chunk_done, .ctx = L};
+    qs_pool_run(&p);
+    if (L->broken)
+        qs_diags_set_environment_failed(L->d);
+    return !L->broken;
+}
+
+/* Gets every quote's figures into h: from the register when its inputs
+ * are unchanged, else by loading and pricing it on the workers (which
+ * store them in the register); a quote that fails is counted as failed. */
+static bool load_quotes(qs_sales_history *h, const qs_salesreport_options *o,
+                        const char *outdir, qs_diags *d)
+{
+    char file[4096], folder[4096];
+    loading L = {.o = o, .register_file = file, .d = d};
     size_t n;
-    bool ok = qs_batch_find_quotes(o->paths, o->npaths, &paths, &n, d);
+    register_file(o, outdir, file, sizeof file);
+    snprintf(folder, sizeof folder, "%s", file);
+    char *slash = strrchr(folder, '/');
+    if (slash)
+        *slash = '\0';
+    bool ok = qs_batch_find_quotes(o->paths, o->npaths, &L.paths, &n, d);
+    L.npaths = n;
     if (ok && n == 0) {
         qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "usage", "no quote.xml found");
         qs_diags_set_environment_failed(d);
         ok = false;
     }
+    ok = ok && (!slash || !*folder || qs_output_make_dirs(folder, d));
+    qs_register *r = ok ? qs_register_open(file, true, d) : NULL;
+    L.stale = qs_xcalloc(n ? n : 1, sizeof *L.stale);
+    L.failed_id = qs_xcalloc(n ? n : 1, sizeof *L.failed_id);
+    ok = r && qs_register_begin(r, false, d);
     for (size_t i = 0; ok && i < n; i++)
-        qs_sales_load_quote(h, o->root, o->max_file_size, paths[i], NULL, d);
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
+        if (!qs_register_is_fresh(r, o->root, o->max_file_size, L.paths[i]))
+            L.stale[L.nstale++] = i;
+    ok = ok && qs_register_commit(r, d);
+    qs_register_close(r);   /* never carried across the workers' fork */
+    ok = ok && (L.nstale == 0 || load_stale(&L));
+    r = ok ? qs_register_open(file, false, d) : NULL;
+    ok = r && qs_register_begin(r, false, d);
+    for (size_t i = 0; ok && i < n; i++) {
+        if (L.failed_id[i])
+            qs_sales_add_failed(h, L.paths[i], *L.failed_id[i] ? L.failed_id[i] : NULL);
+        else
+            ok = qs_register_get(r, L.paths[i], h, d);
+    }
+    ok = ok && qs_register_commit(r, d);
+    qs_register_close(r);
+    for (size_t i = 0; i < n; i++) {
+        free(L.paths[i]);
+        free(L.failed_id[i]);
+    }
+    free(L.paths);
+    free(L.failed_id);
+    free(L.stale);
     return ok;
 }
 
@@ -190,8 +348,8 @@ int qs_salesreport_run(const qs_salesreport_options *o, qs_diags *d)
         qs_sales_history_free(&h);
         return QS_EXIT_ENVIRONMENT;
     }
-    if (!load_quotes(&h, o, d))
-        status = QS_EXIT_ENVIRONMENT;
+    if (!load_quotes(&h, o, outdir, d))
+        status = d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INTERNAL;
     else if (h.nfailed && o->strict)
         status = QS_EXIT_INVALID;
     else if (!qs_sales_load_plan(&h, &in, o->outcomes, o->targets, d))

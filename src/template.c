@@ -26,6 +26,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "chart.h"
 #include "decimal.h"
 #include "format.h"
 #include "merge.h"
@@ -783,6 +784,67 @@ static void build_image(tpl *t, const xmlNode *n, xmlNode *ctx, blockvec *out)
     block_common(t, b, n, ctx, NULL);
 }
 
+/* One amount of a chart point: "" (no target) is absent; anything else
+ * must be a decimal (false after a template error). */
+static bool chart_amount(tpl *t, const xmlNode *n, const char *name, xmlNode *data,
+                         bool *present, qs_decimal *out)
+{
+    const char *text = attr(n, name) ? qs_tpl_interp(t, attr(n, name), n, name, data) : "";
+    *present = *text != '\0';
+    if (!*present || qs_decimal_parse(text, out) == QS_DEC_OK)
+        return true;
+    qs_tpl_error(t, n, name, "%s '%.40s' of a chart point is not a decimal amount", name, text);
+    return false;
+}
+
+/* <chart> (docs/templates.md, "Charts"): a point per node of `select`. */
+static void build_chart(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *fc,
+                        blockvec *out)
+{
+    qs_chart *c = qs_chart_new(t->A, attr_is(n, "type", "cumulative") ? QS_CHART_CUMULATIVE
+                                                                         : QS_CHART_BARS);
+    const style *st = qs_tpl_style_attr(t, n, "style", false);
+    st = st ? st : fc->base;
+    c->font = face_of(t, st->family, st->bold, st->italic);
+    c->size = st->size;
+    c->text_color = st->color;
+    c->lang = t->lang;
+    c->currency = qs_arena_strdup(t->A, t->currency ? t->currency : "EUR");
+    c->height = 50 * MM_TO_PT;
+    qs_tpl_length_attr(t, n, "height", &c->height, false);
+    qs_tpl_palette_attr(t, n, c->colors, false);
+    const char *legends[2] = {"value-legend", "target-legend"};
+    for (int i = 0; i < 2; i++) {
+        const char *text = attr(n, legends[i]) ? qs_tpl_interp(t, attr(n, legends[i]), n,
+                                                               legends[i], ctx) : NULL;
+        if (text)
+            check_glyphs(t, c->font, text, n, NULL);
+        *(i == 0 ? &c->value_legend : &c->target_legend) = text;
+    }
+    xmlXPathObjectPtr obj = qs_tpl_select(t, n, ctx);
+    for (int i = 0; obj && obj->nodesetval && i < obj->nodesetval->nodeNr && !t->stop; i++) {
+        xmlNode *data = obj->nodesetval->nodeTab[i];
+        const char *label = attr(n, "label") ? qs_tpl_interp(t, attr(n, "label"), n, "label",
+                                                             data) : "";
+        bool noted = attr(n, "note") &&
+                     (!attr(n, "note-test") || qs_tpl_test_attr(t, n, "note-test", data));
+        const char *note = noted ? qs_tpl_interp(t, attr(n, "note"), n, "note", data) : NULL;
+        check_glyphs(t, c->font, label, n, data);
+        if (note)
+            check_glyphs(t, c->font, note, n, data);
+        bool has_value, has_target;
+        qs_decimal value = 0, target = 0;
+        if (chart_amount(t, n, "value", data, &has_value, &value) &&
+            chart_amount(t, n, "target", data, &has_target, &target))
+            qs_chart_add(c, label, note, value, has_target, target);
+    }
+    if (obj)
+        xmlXPathFreeObject(obj);
+    qs_block *b = bv_add(t, out, QS_BLOCK_CHART);
+    b->u.chart = c;
+    block_common(t, b, n, ctx, NULL);
+}
+
 static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *fc,
                        blockvec *out);
 
@@ -864,6 +926,8 @@ static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *f
             build_table(t, c, ctx, fc, out);
         } else if (is_el(c, "image")) {
             build_image(t, c, ctx, out);
+        } else if (is_el(c, "chart")) {
+            build_chart(t, c, ctx, fc, out);
         } else if (is_el(c, "rule")) {
             qs_block *b = bv_add(t, out, QS_BLOCK_RULE);
             b->u.rule.thickness = 0.5f;
@@ -1302,6 +1366,17 @@ static void check_tree(tpl *t, const xmlNode *n, bool fields)
     if (is_el(n, "columns") && attr(n, "count") &&
         (atoi(attr(n, "count")) < 2 || atoi(attr(n, "count")) > 8))
         qs_tpl_error(t, n, "count", "count %s: columns are 2 to 8", attr(n, "count"));
+    if (is_el(n, "chart")) {
+        qs_rgb palette[3];
+        qs_tpl_palette_attr(t, n, palette, true);
+        if (attr(n, "note-test"))
+            qs_tpl_xpath(t, n, "note-test");
+        const char *texts[] = {"label", "note", "value", "target", "value-legend",
+                               "target-legend"};
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+            if (attr(n, texts[i]))
+                qs_tpl_program(t, attr(n, texts[i]), n, texts[i], false);
+    }
     if (is_el(n, "image") && !attr(n, "href") && !attr(n, "select"))
         qs_tpl_error(t, n, NULL, "<image> needs href, select or both");
     if (is_el(n, "table") && attr(n, "carry-column")) {

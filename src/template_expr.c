@@ -639,13 +639,18 @@ value qs_tpl_eval(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
 
 bool qs_tpl_test(tpl *t, const xmlNode *n, xmlNode *ctx)
 {
-    expr *e = qs_tpl_xpath(t, n, "test");
+    return qs_tpl_test_attr(t, n, "test", ctx);
+}
+
+bool qs_tpl_test_attr(tpl *t, const xmlNode *n, const char *name, xmlNode *ctx)
+{
+    expr *e = qs_tpl_xpath(t, n, name);
     if (!e)
         return false;
     xmlNode *first;
     if (e->path && qs_xpath_path_first(e->path, ctx, &first))
         return first != NULL;
-    xmlXPathObjectPtr obj = eval_raw(t, e, ctx, n, "test");
+    xmlXPathObjectPtr obj = eval_raw(t, e, ctx, n, name);
     if (!obj)
         return false;
     bool r = xmlXPathCastToBoolean(obj) != 0;

@@ -193,6 +193,10 @@ bool qs_tpl_length_attr(tpl *t, const xmlNode *n, const char *name, float *out,
                         bool report);
 bool qs_tpl_color_attr(tpl *t, const xmlNode *n, const char *name, qs_rgb *out,
                        bool report);
+/* A chart's palette attribute: up to three #rrggbb colours separated by
+ * spaces, into out[0..2] (the ones not given keep their value); a bad one
+ * is reported when `report`. */
+bool qs_tpl_palette_attr(tpl *t, const xmlNode *n, qs_rgb out[3], bool report);
 bool qs_tpl_bool_attr(const xmlNode *n, const char *name, bool dflt);
 /* A cell border: "none", or a width up to 72pt and an optional #rrggbb. */
 bool qs_tpl_border_attr(tpl *t, const xmlNode *n, const char *name, qs_border *out,
@@ -221,6 +225,8 @@ value qs_tpl_eval(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
                   const char *attr_name);
 /* The boolean value of n's `test` attribute at ctx. */
 bool qs_tpl_test(tpl *t, const xmlNode *n, xmlNode *ctx);
+/* The same for n's attribute `name`. */
+bool qs_tpl_test_attr(tpl *t, const xmlNode *n, const char *name, xmlNode *ctx);
 /* The nodes n's `select` finds (caller frees with xmlXPathFreeObject), or
  * NULL. */
 xmlXPathObjectPtr qs_tpl_select(tpl *t, const xmlNode *n, xmlNode *ctx);

@@ -162,6 +162,31 @@ bool qs_tpl_border_attr(tpl *t, const xmlNode *n, const char *name, qs_border *o
     return false;
 }
 
+bool qs_tpl_palette_attr(tpl *t, const xmlNode *n, qs_rgb out[3], bool report)
+{
+    const char *v = attr(n, "palette");
+    if (!v)
+        return false;
+    char color[8];
+    int count = 0;
+    bool ok = true;
+    for (const char *p = v; *p && ok;) {
+        size_t len = strcspn(p, " ");
+        ok = len == 7 && count < 3;
+        if (ok) {
+            memcpy(color, p, 7);
+            color[7] = '\0';
+            ok = parse_color(color, &out[count++]);
+        }
+        p += len;
+        p += strspn(p, " ");
+    }
+    if (!ok && report)
+        qs_tpl_error(t, n, "palette", "bad palette '%.80s' (expected up to three colours "
+                     "#rrggbb separated by spaces: value, target, axis)", v);
+    return ok;
+}
+
 bool qs_tpl_bool_attr(const xmlNode *n, const char *name, bool dflt)
 {
     const char *v = attr(n, name);
