@@ -223,6 +223,21 @@ static const char *png_decode(png_structp png, png_infop info, png_ctx *c)
     return NULL;
 }
 
+/* libpng's allocations go through qs_xmalloc, so that running out of
+ * memory inside the decoder is exit 3 like everywhere else, not a PNG
+ * error ("insufficient memory to read chunk"). */
+static png_voidp png_alloc(png_structp png, png_alloc_size_t size)
+{
+    (void)png;
+    return qs_xmalloc(size);
+}
+
+static void png_release(png_structp png, png_voidp p)
+{
+    (void)png;
+    free(p);
+}
+
 static qs_image *load_png(const unsigned char *data, size_t size,
                           const char *display, qs_diags *d)
 {
@@ -233,8 +248,9 @@ static qs_image *load_png(const unsigned char *data, size_t size,
     c->img = qs_xcalloc(1, sizeof *c->img);
     c->img->kind = QS_IMAGE_PNG;
 
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, c,
-                                             png_on_error, png_on_warning);
+    png_structp png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, c, png_on_error,
+                                               png_on_warning, NULL, png_alloc,
+                                               png_release);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         png_destroy_read_struct(&png, &info, NULL);
