@@ -201,20 +201,22 @@ static void load_exempt_rate(loader *L, const qs_input *src, const xmlNode *n,
     const char *category = attr(L, n, "category");
     if (category && strcmp(category, "E") == 0)
         rate->category = QS_TAX_E;
+    char id[QS_ECHO_SIZE];
+    qs_diag_echo(id, rate->id);
     if (rate->category != QS_TAX_E) {
         if (rate->exemption_reason)
             report(L, QS_SEV_ERROR, src, n, "exemption-reason", "exempt-rate",
                    "tax rate '%s' has an exemption-reason but is not exempt "
-                   "(add category=\"E\")", rate->id);
+                   "(add category=\"E\")", id);
         return;
     }
     if (percent_valid && rate->percent.value != 0)
         report(L, QS_SEV_ERROR, src, n, "percent", "exempt-rate",
-               "exempt tax rate '%s' must be 0 %%, not %s %%", rate->id, rate->percent.text);
+               "exempt tax rate '%s' must be 0 %%, not %s %%", id, rate->percent.text);
     if (!rate->exemption_reason)
         report(L, QS_SEV_ERROR, src, n, NULL, "exempt-rate",
                "exempt tax rate '%s' needs an exemption-reason (it is printed on the quote)",
-               rate->id);
+               id);
 }
 
 static void load_tax_rates(loader *L, const qs_input *src, const xmlNode *root)

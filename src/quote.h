@@ -195,7 +195,7 @@ typedef struct {
     const char *id;            /* S, Z, E: the rate's id; else the category code */
     const qs_tax_rate *rate;   /* the first line's rate (its reason for E) */
     qs_vatex exemption;        /* QS_VATEX_NONE for S, Z and E */
-    qs_decimal net;            /* sum of net of its non-optional lines */
+    qs_decimal net;            /* sum of net of its counted lines */
     qs_decimal allowance;      /* its share of the quote discount */
     qs_decimal base;           /* net - allowance */
     qs_decimal amount;

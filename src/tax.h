@@ -172,7 +172,7 @@ bool qs_tax_price_line(qs_wide exact_amount, qs_decimal discount_percent, int mi
                        qs_line_figures *out);
 
 /* A tax group: one category and percent. The caller fills category,
- * percent and net (the sum of net of the group's non-optional lines);
+ * percent and net (the sum of net of the group's counted lines);
  * qs_tax_price_groups fills the rest. */
 typedef struct {
     qs_tax_category category;
