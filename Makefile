@@ -47,6 +47,11 @@ SCHEMAS  += schemas/outcomes.xsd schemas/targets.xsd
 UBL_SCHEMAS = tests/ubl-2.1/xsd/maindoc/UBL-Quotation-2.1.xsd \
             $(sort $(wildcard tests/ubl-2.1/xsd/common/*.xsd))
 SCHEMAS  += $(UBL_SCHEMAS)
+# The PDF/A output intent's ICC profile (Debian icc-profiles-free, zlib
+# licence; src/pdfa.h) is built in beside the schemas.
+ICC_PROFILE = /usr/share/color/icc/sRGB.icc
+SCHEMAS  += $(ICC_PROFILE)
+MODULES  += pdfa pdf_links pdf_content
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \
@@ -56,6 +61,7 @@ UNITS    += test_leads
 UNITS    += test_tax
 UNITS    += test_shared
 UNITS    += test_merge
+UNITS    += test_pdf_links
 UNITS    += test_chart
 UNIT_BINS = $(UNITS:%=$(BUILD)/tests/%)
 
@@ -100,6 +106,10 @@ deps:
 
 demo: deps quotesmith
 	./quotesmith check samples/muster-logistik/quote.xml
+	@# The sample's revision 1 is sent: its package is locked against any
+	@# change of its inputs (docs/lifecycle.md). The demo makes it anew from
+	@# this checkout each time, so the last demo's package goes first.
+	rm -rf out/2026-0142
 	./quotesmith build samples/muster-logistik-r1/quote.xml
 	./quotesmith build samples/muster-logistik/quote.xml
 	./quotesmith diff out/2026-0142/2026-0142.ubl.xml out/2026-0142-r2/2026-0142-r2.ubl.xml; \
@@ -111,7 +121,7 @@ demo: deps quotesmith
 
 # The README's pictures of the demo proposal, made from the real output.
 readme-pages: demo
-	pdftoppm -r 50 -png -f 1 -l 2 out/2026-0142/2026-0142.pdf docs/images/demo-page
+	pdftoppm -r 50 -png -f 1 -l 2 out/2026-0142-r2/2026-0142-r2.pdf docs/images/demo-page
 	@ls docs/images/demo-page-*.png
 	pdftoppm -r 50 -png -f 1 -l 1 -singlefile out/report-2026-Q4/report.pdf docs/images/report-page-1
 

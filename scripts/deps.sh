@@ -15,6 +15,9 @@ libxml2-utils time"
 packages="$packages libjansson-dev locales"
 # leads (docs/leads.md): libcsv reads the attendee lists
 packages="$packages libcsv-dev"
+# PDF/A: the sRGB ICC profile of the output intent, built in (src/pdfa.h);
+# jq reads qpdf's JSON in scripts/check-pdfa.sh (tests)
+packages="$packages icc-profiles-free jq"
 # report: the register of quote figures is an SQLite file (src/register.c)
 packages="$packages libsqlite3-dev"
 # ... and its tests look into it with the sqlite3 shell

@@ -212,7 +212,7 @@ json_t *qs_diag_json(const qs_diag *g)
 {
     json_t *o = json_object();
     if (!o)
-        abort();
+        qs_out_of_memory();
     qs_json_set(o, "file", g->file ? qs_json_string(g->file) : json_null());
     qs_json_set(o, "line", qs_json_integer(g->line));
     qs_json_set(o, "column", qs_json_integer(g->col));
@@ -226,7 +226,7 @@ void qs_diags_print_json(const qs_diags *d, FILE *out)
 {
     json_t *rows = json_array();
     if (!rows)
-        abort();
+        qs_out_of_memory();
     for (size_t i = 0; i < d->count; i++)
         qs_json_append(rows, qs_diag_json(&d->items[i]));
     qs_json_write_rows(rows, out);

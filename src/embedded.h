@@ -1,5 +1,6 @@
 /* embedded: files built into the binary by scripts/embed.sh (the XML
- * Schemas of the input formats), so quotesmith runs from any directory. */
+ * Schemas of the input formats, and the PDF/A output intent's ICC profile
+ * "sRGB.icc"), so quotesmith runs from any directory. */
 #ifndef QS_EMBEDDED_H
 #define QS_EMBEDDED_H
 

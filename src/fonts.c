@@ -3,10 +3,12 @@
  * The font file is read whole (at most 16 MiB) and its table directory parsed
  * here, with a bounds check on every offset and length, so a malformed font
  * is a diagnostic and never reaches libharu. The checks go a little beyond
- * what measuring needs: they also cover what libharu 2.3.0 needs to embed the
- * font (a (3,1) format-4 cmap, a name table with a PostScript name, an OS/2
- * table whose fsType allows embedding and subsetting), so a font that passes
- * here does not fail later in the renderer.
+ * what measuring needs: they also cover what libharu 2.3.0 reads to embed the
+ * font (every cmap encoding record's subtable, a (3,1) format-4 cmap, every
+ * glyph's header and a composite glyph's components, a name table with a
+ * PostScript name, an OS/2 table whose fsType allows embedding and
+ * subsetting), so a font that passes here does not fail later in the
+ * renderer.
  *
  * Coverage and widths: only the Basic Multilingual Plane, because libharu
  * 2.3.0 draws nothing above U+FFFF (it turns such code points into spaces).
@@ -132,6 +134,15 @@ static const unsigned char *find_cmap4(const table *cmap, uint32_t *sublen,
         *why = "cmap encoding records run past the table";
         return NULL;
     }
+    /* libharu reads the format of every subtable up to the one it takes:
+     * each must lie inside the table. */
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t off = rd32(c + 4 + (size_t)i * 8 + 4);
+        if (off > cmap->len || cmap->len - off < 4) {
+            *why = "a cmap subtable lies outside the cmap table";
+            return NULL;
+        }
+    }
     for (unsigned i = 0; i < n; i++) {
         const unsigned char *r = c + 4 + (size_t)i * 8;
         uint32_t off = rd32(r + 4);
@@ -236,6 +247,47 @@ static const char *check_loca(const table *loca, const table *glyf,
     return NULL;
 }
 
+/* Checks every glyph the way libharu 2.3.0 reads one it embeds: its
+ * numberOfContours, and for a composite glyph (-1) each component's flags,
+ * glyph index, arguments and scale, which must lie inside the glyph and
+ * name a glyph of the font. `base` is glyf's offset in the file. */
+static const char *check_composites(const table *loca, const table *glyf, size_t base,
+                                    size_t file_size, int long_format, unsigned nglyphs)
+{
+    enum { WORDS = 1, SCALE = 8, MORE = 32, XY_SCALE = 64, TWO_BY_TWO = 128 };
+    for (unsigned g = 0; g < nglyphs; g++) {
+        uint32_t off = long_format ? rd32(loca->p + 4 * (size_t)g)
+                                   : 2u * rd16(loca->p + 2 * (size_t)g);
+        uint32_t end = long_format ? rd32(loca->p + 4 * (size_t)g + 4)
+                                   : 2u * rd16(loca->p + 2 * (size_t)g + 2);
+        if (off == end) {
+            if (base + off + 2 > file_size)   /* libharu reads 2 bytes anyway */
+                return "an empty glyph lies at the end of the file";
+            continue;
+        }
+        if (end - off < 10)
+            return "a glyph is shorter than its header";
+        const unsigned char *p = glyf->p + off, *stop = glyf->p + end;
+        if (rds16(p) != -1)
+            continue;
+        p += 10;
+        unsigned flags;
+        do {
+            if (stop - p < 4)
+                return "a composite glyph's component runs past the glyph";
+            flags = rd16(p);
+            if (rd16(p + 2) >= nglyphs)
+                return "a composite glyph refers to a glyph the font does not have";
+            size_t more = 4 + (flags & WORDS ? 4 : 2) +
+                          (flags & SCALE ? 2 : flags & XY_SCALE ? 4 : flags & TWO_BY_TWO ? 8 : 0);
+            if ((size_t)(stop - p) < more)
+                return "a composite glyph's component runs past the glyph";
+            p += more;
+        } while (flags & MORE);
+    }
+    return NULL;
+}
+
 /* Checks the name table the way libharu 2.3.0 reads it: it needs the
  * PostScript name (ID 6) and the subfamily (ID 2), each as a Macintosh
  * Roman or a Windows US-English record, together at most 119 bytes, and
@@ -325,6 +377,9 @@ static const char *vet_font(qs_font *f, char *buf, size_t bufsize)
     if (t[T_LOCA].len < loca_need)
         return "loca table is shorter than numGlyphs + 1 entries";
     why = check_loca(&t[T_LOCA], &t[T_GLYF], loc_format, nglyphs);
+    if (!why)
+        why = check_composites(&t[T_LOCA], &t[T_GLYF], (size_t)(t[T_GLYF].p - f->data),
+                               f->size, loc_format, nglyphs);
     if (why)
         return why;
 

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include <jpeglib.h>
+#include <jerror.h>
 #include <png.h>
 
 #include "arena.h"
@@ -223,9 +224,8 @@ static const char *png_decode(png_structp png, png_infop info, png_ctx *c)
     return NULL;
 }
 
-/* libpng's allocations go through qs_xmalloc, so that running out of
- * memory inside the decoder is exit 3 like everywhere else, not a PNG
- * error ("insufficient memory to read chunk"). */
+/* libpng's allocator: a failure ends the run as every other allocation's
+ * does ("out of memory", exit 3), not as a broken image. */
 static png_voidp png_alloc(png_structp png, png_alloc_size_t size)
 {
     (void)png;
@@ -249,8 +249,7 @@ static qs_image *load_png(const unsigned char *data, size_t size,
     c->img->kind = QS_IMAGE_PNG;
 
     png_structp png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, c, png_on_error,
-                                               png_on_warning, NULL, png_alloc,
-                                               png_release);
+                                               png_on_warning, NULL, png_alloc, png_release);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info) {
         png_destroy_read_struct(&png, &info, NULL);
@@ -296,6 +295,8 @@ typedef struct {
 static void jpeg_on_error(j_common_ptr cinfo)
 {
     jpeg_ctx *c = (jpeg_ctx *)cinfo->err;
+    if (cinfo->err->msg_code == JERR_OUT_OF_MEMORY)
+        qs_out_of_memory();   /* as every other allocation, not a broken image */
     cinfo->err->format_message(cinfo, c->message);
     longjmp(c->jmp, 1);
 }

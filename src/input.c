@@ -777,8 +777,15 @@ static void collect_error(void *ctx, xmlErrorPtr err)
     }
     unsigned line = err->line > 0 ? (unsigned)err->line : 0;
     unsigned col = err->int2 > 0 ? (unsigned)err->int2 : 0;
-    if (err->node && err->domain == XML_FROM_SCHEMASV)
+    if (err->node && err->domain == XML_FROM_SCHEMASV) {
         qs_input_locate(sink->s, err->node, NULL, &line, &col);
+        /* One more than the kept maximum marks "too many". */
+        if (sink->s->ninvalid <= QS_MAX_INVALID_KEPT) {
+            if (sink->s->ninvalid < QS_MAX_INVALID_KEPT)
+                sink->s->invalid[sink->s->ninvalid] = err->node;
+            sink->s->ninvalid++;
+        }
+    }
     if (line == 0)
         line = 1;
     qs_diag_add(sink->d, QS_SEV_ERROR, sink->s->path, line, col ? col : 1,
@@ -1154,6 +1161,7 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     s->released = false;
     s->format = format;
     s->failed = true;
+    s->ninvalid = 0;
     if (s->size == 0) {
         qs_diag_add(d, QS_SEV_ERROR, s->path, 1, 1, "xml-syntax", "the file is empty");
         return NULL;
@@ -1202,6 +1210,11 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
                 qs_diag_add(d, QS_SEV_ERROR, s->path, 1, 1, "schema",
                             "document does not match the %s schema",
                             format_schema_names[format]);
+            /* A department keeps its document for qs_input_schema_failed
+             * when the faults are few and each names its element. */
+            if (format != QS_FORMAT_DEPARTMENT || s->ninvalid == 0 ||
+                s->ninvalid > QS_MAX_INVALID_KEPT || (size_t)sink.errors != s->ninvalid)
+                s->ninvalid = 0;
             return NULL;
         }
     }
@@ -1210,14 +1223,30 @@ qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
     return s;
 }
 
+qs_input *qs_input_schema_failed(qs_inputs *in, const char *path)
+{
+    char real[PATH_MAX];
+    qs_input *s = realpath(path, real) ? find_input(in, real) : NULL;
+    return s && s->failed && s->doc && s->ninvalid > 0 ? s : NULL;
+}
+
+bool qs_input_is_invalid(const qs_input *src, const xmlNode *node)
+{
+    for (size_t i = 0; i < src->ninvalid; i++)
+        for (const xmlNode *n = src->invalid[i]; n; n = n->parent)
+            if (n == node)
+                return true;
+    return false;
+}
+
 /* ---- libxml2's allocator, watched ----
  * One set of hooks for the whole program: they count failures and charge
  * every size asked for to the meter in force (qs_xml_memory_meter). */
 
 static xmlMallocFunc watched_malloc;
-static bool stop_on_failure = true;
 static xmlReallocFunc watched_realloc;
 static xmlStrdupFunc watched_strdup;
+static bool stop_on_failure = true;
 static unsigned long memory_failures;
 static qs_xml_meter *meter;
 

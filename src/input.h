@@ -45,6 +45,10 @@ typedef enum {
     QS_FORMAT_UBL_QUOTATION
 } qs_format;
 
+/* How many faulty elements a department may have and still get its other
+ * values checked (qs_input.invalid). */
+enum { QS_MAX_INVALID_KEPT = 16 };
+
 typedef struct qs_input {
     char *path;            /* display path: relative to the working directory */
     char *real;            /* absolute path with symlinks resolved */
@@ -61,6 +65,12 @@ typedef struct qs_input {
                                     tags' offsets (lazy: lines past 65,535) */
     size_t nelements;
     bool elements_indexed;
+    /* A department that failed its schema keeps its document, so that the
+     * loader can check the values of the elements the schema passed: the
+     * elements it found fault with (at most QS_MAX_INVALID_KEPT; more, and
+     * the document is dropped as for any other format). */
+    const xmlNode *invalid[QS_MAX_INVALID_KEPT];
+    size_t ninvalid;
     struct qs_input *next; /* in read order */
 } qs_input;
 
@@ -153,6 +163,14 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
  * Returns NULL after diagnostics (at file:line:col) when any step fails. A
  * file already loaded is returned again, but only in the same format: one
  * file cannot serve as, say, both a price list and a department. */
+/* After qs_input_load_xml returned NULL for `path`: the department whose
+ * document failed its schema but was kept (qs_input.invalid), or NULL. */
+qs_input *qs_input_schema_failed(qs_inputs *in, const char *path);
+
+/* Whether `node` or an element inside it is one the schema found fault
+ * with (src->invalid). */
+bool qs_input_is_invalid(const qs_input *src, const xmlNode *node);
+
 qs_input *qs_input_load_xml(qs_inputs *in, const char *path, qs_format format,
                             const qs_origin *at, qs_diags *d);
 

@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "utf8.h"
 
 static json_t *checked(json_t *v)
 {
     if (!v)
-        abort(); /* out of memory: as qs_xmalloc */
+        qs_out_of_memory(); /* as qs_xmalloc */
     return v;
 }
 
@@ -29,13 +30,13 @@ json_t *qs_json_integer(long long v)
 void qs_json_set(json_t *obj, const char *key, json_t *value)
 {
     if (json_object_set_new(obj, key, value) != 0)
-        abort();
+        qs_out_of_memory();
 }
 
 void qs_json_append(json_t *array, json_t *value)
 {
     if (json_array_append_new(array, value) != 0)
-        abort();
+        qs_out_of_memory();
 }
 
 /* json_dumps with a final newline; `flags` as jansson's. */
@@ -43,11 +44,11 @@ static char *dump(const json_t *v, size_t flags, size_t *len)
 {
     char *text = json_dumps(v, flags | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
     if (!text)
-        abort();
+        qs_out_of_memory();
     size_t n = strlen(text);
     char *out = realloc(text, n + 2);
     if (!out)
-        abort();
+        qs_out_of_memory();
     out[n] = '\n';
     out[n + 1] = '\0';
     if (len)

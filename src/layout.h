@@ -224,6 +224,7 @@ typedef struct {
     const char *title, *author, *subject, *keywords, *creator;
     /* "YYYY-MM-DD" for the PDF's creation and modification date. */
     const char *date;
+    const char *lang;   /* the document's language ("de", "en"): /Lang */
 } qs_metadata;
 
 typedef struct {

@@ -67,6 +67,7 @@ void qs_doc_release_flow(qs_doc *doc)
         .keywords = keep_string(&keep, m->keywords),
         .creator = keep_string(&keep, m->creator),
         .date = keep_string(&keep, m->date),
+        .lang = keep_string(&keep, m->lang),
     };
     const char *watermark = keep_string(&keep, doc->watermark);
 

@@ -704,6 +704,18 @@ static qs_department_part *add_part(loader *L, qs_department *dep, qs_department
 }
 
 /* The department's content in document order (qs_department_part). */
+/* Whether the schema found fault with `node` itself (its attributes or
+ * its children's order), not only with an element inside it. */
+static bool is_faulty(const qs_input *src, const xmlNode *node)
+{
+    for (size_t i = 0; i < src->ninvalid; i++)
+        if (src->invalid[i] == node)
+            return true;
+    return false;
+}
+
+/* The content of a department; in one that failed its schema (src->invalid)
+ * the elements the schema passed, so that their values are checked too. */
 static void load_department_content(loader *L, const qs_input *src, const xmlNode *root,
                                     qs_department *dep)
 {
@@ -711,6 +723,8 @@ static void load_department_content(loader *L, const qs_input *src, const xmlNod
     size_t cap = 0;
     qs_department_part *loose = NULL; /* the untitled group of loose items */
     for (const xmlNode *c = root->children; c; c = c->next) {
+        if (qs_input_is_invalid(src, c) && !(qs_xml_is(c, "group") && !is_faulty(src, c)))
+            continue;   /* reported by the schema */
         if (qs_xml_is(c, "item")) {
             if (!loose) {
                 loose = add_part(L, dep, &parts, &cap);
@@ -726,7 +740,7 @@ static void load_department_content(loader *L, const qs_input *src, const xmlNod
             group->title = attr(L, c, "title");
             group->at = origin_of(src, c, NULL);
             for (const xmlNode *i = c->children; i; i = i->next)
-                if (qs_xml_is(i, "item"))
+                if (qs_xml_is(i, "item") && !qs_input_is_invalid(src, i))
                     load_item(L, src, i, group->first);
             group->nlines = L->q->nlines - group->first;
         } else if (c->type == XML_ELEMENT_NODE) {
@@ -748,10 +762,16 @@ static void load_department(loader *L, const qs_input *quote, const xmlNode *ref
     const char *name = attr(L, ref, "name");
     char *path = NULL;
     qs_input *src = NULL;
-    if (qs_input_resolve(q->in, quote->path, attr(L, ref, "href"), &at, &path, L->d))
+    if (qs_input_resolve(q->in, quote->path, attr(L, ref, "href"), &at, &path, L->d)) {
         src = qs_input_load_xml(q->in, path, QS_FORMAT_DEPARTMENT, &at, L->d);
+        /* A schema error in one item does not hide the others' values. */
+        if (!src) {
+            src = qs_input_schema_failed(q->in, path);
+            L->ok = false;
+        }
+    }
     free(path);
-    if (!src) {
+    if (!src || is_faulty(src, xmlDocGetRootElement(src->doc))) {
         L->ok = false;
         return;
     }

@@ -12,8 +12,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
 #include <libxml/parser.h>
 
+#include "arena.h"
 #include "batch.h"
 #include "decimal.h"
 #include "diff.h"
@@ -115,7 +117,7 @@ static const char usage_text[] =
     "                             (default: the current directory)\n"
     "  --strict                   treat warnings as errors\n"
     "  --lang de|en               override the quote's language\n"
-    "  -t TEMPLATE                build, batch: use this template instead of the\n"
+    "  -t TEMPLATE                check, build, batch: use this template instead of the\n"
     "                             quote's <template href>\n"
     "  --diagnostics text|json|sarif\n"
     "                             how to print diagnostics on stderr (default: text)\n"
@@ -920,6 +922,7 @@ int main(int argc, char **argv)
 
     report_stack_exhaustion();
     qs_xml_memory_watch(/*stop*/true);
+    json_set_alloc_funcs(qs_xmalloc, free);   /* out of memory: exit 3 there too */
     xmlInitParser();
     if (is_command(o.command, "batch")) {
         status = run_batch(&o);

@@ -43,7 +43,7 @@
 static json_t *new_container(json_t *v)
 {
     if (!v)
-        abort();
+        qs_out_of_memory();
     return v;
 }
 

@@ -1,12 +1,13 @@
-/* pdf_update: adds objects to a finished PDF as an incremental update
- * (ISO 32000-1, 7.5.6): the original bytes stay as they are, the new and
- * replaced objects, a cross-reference section for them and a trailer
- * (with /Prev and the document /ID) follow. This is how the renderer adds
- * what libharu's public API cannot write (a correct ToUnicode CMap,
- * embedded files with /AF, the /ID), and the seam for more catalog
- * entries (PDF/A metadata, structure tree). Pure PDF syntax: it reads the
- * trailer and the catalog libharu wrote (no object streams, plain
- * `N 0 obj` headers) and nothing else.
+/* pdf_update: adds objects to a finished PDF and writes it again
+ * (ISO 32000-1): new and replaced objects are collected first, then the
+ * result holds every object once (the replacement where there is one),
+ * streams as they are, all other objects in compressed object streams,
+ * and a cross-reference stream whose trailer entries carry the document
+ * /ID. This is how the renderer adds what libharu's public API cannot
+ * write (a correct ToUnicode CMap, embedded files with /AF, the /ID, the
+ * PDF/A metadata, links). Pure PDF syntax: it reads the cross-reference
+ * table, the trailer and the dictionaries libharu wrote (no object
+ * streams, plain `N 0 obj` headers) and nothing else.
  * Ownership: a qs_pdf_update owns its buffers; qs_pdf_update_free frees
  * them; the original PDF is borrowed until qs_pdf_update_finish. */
 #ifndef QS_PDF_UPDATE_H
@@ -18,6 +19,12 @@
 
 #include "buf.h"
 
+/* Where an object's text lies: "N 0 obj ... endobj". */
+typedef struct {
+    const char *text;       /* NULL: no such object */
+    size_t len;
+} qs_pdf_span;
+
 typedef struct {
     const char *pdf;        /* the original, borrowed */
     size_t len;
@@ -28,10 +35,14 @@ typedef struct {
     struct { unsigned num; size_t off; } *xref; /* off: within body */
     size_t nxref, capxref;
     qs_buf catalog_keys;    /* entries added to the catalog */
+    qs_pdf_span *orig;      /* the original's objects by number, from its
+                               cross-reference table */
+    unsigned norig;         /* their count: the original's /Size */
 } qs_pdf_update;
 
-/* Starts an update of pdf[0..len): reads its trailer. False when it is not
- * a PDF as libharu writes one (no trailer, no /Root). */
+/* Starts an update of pdf[0..len): reads its trailer and cross-reference
+ * table. False when it is not a PDF as libharu writes one (no trailer, no
+ * /Root, no table of one section). */
 bool qs_pdf_update_begin(qs_pdf_update *u, const unsigned char *pdf, size_t len);
 void qs_pdf_update_free(qs_pdf_update *u);
 
@@ -40,11 +51,15 @@ unsigned qs_pdf_update_new(qs_pdf_update *u);
 /* Writes object `num` (new or replaced) as the dictionary `dict` (the text
  * between << and >>). */
 void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict);
-/* Writes object `num` as a stream of data[0..n), deflated at a fast zlib
- * level, with `dict` (text between << and >>, without /Length and
+/* Writes object `num` as a stream of data[0..n), deflated (qs_pdf_deflate),
+ * with `dict` (text between << and >>, without /Length and
  * /Filter). False when zlib fails. */
 bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
                           const unsigned char *data, size_t n);
+/* The same without a filter: the bytes as they are (PDF/A wants the XMP
+ * metadata stream readable without decoding). */
+void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
+                              const unsigned char *data, size_t n);
 /* Appends entries ("/Key value ...") to the catalog, rewritten at finish. */
 void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries);
 /* The object numbers `ref` ("/ToUnicode") points at, `N 0 R`, anywhere in
@@ -52,19 +67,41 @@ void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries);
 size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
                           unsigned *nums, size_t max);
 
-/* The original PDF followed by the update, with `id` (16 bytes) as both
- * halves of the trailer /ID, into *out (malloc'd, the caller's). */
-bool qs_pdf_update_finish(qs_pdf_update *u, const unsigned char id[16],
-                          unsigned char **out, size_t *size);
+/* The object numbers of the pages, in page order, from the original's page
+ * tree (/Root's /Pages, its /Kids, depth first), into nums (at most max).
+ * Returns how many; fewer than the document has when max is too small or
+ * the tree is not as libharu writes it. */
+size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max);
+/* The original dictionary of object `num`, the text between its outer <<
+ * and >>, appended to `out`. False when there is no such dictionary. */
+bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out);
 
-/* Appends `utf8` as a PDF text string, UTF-16BE with a byte order mark, in
- * hex (<FEFF...>); a byte of invalid UTF-8 becomes U+FFFD. */
+/* The data of the original's unfiltered stream object `num` (its /Length
+ * direct or an indirect integer): *data borrowed from the original. */
+bool qs_pdf_update_get_stream(const qs_pdf_update *u, unsigned num,
+                              const char **data, size_t *len);
+/* The object number of the reference after `key` ("/Contents 7 0 R") in
+ * the dictionary text `dict`, or 0. */
+unsigned qs_pdf_update_ref(const char *dict, const char *key);
+
+/* The document with the update's objects, as a PDF 1.7 (object streams
+ * need 1.5; PDF/A-3 is based on 1.7), into *out (malloc'd, the caller's).
+ * Both halves of the trailer /ID are the first 16 bytes of a SHA-256 over
+ * every byte before the cross-reference stream: the same document always
+ * gets the same ID, any change a new one, and the clock plays no part. False when the
+ * original's cross-reference table cannot be read or zlib fails. */
+bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size);
+
+/* Appends `utf8` as a PDF text string: printable ASCII as a literal
+ * string (PDFDocEncoding agrees with it there), anything else as UTF-16BE
+ * with a byte order mark, in hex (<FEFF...>); a byte of invalid UTF-8
+ * becomes U+FFFD. */
 void qs_pdf_put_text_string(qs_buf *b, const char *utf8);
 /* Appends a PDF literal string (ASCII), escaping ( ) and \. */
 void qs_pdf_put_literal(qs_buf *b, const char *s);
 
-/* Deflates data[0..n) into `out` at zlib level 3 (fast; the same bytes for
- * the same input and zlib). */
+/* Deflates data[0..n) into `out` at zlib level 6 (the same bytes for the
+ * same input and zlib). */
 bool qs_pdf_deflate(qs_buf *out, const unsigned char *data, size_t n);
 
 #endif

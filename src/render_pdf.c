@@ -2,33 +2,44 @@
  * through its public API only (hpdf.h's HPDF_EXPORT functions; no private
  * structure fields, no internal functions).
  *
- * The backend decides nothing about layout: it adds the pages, draws each
- * item where the layout engine put it with libharu's page operators, and
- * adds what only a PDF has (fonts embedded and subset, images, outline,
- * metadata, watermark, embedded files). It works around libharu 2.3.0's
- * traps (see shared LIBHARU.md):
+ * The backend decides nothing about layout: it adds the pages, has each
+ * item drawn where the layout engine put it, and adds what only a PDF has
+ * (fonts embedded and subset, images, outline, metadata, watermark,
+ * embedded files). It works around libharu 2.3.0's traps (see shared
+ * LIBHARU.md):
  * - errors are sticky and numeric: the handler keeps the first one only, and
  *   every call's return value is checked, stopping at the first failure;
  * - fonts are loaded with HPDF_LoadTTFontFromFile (embedded, subset, tags
  *   in load order) and used through HPDF_UseUTFEncodings' "UTF-8" encoder;
  *   a face the document never draws with is not loaded;
+ * - HPDF_Page_TextOut clears a 512-byte buffer and converts and measures
+ *   every string again per call, and the page operators have no marked
+ *   content: libharu only learns which fonts and images a page uses (one
+ *   Tf and one Do each, giving them resource names) and every glyph drawn
+ *   is measured once, for the subset; the page's content stream is then
+ *   replaced by the operators pdf_content.c writes;
  * - the ToUnicode CMap libharu writes for a UTF-8 font is malformed, it
  *   writes no /ID, and HPDF_AttachFile names an embedded file after its
  *   path and writes no /AF: the document is saved into memory
- *   (HPDF_SaveToStream) and an incremental update (pdf_update.c) replaces
- *   the CMaps by standard ones, adds the embedded files (EmbeddedFile
- *   stream, Filespec, EmbeddedFiles name tree, /AF) from memory and a
- *   trailer /ID derived from a hash of the content, never the clock;
+ *   (HPDF_SaveToStream) and written again with an update (pdf_update.c,
+ *   which also packs the dictionaries into compressed object streams):
+ *   the contents and the CMaps replaced, the embedded files (EmbeddedFile
+ *   stream, Filespec, EmbeddedFiles name tree, /AF) added from memory and
+ *   a trailer /ID derived from a hash of the document's bytes, never the
+ *   clock;
  * - the Producer names libharu and the dates would be absent: both are set
  *   here, the dates from the quote's date or SOURCE_DATE_EPOCH, so the same
- *   input gives the same bytes.
+ *   input gives the same bytes;
+ * - libharu writes PDF 1.3 and nothing of PDF/A: the update also carries
+ *   the PDF/A-3b parts (pdfa.c: XMP metadata agreeing with the Info
+ *   dictionary, the sRGB output intent, header 1.7, /Lang) and the links
+ *   of the e-mail and web addresses (pdf_links.c).
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG alpha becomes a soft mask (SMask); JPEG bytes pass through. */
 #include "render_pdf.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +52,11 @@
 #include "arena.h"
 #include "buf.h"
 #include "date.h"
+#include "pdf_links.h"
+#include "pdf_content.h"
 #include "pdf_update.h"
-#include "sha256.h"
+#include "pdfa.h"
 
-#define WATERMARK_GREY 0.85f
 #define MAX_OUTLINE_DEPTH 16
 /* The largest text size, in points: libharu's own limit for its text
  * operators, kept for the operators written here. */
@@ -61,19 +73,10 @@ typedef struct {
                                  loaded the same file */
     uint32_t *used;           /* per owner: a bit set of the BMP code points
                                  drawn (USED_WORDS words each) */
-    /* The page being drawn: the graphics state as last set, so unchanged
-     * font, colours and line width are not repeated (they outlive BT/ET). */
-    struct {
-        bool in_text;         /* between BT and ET */
-        long long tx, ty;     /* the text line's start, in 1/1000 pt */
-        bool font_set, fill_set, stroke_set, width_set;
-        int font;
-        float size, width;
-        qs_rgb fill, stroke;
-    } gs;
-    uint8_t id[16];           /* the trailer /ID (document_id) */
+    bool *page_fonts;         /* per doc->fonts index: the page uses it */
+    bool *page_images;        /* per doc->images index: the page uses it */
     bool have_date;           /* the document date, when known */
-    HPDF_Date date;
+    qs_pdfa_date date;
     const qs_doc *doc;
     const qs_pdf_options *opts;
     qs_diags *diags;
@@ -149,6 +152,9 @@ static const char *hpdf_error_text(HPDF_STATUS code)
 /* Adds the one "pdf" diagnostic of a failed render. Returns false. */
 static bool fail(render_ctx *c, const char *what)
 {
+    /* zlib inside libharu found no memory: as every other allocation. */
+    if (c->error == HPDF_ZLIB_ERROR && (int)c->detail == Z_MEM_ERROR)
+        qs_out_of_memory();
     if (c->error != 0)
         qs_diag_add(c->diags, QS_SEV_ERROR, NULL, 0, 0, "pdf",
                     "cannot write the PDF: %s: %s (libharu error 0x%04X, "
@@ -168,19 +174,6 @@ static uint32_t *used_set(render_ctx *c, size_t font)
     return c->used + c->owner[font] * USED_WORDS;
 }
 
-/* The code point at *s (*n bytes left), stepping past it; a byte of
- * invalid UTF-8 comes back as (uint32_t)-1, one byte stepped. */
-static uint32_t take_code_point(const char **s, size_t *n)
-{
-    size_t k = 1;
-    uint32_t cp = qs_utf8_decode(*s, *n, &k);
-    if (k == 0 || k > *n)
-        k = 1;
-    *s += k;
-    *n -= k;
-    return cp;
-}
-
 /* Records the code points of `text` as drawn with doc->fonts[font]. The
  * text is valid UTF-8 of the BMP (fonts.c checked coverage). */
 static void mark_used(render_ctx *c, size_t font, const char *text)
@@ -188,7 +181,7 @@ static void mark_used(render_ctx *c, size_t font, const char *text)
     uint32_t *set = used_set(c, font);
     size_t n = strlen(text);
     while (n > 0) {
-        uint32_t cp = take_code_point(&text, &n);
+        uint32_t cp = qs_utf8_take(&text, &n);
         if (cp < 0x10000)
             set[cp >> 5] |= UINT32_C(1) << (cp & 31);
     }
@@ -290,6 +283,38 @@ static void share_owner(render_ctx *c, size_t from, size_t to)
             c->owner[k] = to;
 }
 
+/* libharu subsets a font to the glyphs measured or drawn with it; the
+ * text is drawn by pdf_content.c, so every code point drawn with face
+ * `font` is measured once (HPDF_Font_TextWidth), as one UTF-8 string. */
+static bool mark_glyphs(render_ctx *c, size_t font)
+{
+    const uint32_t *set = used_set(c, font);
+    qs_buf text = { 0 };
+    qs_buf_puts(&text, "");
+    for (uint32_t cp = 0x20; cp < 0x10000; cp++) {
+        if (!(set[cp >> 5] & (UINT32_C(1) << (cp & 31))))
+            continue;
+        char u[3];
+        size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+        if (n == 1)
+            u[0] = (char)cp;
+        else if (n == 2) {
+            u[0] = (char)(0xC0 | (cp >> 6));
+            u[1] = (char)(0x80 | (cp & 0x3F));
+        } else {
+            u[0] = (char)(0xE0 | (cp >> 12));
+            u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            u[2] = (char)(0x80 | (cp & 0x3F));
+        }
+        qs_buf_add(&text, u, n);
+    }
+    if (text.len > 0) /* at most 3 x 65,536 bytes */
+        HPDF_Font_TextWidth(c->fonts[font], (const HPDF_BYTE *)text.s,
+                            (HPDF_UINT)text.len);
+    qs_buf_free(&text);
+    return c->error == 0;
+}
+
 /* Loads, in index order (the subset tags follow the load order), every font
  * the layout draws with: a face the template declares but the document
  * never draws a character with costs libharu time and the PDF a few
@@ -329,6 +354,9 @@ static bool load_fonts(render_ctx *c, const qs_layout *l)
             }
         }
     }
+    for (size_t i = 0; ok && i < doc->nfonts; i++)
+        if (c->owner[i] == i && c->fonts[i])
+            ok = mark_glyphs(c, i) || fail(c, "measuring the text");
     return ok;
 }
 
@@ -402,138 +430,6 @@ static HPDF_Image get_image(render_ctx *c, int index)
 }
 
 
-/* Where doc->watermark goes on a page of pw x ph pt: across the centre at
- * 45 degrees, as large as fits (at most 600 pt); *x, *y is the start of its
- * baseline. False when it has no width (nothing to draw). Drawn before the
- * page's content, so it lies under, inside q ... Q. */
-static bool watermark_place(const qs_doc *doc, float pw, float ph, float *size,
-                            float *x, float *y)
-{
-    const char *text = doc->watermark;
-    float em = qs_font_width(doc->fonts[doc->watermark_font], text,
-                             strlen(text), 1.0f);
-    if (em <= 0.0f)
-        return false;
-    const float k = 0.70710678f; /* cos 45 = sin 45 */
-    float shorter = pw < ph ? pw : ph;
-    *size = 0.75f * shorter / k / em;
-    if (*size > 600.0f)
-        *size = 600.0f;
-    float len = em * *size;
-    float rise = 0.35f * *size; /* about half a capital's height */
-    *x = pw / 2.0f - len / 2.0f * k + rise * k;
-    *y = ph / 2.0f - len / 2.0f * k - rise * k;
-    return true;
-}
-
-static bool same_rgb(qs_rgb a, qs_rgb b)
-{
-    return a.r == b.r && a.g == b.g && a.b == b.b;
-}
-
-/* ---- page content ----
- *
- * Each item is drawn with libharu's page operators; the graphics state as
- * last set is kept here, so unchanged font, colours and line width are not
- * set again (they outlive BT/ET). libharu formats the numbers itself,
- * without the C locale. */
-
-static void end_text(render_ctx *c, HPDF_Page page)
-{
-    if (c->gs.in_text)
-        HPDF_Page_EndText(page);
-    c->gs.in_text = false;
-}
-
-static float channel(unsigned char v)
-{
-    return (float)v / 255.0f;
-}
-
-/* Sets the fill colour unless it is already set. */
-static void set_fill(render_ctx *c, HPDF_Page page, qs_rgb rgb)
-{
-    if (c->gs.fill_set && same_rgb(c->gs.fill, rgb))
-        return;
-    c->gs.fill_set = true;
-    c->gs.fill = rgb;
-    HPDF_Page_SetRGBFill(page, channel(rgb.r), channel(rgb.g), channel(rgb.b));
-}
-
-static bool draw_text(render_ctx *c, HPDF_Page page, const qs_item *it)
-{
-    if (!it->text || !it->text[0])
-        return true;
-    if (!c->gs.in_text) {
-        HPDF_Page_BeginText(page);
-        c->gs.in_text = true;
-    }
-    if (!c->gs.font_set || c->gs.font != it->font || c->gs.size != it->size) {
-        c->gs.font_set = true;
-        c->gs.font = it->font;
-        c->gs.size = it->size;
-        HPDF_Page_SetFontAndSize(page, c->fonts[it->font], it->size);
-    }
-    set_fill(c, page, it->color);
-    return HPDF_Page_TextOut(page, it->x, it->y, it->text) == HPDF_OK;
-}
-
-static void draw_rect(render_ctx *c, HPDF_Page page, const qs_item *it)
-{
-    end_text(c, page);
-    set_fill(c, page, it->color);
-    HPDF_Page_Rectangle(page, it->x, it->y, it->w, it->h);
-    HPDF_Page_Fill(page);
-}
-
-static void draw_line(render_ctx *c, HPDF_Page page, const qs_item *it)
-{
-    end_text(c, page);
-    if (!c->gs.stroke_set || !same_rgb(c->gs.stroke, it->color)) {
-        c->gs.stroke_set = true;
-        c->gs.stroke = it->color;
-        HPDF_Page_SetRGBStroke(page, channel(it->color.r), channel(it->color.g),
-                               channel(it->color.b));
-    }
-    if (!c->gs.width_set || c->gs.width != it->size) {
-        c->gs.width_set = true;
-        c->gs.width = it->size;
-        HPDF_Page_SetLineWidth(page, it->size);
-    }
-    HPDF_Page_MoveTo(page, it->x, it->y);
-    HPDF_Page_LineTo(page, it->x + it->w, it->y + it->h);
-    HPDF_Page_Stroke(page);
-}
-
-static bool draw_image(render_ctx *c, HPDF_Page page, const qs_item *it)
-{
-    HPDF_Image img = get_image(c, it->image);
-    if (!img)
-        return false;
-    end_text(c, page);
-    return HPDF_Page_DrawImage(page, img, it->x, it->y, it->w, it->h) == HPDF_OK;
-}
-
-/* Draws doc->watermark across the page centre at 45 degrees (see
- * watermark_place), in light grey, inside q ... Q. */
-static bool draw_watermark(render_ctx *c, HPDF_Page page, float pw, float ph)
-{
-    const qs_doc *doc = c->doc;
-    float size, x, y;
-    if (!watermark_place(doc, pw, ph, &size, &x, &y))
-        return true;
-    const float k = 0.70710678f; /* cos 45 = sin 45 */
-    HPDF_Page_GSave(page);
-    HPDF_Page_BeginText(page);
-    HPDF_Page_SetFontAndSize(page, c->fonts[doc->watermark_font], size);
-    HPDF_Page_SetRGBFill(page, WATERMARK_GREY, WATERMARK_GREY, WATERMARK_GREY);
-    HPDF_Page_SetTextMatrix(page, k, k, -k, k, x, y);
-    HPDF_Page_ShowText(page, doc->watermark);
-    HPDF_Page_EndText(page);
-    return HPDF_Page_GRestore(page) == HPDF_OK;
-}
-
-
 /* Checks the indexes a page's items refer to; the layout is trusted for
  * everything else. */
 static bool check_item(render_ctx *c, const qs_item *it)
@@ -554,13 +450,32 @@ static bool check_item(render_ctx *c, const qs_item *it)
     return true;
 }
 
-/* The page's operators went to libharu as they were drawn. */
-static bool set_page_content(render_ctx *c, HPDF_Page page)
+/* Marks the fonts and images page `index` draws with (the watermark's
+ * font too), per doc->fonts and doc->images index. */
+static void page_uses(render_ctx *c, const qs_layout *l, size_t index,
+                      bool *fonts, bool *images)
 {
-    (void)page;
-    return c->error == 0;
+    const qs_doc *doc = c->doc;
+    memset(fonts, 0, doc->nfonts * sizeof *fonts);
+    memset(images, 0, doc->nimages * sizeof *images);
+    if (doc->watermark && doc->watermark[0])
+        fonts[doc->watermark_font] = true;
+    const qs_page *p = &l->pages[index];
+    for (size_t i = 0; i < p->count; i++) {
+        const qs_item *it = &p->items[i];
+        if (it->kind == QS_ITEM_TEXT && it->text && it->text[0])
+            fonts[it->font] = true;
+        else if (it->kind == QS_ITEM_IMAGE)
+            images[it->image] = true;
+    }
 }
 
+/* A page is drawn by pdf_content.c, into the saved document (page_content
+ * below). Here libharu only learns what the page uses: each font once
+ * through HPDF_Page_SetFontAndSize and each image once through
+ * HPDF_Page_DrawImage, in index order, which adds them to the page's
+ * resources under names of libharu's making; those few operators are the
+ * page's content until it is replaced. */
 static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
 {
     HPDF_Page page = HPDF_AddPage(c->pdf);
@@ -570,28 +485,22 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
         HPDF_Page_SetHeight(page, l->height) != HPDF_OK)
         return fail(c, what);
     c->pages[index] = page;
-    /* A new page starts with the default graphics state. */
-    memset(&c->gs, 0, sizeof c->gs);
-    if (c->doc->watermark && c->doc->watermark[0] &&
-        !draw_watermark(c, page, l->width, l->height))
-        return fail(c, what);
     const qs_page *p = &l->pages[index];
-    for (size_t i = 0; i < p->count; i++) {
-        const qs_item *it = &p->items[i];
-        if (!check_item(c, it))
+    for (size_t i = 0; i < p->count; i++)
+        if (!check_item(c, &p->items[i]))
             return false;
-        bool ok = true;
-        switch (it->kind) {
-        case QS_ITEM_TEXT: ok = draw_text(c, page, it); break;
-        case QS_ITEM_RECT: draw_rect(c, page, it); break;
-        case QS_ITEM_LINE: draw_line(c, page, it); break;
-        case QS_ITEM_IMAGE: ok = draw_image(c, page, it); break;
-        }
-        if (!ok)
+    page_uses(c, l, index, c->page_fonts, c->page_images);
+    for (size_t i = 0; i < c->doc->nfonts; i++)
+        if (c->page_fonts[i] &&
+            HPDF_Page_SetFontAndSize(page, c->fonts[i], 1) != HPDF_OK)
+            return fail(c, what);
+    for (size_t i = 0; i < c->doc->nimages; i++) {
+        HPDF_Image img = c->page_images[i] ? get_image(c, (int)i) : NULL;
+        if (c->page_images[i] &&
+            (!img || HPDF_Page_DrawImage(page, img, 0, 0, 1, 1) != HPDF_OK))
             return fail(c, what);
     }
-    end_text(c, page);
-    return set_page_content(c, page) || fail(c, what);
+    return true;
 }
 
 /* ---- outline and metadata ---- */
@@ -644,7 +553,7 @@ static bool add_outline(render_ctx *c, const qs_layout *l)
 }
 
 /* Parses "YYYY-MM-DD" strictly into a date at 00:00:00 UTC. */
-static bool parse_date(const char *s, HPDF_Date *out)
+static bool parse_date(const char *s, qs_pdfa_date *out)
 {
     int y, m, d;
     if (!qs_date_parse(s, &y, &m, &d))
@@ -653,12 +562,11 @@ static bool parse_date(const char *s, HPDF_Date *out)
     out->year = y;
     out->month = m;
     out->day = d;
-    out->ind = '+';
     return true;
 }
 
 /* SOURCE_DATE_EPOCH (seconds since 1970, UTC) as a date, when it is set. */
-static bool epoch_date(HPDF_Date *out, bool *set)
+static bool epoch_date(qs_pdfa_date *out, bool *set)
 {
     const char *s = getenv("SOURCE_DATE_EPOCH");
     *set = s && s[0];
@@ -678,64 +586,9 @@ static bool epoch_date(HPDF_Date *out, bool *set)
     out->month = tm.tm_mon + 1;
     out->day = tm.tm_mday;
     out->hour = tm.tm_hour;
-    out->minutes = tm.tm_min;
-    out->seconds = tm.tm_sec;
-    out->ind = '+';
+    out->minute = tm.tm_min;
+    out->second = tm.tm_sec;
     return true;
-}
-
-/* ---- the document ID ---- */
-
-static void hash_str(qs_sha256_ctx *h, const char *s)
-{
-    size_t n = s ? strlen(s) + 1 : 0; /* the terminator separates fields */
-    qs_sha256_add(h, (const uint8_t *)s, n);
-}
-
-/* The trailer /ID: two copies of the first 16 bytes of a SHA-256 over what
- * the PDF shows (every laid-out item, the fonts and images it draws with,
- * the metadata, the attachments), so the same content always gets the same
- * ID and any change a new one; never the clock. */
-static void document_id(render_ctx *c, const qs_layout *l)
-{
-    qs_sha256_ctx h;
-    qs_sha256_init(&h);
-    for (size_t p = 0; p < l->npages; p++) {
-        const qs_page *page = &l->pages[p];
-        for (size_t i = 0; i < page->count; i++) {
-            const qs_item *it = &page->items[i];
-            float geometry[5] = {it->x, it->y, it->w, it->h, it->size};
-            int refs[3] = {(int)it->kind, it->font, it->image};
-            qs_sha256_add(&h, (const uint8_t *)geometry, sizeof geometry);
-            qs_sha256_add(&h, (const uint8_t *)refs, sizeof refs);
-            qs_sha256_add(&h, (const uint8_t *)&it->color, sizeof it->color);
-            hash_str(&h, it->kind == QS_ITEM_TEXT ? it->text : NULL);
-        }
-    }
-    const qs_doc *doc = c->doc;
-    for (size_t i = 0; i < doc->nfonts; i++) {
-        size_t n = 0;
-        const unsigned char *data = doc->fonts[i] ? qs_font_data(doc->fonts[i], &n) : NULL;
-        qs_sha256_add(&h, data, n);
-    }
-    for (size_t i = 0; i < doc->nimages; i++) {
-        const qs_image *img = doc->images[i];
-        if (!img)
-            continue;
-        qs_sha256_add(&h, img->file_sha256, sizeof img->file_sha256);
-    }
-    const qs_metadata *m = &doc->meta;
-    const char *meta[] = {m->title, m->author, m->subject, m->keywords, m->creator,
-                          m->date, doc->watermark};
-    for (size_t i = 0; i < sizeof meta / sizeof *meta; i++)
-        hash_str(&h, meta[i]);
-    for (size_t i = 0; c->opts && i < c->opts->nattachments; i++) {
-        hash_str(&h, c->opts->attachments[i].name);
-        qs_sha256_add(&h, c->opts->attachments[i].data, c->opts->attachments[i].size);
-    }
-    unsigned char digest[QS_SHA256_SIZE];
-    qs_sha256_finish(&h, digest);
-    memcpy(c->id, digest, sizeof c->id);
 }
 
 /* The document date (the quote's, or SOURCE_DATE_EPOCH), when known: the
@@ -743,7 +596,7 @@ static void document_id(render_ctx *c, const qs_layout *l)
 static bool set_date(render_ctx *c)
 {
     const qs_metadata *m = &c->doc->meta;
-    HPDF_Date date;
+    qs_pdfa_date date = { 0 };
     bool have = false;
     if (m->date) {
         if (!parse_date(m->date, &date)) {
@@ -822,20 +675,14 @@ static size_t *attachment_order(const qs_pdf_options *o)
     return order;
 }
 
-/* A PDF date string's text (D:YYYYMMDDHHmmSSZ). */
-static void put_date(qs_buf *b, const HPDF_Date *d)
-{
-    qs_buf_printf(b, "D:%04d%02d%02d%02d%02d%02dZ", d->year, d->month, d->day,
-                  d->hour, d->minutes, d->seconds);
-}
 
 
 /* ---- what libharu's public API cannot write ----
  *
  * libharu 2.3.0 writes a malformed ToUnicode CMap, no /ID, and embeds
  * files only from a path named after it (without /AF, /UF, /Params or a
- * MIME type). These go into an incremental update appended to the saved
- * document (pdf_update.c): the fonts' ToUnicode streams replaced, the
+ * MIME type). These go into an update of the saved document
+ * (pdf_update.c): the fonts' ToUnicode streams replaced, the
  * attachments' objects added, the catalog with /Names and /AF, and a
  * trailer with the /ID. */
 
@@ -867,7 +714,7 @@ static unsigned add_file_objects(render_ctx *c, qs_pdf_update *u,
     qs_buf_printf(&d, " /Params << /Size %zu", a->size);
     if (c->have_date) {
         qs_buf_puts(&d, " /ModDate (");
-        put_date(&d, &c->date);
+        qs_pdfa_put_date(&d, &c->date);
         qs_buf_puts(&d, ")");
     }
     qs_buf_puts(&d, " >>");
@@ -940,52 +787,126 @@ static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u)
     return ok || fail(c, "writing the ToUnicode CMaps");
 }
 
-/* The Info dictionary, in place of libharu's: the Producer, the metadata
- * as UTF-16 text strings (libharu's UTF-8 strings turn code points above
- * U+FFFF into spaces) and the dates. */
-static void write_info(render_ctx *c, qs_pdf_update *u)
+/* The PDF/A-3b parts (pdfa.c): the Info dictionary in place of libharu's
+ * (UTF-16 strings where needed: libharu's UTF-8 strings turn code points
+ * above U+FFFF into spaces), the XMP metadata that agrees with it, the
+ * output intent, /Lang, and the header version 1.7 (which also covers the
+ * soft masks of PDF 1.4). */
+static bool write_pdfa(render_ctx *c, qs_pdf_update *u)
 {
     const qs_metadata *m = &c->doc->meta;
-    struct { const char *key, *value; } attrs[] = {
-        { "Title", m->title },       { "Author", m->author },
-        { "Subject", m->subject },   { "Keywords", m->keywords },
-        { "Creator", m->creator },
+    qs_pdfa_info info = {
+        .title = m->title, .author = m->author, .subject = m->subject,
+        .keywords = m->keywords, .creator = m->creator,
+        .producer = "quotesmith", .lang = m->lang,
+        .date = c->have_date ? &c->date : NULL,
     };
-    qs_buf d = { 0 };
-    qs_buf_puts(&d, "/Producer (quotesmith)");
-    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
-        if (attrs[i].value && attrs[i].value[0]) {
-            qs_buf_printf(&d, " /%s ", attrs[i].key);
-            qs_pdf_put_text_string(&d, attrs[i].value);
-        }
-    }
-    for (int k = 0; c->have_date && k < 2; k++) {
-        qs_buf_puts(&d, k == 0 ? " /CreationDate (" : " /ModDate (");
-        put_date(&d, &c->date);
-        qs_buf_puts(&d, ")");
-    }
-    if (u->info == 0)
-        u->info = qs_pdf_update_new(u);
-    qs_pdf_update_dict(u, u->info, d.s);
-    qs_buf_free(&d);
+    return qs_pdfa_write(u, &info) || fail(c, "writing the PDF/A metadata");
 }
 
-/* Soft masks are PDF 1.4; libharu's header says 1.3: the catalog's
- * /Version says 1.4 when an image has an alpha channel. */
-static void set_version(render_ctx *c, qs_pdf_update *u)
+/* Stores the resource name name[0..len) for the next index from *next on
+ * that `uses` marks (of count). False when there is none. */
+static bool take_name(const bool *uses, size_t count, size_t *next,
+                      char (*names)[16], const char *name, size_t len)
 {
-    for (size_t i = 0; i < c->doc->nimages; i++) {
-        const qs_image *img = c->doc->images[i];
-        if (img && img->alpha && c->images[i]) {
-            qs_pdf_update_catalog_add(u, "/Version /1.4\n");
-            return;
+    while (*next < count && !uses[*next])
+        (*next)++;
+    if (*next == count)
+        return false;
+    memcpy(names[*next], name, len);
+    names[(*next)++][len] = '\0';
+    return true;
+}
+
+/* The resource names libharu gave page `index`'s fonts and images, read
+ * from its content: the "/NAME 1 Tf" and "/NAME Do" that render_page
+ * caused, in index order. False when they do not match the page's uses. */
+static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
+                       const char *ops, size_t n, char (*fonts)[16],
+                       char (*images)[16])
+{
+    page_uses(c, l, index, c->page_fonts, c->page_images);
+    size_t font = 0, image = 0;
+    const char *p = ops, *end = ops + n;
+    while ((p = memchr(p, '/', (size_t)(end - p))) != NULL) {
+        const char *name = ++p;
+        while (p < end && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                           (*p >= '0' && *p <= '9')))
+            p++;
+        size_t len = (size_t)(p - name);
+        bool is_font = end - p >= 6 && memcmp(p, " 1 Tf\n", 6) == 0;
+        bool is_image = end - p >= 4 && memcmp(p, " Do\n", 4) == 0;
+        if (len == 0 || len >= 16 || (!is_font && !is_image))
+            continue;
+        bool ok = is_font ? take_name(c->page_fonts, c->doc->nfonts, &font,
+                                      fonts, name, len)
+                          : take_name(c->page_images, c->doc->nimages, &image,
+                                      images, name, len);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* Replaces page `index`'s content stream (object `page`'s /Contents) by
+ * the operators pdf_content.c writes for it. */
+static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
+                         size_t index, unsigned page)
+{
+    const qs_doc *doc = c->doc;
+    qs_buf dict = { 0 }, ops = { 0 };
+    char (*fonts)[16] = qs_xcalloc(doc->nfonts + 1, sizeof *fonts);
+    char (*images)[16] = qs_xcalloc(doc->nimages + 1, sizeof *images);
+    const char **font_names = qs_xcalloc(doc->nfonts + 1, sizeof *font_names);
+    const char **image_names = qs_xcalloc(doc->nimages + 1, sizeof *image_names);
+    const char *data = NULL;
+    size_t n = 0;
+    unsigned contents = 0;
+    bool ok = qs_pdf_update_get_dict(u, page, &dict) &&
+              (contents = qs_pdf_update_ref(dict.s, "/Contents")) != 0 &&
+              qs_pdf_update_get_stream(u, contents, &data, &n) &&
+              read_names(c, l, index, data, n, fonts, images);
+    for (size_t i = 0; ok && i < doc->nfonts; i++)
+        font_names[i] = fonts[i][0] ? fonts[i] : NULL;
+    for (size_t i = 0; ok && i < doc->nimages; i++)
+        image_names[i] = images[i][0] ? images[i] : NULL;
+    qs_pdf_names names = { font_names, image_names };
+    ok = ok && qs_pdf_content_page(&ops, doc, &l->pages[index], l->width,
+                                   l->height, &names) &&
+         qs_pdf_update_stream(u, contents, "", (const unsigned char *)ops.s,
+                              ops.len);
+    qs_buf_free(&dict);
+    qs_buf_free(&ops);
+    free(fonts);
+    free(images);
+    free(font_names);
+    free(image_names);
+    return ok;
+}
+
+/* The pages' contents (pdf_content.c) and the links of the e-mail and web
+ * addresses (pdf_links.c), on the pages of the saved document's tree. */
+static bool add_pages(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
+{
+    unsigned *pages = qs_xcalloc(l->npages, sizeof *pages);
+    bool ok = qs_pdf_update_pages(u, pages, l->npages) == l->npages;
+    for (size_t i = 0; ok && i < l->npages; i++) {
+        ok = page_content(c, u, l, i, pages[i]);
+        if (!ok) {
+            char what[64];
+            snprintf(what, sizeof what, "drawing page %zu", i + 1);
+            fail(c, what);
         }
     }
+    bool linked = ok && qs_pdf_links_add(u, c->doc, l, pages);
+    free(pages);
+    return linked || (ok && fail(c, "adding the links"));
 }
 
 /* Saves the document through HPDF_SaveToStream into memory, then appends
  * the update. */
-static bool save(render_ctx *c, unsigned char **pdf, size_t *size)
+static bool save(render_ctx *c, const qs_layout *l, unsigned char **pdf,
+                 size_t *size)
 {
     if (HPDF_SaveToStream(c->pdf) != HPDF_OK)
         return fail(c, "saving the document");
@@ -999,10 +920,9 @@ static bool save(render_ctx *c, unsigned char **pdf, size_t *size)
         free(saved);
         return fail(c, "saving the document");
     }
-    ok = replace_to_unicode(c, &u) && add_attachments(c, &u);
-    write_info(c, &u);
-    set_version(c, &u);
-    if (ok && !qs_pdf_update_finish(&u, c->id, pdf, size))
+    ok = replace_to_unicode(c, &u) && add_attachments(c, &u) &&
+         add_pages(c, &u, l) && write_pdfa(c, &u);
+    if (ok && !qs_pdf_update_finish(&u, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);
     free(saved);
@@ -1022,7 +942,8 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     if (!(l->width >= 3.0f && l->width <= 14400.0f && l->height >= 3.0f &&
           l->height <= 14400.0f))
         return fail(c, "page sides must lie between 3 and 14400 pt");
-    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_ALL) != HPDF_OK ||
+    /* Page contents stay plain: they are replaced (page_content). */
+    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_IMAGE | HPDF_COMP_METADATA) != HPDF_OK ||
         HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
         return fail(c, "setting up the document");
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
@@ -1035,8 +956,7 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     for (size_t i = 0; i < l->npages; i++)
         if (!render_page(c, l, i))
             return false;
-    document_id(c, l);
-    return add_outline(c, l) && set_date(c) && save(c, pdf, size);
+    return add_outline(c, l) && set_date(c) && save(c, l, pdf, size);
 }
 
 bool qs_render_pdf(const qs_doc *doc, const qs_layout *l,
@@ -1064,6 +984,8 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     c.pages = qs_xcalloc(l->npages + 1, sizeof *c.pages);
     c.owner = qs_xcalloc(doc->nfonts + 1, sizeof *c.owner);
     c.used = qs_xcalloc((doc->nfonts + 1) * USED_WORDS, sizeof *c.used);
+    c.page_fonts = qs_xcalloc(doc->nfonts + 1, sizeof *c.page_fonts);
+    c.page_images = qs_xcalloc(doc->nimages + 1, sizeof *c.page_images);
     bool ok = render(&c, l, pdf, size);
     HPDF_Free(c.pdf);
     free(c.fonts);
@@ -1071,5 +993,7 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     free(c.pages);
     free(c.owner);
     free(c.used);
+    free(c.page_fonts);
+    free(c.page_images);
     return ok;
 }

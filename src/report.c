@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "format.h"
 #include "json.h"
@@ -14,33 +15,6 @@
 #include "version.h"
 
 /* ---- escaping ---- */
-
-/* XML character data or attribute text; characters XML 1.0 cannot hold
- * (control characters, invalid UTF-8) become U+FFFD. */
-static void put_xml(qs_buf *b, const char *s)
-{
-    size_t len = s ? strlen(s) : 0;
-    for (size_t i = 0; i < len;) {
-        size_t n;
-        bool valid = qs_utf8_decode(s + i, len - i, &n) != (uint32_t)-1;
-        const unsigned char *p = (const unsigned char *)s + i;
-        if (*p == '&')
-            qs_buf_puts(b, "&amp;");
-        else if (*p == '<')
-            qs_buf_puts(b, "&lt;");
-        else if (*p == '>')
-            qs_buf_puts(b, "&gt;");
-        else if (*p == '"')
-            qs_buf_puts(b, "&quot;");
-        else if (*p == '\n' || *p == '\t')
-            qs_buf_add(b, (const char *)p, 1);
-        else if (*p < 0x20 || !valid)
-            qs_buf_puts(b, "\xEF\xBF\xBD");
-        else
-            qs_buf_add(b, (const char *)p, n);
-        i += n;
-    }
-}
 
 /* A relative URI reference for a path: unreserved characters and '/' as
  * they are, every other byte percent-encoded. */
@@ -106,9 +80,7 @@ static const char **collect_rules(const qs_report_case *cases, size_t n, size_t 
     size_t total = 0;
     for (size_t c = 0; c < n; c++)
         total += cases[c].diags ? cases[c].diags->count : 0;
-    const char **ids = malloc((total ? total : 1) * sizeof *ids);
-    if (!ids)
-        abort();
+    const char **ids = qs_xmalloc((total ? total : 1) * sizeof *ids);
     size_t k = 0;
     for (size_t c = 0; c < n; c++)
         for (size_t i = 0; cases[c].diags && i < cases[c].diags->count; i++) {
@@ -274,12 +246,12 @@ static void put_folder(qs_buf *b, const char *quote)
 {
     const char *slash = strrchr(quote, '/');
     if (!slash) {
-        put_xml(b, ".");
+        qs_utf8_put_xml(b, ".");
         return;
     }
     qs_buf q = {0};
     qs_buf_add(&q, quote, slash == quote ? 1 : (size_t)(slash - quote));
-    put_xml(b, q.s);
+    qs_utf8_put_xml(b, q.s);
     qs_buf_free(&q);
 }
 
@@ -288,9 +260,9 @@ static void put_testcase(qs_buf *b, const qs_report_case *c)
     qs_buf_puts(b, "  <testcase classname=\"");
     put_folder(b, c->quote);
     qs_buf_puts(b, "\" name=\"");
-    put_xml(b, c->id ? c->id : c->quote);
+    qs_utf8_put_xml(b, c->id ? c->id : c->quote);
     qs_buf_printf(b, "\" file=\"");
-    put_xml(b, c->quote);
+    qs_utf8_put_xml(b, c->quote);
     char t[QS_FORMAT_BUFSIZE];
     qs_buf_printf(b, "\" time=\"%s\"", qs_format_fixed(c->seconds, 3, t));
     qs_buf text = {0};
@@ -311,7 +283,7 @@ static void put_testcase(qs_buf *b, const qs_report_case *c)
         qs_buf_printf(b, ">\n    <%s message=\"%s %d\">",
                       c->result == QS_CASE_FAILED ? "failure" : "error",
                       c->result == QS_CASE_FAILED ? "exit" : "signal", c->code);
-        put_xml(b, text.s);
+        qs_utf8_put_xml(b, text.s);
         qs_buf_printf(b, "</%s>\n  </testcase>\n",
                       c->result == QS_CASE_FAILED ? "failure" : "error");
         break;

@@ -130,6 +130,24 @@ const char *qs_tpl_describe_node(tpl *t, const xmlNode *node)
 
 /* ---- fonts and images ---- */
 
+/* Fonts and images are loaded once per display path: `paths` runs beside
+ * doc->fonts or doc->images. The index of `path` among the n loaded, or
+ * -1. */
+static int loaded_index(char *const *paths, size_t n, const char *path)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(paths[i], path) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Keeps `paths` as long as its array after qs_tpl_grow moved *cap from
+ * `old_cap`. */
+static char **paths_follow(char **paths, size_t old_cap, size_t cap)
+{
+    return cap == old_cap ? paths : qs_xrealloc(paths, cap * sizeof *paths);
+}
+
 static int add_font(tpl *t, const xmlNode *n, const char *attr_name)
 {
     const char *href = attr(n, attr_name);
@@ -140,11 +158,11 @@ static int add_font(tpl *t, const xmlNode *n, const char *attr_name)
         t->failed = true;
         return -1;
     }
-    for (size_t i = 0; i < t->doc->nfonts; i++)
-        if (strcmp(t->font_paths[i], path) == 0) {
-            free(path);
-            return (int)i;
-        }
+    int known = loaded_index(t->font_paths, t->doc->nfonts, path);
+    if (known >= 0) {
+        free(path);
+        return known;
+    }
     qs_input *file = qs_input_read(t->in, path, &at, t->d);
     qs_font *f = file ? qs_font_new(file->data, file->size, file->real, path, t->d) : NULL;
     if (!f) {
@@ -155,8 +173,7 @@ static int add_font(tpl *t, const xmlNode *n, const char *attr_name)
     size_t cap = t->fonts_cap;
     t->doc->fonts = qs_tpl_grow(t->A, t->doc->fonts, t->doc->nfonts, &t->fonts_cap,
                          t->doc->nfonts + 1, sizeof(qs_font *));
-    if (t->fonts_cap != cap)
-        t->font_paths = qs_xrealloc(t->font_paths, t->fonts_cap * sizeof(char *));
+    t->font_paths = paths_follow(t->font_paths, cap, t->fonts_cap);
     t->font_paths[t->doc->nfonts] = path;
     t->doc->fonts[t->doc->nfonts] = f;
     return (int)t->doc->nfonts++;
@@ -199,9 +216,9 @@ static int face_of(const tpl *t, int fam, bool bold, bool italic)
  * after a diagnostic at `at`. */
 static int load_image(tpl *t, const char *path, const qs_origin *at)
 {
-    for (size_t i = 0; i < t->doc->nimages; i++)
-        if (strcmp(t->image_paths[i], path) == 0)
-            return (int)i;
+    int known = loaded_index(t->image_paths, t->doc->nimages, path);
+    if (known >= 0)
+        return known;
     qs_input *file = qs_input_read(t->in, path, at, t->d);
     qs_image *img = file ? qs_image_new(file->data, file->size, path, t->d) : NULL;
     if (!img) {
@@ -211,8 +228,7 @@ static int load_image(tpl *t, const char *path, const qs_origin *at)
     size_t cap = t->images_cap;
     t->doc->images = qs_tpl_grow(t->A, t->doc->images, t->doc->nimages, &t->images_cap,
                           t->doc->nimages + 1, sizeof(qs_image *));
-    if (t->images_cap != cap)
-        t->image_paths = qs_xrealloc(t->image_paths, t->images_cap * sizeof(char *));
+    t->image_paths = paths_follow(t->image_paths, cap, t->images_cap);
     t->image_paths[t->doc->nimages] = qs_xstrdup(path);
     t->doc->images[t->doc->nimages] = img;
     return (int)t->doc->nimages++;
@@ -1494,6 +1510,7 @@ static void build_metadata(tpl *t, const xmlNode *meta)
     m->subject = meta_text(t, meta, "subject");
     m->keywords = meta_text(t, meta, "keywords");
     m->creator = "quotesmith " QS_VERSION;
+    m->lang = t->lang_code;
     xmlChar *date = xmlGetProp(t->root, BAD_CAST "date");
     for (xmlNode *c = t->root->children; !date && c; c = c->next)
         if (is_el(c, "date"))

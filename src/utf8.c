@@ -1,6 +1,7 @@
 /* utf8: decoding UTF-8 and replacing what is not UTF-8. */
 #include "utf8.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "buf.h"
@@ -40,6 +41,17 @@ uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used)
     return cp;
 }
 
+uint32_t qs_utf8_take(const char **s, size_t *n)
+{
+    size_t k = 1;
+    uint32_t cp = qs_utf8_decode(*s, *n, &k);
+    if (k == 0 || k > *n)
+        k = 1;
+    *s += k;
+    *n -= k;
+    return cp;
+}
+
 char *qs_utf8_valid(const char *s)
 {
     qs_buf b = {0};
@@ -54,4 +66,29 @@ char *qs_utf8_valid(const char *s)
         i += used;
     }
     return b.s;
+}
+
+void qs_utf8_put_xml(qs_buf *b, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        bool valid = qs_utf8_decode(s + i, len - i, &n) != (uint32_t)-1;
+        const unsigned char *p = (const unsigned char *)s + i;
+        if (*p == '&')
+            qs_buf_puts(b, "&amp;");
+        else if (*p == '<')
+            qs_buf_puts(b, "&lt;");
+        else if (*p == '>')
+            qs_buf_puts(b, "&gt;");
+        else if (*p == '"')
+            qs_buf_puts(b, "&quot;");
+        else if (*p == '\n' || *p == '\t')
+            qs_buf_add(b, (const char *)p, 1);
+        else if (*p < 0x20 || !valid)
+            qs_buf_puts(b, "\xEF\xBF\xBD");
+        else
+            qs_buf_add(b, (const char *)p, n);
+        i += n;
+    }
 }

@@ -8,15 +8,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 /* Decodes one UTF-8 code point at s (of n bytes left); stores the byte
  * length in *used (1 for an invalid byte, 0 when n is 0). Returns
  * (uint32_t)-1 for invalid UTF-8 (overlongs, surrogates, > U+10FFFF
  * included). */
 uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used);
 
+/* The code point at *s (*n bytes left), stepping past it: a byte of
+ * invalid UTF-8 comes back as (uint32_t)-1, one byte stepped. *n > 0. */
+uint32_t qs_utf8_take(const char **s, size_t *n);
+
 /* A copy of the NUL-terminated `s` (NULL reads as "") in which every byte
  * that does not start a valid UTF-8 sequence is replaced by U+FFFD; valid
  * text comes back unchanged. malloc'd. */
 char *qs_utf8_valid(const char *s);
+
+/* Appends `s` (NULL reads as "") as XML character data or attribute text
+ * (& < > " escaped); characters XML 1.0 cannot hold (control characters
+ * other than TAB and LF, invalid UTF-8) become U+FFFD. */
+void qs_utf8_put_xml(qs_buf *b, const char *s);
 
 #endif

@@ -185,6 +185,27 @@ def fonts():
     b = bytearray(src)
     b[entry[b'cmap']:entry[b'cmap'] + 4] = b'cmaq'
     write('font-no-cmap.ttf', bytes(b))
+    # The first cmap encoding record's subtable far outside the table
+    # (libharu reads the format of every subtable up to the one it takes).
+    write('font-cmap-record-outside.ttf',
+          patched('>I', offset(b'cmap') + 4 + 4, 0x00FFFFF0))
+    # Glyph 'A' (gid 2) made a composite glyph: one component naming glyph
+    # 999, and components that run past the glyph.
+    head, loca, glyf = offset(b'head'), offset(b'loca'), offset(b'glyf')
+    long_loca = struct.unpack('>h', src[head + 50:head + 52])[0] == 1
+    if long_loca:
+        start, end = struct.unpack('>II', src[loca + 8:loca + 16])
+    else:
+        start, end = (2 * v for v in struct.unpack('>HH', src[loca + 4:loca + 8]))
+    at = glyf + start
+    b = bytearray(src)
+    b[at:at + 16] = struct.pack('>h8xHHh', -1, 0, 999, 0)
+    write('font-composite-bad-ref.ttf', bytes(b))
+    b = bytearray(src)
+    b[at:at + 2] = struct.pack('>h', -1)
+    for c in range(at + 10, glyf + end - 1, 2):
+        b[c:c + 2] = struct.pack('>H', 0x20 if (c - at - 10) % 6 == 0 else 1)
+    write('font-composite-past-glyph.ttf', bytes(b))
 
 
 pngs()

@@ -152,6 +152,9 @@ int main(void)
     expect_rejected("font-bad-hmetrics.ttf", "numberOfHMetrics");
     expect_rejected("font-no-cmap.ttf", "'cmap' is missing");
     expect_rejected("font-restricted.ttf", "forbids embedding");
+    expect_rejected("font-cmap-record-outside.ttf", "a cmap subtable lies outside");
+    expect_rejected("font-composite-bad-ref.ttf", "refers to a glyph the font does not have");
+    expect_rejected("font-composite-past-glyph.ttf", "component runs past the glyph");
     expect_rejected("photo.jpg", "not a TrueType font");
     expect_rejected("no-such-font.ttf", "cannot read font");
     expect_rejected(".", "not a regular file");

@@ -1,0 +1,40 @@
+/* pdf_content: a laid-out page as the operators of its PDF content stream,
+ * written here rather than through libharu's page operators
+ * (HPDF_Page_TextOut clears a 512-byte buffer and converts and measures
+ * every string again per call), and the seam for marked content (the
+ * tagging of issue 15 point 2). Text is BT ... ET with Tf, Td and Tj (the
+ * 2-byte codes in hex: for libharu's UTF-8 fonts, code = CID = the
+ * character's Unicode value), fills rg/re/f, rules RG/w/m/l/S, images
+ * q/cm/Do/Q, the watermark under everything inside q ... Q. Consecutive
+ * text items share one BT ... ET and move with Td by exact differences in
+ * 1/1000 pt. Numbers are written from integers, never with printf's %f,
+ * so the locale cannot change them.
+ * Ownership: nothing is kept; the names are borrowed for the call. */
+#ifndef QS_PDF_CONTENT_H
+#define QS_PDF_CONTENT_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "layout.h"
+
+/* The page's resource names, per doc->fonts and doc->images index ("F1",
+ * "X1": letters and digits), NULL for one the page does not use. */
+typedef struct {
+    const char *const *fonts;
+    const char *const *images;
+} qs_pdf_names;
+
+/* Where doc->watermark goes on a page of pw x ph pt: across the centre at
+ * 45 degrees, as large as fits (at most 600 pt); *x, *y is the start of its
+ * baseline. False when it has no width (nothing to draw). */
+bool qs_pdf_watermark_place(const qs_doc *doc, float pw, float ph, float *size,
+                            float *x, float *y);
+
+/* Appends the operators of page `p` (of a pw x ph pt layout from `doc`),
+ * the watermark first when the document has one. The items were checked
+ * (fonts and images exist). False when a name is missing. */
+bool qs_pdf_content_page(qs_buf *ops, const qs_doc *doc, const qs_page *p,
+                         float pw, float ph, const qs_pdf_names *names);
+
+#endif
