@@ -115,6 +115,7 @@ demo: deps quotesmith
 	./quotesmith diff out/2026-0142/2026-0142.ubl.xml out/2026-0142-r2/2026-0142-r2.ubl.xml; \
 	    test $$? -le 1
 	./quotesmith build samples/harbour-analytics/quote.xml
+	./quotesmith build samples/alpenfirn-export/quote.xml
 	./quotesmith report samples/sales-history/quotes --period 2026-Q4 --as-of 2026-12-31 \
 	    --outcomes samples/sales-history/outcomes.xml --targets samples/sales-history/targets.xml
 

@@ -1,7 +1,7 @@
 /* explain: the price waterfall of each line (list price -> tier or bands ->
- * line discount -> net, tax) and of the totals (net per rate -> quote
- * discount -> base -> tax -> gross), every step naming the file:line it came
- * from. Text for people, JSON for tools. Figures are the ones pricing
+ * amount -> line allowance -> net, tax category) and of the totals (net per
+ * tax group -> allowance per group -> base -> tax -> gross), every step
+ * naming the file:line it came from. Text for people, JSON for tools. Figures are the ones pricing
  * wrote into the model (qs_line.price, q->totals); nothing is computed
  * twice. */
 #include "explain.h"
@@ -156,6 +156,11 @@ static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *line
         snprintf(v, sizeof v, "%s %%%s%s%s", l->discount.text, l->reason ? " (" : "",
                  l->reason ? l->reason : "", l->reason ? ")" : "");
         step(p, "line discount", v, where(s, sizeof s, &l->at));
+        /* every allowance rounded on its own, the net a difference */
+        char rounded[QS_DECIMAL_BUFSIZE], minus[QS_DECIMAL_BUFSIZE + 1];
+        step(p, "amount, rounded", qs_decimal_format(lp->rounded, m, rounded), NULL);
+        snprintf(minus, sizeof minus, "-%s", qs_decimal_format(lp->allowance, m, a));
+        step(p, "line allowance", minus, NULL);
     }
     step(p, "net", net, NULL);
     if (lp->has_margin) {
@@ -164,13 +169,29 @@ static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *line
     }
     snprintf(v, sizeof v, "%s %s %%", l->tax->id, l->tax->percent.text);
     step(p, "tax rate", v, where(s, sizeof s, &l->tax->at));
+    const qs_tax_line *x = &l->treatment;
+    const char *code = qs_vatex_code(x->exemption);
+    snprintf(v, sizeof v, "%s %s %%%s%s (%s)", qs_tax_category_code(x->category),
+             trimmed(x->percent, 0, a), code ? " " : "", code ? code : "",
+             l->supply == QS_SUPPLY_SERVICES ? "services" : "goods");
+    step(p, "tax category", v, NULL);
     if (q->has_discount && qs_line_is_counted(l)) {
-        snprintf(v, sizeof v, "%s %% on the total of its tax rate", q->discount.text);
+        snprintf(v, sizeof v, "%s %% on the total of its tax group", q->discount.text);
         step(p, "quote discount", v, where(s, sizeof s, &q->discount_at));
     }
     if (!lines)
         fputc('\n', p->out);
     return true;
+}
+
+/* A tax group's name in a label: its id and percent, with its category
+ * when the id does not say it ("standard 19 %", "K 0 %", "exempt 0 % E"). */
+static const char *group_name(const qs_tax_total *g, char *buf, size_t n)
+{
+    const char *code = qs_tax_category_code(g->category);
+    bool plain = g->category == QS_TAX_S || strcmp(g->id, code) == 0;
+    snprintf(buf, n, "%s %s %%%s%s", g->id, g->percent_text, plain ? "" : " ", plain ? "" : code);
+    return buf;
 }
 
 /* `doc` is the JSON object the totals go into, NULL for text. */
@@ -191,24 +212,31 @@ static void explain_totals(const qs_quote *q, printer *p, json_t *doc)
     } else {
         fprintf(p->out, "Totals (%s)\n", q->currency);
     }
+    char name[128], minus[QS_DECIMAL_BUFSIZE + 1];
     for (size_t i = 0; i < t->ntaxes; i++) {
-        const qs_tax_total *r = &t->taxes[i];
-        snprintf(v, sizeof v, "net %s %s %%", r->rate->id, r->rate->percent.text);
-        step(p, v, qs_decimal_format(r->net, m, a), NULL);
+        const qs_tax_total *g = &t->taxes[i];
+        snprintf(v, sizeof v, "net %s", group_name(g, name, sizeof name));
+        step(p, v, qs_decimal_format(g->net, m, a), NULL);
     }
     step(p, "net", net, NULL);
     if (q->has_discount) {
-        char minus[QS_DECIMAL_BUFSIZE + 1];
+        /* one allowance per tax group, each rounded on its own */
+        for (size_t i = 0; i < t->ntaxes; i++) {
+            const qs_tax_total *g = &t->taxes[i];
+            snprintf(v, sizeof v, "allowance %s", g->id);
+            snprintf(minus, sizeof minus, "-%s", qs_decimal_format(g->allowance, m, a));
+            step(p, v, minus, NULL);
+        }
         snprintf(v, sizeof v, "quote discount %s %%", q->discount.text);
         snprintf(minus, sizeof minus, "-%s", discount);
         step(p, v, minus, where(s, sizeof s, &q->discount_at));
     }
     for (size_t i = 0; i < t->ntaxes; i++) {
-        const qs_tax_total *r = &t->taxes[i];
-        snprintf(v, sizeof v, "base %s", r->rate->id);
-        step(p, v, qs_decimal_format(r->base, m, a), NULL);
-        snprintf(v, sizeof v, "tax %s %s %%", r->rate->id, r->rate->percent.text);
-        step(p, v, qs_decimal_format(r->amount, m, a), NULL);
+        const qs_tax_total *g = &t->taxes[i];
+        snprintf(v, sizeof v, "base %s", g->id);
+        step(p, v, qs_decimal_format(g->base, m, a), NULL);
+        snprintf(v, sizeof v, "tax %s", group_name(g, name, sizeof name));
+        step(p, v, qs_decimal_format(g->amount, m, a), NULL);
     }
     step(p, "taxable", taxable, NULL);
     step(p, "gross", gross, NULL);

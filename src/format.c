@@ -142,7 +142,8 @@ static const char *currency_symbol(const char *code)
 
 /* The grouped digits of an amount as money shows them: at least the
  * currency's minor digits, never rounded (a unit price of 0.125 keeps its
- * third decimal). */
+ * third decimal); a price with cents in a currency without them (49.90 in
+ * JPY) shows two, as prices do, not "49,9". */
 static qs_fmt_status money_digits(const char *amount, const char *currency, qs_lang lang,
                                   char num[NUMBER_BUFSIZE], bool *negative)
 {
@@ -156,6 +157,10 @@ static qs_fmt_status money_digits(const char *amount, const char *currency, qs_l
     qs_decimal unit = 1;
     for (int i = places; i < QS_DECIMAL_DIGITS; i++)
         unit *= 10;
+    if (places < 2 && v % unit != 0) {
+        unit /= places == 0 ? 100 : 10;
+        places = 2;
+    }
     while (places < QS_DECIMAL_DIGITS && v % unit != 0) {
         places++;
         unit /= 10;

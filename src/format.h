@@ -46,7 +46,8 @@ const char *qs_format_status_message(qs_fmt_status st);
 /* Formats `amount` (a decimal string, optionally with a leading '-') in
  * `currency` (ISO 4217) with at least the currency's minor digits
  * (qs_currency_minor_digits) and never rounded: a unit price of 0.125 keeps
- * its third decimal, 1234.5 gets its second:
+ * its third decimal, 1234.5 gets its second; a fraction in a currency
+ * without minor unit shows at least two decimals (49.9 JPY: "49,90 ¥"):
  *   de: "1.234,56 €", "0,125 €", "1.234,56 CHF", "1.235 ¥"
  *   en: "€1,234.56",  "€0.125",  "CHF 1,234.56", "$1,234.56", "¥1,235"
  * Symbols are used for EUR (€), USD ($), GBP (£) and JPY (¥); every other

@@ -193,22 +193,54 @@ static int compare_tiers(const void *a, const void *b)
     return (x->min_qty.value > y->min_qty.value) - (x->min_qty.value < y->min_qty.value);
 }
 
+/* A rate's category="E" (SPEC 2.3): exempt, at 0 %, with the reason the
+ * PDF and UBL print; exemption-reason belongs to exempt rates only. */
+static void load_exempt_rate(loader *L, const qs_input *src, const xmlNode *n,
+                             qs_tax_rate *rate, bool percent_valid)
+{
+    const char *category = attr(L, n, "category");
+    if (category && strcmp(category, "E") == 0)
+        rate->category = QS_TAX_E;
+    char id[QS_ECHO_SIZE];
+    qs_diag_echo(id, rate->id);
+    if (rate->category != QS_TAX_E) {
+        if (rate->exemption_reason)
+            report(L, QS_SEV_ERROR, src, n, "exemption-reason", "exempt-rate",
+                   "tax rate '%s' has an exemption-reason but is not exempt "
+                   "(add category=\"E\")", id);
+        return;
+    }
+    if (percent_valid && rate->percent.value != 0)
+        report(L, QS_SEV_ERROR, src, n, "percent", "exempt-rate",
+               "exempt tax rate '%s' must be 0 %%, not %s %%", id, rate->percent.text);
+    if (!rate->exemption_reason)
+        report(L, QS_SEV_ERROR, src, n, NULL, "exempt-rate",
+               "exempt tax rate '%s' needs an exemption-reason (it is printed on the quote)",
+               id);
+}
+
 static void load_tax_rates(loader *L, const qs_input *src, const xmlNode *root)
 {
     qs_quote *q = L->q;
     for (const xmlNode *n = root->children; n; n = n->next) {
         if (!qs_xml_is(n, "tax-rate"))
             continue;
-        qs_tax_rate rate = {attr(L, n, "id"), {0, NULL}, origin_of(src, n, NULL)};
+        qs_tax_rate rate = {.id = attr(L, n, "id"), .category = QS_TAX_S,
+                            .exemption_reason = attr(L, n, "exemption-reason"),
+                            .at = origin_of(src, n, NULL)};
         /* A bad percent fails the load but keeps the rate known, so its
          * products do not draw "unknown tax rate" as well. */
         bool valid = written_value(L, src, n, "percent", attr(L, n, "percent"), &rate.percent,
                                    HUNDRED_PERCENT, false);
+        load_exempt_rate(L, src, n, &rate, valid);
         const qs_tax_rate *seen = qs_quote_get_tax_rate(q, rate.id);
-        if (valid && seen && seen->percent.value != rate.percent.value) {
+        if (valid && seen && (seen->percent.value != rate.percent.value ||
+                              seen->category != rate.category)) {
             report(L, QS_SEV_ERROR, src, n, "percent", "tax-rate-conflict",
-                   "tax rate '%s' is %s %% here but %s %% in %s:%u", rate.id,
-                   rate.percent.text, seen->percent.text, seen->at.file, seen->at.line);
+                   "tax rate '%s' is %s %%%s here but %s %%%s in %s:%u", rate.id,
+                   rate.percent.text, rate.category == QS_TAX_E ? " exempt" : "",
+                   seen->percent.text, seen->category == QS_TAX_E ? " exempt" : "",
+                   seen->at.file, seen->at.line);
             continue;
         }
         if (seen)
@@ -254,6 +286,7 @@ static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *li
     p->unit = attr(L, n, "unit");
     p->tax = attr(L, n, "tax");
     p->category = attr(L, n, "category");
+    qs_supply_parse(attr(L, n, "supply"), &p->supply); /* default goods */
     p->list = list;
     p->at = origin_of(src, n, NULL);
     p->sku_at = origin_of(src, n, "sku");
@@ -652,10 +685,13 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item,
     ok &= resolve_item(L, src, item, &line);
     if (!ok)
         return;
-    /* An item's own unit wins over the price list's (docs/formats.md). */
+    /* An item's own unit and supply win over the price list's
+     * (docs/formats.md). */
     line.unit = attr(L, item, "unit");
     if (!line.unit)
         line.unit = line.product ? line.product->unit : "";
+    line.supply = line.product ? line.product->supply : QS_SUPPLY_GOODS;
+    qs_supply_parse(attr(L, item, "supply"), &line.supply);
     name_line(L, src, item, &line);
     q->lines = qs_xgrow(q->lines, &L->lines_cap, q->nlines + 1, sizeof *q->lines);
     line.pos = (unsigned)q->nlines + 1;
@@ -921,6 +957,63 @@ static void load_party(loader *L, const xmlNode *in, qs_party *p)
     p->bic = child_text(L, bank, "bic");
 }
 
+/* ---- the tax treatment (SPEC 2.3) ---- */
+
+/* A party's country must be an assigned ISO 3166-1 alpha-2 code: an error
+ * at its <country> otherwise. The schema lets only [A-Z]{2} through. */
+static bool check_country(loader *L, const qs_input *src, const xmlNode *party,
+                          const char *country, const char *whose)
+{
+    if (!country || qs_country_is_assigned(country))
+        return true;
+    report(L, QS_SEV_ERROR, src, qs_xml_child(qs_xml_child(party, "address"), "country"), NULL,
+           "country", "%s country '%s' is not an ISO 3166-1 alpha-2 code (Greece is GR, "
+           "the United Kingdom GB)", whose, country);
+    return false;
+}
+
+/* Decides the row of SPEC 2.3's table for the quote (q->tax) from the
+ * parties' countries, the customer's VAT id and <customer tax-treatment>;
+ * warns [oss] for an EU consumer across the border. */
+static void decide_tax(loader *L, const qs_input *src, const xmlNode *root)
+{
+    qs_quote *q = L->q;
+    const xmlNode *seller = qs_xml_child(root, "seller");
+    const xmlNode *customer = qs_xml_child(root, "customer");
+    bool ok = check_country(L, src, seller, q->seller.address.country, "the seller's");
+    ok &= check_country(L, src, customer, q->customer.address.country, "the customer's");
+    if (!ok)
+        return;
+    qs_tax_parties parties = {q->seller.address.country, q->customer.address.country,
+                              q->customer.vat_id != NULL, QS_TREATMENT_INFER};
+    if (customer)
+        qs_tax_treatment_parse(attr(L, customer, "tax-treatment"), &parties.override);
+    qs_tax_status st = qs_tax_decide(&parties, &q->tax);
+    if (st == QS_TAX_INTRA_EU_WITHOUT_VAT_ID)
+        report(L, QS_SEV_ERROR, src, customer, "tax-treatment", "intra-eu-vat-id", "%s",
+               qs_tax_status_message(st));
+    else if (st == QS_TAX_NO_SELLER_COUNTRY)
+        report(L, QS_SEV_ERROR, src, seller, NULL, "seller-country", "%s",
+               qs_tax_status_message(st));
+    else if (q->tax.oss)
+        report(L, QS_SEV_WARNING, src,
+               qs_xml_child(qs_xml_child(customer, "address"), "country"), NULL, "oss",
+               "the customer in %s has no vat-id, so the lines carry the seller's VAT; "
+               "destination VAT (OSS) may apply instead (docs/tax.md)",
+               q->customer.address.country);
+}
+
+/* Each line's category, percent and exemption under q->tax. */
+static void treat_lines(qs_quote *q)
+{
+    for (size_t i = 0; i < q->nlines; i++) {
+        qs_line *l = &q->lines[i];
+        if (l->tax)
+            l->treatment = qs_tax_treat_line(&q->tax, l->supply, l->tax->category,
+                                             l->tax->percent.value);
+    }
+}
+
 /* Payment terms, delivery and the quote discount. */
 static void load_terms(loader *L, const qs_input *src, const xmlNode *root)
 {
@@ -1000,6 +1093,7 @@ static void load_quote_header(loader *L, const qs_input *src, const xmlNode *roo
         q->has_customer = true;
         load_party(L, customer, &q->customer);
     }
+    decide_tax(L, src, root);
     load_terms(L, src, root);
     const xmlNode *tpl = qs_xml_child(root, "template");
     if (tpl) {
@@ -1094,6 +1188,7 @@ bool qs_quote_load(qs_quote *q, qs_inputs *in, const char *path, qs_diags *d)
             copy_fragment(&L, src, c, L.quote_fragments);
         }
     }
+    treat_lines(q);
     load_rules(&L, src, root);
     vet_product_files(&L);
     end_loading(&L);

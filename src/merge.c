@@ -138,6 +138,7 @@ static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *g
     add_figure(b, line, "net", lp->net, q->minor_digits);
     add_attr(b, line, "tax", l->tax->id);
     add_attr(b, line, "tax-percent", l->tax->percent.text);
+    add_attr(b, line, "tax-category", qs_tax_category_code(l->treatment.category));
     if (p && p->has_cost) {
         add_attr(b, line, "cost", p->cost.text);
         if (lp->has_margin)
@@ -200,6 +201,8 @@ static void add_totals(builder *b, xmlNode *quote)
     const qs_quote *q = b->q;
     const qs_totals *t = &q->totals;
     int m = q->minor_digits;
+    qs_lang lang = QS_LANG_EN;
+    qs_lang_parse(q->lang, &lang);
     xmlNode *totals = add_element(b, quote, "totals", NULL, NULL);
     add_figure(b, totals, "net", t->net, m);
     if (q->has_discount)
@@ -208,12 +211,20 @@ static void add_totals(builder *b, xmlNode *quote)
     add_figure(b, totals, "taxable", t->taxable, m);
     add_figure(b, totals, "gross", t->gross, m);
     for (size_t i = 0; i < t->ntaxes; i++) {
-        const qs_tax_total *r = &t->taxes[i];
+        const qs_tax_total *g = &t->taxes[i];
         xmlNode *tax = add_element(b, totals, "tax", NULL, NULL);
-        add_attr(b, tax, "id", r->rate->id);
-        add_attr(b, tax, "percent", r->rate->percent.text);
-        add_figure(b, tax, "base", r->base, m);
-        add_figure(b, tax, "amount", r->amount, m);
+        add_attr(b, tax, "id", g->id);
+        add_attr(b, tax, "category", qs_tax_category_code(g->category));
+        add_attr(b, tax, "percent", g->percent_text);
+        add_figure(b, tax, "base", g->base, m);
+        add_figure(b, tax, "amount", g->amount, m);
+        add_figure(b, tax, "allowance", g->allowance, m);
+        if (g->exemption != QS_VATEX_NONE)
+            add_attr(b, tax, "exemption-code", qs_vatex_code(g->exemption));
+        /* the exemption note in the quote's language, for templates */
+        const char *note = qs_tax_note(g->category, lang, g->rate->exemption_reason);
+        if (note)
+            add_attr(b, tax, "note", note);
     }
 }
 

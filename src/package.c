@@ -76,8 +76,8 @@ static json_t *totals_json(const qs_quote *q)
     for (size_t i = 0; i < totals->ntaxes; i++) {
         const qs_tax_total *c = &totals->taxes[i];
         json_t *tax = new_container(json_object());
-        qs_json_set(tax, "id", qs_json_string(c->rate->id));
-        qs_json_set(tax, "percent", qs_json_string(c->rate->percent.text));
+        qs_json_set(tax, "id", qs_json_string(c->id));
+        qs_json_set(tax, "percent", qs_json_string(c->percent_text));
         qs_json_set(tax, "base", money(q, c->base));
         qs_json_set(tax, "amount", money(q, c->amount));
         qs_json_append(taxes, tax);

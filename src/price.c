@@ -1,5 +1,7 @@
 /* price: prices every line and the totals (SPEC 2.2) into the model, then
- * proves the sums it wrote.
+ * proves the sums it wrote. The rounding of allowances and tax groups is
+ * tax.c's (qs_tax_price_line, qs_tax_price_groups); the grouping of lines
+ * by their treatment (category and percent, SPEC 2.3) is done here.
  *
  * Scales: a qs_decimal is in 1/10^4; the exact product of two of them is a
  * qs_wide in 1/10^8. Each figure is computed as one exact rational num/den
@@ -8,7 +10,6 @@
 
 #include <string.h>
 
-#define PCT_SCALE ((qs_wide)100 * QS_DECIMAL_SCALE) /* 100 % in 1/10^4 */
 
 static const char *format(qs_quote *q, qs_decimal v, int places)
 {
@@ -95,11 +96,16 @@ static bool price_line(qs_quote *q, qs_line *l, qs_diags *d)
         ok = qs_wide_mul(qty, out->unit_price, &out->amount);
     }
 
-    /* net = round(amount x (100 - discount) / 100) */
-    qs_wide keep = PCT_SCALE - (l->has_discount ? l->discount.value : 0);
-    qs_wide num;
-    ok = ok && qs_wide_mul(out->amount, keep, &num) &&
-         qs_decimal_from_ratio(num, qs_wide_pow10(14), q->minor_digits, &out->net);
+    /* allowance = round(amount x discount / 100), net = round(amount) -
+     * allowance (SPEC 2.2, revised 2026-12) */
+    qs_line_figures f;
+    ok = ok && qs_tax_price_line(out->amount, l->has_discount ? l->discount.value : 0,
+                                 q->minor_digits, &f);
+    if (ok) {
+        out->rounded = f.amount;
+        out->allowance = f.allowance;
+        out->net = f.net;
+    }
 
     /* margin = (net - qty x cost) / net x 100, absent without cost or net */
     if (ok && p && p->has_cost && out->net != 0) {
@@ -116,53 +122,86 @@ static bool price_line(qs_quote *q, qs_line *l, qs_diags *d)
     return ok;
 }
 
+/* The tax group of line l (SPEC 2.2: one per category and percent; an
+ * exempt rate's reason keeps its own group), added when new. */
+static qs_tax_total *group_of(qs_totals *t, const qs_line *l)
+{
+    const qs_tax_line *x = &l->treatment;
+    for (size_t i = 0; i < t->ntaxes; i++) {
+        qs_tax_total *g = &t->taxes[i];
+        if (g->category == x->category && g->percent == x->percent &&
+            (x->category != QS_TAX_E || g->rate == l->tax))
+            return g;
+    }
+    /* S, Z and E are the line's own rate; K, AE, G and O replace it. */
+    bool own = x->exemption == QS_VATEX_NONE;
+    qs_tax_total *g = &t->taxes[t->ntaxes++];
+    *g = (qs_tax_total){
+        .category = x->category,
+        .percent = x->percent,
+        .percent_text = own ? l->tax->percent.text : "0",
+        .id = own ? l->tax->id : qs_tax_category_code(x->category),
+        .rate = l->tax,
+        .exemption = x->exemption,
+    };
+    return g;
+}
+
+/* Each group's allowance, base and amount, and the quote's totals. */
 static bool price_totals(qs_quote *q, qs_diags *d)
 {
     qs_totals *t = &q->totals;
-    qs_wide keep = PCT_SCALE - (q->has_discount ? q->discount.value : 0);
-    qs_decimal taxable = 0, tax = 0;
-    bool ok = true;
-    for (size_t i = 0; ok && i < t->ntaxes; i++) {
-        qs_tax_total *r = &t->taxes[i];
-        qs_wide num;
-        /* base = round(net_r x (100 - quote discount) / 100) */
-        ok = qs_wide_mul(r->net, keep, &num) &&
-             qs_decimal_from_ratio(num, qs_wide_pow10(10), q->minor_digits, &r->base) &&
-             /* amount = round(base x percent / 100) */
-             qs_wide_mul(r->base, r->rate->percent.value, &num) &&
-             qs_decimal_from_ratio(num, qs_wide_pow10(10), q->minor_digits, &r->amount) &&
-             qs_decimal_add(taxable, r->base, &taxable) &&
-             qs_decimal_add(tax, r->amount, &tax);
-    }
-    ok = ok && qs_decimal_add(taxable, tax, &t->gross) &&
-         qs_decimal_sub(t->net, taxable, &t->discount);
-    if (!ok) {
+    qs_tax_group *groups = qs_arena_array(&q->arena, t->ntaxes, sizeof *groups);
+    for (size_t i = 0; i < t->ntaxes; i++)
+        groups[i] = (qs_tax_group){.category = t->taxes[i].category,
+                                   .percent = t->taxes[i].percent,
+                                   .net = t->taxes[i].net};
+    qs_tax_totals sums;
+    if (!qs_tax_price_groups(groups, t->ntaxes, q->has_discount ? q->discount.value : 0,
+                             q->minor_digits, &sums)) {
         qs_diag_add(d, QS_SEV_ERROR, q->path, 1, 1, "overflow",
                     "the quote's totals are too large to compute exactly");
         return false;
     }
-    t->taxable = taxable;
+    for (size_t i = 0; i < t->ntaxes; i++) {
+        t->taxes[i].allowance = groups[i].allowance;
+        t->taxes[i].base = groups[i].base;
+        t->taxes[i].amount = groups[i].amount;
+    }
+    t->discount = sums.discount;
+    t->taxable = sums.taxable;
+    t->gross = sums.gross;
     return true;
 }
 
 /* ---- the proof ---- */
 
-/* Checks that the figures written add up: lines to the net, rate bases to
- * the taxable amount, net - discount to taxable, taxable plus the rate
- * amounts to gross. */
+/* Checks that the figures written add up: each line's net is its rounded
+ * amount less its allowance; lines to the net and to their groups' nets;
+ * each group's net less its allowance to its base; the groups' nets,
+ * allowances and bases to net, discount and taxable; net - discount to
+ * taxable; taxable plus the groups' amounts to gross. */
 static bool prove_sums(const qs_quote *q, qs_diags *d)
 {
     const qs_totals *t = &q->totals;
     bool ok = true;
-    qs_decimal lines = 0, bases = 0, amounts = 0;
-    for (size_t i = 0; i < q->nlines; i++)
+    qs_decimal lines = 0, nets = 0, allowances = 0, bases = 0, amounts = 0;
+    for (size_t i = 0; i < q->nlines; i++) {
+        const qs_line_price *lp = &q->lines[i].price;
+        ok &= lp->rounded - lp->allowance == lp->net;
         if (qs_line_is_counted(&q->lines[i]))
-            ok &= qs_decimal_add(lines, q->lines[i].price.net, &lines);
-    for (size_t i = 0; i < t->ntaxes; i++) {
-        ok &= qs_decimal_add(bases, t->taxes[i].base, &bases);
-        ok &= qs_decimal_add(amounts, t->taxes[i].amount, &amounts);
+            ok &= qs_decimal_add(lines, lp->net, &lines);
     }
-    ok = ok && lines == t->net && bases == t->taxable && t->net - t->discount == t->taxable &&
+    for (size_t i = 0; i < t->ntaxes; i++) {
+        const qs_tax_total *g = &t->taxes[i];
+        ok &= g->net - g->allowance == g->base;
+        ok &= qs_decimal_add(nets, g->net, &nets);
+        ok &= qs_decimal_add(allowances, g->allowance, &allowances);
+        ok &= qs_decimal_add(bases, g->base, &bases);
+        ok &= qs_decimal_add(amounts, g->amount, &amounts);
+    }
+    ok = ok && lines == t->net && nets == t->net && allowances == t->discount &&
+         bases == t->taxable && t->net - t->discount == t->taxable &&
          t->taxable + amounts == t->gross;
     if (!ok) {
         qs_diag_add(d, QS_SEV_ERROR, q->path, 0, 0, "internal",
@@ -177,7 +216,8 @@ bool qs_quote_price(qs_quote *q, qs_diags *d)
 {
     qs_totals *t = &q->totals;
     memset(t, 0, sizeof *t);
-    t->taxes = qs_arena_array(&q->arena, q->nrates, sizeof *t->taxes);
+    /* at most one group per line */
+    t->taxes = qs_arena_array(&q->arena, q->nlines, sizeof *t->taxes);
     bool ok = true;
     for (size_t i = 0; i < q->nlines; i++) {
         qs_line *l = &q->lines[i];
@@ -187,12 +227,8 @@ bool qs_quote_price(qs_quote *q, qs_diags *d)
         }
         if (!qs_line_is_counted(l))
             continue;
-        size_t r = 0;
-        while (r < t->ntaxes && t->taxes[r].rate != l->tax)
-            r++;
-        if (r == t->ntaxes)
-            t->taxes[t->ntaxes++].rate = l->tax;
-        if (!qs_decimal_add(t->taxes[r].net, l->price.net, &t->taxes[r].net) ||
+        qs_tax_total *g = group_of(t, l);
+        if (!qs_decimal_add(g->net, l->price.net, &g->net) ||
             !qs_decimal_add(t->net, l->price.net, &t->net)) {
             overflow_at_line(d, l);
             ok = false;

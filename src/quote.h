@@ -31,6 +31,7 @@
 #include "decimal.h"
 #include "diag.h"
 #include "input.h"
+#include "tax.h"
 #include "values.h"
 
 /* A decimal as written in an input: the value, and its text for display
@@ -50,6 +51,8 @@ typedef struct {
 typedef struct {
     const char *id;
     qs_written percent;
+    qs_tax_category category;  /* QS_TAX_S (S or Z, by percent) or QS_TAX_E */
+    const char *exemption_reason; /* category E: its printed reason */
     qs_origin at;              /* the <tax-rate> */
 } qs_tax_rate;
 
@@ -66,6 +69,7 @@ typedef struct {
     const char *unit;
     const char *tax;           /* tax-rate id */
     const char *category;      /* or NULL */
+    qs_supply supply;          /* goods unless supply="services" */
     qs_written price;
     qs_origin price_at;        /* the <price> */
     bool has_cost;
@@ -110,7 +114,9 @@ typedef struct {
     const char *unit_price_text;
     qs_wide amount;            /* qty x unit price, or the sum of the bands,
                                   exact, in 1/10^8 units */
-    qs_decimal net;            /* after the line discount, rounded */
+    qs_decimal rounded;        /* round(amount) */
+    qs_decimal allowance;      /* round(amount x discount / 100); 0 without */
+    qs_decimal net;            /* rounded - allowance */
     bool has_margin;
     qs_decimal margin;         /* percent, 2 decimals */
     qs_band *bands;            /* graduated lines: the bands with units */
@@ -123,6 +129,9 @@ typedef struct {
     const char *unit;          /* the item's own, else the product's */
     const qs_product *product; /* NULL for a custom line */
     const qs_tax_rate *tax;
+    qs_supply supply;          /* the item's own, else the product's */
+    qs_tax_line treatment;     /* category, percent, exemption (SPEC 2.3),
+                                  decided by load from q->tax */
     qs_written qty;
     bool has_discount;
     qs_written discount;       /* line discount, percent */
@@ -179,11 +188,18 @@ typedef struct {
     const char *bank_name, *bank_holder, *iban, *bic;
 } qs_party;
 
-/* The figures of one tax rate and of the quote (price.c). */
+/* The figures of one tax group (one category and percent, SPEC 2.2) and
+ * of the quote (price.c). */
 typedef struct {
-    const qs_tax_rate *rate;
-    qs_decimal net;            /* sum of net of its non-optional lines */
-    qs_decimal base;           /* after the quote discount */
+    qs_tax_category category;
+    qs_decimal percent;
+    const char *percent_text;  /* S, Z, E: the rate's as written; else "0" */
+    const char *id;            /* S, Z, E: the rate's id; else the category code */
+    const qs_tax_rate *rate;   /* the first line's rate (its reason for E) */
+    qs_vatex exemption;        /* QS_VATEX_NONE for S, Z and E */
+    qs_decimal net;            /* sum of net of its counted lines */
+    qs_decimal allowance;      /* its share of the quote discount */
+    qs_decimal base;           /* net - allowance */
     qs_decimal amount;
 } qs_tax_total;
 
@@ -225,6 +241,7 @@ typedef struct {
     const char *subject, *reference;
     qs_party seller, customer;
     bool has_customer;
+    qs_tax_context tax;        /* the row of SPEC 2.3's table (load) */
     /* payment terms and delivery, as written (for sentences) */
     const char *payment_days, *payment_discount_percent, *payment_discount_days;
     const char *delivery_weeks, *incoterm, *delivery_place;

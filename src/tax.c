@@ -271,10 +271,12 @@ bool qs_tax_price_line(qs_wide exact_amount, qs_decimal discount_percent, int mi
 {
     if (!valid_percent(discount_percent))
         return false;
+    /* The allowance is taken of the rounded amount, the base that the UBL
+     * copy can show (EN 16931: BT-136 = BT-137 x BT-138 / 100). */
     qs_line_figures f;
     bool ok = qs_decimal_from_ratio(exact_amount, qs_wide_pow10(2 * QS_DECIMAL_DIGITS),
                                     minor_digits, &f.amount) &&
-              percent_of(exact_amount, 2 * QS_DECIMAL_DIGITS, discount_percent, minor_digits,
+              percent_of(f.amount, QS_DECIMAL_DIGITS, discount_percent, minor_digits,
                          &f.allowance) &&
               qs_decimal_sub(f.amount, f.allowance, &f.net);
     if (ok)

@@ -156,12 +156,14 @@ const char *qs_tax_note(qs_tax_category c, qs_lang lang, const char *exemption_r
 /* One line's figures, rounded to the currency's minor unit. */
 typedef struct {
     qs_decimal amount;    /* round(exact amount) */
-    qs_decimal allowance; /* round(exact amount x discount / 100) */
+    qs_decimal allowance; /* round(amount x discount / 100) */
     qs_decimal net;       /* amount - allowance */
 } qs_line_figures;
 
 /* A line's discount: every allowance rounded on its own, the net a
- * difference. exact_amount is qty x unit price (or the exact sum of the
+ * difference. The allowance is taken of the rounded amount, the base an
+ * e-invoice can show (EN 16931 BT-137, at most 2 decimals), so that
+ * allowance = round(base x percent / 100) holds there exactly. exact_amount is qty x unit price (or the exact sum of the
  * graduated bands) as the product of two qs_decimal, i.e. in units of
  * 1/QS_DECIMAL_SCALE^2; discount_percent 0..100 (0 for no discount);
  * minor_digits 0..4. Rounding is half away from zero. Returns false on
@@ -170,7 +172,7 @@ bool qs_tax_price_line(qs_wide exact_amount, qs_decimal discount_percent, int mi
                        qs_line_figures *out);
 
 /* A tax group: one category and percent. The caller fills category,
- * percent and net (the sum of net of the group's non-optional lines);
+ * percent and net (the sum of net of the group's counted lines);
  * qs_tax_price_groups fills the rest. */
 typedef struct {
     qs_tax_category category;

@@ -56,6 +56,7 @@ typedef struct {
     bool failed;
     const char *currency;
     const char *lang;
+    qs_lang language;          /* lang parsed, for the exemption notes */
     int minor_digits;
     qs_arena arena;
 } writer;
@@ -299,26 +300,55 @@ static const char *percent_factor(writer *w, qs_decimal p)
                            n ? "." : "", frac);
 }
 
-/* UNCL 5305 tax category: Z for a zero rate, S (standard, any positive
- * rate, as EN 16931 uses it) otherwise. */
-static const char *tax_category_id(const qs_tax_rate *rate)
-{
-    return rate->percent.value == 0 ? "Z" : "S";
-}
-
 static void tax_scheme(writer *w)
 {
     cac_cbc(w, "TaxScheme", "ID", "VAT");
 }
 
-/* cac:TaxCategory / cac:ClassifiedTaxCategory: ID, Name (our tax id),
- * Percent, TaxScheme. */
-static void tax_category(writer *w, const char *element, const qs_tax_rate *rate)
+/* What a cac:TaxCategory or cac:ClassifiedTaxCategory says (SPEC 2.3):
+ * the UNCL 5305 category, our rate's id as its Name (S, Z and E only),
+ * the percent as written, and for a TaxSubtotal the exemption. */
+typedef struct {
+    qs_tax_category category;
+    const char *name;         /* or NULL */
+    const char *percent;
+    qs_vatex exemption;
+    const char *reason;       /* TaxExemptionReason, or NULL */
+} tax_kind;
+
+/* A line's category: its rate's as written, or 0 % where the treatment
+ * replaces the rate (K, AE, G, O). */
+static tax_kind line_tax(const qs_line *l)
+{
+    bool own = l->treatment.exemption == QS_VATEX_NONE;
+    return (tax_kind){l->treatment.category, own ? l->tax->id : NULL,
+                      own ? l->tax->percent.text : "0", QS_VATEX_NONE, NULL};
+}
+
+/* A tax group's category; with_reason adds the exemption code and note
+ * (TaxSubtotal only: EN 16931 has them nowhere else). */
+static tax_kind group_tax(writer *w, const qs_tax_total *g, bool with_reason)
+{
+    tax_kind k = {g->category, g->exemption == QS_VATEX_NONE ? g->id : NULL,
+                  g->percent_text, QS_VATEX_NONE, NULL};
+    if (with_reason) {
+        k.exemption = g->exemption;
+        k.reason = qs_tax_note(g->category, w->language, g->rate->exemption_reason);
+    }
+    return k;
+}
+
+/* cac:TaxCategory / cac:ClassifiedTaxCategory in TaxCategoryType's order:
+ * ID, Name, Percent, TaxExemptionReasonCode, TaxExemptionReason,
+ * TaxScheme. */
+static void tax_category(writer *w, const char *element, tax_kind k)
 {
     cac(w, element);
-    cbc(w, "ID", tax_category_id(rate));
-    cbc(w, "Name", rate->id);
-    cbc(w, "Percent", rate->percent.text);
+    cbc(w, "ID", qs_tax_category_code(k.category));
+    cbc(w, "Name", k.name);
+    cbc(w, "Percent", k.percent);
+    cbc(w, "TaxExemptionReasonCode", qs_vatex_code(k.exemption));
+    cbc(w, "TaxExemptionReason", k.reason);
     tax_scheme(w);
     end(w);
 }
@@ -457,19 +487,34 @@ static void payment_means(writer *w, const qs_party *seller)
     end(w);
 }
 
-/* The quote discount as a document-level allowance. */
-static void allowance(writer *w, const qs_quote *q)
+/* A discount as a cac:AllowanceCharge: Amount = round(BaseAmount x
+ * percent / 100), as priced (SPEC 2.2); a document-level one carries the
+ * tax category of its group (NULL for a line's). */
+static void allowance(writer *w, const char *reason, qs_decimal percent, qs_decimal value,
+                      qs_decimal base, const tax_kind *category)
 {
-    if (!q->has_discount)
-        return;
     cac(w, "AllowanceCharge");
     cbc(w, "ChargeIndicator", "false");
     cbc(w, "AllowanceChargeReasonCode", "95");  /* UNCL 5189: discount */
-    cbc(w, "AllowanceChargeReason", q->discount_reason);
-    cbc(w, "MultiplierFactorNumeric", percent_factor(w, q->discount.value));
-    amount(w, "Amount", money(w, q->totals.discount));
-    amount(w, "BaseAmount", money(w, q->totals.net));
+    cbc(w, "AllowanceChargeReason", reason);
+    cbc(w, "MultiplierFactorNumeric", percent_factor(w, percent));
+    amount(w, "Amount", money(w, value));
+    amount(w, "BaseAmount", money(w, base));
+    if (category)
+        tax_category(w, "TaxCategory", *category);
     end(w);
+}
+
+/* The quote discount: one document-level allowance per tax group. */
+static void quote_allowances(writer *w, const qs_quote *q)
+{
+    if (!q->has_discount)
+        return;
+    for (size_t i = 0; i < q->totals.ntaxes; i++) {
+        const qs_tax_total *g = &q->totals.taxes[i];
+        tax_kind k = group_tax(w, g, false);
+        allowance(w, q->discount_reason, q->discount.value, g->allowance, g->net, &k);
+    }
 }
 
 /* cac:TaxTotal: the sum of the rates' tax amounts, then one subtotal per
@@ -486,7 +531,7 @@ static bool tax_total(writer *w, const qs_totals *t)
         cac(w, "TaxSubtotal");
         amount(w, "TaxableAmount", money(w, t->taxes[i].base));
         amount(w, "TaxAmount", money(w, t->taxes[i].amount));
-        tax_category(w, "TaxCategory", t->taxes[i].rate);
+        tax_category(w, "TaxCategory", group_tax(w, &t->taxes[i], true));
         end(w);
     }
     end(w);
@@ -512,8 +557,35 @@ static void item(writer *w, const qs_line *l)
     cbc(w, "Description", collapsed(w, l->description ? l->description->text : NULL));
     cbc(w, "Name", collapsed(w, l->name ? l->name->text : NULL));
     cac_cbc(w, "SellersItemIdentification", "ID", l->sku);
-    tax_category(w, "ClassifiedTaxCategory", l->tax);
+    tax_category(w, "ClassifiedTaxCategory", line_tax(l));
     end(w);
+}
+
+/* The price per unit with up to 4 decimals such that quantity x price,
+ * rounded, gives the line's rounded amount (EN 16931: PEPPOL-EN16931-R120):
+ * the price list's own price for volume and custom lines (exact); for a
+ * graduated line the rounded amount / quantity to 4 decimals where that
+ * gives the amount back (the nearest such price is the only candidate),
+ * else the unit price rounded to 2 decimals. */
+static const char *price_amount(writer *w, const qs_line *l)
+{
+    const qs_line_price *lp = &l->price;
+    qs_decimal price;
+    qs_wide back;
+    if (!lp->graduated ||
+        !qs_decimal_from_ratio(lp->rounded, l->qty.value, 4, &price) ||
+        !qs_wide_mul(l->qty.value, price, &back))
+        return lp->unit_price_text;
+    qs_decimal rounded;
+    if (!qs_decimal_from_ratio(back, qs_wide_pow10(2 * QS_DECIMAL_DIGITS), w->minor_digits,
+                               &rounded) || rounded != lp->rounded)
+        return lp->unit_price_text;
+    char buf[QS_DECIMAL_BUFSIZE];
+    char *s = (char *)qs_decimal_format(price, 4, buf);
+    size_t n = strlen(s);
+    for (int drop = 0; drop < 2 && s[n - 1] == '0'; drop++)
+        s[--n] = '\0';  /* 374.0000 -> 374.00, 333.3330 -> 333.333 */
+    return qs_arena_strdup(&w->arena, s);
 }
 
 /* A cac:LineItem or cac:AlternativeLineItem (both LineItemType). */
@@ -523,8 +595,10 @@ static void line_item(writer *w, const char *element, const qs_line *l, const ch
     cbc(w, "ID", pos);
     cbc_attr(w, "Quantity", l->qty.text, "unitCode", qs_ubl_unit_code(l->unit));
     amount(w, "LineExtensionAmount", money(w, l->price.net));
+    if (l->has_discount)
+        allowance(w, l->reason, l->discount.value, l->price.allowance, l->price.rounded, NULL);
     cac(w, "Price");
-    amount(w, "PriceAmount", l->price.unit_price_text);
+    amount(w, "PriceAmount", price_amount(w, l));
     end(w);
     item(w, l);
     end(w);
@@ -609,7 +683,7 @@ static bool write_document(writer *w, const qs_quote *q)
     parties(w, q);
     delivery(w, q);
     payment_means(w, &q->seller);
-    allowance(w, q);
+    quote_allowances(w, q);
     bool ok = tax_total(w, &q->totals);
     monetary_total(w, &q->totals);
     for (size_t i = 0; i < q->nlines; i++)
@@ -629,6 +703,8 @@ bool qs_ubl_write(const qs_quote *q, unsigned char **out, size_t *size,
     qs_arena_init(&w.arena);
     w.currency = q->currency ? q->currency : "";
     w.lang = q->lang ? q->lang : "en";
+    w.language = QS_LANG_EN;
+    qs_lang_parse(w.lang, &w.language);
     w.minor_digits = q->minor_digits;
 
     bool ok = write_document(&w, q);

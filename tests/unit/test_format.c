@@ -38,7 +38,11 @@ static void test_money(void)
     money("1234.56", "USD", QS_LANG_DE, "1.234,56" NBSP "$");
     money("1234.56", "GBP", QS_LANG_EN, "\xC2\xA3" "1,234.56");
     money("1235", "JPY", QS_LANG_DE, "1.235" NBSP "\xC2\xA5");
-    money("1234.5", "JPY", QS_LANG_DE, "1.234,5" NBSP "\xC2\xA5");
+    /* a price with a fraction in JPY shows two decimals at least (issue 14) */
+    money("1234.5", "JPY", QS_LANG_DE, "1.234,50" NBSP "\xC2\xA5");
+    money("49.90", "JPY", QS_LANG_DE, "49,90" NBSP "\xC2\xA5");
+    money("49.9", "JPY", QS_LANG_EN, "\xC2\xA5" "49.90");
+    money("0.125", "JPY", QS_LANG_DE, "0,125" NBSP "\xC2\xA5");
     money("1234", "JPY", QS_LANG_EN, "\xC2\xA5" "1,234");
     money("-1234.56", "EUR", QS_LANG_DE, MINUS "1.234,56" NBSP EURO);
     money("-1234.56", "EUR", QS_LANG_EN, MINUS EURO "1,234.56");

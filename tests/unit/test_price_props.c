@@ -7,6 +7,14 @@
  * point. QS_PROPS_QUOTES overrides the number of quotes (default 2000),
  * QS_PROPS_SEED the seed (default fixed).
  *
+ * The customer sits in Germany, or in the Netherlands or Switzerland with
+ * or without a VAT id, lines supply goods or services, and a 0 % rate may
+ * be exempt, so that every tax category of SPEC 2.3 occurs; the group checks against the
+ * price list's rates run where every line keeps its rate. Every quote's
+ * UBL copy (SPEC 5) is checked too: line amounts add up, each allowance is
+ * round(base x percent), the subtotals add up to the tax, payable = tax
+ * exclusive + tax; every 50th is validated against the UBL 2.1 schema.
+ *
  * Each property is reported once, at the end, as
  *   ok <property> over N quotes
  * and failures print up to a few details each (prefixed "  "). */
@@ -23,14 +31,19 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #include "decimal.h"
 #include "diag.h"
 #include "input.h"
 #include "price.h"
 #include "quote.h"
+#include "ubl.h"
 
-/* About 2.5 s normally and 11 s under ASan+UBSan with 2000. */
+/* About 4 s normally and 14 s under ASan+UBSan with 2000, UBL checks
+ * included (wall clock on a shared 2-core machine). */
 #define DEFAULT_QUOTES 2000
 
 #define SCALE 10000 /* qs_decimal: 1/10^4 */
@@ -113,11 +126,13 @@ typedef struct {
     bool graduated;     /* effective mode */
     const char *mode;   /* tier-mode attribute written, or NULL */
     int rate;
+    bool services;      /* supply="services" */
 } gproduct;
 
 typedef struct {
     char id[16];
     dec percent;
+    bool exempt;        /* category="E" (percent 0) */
 } grate;
 
 typedef struct {
@@ -131,6 +146,7 @@ typedef struct {
     bool tax_attr;      /* the item names its own tax */
     bool optional;
     int group;          /* -1 loose, else group number within the dept */
+    bool services;      /* custom lines: supply="services" */
 } gitem;
 
 #define MAX_PRODUCTS 12
@@ -149,7 +165,21 @@ typedef struct {
     int nitems;
     bool has_discount;
     dec discount;
+    int customer;       /* index into customers[] */
 } gquote;
+
+/* Where the customer sits, and whether every line keeps its own rate
+ * there (SPEC 2.3: domestic, or an EU consumer). */
+static const struct {
+    const char *country, *vat_id;
+    bool own_rates;
+} customers[] = {
+    {"DE", "DE812345673", true},
+    {"NL", "NL859123456B01", false}, /* K, AE */
+    {"NL", NULL, true},              /* [oss]: the line's rate */
+    {"CH", "CHE-116.281.710 MWST", false}, /* G, O */
+    {"CH", NULL, false},             /* G, and services at their rate */
+};
 
 /* A decimal with up to `max_int` integer part and `places` fractional
  * digits, written with exactly `places` digits. */
@@ -242,9 +272,17 @@ static void generate(gquote *g)
     for (int i = 0; i < g->nrates; i++) {
         grate *r = &g->rates[i];
         snprintf(r->id, sizeof r->id, "r%d", i);
-        const char *p = percents[rnd(sizeof percents / sizeof *percents)][0];
-        snprintf(r->percent.text, sizeof r->percent.text, "%s", p);
-        qs_decimal_parse(p, &r->percent.value);
+        /* distinct percents: rates of one percent form one tax group */
+        bool taken;
+        do {
+            const char *p = percents[rnd(sizeof percents / sizeof *percents)][0];
+            snprintf(r->percent.text, sizeof r->percent.text, "%s", p);
+            qs_decimal_parse(p, &r->percent.value);
+            taken = false;
+            for (int j = 0; j < i; j++)
+                taken |= g->rates[j].percent.value == r->percent.value;
+        } while (taken);
+        r->exempt = r->percent.value == 0 && chance(2);
     }
 
     g->nproducts = 2 + (int)rnd(MAX_PRODUCTS - 1);
@@ -253,6 +291,7 @@ static void generate(gquote *g)
         snprintf(p->sku, sizeof p->sku, "P-%d", i);
         p->price = random_price();
         p->rate = (int)rnd(g->nrates);
+        p->services = chance(3);
         if (chance(3)) {
             p->has_cost = true;
             p->cost = random_price();
@@ -300,6 +339,7 @@ static void generate(gquote *g)
         }
         if (chance(6)) {
             it->product = -1;
+            it->services = chance(2);
             it->custom_price = random_price();
             it->rate = (int)rnd(g->nrates);
             it->tax_attr = true;
@@ -318,6 +358,7 @@ static void generate(gquote *g)
         g->has_discount = true;
         g->discount = chance(10) ? random_percent(100) : random_percent(30);
     }
+    g->customer = chance(2) ? 0 : (int)rnd(sizeof customers / sizeof *customers);
 }
 
 /* ---- writing the files ---- */
@@ -370,14 +411,17 @@ static void write_pricelist(const gquote *g, buf *b)
            "valid-until=\"2026-12-31\"%s>\n",
         g->jpy ? "JPY" : "EUR", g->list_graduated ? " tier-mode=\"graduated\"" : "");
     for (int i = 0; i < g->nrates; i++)
-        put(b, "  <tax-rate id=\"%s\" percent=\"%s\"/>\n", g->rates[i].id,
-            g->rates[i].percent.text);
+        put(b, "  <tax-rate id=\"%s\" percent=\"%s\"%s/>\n", g->rates[i].id,
+            g->rates[i].percent.text,
+            g->rates[i].exempt ? " category=\"E\" exemption-reason=\"Steuerfrei\"" : "");
     for (int i = 0; i < g->nproducts; i++) {
         const gproduct *p = &g->products[i];
         put(b, "  <product sku=\"%s\" unit=\"Stk.\" tax=\"%s\"", p->sku,
             g->rates[p->rate].id);
         if (p->mode)
             put(b, " tier-mode=\"%s\"", p->mode);
+        if (p->services)
+            put(b, " supply=\"services\"");
         put(b, ">\n    <name>Product %d</name>\n    <price>%s</price>\n", i, p->price.text);
         if (p->has_cost)
             put(b, "    <cost>%s</cost>\n", p->cost.text);
@@ -418,6 +462,8 @@ static void write_department(const gquote *g, int dept, bool strip_optional, buf
             put(b, " discount-percent=\"%s\" reason=\"test\"", it->discount.text);
         if (it->optional)
             put(b, " optional=\"true\"");
+        if (it->services)
+            put(b, " supply=\"services\"");
         if (it->product < 0)
             put(b, ">\n      <name>Custom %d</name>\n    </item>\n", i);
         else
@@ -449,9 +495,11 @@ static void write_quote(const gquote *g, buf *b)
            "  <customer id=\"K-1\">\n"
            "    <name>Customer GmbH</name>\n"
            "    <address><street>B 2</street><postal-code>28217</postal-code>"
-           "<city>Bremen</city><country>DE</country></address>\n"
-           "  </customer>\n",
-        g->jpy ? "JPY" : "EUR");
+           "<city>Bremen</city><country>%s</country></address>\n",
+        g->jpy ? "JPY" : "EUR", customers[g->customer].country);
+    if (customers[g->customer].vat_id)
+        put(b, "    <vat-id>%s</vat-id>\n", customers[g->customer].vat_id);
+    put(b, "  </customer>\n");
     if (g->has_discount)
         put(b, "  <discount percent=\"%s\"/>\n", g->discount.text);
     for (int i = 0; i < g->ndepts; i++)
@@ -476,6 +524,12 @@ enum {
     P_BASE_SUM,
     P_DISCOUNT,
     P_GROSS,
+    P_UBL_VALID,
+    P_UBL_LINES,
+    P_UBL_PRICE,
+    P_UBL_ALLOWANCE,
+    P_UBL_TAX,
+    P_UBL_PAYABLE,
     P_OPTIONAL,
     NPROPS
 };
@@ -484,16 +538,23 @@ static const char *const prop_names[NPROPS] = {
     "every generated quote loads and prices without a diagnostic",
     "figures carry exactly the currency's minor digits",
     "unit-price is the tier price (volume) or the rounded band average (graduated)",
-    "line net = round(qty x unit price (or bands) x (100 - d) / 100), half away from zero",
-    "line net within half a minor unit of the exact amount",
+    "line net = round(amount) - round(round(amount) x d / 100), half away from zero",
+    "line net within one minor unit of the exact amount x (100 - d) / 100",
     "margin-percent = round((net - qty x cost) / net x 100, 2), absent without cost or net",
     "totals/@net = sum of net of non-optional lines",
-    "one totals/tax per rate used by non-optional lines, with its percent",
-    "tax/@base = round(sum net_r x (100 - quote discount) / 100), within half a minor unit",
+    "one totals/tax per rate used by non-optional lines, with its percent and category (S, Z, E)",
+    "tax/@allowance = round(sum net_r x quote discount / 100), @base = sum net_r - @allowance",
     "tax/@amount = round(base x percent / 100), within half a minor unit",
     "sum of tax/@base = totals/@taxable",
     "totals/@net - totals/@discount = totals/@taxable",
     "totals/@taxable + sum of tax/@amount = totals/@gross",
+    "UBL: written, parsed, and (every 50th) valid against the UBL 2.1 schema",
+    "UBL: sum of non-optional line amounts = LineExtensionAmount",
+    "UBL: round(Quantity x PriceAmount) - line allowance = line amount (4-decimal prices)",
+    "UBL: each allowance = round(BaseAmount x MultiplierFactorNumeric)",
+    "UBL: sum of TaxSubtotal/TaxAmount = TaxAmount; exemption codes for K, AE, G, O only",
+    "UBL: TaxExclusive = LineExtension - AllowanceTotal = sum of TaxableAmount; "
+    "Payable = TaxExclusive + TaxAmount",
     "optional lines never change the totals",
 };
 
@@ -505,6 +566,8 @@ static int quote_no;
 static struct {
     long lines, graduated_multi_band, decimal_qty, custom, optional, discounted;
     long net_ties, base_ties, amount_ties, jpy_quotes, quote_discounts;
+    long unpriceable;   /* UBL lines without a 4-decimal price for their amount */
+    long categories[7]; /* UBL subtotals by category S Z E K AE G O */
 } cov;
 
 static void fail(int prop, const char *fmt, ...) QS_PRINTF(2, 3);
@@ -712,16 +775,20 @@ static void check_quote(const gquote *g, const qs_quote *q)
             fail(P_UNIT_PRICE, "line %d: unit-price %s, want %s", i + 1, text, unit_text);
         }
 
-        /* net: exact = amount (1/10^8) x keep (1/10^4 %) / 10^6, in minor units */
+        /* net = round(amount) - round(amount x d / 100) (SPEC 2.2, revised
+         * 2026-12): amount (1/10^8), d (1/10^4 %), in minor units */
         qs_decimal net;
         if (!figure(line, "net", k, &net, text, sizeof text))
             continue;
-        qs_wide keep = 100 * SCALE - (it->has_discount ? it->discount.value : 0);
+        qs_wide d = it->has_discount ? it->discount.value : 0;
+        qs_wide keep = 100 * SCALE - d;
         qs_wide num = amount * keep * p10(k);
         qs_wide den = p10(14);
-        qs_wide want = round_ratio(num, den);
+        qs_wide rounded = round_ratio(amount * p10(k), p10(8)); /* minor units */
+        qs_wide off_num = rounded * d;                   /* x 10^-6 minor units */
+        qs_wide want = rounded - round_ratio(off_num, p10(6));
         cov.lines++;
-        cov.net_ties += 2 * (wabs(num) % den) == den;
+        cov.net_ties += 2 * (wabs(off_num) % p10(6)) == p10(6);
         cov.decimal_qty += it->qty.value % SCALE != 0;
         cov.custom += it->product < 0;
         cov.optional += it->optional;
@@ -731,9 +798,9 @@ static void check_quote(const gquote *g, const qs_quote *q)
                  "discount %s)", i + 1, text, ll(want), it->qty.text,
                  unit_text ? unit_text : "graduated",
                  it->has_discount ? it->discount.text : "-");
-        /* |net - exact| <= unit / 2, all in 1/10^4 */
-        if (2 * wabs((qs_wide)net * den - num * unit) > den * unit)
-            fail(P_LINE_HALF, "line %d: net %s is more than half a minor unit off", i + 1,
+        /* |net - exact| <= unit, all in 1/10^4: two roundings */
+        if (wabs((qs_wide)net * den - num * unit) > den * unit)
+            fail(P_LINE_HALF, "line %d: net %s is more than one minor unit off", i + 1,
                  text);
 
         /* margin-percent */
@@ -789,37 +856,58 @@ static void check_quote(const gquote *g, const qs_quote *q)
         if (!is_element(t, "tax"))
             continue;
         ntax++;
+        if (!customers[g->customer].own_rates) {
+            /* K, AE, G, O groups: the UBL checks cover them */
+            qs_decimal base, amount;
+            if (figure(t, "base", k, &base, NULL, 0) && figure(t, "amount", k, &amount, NULL, 0)) {
+                bases += base;
+                amounts += amount;
+            }
+            continue;
+        }
         xmlChar *id = xmlGetProp(t, (const xmlChar *)"id");
         xmlChar *percent = xmlGetProp(t, (const xmlChar *)"percent");
+        xmlChar *category = xmlGetProp(t, (const xmlChar *)"category");
         int r = -1;
         for (int i = 0; i < g->nrates; i++)
             if (id && strcmp((const char *)id, g->rates[i].id) == 0)
                 r = i;
+        const char *want = r < 0                        ? "?"
+                           : g->rates[r].exempt         ? "E"
+                           : g->rates[r].percent.value == 0 ? "Z"
+                                                        : "S";
         if (r < 0 || seen[r] || !rate_used[r] || !percent ||
-            strcmp((const char *)percent, g->rates[r].percent.text) != 0) {
-            fail(P_RATES, "unexpected <tax id=\"%s\" percent=\"%s\">",
-                 id ? (const char *)id : "?", percent ? (const char *)percent : "?");
+            strcmp((const char *)percent, g->rates[r].percent.text) != 0 || !category ||
+            strcmp((const char *)category, want) != 0) {
+            fail(P_RATES, "unexpected <tax id=\"%s\" category=\"%s\" percent=\"%s\">",
+                 id ? (const char *)id : "?", category ? (const char *)category : "?",
+                 percent ? (const char *)percent : "?");
         }
         xmlFree(id);
         xmlFree(percent);
+        xmlFree(category);
         if (r < 0)
             continue;
         seen[r] = true;
-        qs_decimal base, amount;
-        char s_base[64], s_amount[64];
+        qs_decimal base, amount, allowance;
+        char s_base[64], s_amount[64], s_allowance[64];
         if (!figure(t, "base", k, &base, s_base, sizeof s_base) ||
-            !figure(t, "amount", k, &amount, s_amount, sizeof s_amount))
+            !figure(t, "amount", k, &amount, s_amount, sizeof s_amount) ||
+            !figure(t, "allowance", k, &allowance, s_allowance, sizeof s_allowance))
             continue;
         bases += base;
         amounts += amount;
-        /* base: sum net_r (1/10^4) x qkeep (1/10^4 %) / 10^6, in minor units */
-        qs_wide num = (qs_wide)rate_net[r] * qkeep * p10(k);
+        /* allowance: sum net_r (1/10^4) x d (1/10^4 %) / 10^6, in minor
+         * units; base the difference */
+        qs_wide num = (qs_wide)rate_net[r] * (100 * SCALE - qkeep) * p10(k);
         qs_wide den = (qs_wide)SCALE * 1000000;
         cov.base_ties += 2 * (wabs(num) % den) == den;
-        if (base % unit != 0 || base / unit != round_ratio(num, den) ||
-            !within_half((qs_wide)base / unit, num, den))
-            fail(P_BASE, "rate %s: base %s, want %lld minor units", g->rates[r].id, s_base,
-                 ll(round_ratio(num, den)));
+        if (allowance % unit != 0 || allowance / unit != round_ratio(num, den) ||
+            !within_half((qs_wide)allowance / unit, num, den) ||
+            base != rate_net[r] - allowance)
+            fail(P_BASE, "rate %s: allowance %s, base %s, want %lld minor units off %lld/10^4",
+                 g->rates[r].id, s_allowance, s_base, ll(round_ratio(num, den)),
+                 (long long)rate_net[r]);
         /* amount: base (1/10^4) x percent (1/10^4) / 10^6 */
         num = (qs_wide)base * g->rates[r].percent.value * p10(k);
         cov.amount_ties += 2 * (wabs(num) % den) == den;
@@ -829,7 +917,7 @@ static void check_quote(const gquote *g, const qs_quote *q)
                  g->rates[r].id, s_amount, s_base, g->rates[r].percent.text,
                  ll(round_ratio(num, den)));
     }
-    for (int r = 0; r < g->nrates; r++)
+    for (int r = 0; r < g->nrates && customers[g->customer].own_rates; r++)
         if (rate_used[r] && !seen[r])
             fail(P_RATES, "no <tax> for rate %s", g->rates[r].id);
     (void)ntax;
@@ -840,6 +928,228 @@ static void check_quote(const gquote *g, const qs_quote *q)
     if (t_taxable + amounts != t_gross)
         fail(P_GROSS, "taxable %s + amounts %lld/10^4 != gross %s", s_taxable,
              (long long)amounts, s_gross);
+}
+
+/* ---- the UBL copy (SPEC 5) ---- */
+
+#define UBL_XSD "tests/ubl-2.1/xsd/maindoc/UBL-Quotation-2.1.xsd"
+
+/* libxml2's own entity loader, saved before the input module installs its
+ * deny-all loader: the UBL schema imports its modules from files. */
+static xmlExternalEntityLoader default_loader;
+static xmlSchema *ubl_schema;
+
+static bool ubl_validates(xmlDoc *doc)
+{
+    xmlExternalEntityLoader deny = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(default_loader);
+    if (!ubl_schema) {
+        xmlSchemaParserCtxt *pc = xmlSchemaNewParserCtxt(UBL_XSD);
+        ubl_schema = pc ? xmlSchemaParse(pc) : NULL;
+        xmlSchemaFreeParserCtxt(pc);
+    }
+    xmlSchemaValidCtxt *vc = ubl_schema ? xmlSchemaNewValidCtxt(ubl_schema) : NULL;
+    int rc = vc ? xmlSchemaValidateDoc(vc, doc) : -1;
+    xmlSchemaFreeValidCtxt(vc);
+    xmlSetExternalEntityLoader(deny);
+    return rc == 0;
+}
+
+/* A non-negative decimal with at most `digits` fractional digits, as a
+ * count of 10^-digits; false for anything else. */
+static bool parse_fixed(const char *s, int digits, qs_wide *out)
+{
+    qs_wide v = 0;
+    int frac = -1;
+    if (!s || !*s)
+        return false;
+    for (; *s; s++) {
+        if (*s == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9' || (frac >= 0 && ++frac > digits))
+            return false;
+        v = v * 10 + (*s - '0');
+    }
+    *out = v * p10(digits - (frac < 0 ? 0 : frac));
+    return true;
+}
+
+/* The value of expr (a number, string or node-set's first node) under
+ * `node`, in 10^-digits; false (after a failure of `prop`) when absent or
+ * malformed. */
+static bool ubl_value(xmlXPathContext *x, xmlNode *node, const char *expr, int digits,
+                      int prop, qs_wide *out)
+{
+    x->node = node;
+    char wrapped[512];
+    snprintf(wrapped, sizeof wrapped, "string(%s)", expr);
+    xmlXPathObject *o = xmlXPathEvalExpression((const xmlChar *)wrapped, x);
+    const char *s = o && o->stringval ? (const char *)o->stringval : "";
+    bool ok = parse_fixed(s, digits, out);
+    if (!ok)
+        fail(prop, "%s is '%s'", expr, s);
+    xmlXPathFreeObject(o);
+    return ok;
+}
+
+static xmlXPathObject *ubl_nodes(xmlXPathContext *x, xmlNode *node, const char *expr)
+{
+    x->node = node;
+    xmlXPathObject *o = xmlXPathEvalExpression((const xmlChar *)expr, x);
+    return o && o->nodesetval ? o : (xmlXPathFreeObject(o), NULL);
+}
+
+/* Every allowance under `scope` (document or line level, per `expr`):
+ * Amount = round(BaseAmount x factor), in minor units. Returns their sum
+ * in 10^-4 units. */
+static qs_wide check_allowances(xmlXPathContext *x, xmlNode *scope, const char *expr, int k)
+{
+    qs_wide sum = 0;
+    xmlXPathObject *o = ubl_nodes(x, scope, expr);
+    for (int i = 0; o && i < o->nodesetval->nodeNr; i++) {
+        xmlNode *ac = o->nodesetval->nodeTab[i];
+        qs_wide amount, base, factor;
+        if (!ubl_value(x, ac, "cbc:Amount", 4, P_UBL_ALLOWANCE, &amount) ||
+            !ubl_value(x, ac, "cbc:BaseAmount", 4, P_UBL_ALLOWANCE, &base) ||
+            !ubl_value(x, ac, "cbc:MultiplierFactorNumeric", 6, P_UBL_ALLOWANCE, &factor))
+            continue;
+        /* base (10^-4) x factor (10^-6), to minor units (10^-k) */
+        qs_wide want = round_ratio(base * factor, p10(10 - k)) * p10(4 - k);
+        if (amount != want)
+            fail(P_UBL_ALLOWANCE, "allowance %lld/10^4 of base %lld/10^4 at factor "
+                 "%lld/10^6, want %lld/10^4", ll(amount), ll(base), ll(factor), ll(want));
+        sum += amount;
+    }
+    xmlXPathFreeObject(o);
+    return sum;
+}
+
+/* The line-level checks: the sum of non-optional line amounts, and
+ * round(qty x price) - allowance = line amount where the price has at
+ * most 4 decimals and reproduces the amount. */
+static qs_wide check_ubl_lines(xmlXPathContext *x, xmlNode *root, int k)
+{
+    qs_wide sum = 0;
+    xmlXPathObject *o = ubl_nodes(x, root, "cac:QuotationLine");
+    for (int i = 0; o && i < o->nodesetval->nodeNr; i++) {
+        xmlNode *line = o->nodesetval->nodeTab[i];
+        qs_wide amount, qty, price, allowance = 0;
+        if (!ubl_value(x, line, "cac:LineItem/cbc:LineExtensionAmount", 4, P_UBL_LINES,
+                       &amount) ||
+            !ubl_value(x, line, "cac:LineItem/cbc:Quantity", 4, P_UBL_PRICE, &qty) ||
+            !ubl_value(x, line, "cac:LineItem/cac:Price/cbc:PriceAmount", 4, P_UBL_PRICE,
+                       &price))
+            continue;
+        allowance = check_allowances(x, line, "cac:LineItem/cac:AllowanceCharge", k);
+        qs_wide rounded = round_ratio(qty * price, p10(8 - k)) * p10(4 - k);
+        /* Where no price of 4 decimals gives the amount back, the 2-decimal
+         * unit price stands: no multiple of 10^-4 in [(R - h) / qty, (R + h) / qty) */
+        qs_wide base = amount + allowance, h = p10(4 - k) / 2;
+        qs_wide lo = (base - h) * SCALE, hi = (base + h) * SCALE; /* x 10^-8 */
+        bool priceable = (lo + qty - 1) / qty * qty < hi;
+        if (!priceable)
+            cov.unpriceable++;
+        if (rounded - allowance != amount && priceable)
+            fail(P_UBL_PRICE, "line %d: round(%lld x %lld / 10^8) - %lld != %lld (10^-4)",
+                 i + 1, ll(qty), ll(price), ll(allowance), ll(amount));
+        x->node = line;
+        xmlXPathObject *opt = xmlXPathEvalExpression(
+            (const xmlChar *)"boolean(cbc:Note = 'optional')", x);
+        if (!(opt && opt->boolval))
+            sum += amount;
+        xmlXPathFreeObject(opt);
+    }
+    xmlXPathFreeObject(o);
+    return sum;
+}
+
+/* The subtotals: their tax adds up to TaxAmount, their taxable amounts
+ * are returned (10^-4); an exemption code exactly for K, AE, G and O. */
+static qs_wide check_ubl_tax(xmlXPathContext *x, xmlNode *root, qs_wide *tax)
+{
+    qs_wide taxable = 0, sum = 0;
+    *tax = 0;
+    ubl_value(x, root, "cac:TaxTotal/cbc:TaxAmount", 4, P_UBL_TAX, tax);
+    xmlXPathObject *o = ubl_nodes(x, root, "cac:TaxTotal/cac:TaxSubtotal");
+    for (int i = 0; o && i < o->nodesetval->nodeNr; i++) {
+        xmlNode *st = o->nodesetval->nodeTab[i];
+        qs_wide base, amount;
+        if (!ubl_value(x, st, "cbc:TaxableAmount", 4, P_UBL_TAX, &base) ||
+            !ubl_value(x, st, "cbc:TaxAmount", 4, P_UBL_TAX, &amount))
+            continue;
+        taxable += base;
+        sum += amount;
+        x->node = st;
+        xmlXPathObject *ok = xmlXPathEvalExpression((const xmlChar *)
+            "boolean(cac:TaxCategory[(cbc:ID = 'K' or cbc:ID = 'AE' or cbc:ID = 'G' or "
+            "cbc:ID = 'O') = boolean(cbc:TaxExemptionReasonCode)])", x);
+        if (!(ok && ok->boolval))
+            fail(P_UBL_TAX, "subtotal %d: exemption code and category disagree", i + 1);
+        xmlXPathFreeObject(ok);
+        xmlXPathObject *id = xmlXPathEvalExpression(
+            (const xmlChar *)"string(cac:TaxCategory/cbc:ID)", x);
+        static const char *const codes[] = {"S", "Z", "E", "K", "AE", "G", "O"};
+        for (size_t c = 0; id && id->stringval && c < 7; c++)
+            cov.categories[c] += strcmp((const char *)id->stringval, codes[c]) == 0;
+        xmlXPathFreeObject(id);
+    }
+    xmlXPathFreeObject(o);
+    if (sum != *tax)
+        fail(P_UBL_TAX, "subtotals sum to %lld/10^4, TaxAmount %lld/10^4", ll(sum), ll(*tax));
+    return taxable;
+}
+
+static void check_ubl(const gquote *g, const qs_quote *q)
+{
+    int k = g->minor;
+    unsigned char *bytes = NULL;
+    size_t size = 0;
+    qs_diags d;
+    qs_diags_init(&d);
+    xmlDoc *doc = NULL;
+    if (qs_ubl_write(q, &bytes, &size, &d))
+        doc = xmlReadMemory((const char *)bytes, (int)size, "ubl.xml", NULL, XML_PARSE_NONET);
+    qs_diags_free(&d);
+    free(bytes);
+    if (!doc) {
+        fail(P_UBL_VALID, "no UBL document");
+        return;
+    }
+    if (quote_no % 50 == 0 && !ubl_validates(doc))
+        fail(P_UBL_VALID, "not valid against the UBL 2.1 Quotation schema");
+    xmlXPathContext *x = xmlXPathNewContext(doc);
+    xmlXPathRegisterNs(x, (const xmlChar *)"cac", (const xmlChar *)
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2");
+    xmlXPathRegisterNs(x, (const xmlChar *)"cbc", (const xmlChar *)
+        "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2");
+    xmlNode *root = xmlDocGetRootElement(doc);
+
+    qs_wide lines = check_ubl_lines(x, root, k);
+    qs_wide allowances = check_allowances(x, root, "cac:AllowanceCharge", k);
+    qs_wide tax, line_ext, allowance_total, exclusive, payable;
+    qs_wide taxable = check_ubl_tax(x, root, &tax);
+    const char *mt = "cac:QuotedMonetaryTotal/cbc:";
+    char e[128];
+    snprintf(e, sizeof e, "%sLineExtensionAmount", mt);
+    bool ok = ubl_value(x, root, e, 4, P_UBL_PAYABLE, &line_ext);
+    snprintf(e, sizeof e, "%sAllowanceTotalAmount", mt);
+    ok &= ubl_value(x, root, e, 4, P_UBL_PAYABLE, &allowance_total);
+    snprintf(e, sizeof e, "%sTaxExclusiveAmount", mt);
+    ok &= ubl_value(x, root, e, 4, P_UBL_PAYABLE, &exclusive);
+    snprintf(e, sizeof e, "%sPayableAmount", mt);
+    ok &= ubl_value(x, root, e, 4, P_UBL_PAYABLE, &payable);
+    if (ok && lines != line_ext)
+        fail(P_UBL_LINES, "lines sum to %lld/10^4, LineExtensionAmount %lld/10^4", ll(lines),
+             ll(line_ext));
+    if (ok && (allowances != allowance_total || line_ext - allowance_total != exclusive ||
+               taxable != exclusive || exclusive + tax != payable))
+        fail(P_UBL_PAYABLE, "line ext %lld, allowances %lld (total %lld), exclusive %lld, "
+             "taxable %lld, tax %lld, payable %lld (10^-4)", ll(line_ext), ll(allowances),
+             ll(allowance_total), ll(exclusive), ll(taxable), ll(tax), ll(payable));
+    xmlXPathFreeContext(x);
+    xmlFreeDoc(doc);
 }
 
 static void remove_files(void)
@@ -869,6 +1179,7 @@ int main(void)
         return 2;
     }
     xmlInitParser();
+    default_loader = xmlGetExternalEntityLoader();
 
     static gquote g;
     buf b = {0};
@@ -894,6 +1205,7 @@ int main(void)
             continue;
         }
         check_quote(&g, &r.q);
+        check_ubl(&g, &r.q);
         cov.jpy_quotes += g.jpy;
         cov.quote_discounts += g.has_discount && g.discount.value != 0;
 
@@ -922,16 +1234,21 @@ int main(void)
     remove_files();
     if (rmdir(dir) != 0)
         perror(dir);
+    xmlSchemaFree(ubl_schema);
     xmlCleanupParser();
 
     for (int p = 0; p < NPROPS; p++)
         CHECK(failures[p] == 0, "%s over %d quotes", prop_names[p], checked[p]);
     printf("  covered: %ld lines (%ld decimal qty, %ld custom, %ld optional, %ld discounted, "
            "%ld graduated over several bands), %ld JPY quotes, %ld quote discounts; "
-           "exact half-unit ties: %ld line nets, %ld bases, %ld tax amounts\n",
+           "exact half-unit ties: %ld line allowances, %ld group allowances, %ld tax amounts; "
+           "UBL subtotals S %ld Z %ld E %ld K %ld AE %ld G %ld O %ld; %ld lines without a "
+           "4-decimal price\n",
            cov.lines, cov.decimal_qty, cov.custom, cov.optional, cov.discounted,
            cov.graduated_multi_band, cov.jpy_quotes, cov.quote_discounts, cov.net_ties,
-           cov.base_ties, cov.amount_ties);
+           cov.base_ties, cov.amount_ties, cov.categories[0], cov.categories[1],
+           cov.categories[2], cov.categories[3], cov.categories[4], cov.categories[5],
+           cov.categories[6], cov.unpriceable);
     (void)optional_checked;
     return check_failures ? 1 : 0;
 }

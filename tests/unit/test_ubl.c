@@ -177,18 +177,46 @@ static void test_mini_values(void)
     snprintf(e, sizeof e, "%s/cbc:PayableAmount", tot);
     CHECK_STR(xpath(doc, e), "123563.15", "PayableAmount = @gross");
 
-    CHECK_STR(xpath(doc, "/q:Quotation/cac:AllowanceCharge/cbc:ChargeIndicator"), "false",
-              "quote discount is an allowance");
-    CHECK_STR(xpath(doc, "/q:Quotation/cac:AllowanceCharge/cbc:MultiplierFactorNumeric"),
-              "0.03", "3 %% as factor 0.03");
-    CHECK_STR(xpath(doc, "/q:Quotation/cac:AllowanceCharge/cbc:AllowanceChargeReason"),
-              "Rahmenvertrag", "discount reason");
-    CHECK_STR(xpath(doc, "/q:Quotation/cac:AllowanceCharge/cbc:BaseAmount"), "107061.06",
-              "allowance base = @net");
+    /* the quote discount: one allowance per tax group (SPEC 5) */
+    const char *ac = "/q:Quotation/cac:AllowanceCharge";
+    snprintf(e, sizeof e, "count(%s)", ac);
+    CHECK_STR(xpath(doc, e), "2", "one document-level allowance per tax group");
+    snprintf(e, sizeof e, "%s[1]/cbc:ChargeIndicator", ac);
+    CHECK_STR(xpath(doc, e), "false", "quote discount is an allowance");
+    snprintf(e, sizeof e, "%s[2]/cbc:MultiplierFactorNumeric", ac);
+    CHECK_STR(xpath(doc, e), "0.03", "3 %% as factor 0.03");
+    snprintf(e, sizeof e, "%s[1]/cbc:AllowanceChargeReason", ac);
+    CHECK_STR(xpath(doc, e), "Rahmenvertrag", "discount reason");
+    snprintf(e, sizeof e, "%s[1]/cbc:BaseAmount", ac);
+    CHECK_STR(xpath(doc, e), "106911.36", "allowance base = the standard group's net");
+    snprintf(e, sizeof e, "%s[1]/cbc:Amount", ac);
+    CHECK_STR(xpath(doc, e), "3207.34", "allowance = round(106911.36 x 3 %%)");
+    snprintf(e, sizeof e, "%s[1]/cac:TaxCategory/cbc:ID", ac);
+    CHECK_STR(xpath(doc, e), "S", "allowance's tax category");
+    snprintf(e, sizeof e, "%s[2]/cbc:BaseAmount", ac);
+    CHECK_STR(xpath(doc, e), "149.70", "allowance base = the reduced group's net");
+    snprintf(e, sizeof e, "%s[2]/cbc:Amount", ac);
+    CHECK_STR(xpath(doc, e), "4.49", "allowance = round(149.70 x 3 %%)");
+    snprintf(e, sizeof e, "%s[2]/cac:TaxCategory/cbc:Percent", ac);
+    CHECK_STR(xpath(doc, e), "7", "allowance's tax percent");
 
-    /* 6 lines x 2, allowance 2, tax total 1 + 2 x 2, monetary total 5 */
-    CHECK_STR(xpath(doc, "count(//cbc:*[contains(local-name(), 'Amount')])"), "24",
-              "24 amounts written");
+    /* the line discount of RAM (line 2): a line-level allowance */
+    const char *li = "/q:Quotation/cac:QuotationLine[2]/cac:LineItem";
+    snprintf(e, sizeof e, "%s/cac:AllowanceCharge/cbc:Amount", li);
+    CHECK_STR(xpath(doc, e), "448.80", "line allowance = round(8976.00 x 5 %%)");
+    snprintf(e, sizeof e, "%s/cac:AllowanceCharge/cbc:BaseAmount", li);
+    CHECK_STR(xpath(doc, e), "8976.00", "line allowance base = the line's amount");
+    snprintf(e, sizeof e, "%s/cac:AllowanceCharge/cbc:AllowanceChargeReason", li);
+    CHECK_STR(xpath(doc, e), "Paket", "line discount reason");
+    snprintf(e, sizeof e, "%s/cbc:LineExtensionAmount", li);
+    CHECK_STR(xpath(doc, e), "8527.20", "line amount = 8976.00 - 448.80");
+    snprintf(e, sizeof e, "%s/cac:Item/cac:ClassifiedTaxCategory/cbc:ID", li);
+    CHECK_STR(xpath(doc, e), "S", "line's tax category");
+
+    /* 6 lines x 2, line allowance 2, quote allowances 2 x 2, tax total
+     * 1 + 2 x 2, monetary total 5 */
+    CHECK_STR(xpath(doc, "count(//cbc:*[contains(local-name(), 'Amount')])"), "28",
+              "28 amounts written");
     CHECK_STR(xpath(doc, "count(//cbc:*[contains(local-name(), 'Amount')][not(@currencyID = 'EUR')])"),
               "0", "every amount has currencyID EUR");
     CHECK(validates(doc), "validates against the official UBL 2.1 Quotation schema");
