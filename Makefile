@@ -28,6 +28,7 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             regex xpath rules checks format template template_check template_expr template_style \
             fonts image layout layout_model \
             render_pdf ubl package sha256 catalog
+MODULES  += layout_table
 MODULES  += pdf_update
 MODULES  += diff
 MODULES  += lock

@@ -1,0 +1,176 @@
+/* layout_int: the layout engine's shared state (the measure pass, its
+ * slices and the helpers that make and stack them), between layout.c (text,
+ * blocks, pagination) and layout_table.c (tables and flowing columns);
+ * included by those two files only. */
+#ifndef QS_LAYOUT_INT_H
+#define QS_LAYOUT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "arena.h"
+#include "decimal.h"
+#include "diag.h"
+#include "layout.h"
+
+#define DEFAULT_LEADING 1.2f
+#define THIN_RULE 0.5f          /* pt: rules above rows and under headers */
+#define EPS 0.01f               /* pt: tolerance of every fit test */
+
+enum { KEEP_NONE, KEEP_WEAK, KEEP_STRONG, KEEP_SINGLE };
+
+/* ---- measured slices ---- */
+
+typedef enum {
+    SL_BOX,      /* a line, an image, a rule */
+    SL_SPACER,   /* an explicit SPACE block */
+    SL_BREAK,    /* an explicit page break */
+    SL_ABS,      /* absolutely placed items, relative to the page top-left */
+    SL_HEADER,   /* a table's header row (first appearance) */
+    SL_ROW       /* a table body row */
+} slice_kind;
+
+/* A block background: a rect drawn behind every slice of the block. */
+typedef struct bg_ref {
+    const struct bg_ref *parent;
+    float x, w;
+    qs_rgb color;
+} bg_ref;
+
+typedef struct outline_req {
+    const char *title;
+    int level;
+    struct outline_req *next;
+} outline_req;
+
+typedef struct {
+    const qs_table *t;
+    float x;               /* the table's left edge in its container */
+    float width;
+    float *col_x, *col_w;
+    bool has_header;
+    size_t header_first, header_count;
+    float header_h;
+    const bg_ref *header_bg;
+    bool carry_foot, carry_head;
+    float carry_h;
+    qs_decimal *running;   /* running[i]: sum of carry_amount of rows 0..i */
+    int places;
+} table_info;
+
+typedef struct {
+    slice_kind kind;
+    int keep;              /* tie to the next slice: KEEP_* */
+    float before;          /* space above, dropped at the top of a page */
+    float h;
+    size_t first, count;   /* items in the pool */
+    const bg_ref *bg;
+    outline_req *outline;
+    table_info *table;     /* SL_HEADER and SL_ROW */
+    size_t row;            /* SL_ROW */
+    const char *what;      /* names the slice in diagnostics */
+} slice;
+
+typedef struct {
+    slice *v;
+    size_t n, cap;
+} slice_vec;
+
+/* ---- text ---- */
+
+typedef enum { TK_TEXT, TK_SPACE, TK_SHY, TK_HBREAK, TK_NEWLINE } tk_kind;
+
+typedef struct {
+    tk_kind kind;
+    const qs_span *span;
+    const qs_font *font;
+    const char *s;         /* TK_TEXT: bytes, no control chars or soft hyphens */
+    size_t len;
+    float w;               /* TEXT, SPACE: width; SHY: width of '-' */
+} token;
+
+/* A line runs from token t0 byte o0 up to (not including) token t1 byte o1;
+ * o1 > 0 means the line ends inside token t1. */
+typedef struct {
+    size_t t0, o0, t1, o1;
+    size_t nl;             /* the '\n' token that ended it, or SIZE_MAX */
+    float w;               /* natural width without trailing spaces */
+    bool hyphen;           /* ends at the soft hyphen t1: draw '-' */
+    bool last;             /* last line or ended by '\n': never justified */
+} line;
+
+typedef struct {
+    const qs_doc *doc;
+    qs_layout *out;
+    qs_arena scratch;
+    qs_diags *d;
+    bool failed;
+    unsigned page_no, pages;   /* values of page fields; 0 while unknown */
+    /* What the next slice takes over. */
+    float pending;
+    outline_req *out_head, **out_tail;
+    const bg_ref *bg;
+    /* Buffers reused by every paragraph. */
+    token *tok;
+    size_t ntok, tokcap;
+    line *lines;
+    size_t nlines, linecap;
+    char *buf;
+    size_t buflen, bufcap;
+    /* The table row being measured (diagnostics name its quote line). */
+    const qs_row *row;
+} measure;
+
+/* ---- small helpers ---- */
+
+static inline qs_item *item_push(qs_page *p)
+{
+    p->items = qs_xgrow(p->items, &p->cap, p->count + 1, sizeof *p->items);
+    qs_item *it = &p->items[p->count++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+static inline float content_height(const qs_master *ms)
+{
+    return ms->height - ms->margin_top - ms->margin_bottom;
+}
+
+static inline bool stacked(const slice *s)
+{
+    return s->kind != SL_BREAK && s->kind != SL_ABS;
+}
+
+/* v rounded to 0.1 as text, without the C locale. */
+char *fmt1(float v, char buf[32]);
+/* Reports the first error of a layout run (the row being measured names
+ * its quote line); later ones are dropped. */
+void fail(measure *m, const char *fmt, ...) QS_PRINTF(2, 3);
+/* Font idx of the document, or NULL after a diagnostic. */
+const qs_font *get_font(measure *m, int idx);
+/* Appends a slice; `consume`: it takes over the pending space, outline
+ * entries and background. */
+slice *new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume);
+
+/* Height of slices [from, to) stacked without pagination. */
+float stack_height_range(const slice_vec *sv, size_t from, size_t to);
+/* Height of slices [from, sv->n) stacked without pagination. */
+float stack_height(const slice_vec *sv, size_t from);
+/* Emits slices [from, to) one under the other from `top` (no pagination:
+ * cells, absolute blocks, headers, footers); returns their height. */
+float stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_page *pool,
+                   qs_page *dst, float x0, float top);
+
+/* Measures blocks apart from the flow (cells, absolute blocks, headers and
+ * footers): no pending space, outline or background leaks in or out. */
+void measure_isolated(measure *m, const qs_blocks *bs, float width, int cell_align,
+                      const bg_ref *bg, slice_vec *sv, qs_page *iv);
+
+/* layout_table.c: a table's rows, and a block flowing through columns, as
+ * slices. */
+void measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs_page *iv);
+void measure_columns(measure *m, const qs_block *b, float width, int cell_align,
+                     slice_vec *sv, qs_page *iv);
+
+#endif
