@@ -33,7 +33,7 @@
 /* ---- small helpers ---- */
 
 /* v rounded to 0.1 as text, without the C locale. */
-char *fmt1(float v, char buf[32])
+char *qs_lay_fmt1(float v, char buf[32])
 {
     long n = lround((double)v * 10.0);
     const char *sign = "";
@@ -45,7 +45,7 @@ char *fmt1(float v, char buf[32])
     return buf;
 }
 
-void fail(measure *m, const char *fmt, ...)
+void qs_lay_fail(measure *m, const char *fmt, ...)
 {
     if (m->failed)
         return;
@@ -62,10 +62,10 @@ void fail(measure *m, const char *fmt, ...)
     m->failed = true;
 }
 
-const qs_font *get_font(measure *m, int idx)
+const qs_font *qs_lay_font(measure *m, int idx)
 {
     if (idx < 0 || (size_t)idx >= m->doc->nfonts || m->doc->fonts[idx] == NULL) {
-        fail(m, "font %d is not loaded", idx);
+        qs_lay_fail(m, "font %d is not loaded", idx);
         return NULL;
     }
     return m->doc->fonts[idx];
@@ -77,7 +77,7 @@ static bool same_style(const qs_span *a, const qs_span *b)
            a->color.g == b->color.g && a->color.b == b->color.b;
 }
 
-slice *new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume)
+slice *qs_lay_new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume)
 {
     sv->v = qs_xgrow(sv->v, &sv->cap, sv->n + 1, sizeof *sv->v);
     slice *s = &sv->v[sv->n++];
@@ -166,7 +166,7 @@ static void emit_slice(qs_page *dst, bg_stack *bs, const slice *s, const qs_page
 }
 
 /* Height of slices [from, to) stacked without pagination. */
-float stack_height_range(const slice_vec *sv, size_t from, size_t to)
+float qs_lay_stack_height_range(const slice_vec *sv, size_t from, size_t to)
 {
     float h = 0;
     bool first = true;
@@ -181,15 +181,15 @@ float stack_height_range(const slice_vec *sv, size_t from, size_t to)
 }
 
 /* Height of slices [from, sv->n) stacked without pagination. */
-float stack_height(const slice_vec *sv, size_t from)
+float qs_lay_stack_height(const slice_vec *sv, size_t from)
 {
-    return stack_height_range(sv, from, sv->n);
+    return qs_lay_stack_height_range(sv, from, sv->n);
 }
 
 /* Emits slices [from, to) one under the other from `top` (no pagination:
  * cells, absolute blocks, headers, footers); returns their height. */
-float stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_page *pool,
-                   qs_page *dst, float x0, float top)
+float qs_lay_stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_page *pool,
+                          qs_page *dst, float x0, float top)
 {
     bg_stack bs = {.n = 0};
     float y = top;
@@ -307,7 +307,7 @@ static bool tokenize(measure *m, const qs_para *p)
 {
     m->ntok = 0;
     for (size_t i = 0; i < p->count; i++) {
-        const qs_font *f = get_font(m, p->spans[i].font);
+        const qs_font *f = qs_lay_font(m, p->spans[i].font);
         if (f == NULL)
             return false;
         tokenize_span(m, &p->spans[i], f);
@@ -443,8 +443,8 @@ static bool break_one(measure *m, float maxw, size_t *t, size_t *o)
         } else {
             char ex[40], wb[32];
             text_excerpt(k, ex);
-            fail(m, "text '%s' does not fit in a column %s pt wide", ex,
-                 fmt1(maxw > 0 ? maxw : 0, wb));
+            qs_lay_fail(m, "text '%s' does not fit in a column %s pt wide", ex,
+                        qs_lay_fmt1(maxw > 0 ? maxw : 0, wb));
             return false;
         }
         break;
@@ -468,7 +468,7 @@ static bool break_lines(measure *m, float maxw)
         if (!break_one(m, maxw, &t, &o))
             return false;
         if (t == t_before && o == o_before) {
-            fail(m, "line breaking made no progress");
+            qs_lay_fail(m, "line breaking made no progress");
             return false;
         }
     }
@@ -623,7 +623,7 @@ static void measure_para(measure *m, const qs_para *p, float width, int cell_ali
     for (size_t i = 0; i < n; i++) {
         size_t first = iv->count;
         float h = emit_line(m, &m->lines[i], maxw, p->indent, align, leading, 0, iv);
-        slice *s = new_slice(m, sv, SL_BOX, true);
+        slice *s = qs_lay_new_slice(m, sv, SL_BOX, true);
         s->first = first;
         s->count = iv->count - first;
         s->h = h;
@@ -647,8 +647,8 @@ static void measure_blocks(measure *m, const qs_blocks *bs, float width, int cel
 
 /* Measures blocks apart from the flow (cells, absolute blocks, headers and
  * footers): no pending space, outline or background leaks in or out. */
-void measure_isolated(measure *m, const qs_blocks *bs, float width, int cell_align,
-                      const bg_ref *bg, slice_vec *sv, qs_page *iv)
+void qs_lay_measure_isolated(measure *m, const qs_blocks *bs, float width, int cell_align,
+                             const bg_ref *bg, slice_vec *sv, qs_page *iv)
 {
     float pending = m->pending;
     outline_req *head = m->out_head, **tail = m->out_tail;
@@ -669,12 +669,12 @@ static void measure_image(measure *m, const qs_image_ref *ref, float width,
 {
     if (ref->image < 0 || (size_t)ref->image >= m->doc->nimages ||
         m->doc->images[ref->image] == NULL) {
-        fail(m, "image %d is not loaded", ref->image);
+        qs_lay_fail(m, "image %d is not loaded", ref->image);
         return;
     }
     const qs_image *img = m->doc->images[ref->image];
     if (img->width == 0 || img->height == 0) {
-        fail(m, "image %d has no pixels", ref->image);
+        qs_lay_fail(m, "image %d has no pixels", ref->image);
         return;
     }
     float pw = (float)img->width, ph = (float)img->height, w, h;
@@ -705,7 +705,7 @@ static void measure_image(measure *m, const qs_image_ref *ref, float width,
     it->y = -h;
     it->x = ref->align == QS_ALIGN_RIGHT ? width - w
           : ref->align == QS_ALIGN_CENTER ? (width - w) / 2 : 0;
-    slice *s = new_slice(m, sv, SL_BOX, true);
+    slice *s = qs_lay_new_slice(m, sv, SL_BOX, true);
     s->first = first;
     s->count = 1;
     s->h = h;
@@ -721,7 +721,7 @@ static void measure_rule(measure *m, const qs_rule *r, float width, slice_vec *s
     it->w = width;
     it->size = r->thickness;
     it->color = r->color;
-    slice *s = new_slice(m, sv, SL_BOX, true);
+    slice *s = qs_lay_new_slice(m, sv, SL_BOX, true);
     s->first = first;
     s->count = 1;
     s->h = r->thickness;
@@ -739,10 +739,10 @@ static void measure_absolute(measure *m, const qs_block *b, slice_vec *sv, qs_pa
         r->color = b->background;
         bg = r;
     }
-    measure_isolated(m, &b->u.group.children, b->u.group.width, -1, bg, &tsv, &tiv);
+    qs_lay_measure_isolated(m, &b->u.group.children, b->u.group.width, -1, bg, &tsv, &tiv);
     size_t first = iv->count;
-    stack_slices(&tsv, 0, tsv.n, &tiv, iv, b->u.group.x, -b->u.group.y);
-    slice *s = new_slice(m, sv, SL_ABS, false);
+    qs_lay_stack_slices(&tsv, 0, tsv.n, &tiv, iv, b->u.group.x, -b->u.group.y);
+    slice *s = qs_lay_new_slice(m, sv, SL_ABS, false);
     s->first = first;
     s->count = iv->count - first;
     if (sv->n >= 2)
@@ -778,7 +778,7 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
         measure_para(m, &b->u.para, width, cell_align, sv, iv);
         break;
     case QS_BLOCK_TABLE:
-        measure_table(m, &b->u.table, width, sv, iv);
+        qs_lay_measure_table(m, &b->u.table, width, sv, iv);
         break;
     case QS_BLOCK_IMAGE:
         measure_image(m, &b->u.image, width, sv, iv);
@@ -787,14 +787,14 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
         measure_rule(m, &b->u.rule, width, sv, iv);
         break;
     case QS_BLOCK_SPACE: {
-        slice *s = new_slice(m, sv, SL_SPACER, true);
+        slice *s = qs_lay_new_slice(m, sv, SL_SPACER, true);
         s->h = b->space_before;
         s->first = iv->count;
         s->what = "a space";
         break;
     }
     case QS_BLOCK_PAGE_BREAK:
-        new_slice(m, sv, SL_BREAK, false);
+        qs_lay_new_slice(m, sv, SL_BREAK, false);
         break;
     case QS_BLOCK_GROUP:
         measure_blocks(m, &b->u.group.children, width, cell_align, sv, iv);
@@ -803,12 +803,12 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
         measure_absolute(m, b, sv, iv);
         break;
     case QS_BLOCK_COLUMNS:
-        measure_columns(m, b, width, cell_align, sv, iv);
+        qs_lay_measure_columns(m, b, width, cell_align, sv, iv);
         break;
     case QS_BLOCK_CHART: {
         size_t first = iv->count;
         float h = qs_chart_draw(b->u.chart, m->doc->fonts, width, iv, &m->out->arena);
-        slice *s = new_slice(m, sv, SL_BOX, true);
+        slice *s = qs_lay_new_slice(m, sv, SL_BOX, true);
         s->first = first;
         s->count = iv->count - first;
         s->h = h;
@@ -1035,8 +1035,8 @@ static size_t chain_end(const pager *P, size_t i, int level, float *h)
 static bool too_tall(pager *P, const slice *s, float h)
 {
     char a[32], b[32];
-    fail(P->m, "%s (%s pt high) does not fit on a page (%s pt of content height)", s->what,
-         fmt1(h, a), fmt1(fresh_room(P, s), b));
+    qs_lay_fail(P->m, "%s (%s pt high) does not fit on a page (%s pt of content height)", s->what,
+                qs_lay_fmt1(h, a), qs_lay_fmt1(fresh_room(P, s), b));
     return false;
 }
 
@@ -1102,13 +1102,13 @@ static void page_furniture(measure *m, qs_layout *out)
         m->page_no = (unsigned)p + 1;
         sv.n = 0;
         iv.count = 0;
-        measure_isolated(m, &ms->header, w, -1, NULL, &sv, &iv);
-        stack_slices(&sv, 0, sv.n, &iv, pg, ms->margin_left, ms->height - ms->header_offset);
+        qs_lay_measure_isolated(m, &ms->header, w, -1, NULL, &sv, &iv);
+        qs_lay_stack_slices(&sv, 0, sv.n, &iv, pg, ms->margin_left, ms->height - ms->header_offset);
         sv.n = 0;
         iv.count = 0;
-        measure_isolated(m, &ms->footer, w, -1, NULL, &sv, &iv);
-        float h = stack_height(&sv, 0);
-        stack_slices(&sv, 0, sv.n, &iv, pg, ms->margin_left, ms->footer_offset + h);
+        qs_lay_measure_isolated(m, &ms->footer, w, -1, NULL, &sv, &iv);
+        float h = qs_lay_stack_height(&sv, 0);
+        qs_lay_stack_slices(&sv, 0, sv.n, &iv, pg, ms->margin_left, ms->footer_offset + h);
     }
     free(sv.v);
     free(iv.items);
@@ -1131,7 +1131,7 @@ bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
     float w2 = doc->rest.width - doc->rest.margin_left - doc->rest.margin_right;
     float width = w1 < w2 ? w1 : w2;
     if (content_height(&doc->first) <= 0 || content_height(&doc->rest) <= 0 || width <= 0)
-        fail(&m, "the page margins leave no room for content");
+        qs_lay_fail(&m, "the page margins leave no room for content");
     if (!m.failed)
         measure_blocks(&m, &doc->flow, width, -1, &sv, &pool);
     if (!m.failed) {

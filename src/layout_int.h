@@ -143,34 +143,34 @@ static inline bool stacked(const slice *s)
 }
 
 /* v rounded to 0.1 as text, without the C locale. */
-char *fmt1(float v, char buf[32]);
+char *qs_lay_fmt1(float v, char buf[32]);
 /* Reports the first error of a layout run (the row being measured names
  * its quote line); later ones are dropped. */
-void fail(measure *m, const char *fmt, ...) QS_PRINTF(2, 3);
+void qs_lay_fail(measure *m, const char *fmt, ...) QS_PRINTF(2, 3);
 /* Font idx of the document, or NULL after a diagnostic. */
-const qs_font *get_font(measure *m, int idx);
+const qs_font *qs_lay_font(measure *m, int idx);
 /* Appends a slice; `consume`: it takes over the pending space, outline
  * entries and background. */
-slice *new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume);
+slice *qs_lay_new_slice(measure *m, slice_vec *sv, slice_kind kind, bool consume);
 
 /* Height of slices [from, to) stacked without pagination. */
-float stack_height_range(const slice_vec *sv, size_t from, size_t to);
+float qs_lay_stack_height_range(const slice_vec *sv, size_t from, size_t to);
 /* Height of slices [from, sv->n) stacked without pagination. */
-float stack_height(const slice_vec *sv, size_t from);
+float qs_lay_stack_height(const slice_vec *sv, size_t from);
 /* Emits slices [from, to) one under the other from `top` (no pagination:
  * cells, absolute blocks, headers, footers); returns their height. */
-float stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_page *pool,
-                   qs_page *dst, float x0, float top);
+float qs_lay_stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_page *pool,
+                          qs_page *dst, float x0, float top);
 
 /* Measures blocks apart from the flow (cells, absolute blocks, headers and
  * footers): no pending space, outline or background leaks in or out. */
-void measure_isolated(measure *m, const qs_blocks *bs, float width, int cell_align,
-                      const bg_ref *bg, slice_vec *sv, qs_page *iv);
+void qs_lay_measure_isolated(measure *m, const qs_blocks *bs, float width, int cell_align,
+                             const bg_ref *bg, slice_vec *sv, qs_page *iv);
 
 /* layout_table.c: a table's rows, and a block flowing through columns, as
  * slices. */
-void measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs_page *iv);
-void measure_columns(measure *m, const qs_block *b, float width, int cell_align,
-                     slice_vec *sv, qs_page *iv);
+void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs_page *iv);
+void qs_lay_measure_columns(measure *m, const qs_block *b, float width, int cell_align,
+                            slice_vec *sv, qs_page *iv);
 
 #endif

@@ -32,8 +32,8 @@ static bool table_columns(measure *m, const qs_table *t, float width, table_info
     if (t->width > 0) {
         if (t->width > width + 0.5f) {
             char a[32], b[32];
-            fail(m, "a table (%s pt wide) is wider than the space for it (%s pt)",
-                 fmt1(t->width, a), fmt1(width, b));
+            qs_lay_fail(m, "a table (%s pt wide) is wider than the space for it (%s pt)",
+                        qs_lay_fmt1(t->width, a), qs_lay_fmt1(width, b));
             return false;
         }
         width = t->width;
@@ -46,7 +46,7 @@ static bool table_columns(measure *m, const qs_table *t, float width, table_info
     float fixed = 0, shares = 0;
     for (size_t c = 0; c < t->ncolumns; c++) {
         if (t->columns[c].width < 0) {
-            fail(m, "table column %zu has a negative width", c + 1);
+            qs_lay_fail(m, "table column %zu has a negative width", c + 1);
             return false;
         }
         if (t->columns[c].relative)
@@ -56,8 +56,8 @@ static bool table_columns(measure *m, const qs_table *t, float width, table_info
     }
     if (fixed > width + 0.5f) {
         char a[32], b[32];
-        fail(m, "table columns (%s pt) are wider than the space for them (%s pt)",
-             fmt1(fixed, a), fmt1(width, b));
+        qs_lay_fail(m, "table columns (%s pt) are wider than the space for them (%s pt)",
+                    qs_lay_fmt1(fixed, a), qs_lay_fmt1(width, b));
         return false;
     }
     float rest = width - fixed > 0 ? width - fixed : 0, x = 0;
@@ -78,10 +78,10 @@ static bool table_carry(measure *m, const qs_table *t, table_info *ti)
     ti->carry_head = t->carry_label_head != NULL;
     if (!ti->carry_foot && !ti->carry_head)
         return true;
-    if (get_font(m, t->carry_style.font) == NULL)
+    if (qs_lay_font(m, t->carry_style.font) == NULL)
         return false;
     if (t->carry_column >= t->ncolumns) {
-        fail(m, "carry column %zu is not a column of the table", t->carry_column + 1);
+        qs_lay_fail(m, "carry column %zu is not a column of the table", t->carry_column + 1);
         return false;
     }
     ti->running = qs_arena_array(&m->scratch, t->nrows ? t->nrows : 1, sizeof(qs_decimal));
@@ -91,11 +91,11 @@ static bool table_carry(measure *m, const qs_table *t, table_info *ti)
         qs_decimal v;
         if (a != NULL) {
             if (!parse_amount(a, &v, &ti->places)) {
-                fail(m, "carry amount '%s' of table row %zu is not a decimal", a, r + 1);
+                qs_lay_fail(m, "carry amount '%s' of table row %zu is not a decimal", a, r + 1);
                 return false;
             }
             if (!qs_decimal_add(sum, v, &sum)) {
-                fail(m, "the carried-forward sum overflows at table row %zu", r + 1);
+                qs_lay_fail(m, "the carried-forward sum overflows at table row %zu", r + 1);
                 return false;
             }
         }
@@ -173,8 +173,8 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
         const qs_cell *cell = &row->cells[c];
         size_t span = cell->colspan >= 1 ? (size_t)cell->colspan : 1;
         if (span > t->ncolumns - col) {
-            fail(m, "a table row has more cells than the table has columns (%zu)",
-                 t->ncolumns);
+            qs_lay_fail(m, "a table row has more cells than the table has columns (%zu)",
+                        t->ncolumns);
             return -1;
         }
         float cw = 0;
@@ -183,14 +183,14 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
         size_t *r = &rs->ranges[RANGE_STRIDE * c];
         r[0] = rs->sv.n;
         float pad = cell_padding(t, cell);
-        measure_isolated(m, &cell->content, cw - 2 * pad, (int)cell->align, NULL, &rs->sv,
-                         &rs->iv);
+        qs_lay_measure_isolated(m, &cell->content, cw - 2 * pad, (int)cell->align, NULL, &rs->sv,
+                                &rs->iv);
         if (m->failed)
             return -1;
         r[1] = r[4] = rs->sv.n;
         r[2] = col;
         r[3] = span;
-        float ch = stack_height(&rs->sv, r[0]) + 2 * pad;
+        float ch = qs_lay_stack_height(&rs->sv, r[0]) + 2 * pad;
         rs->heights[c] = ch;
         content = ch > content ? ch : content;
         col += span;
@@ -255,7 +255,7 @@ static float emit_part(measure *m, const qs_table *t, const table_info *ti, cons
         float down = cell->valign == QS_VALIGN_BOTTOM   ? slack
                    : cell->valign == QS_VALIGN_MIDDLE ? slack / 2
                                                       : 0;
-        stack_slices(&rs->sv, r[0], r[4], &rs->iv, iv, x + pad, -pad - label_h - down);
+        qs_lay_stack_slices(&rs->sv, r[0], r[4], &rs->iv, iv, x + pad, -pad - label_h - down);
     }
     return h;
 }
@@ -312,8 +312,8 @@ static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, con
                 float ch = fill_part(rs, c, room - 2 * pad);
                 if (ch < 0) {
                     char a[32];
-                    fail(m, "a line of a cell does not fit on a page (%s pt of room)",
-                         fmt1(room - 2 * pad, a));
+                    qs_lay_fail(m, "a line of a cell does not fit on a page (%s pt of room)",
+                                qs_lay_fmt1(room - 2 * pad, a));
                     return false;
                 }
                 part = ch + 2 * pad > part ? ch + 2 * pad : part;
@@ -327,7 +327,7 @@ static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, con
             rc[0] = rc[4];
             more = more || rc[0] < rc[1];
         }
-        slice *s = new_slice(m, sv, SL_ROW, true);
+        slice *s = qs_lay_new_slice(m, sv, SL_ROW, true);
         s->first = items;
         s->count = iv->count - items;
         s->h = h;
@@ -343,10 +343,10 @@ static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, con
     }
 }
 
-void measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs_page *iv)
+void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs_page *iv)
 {
     if (t->ncolumns == 0) {
-        fail(m, "a table has no columns");
+        qs_lay_fail(m, "a table has no columns");
         return;
     }
     table_info *ti = qs_arena_alloc(&m->scratch, sizeof *ti);
@@ -366,7 +366,7 @@ void measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs
             it->y = -h;
             it->w = ti->width;
             it->size = THIN_RULE;
-            slice *s = new_slice(m, sv, SL_HEADER, true);
+            slice *s = qs_lay_new_slice(m, sv, SL_HEADER, true);
             s->first = first;
             s->count = iv->count - first;
             s->h = h;
@@ -430,7 +430,7 @@ static size_t column_end(const slice_vec *sv, size_t from, float limit, float *h
         if (sv->v[j].keep == KEEP_NONE && j < last)
             i = j + 1;
     }
-    *h = stack_height_range(sv, from, i);
+    *h = qs_lay_stack_height_range(sv, from, i);
     return i;
 }
 
@@ -450,21 +450,21 @@ static bool columns_fit(const slice_vec *sv, size_t from, unsigned n, float limi
  * column width, then dealt into column sets, each one slice: balanced
  * (the shortest height that holds the rest in n columns), or page-high
  * while the rest does not fit on one page. */
-void measure_columns(measure *m, const qs_block *b, float width, int cell_align,
-                     slice_vec *sv, qs_page *iv)
+void qs_lay_measure_columns(measure *m, const qs_block *b, float width, int cell_align,
+                            slice_vec *sv, qs_page *iv)
 {
     unsigned n = b->u.group.ncolumns;
     float gap = b->u.group.gap;
     float colw = n > 0 ? (width - gap * (float)(n - 1)) / (float)n : 0;
     if (n < 2 || colw < 1) {
         char a[32], w[32];
-        fail(m, "%u columns %s pt apart do not fit into %s pt", n, fmt1(gap, a),
-             fmt1(width, w));
+        qs_lay_fail(m, "%u columns %s pt apart do not fit into %s pt", n, qs_lay_fmt1(gap, a),
+                    qs_lay_fmt1(width, w));
         return;
     }
     slice_vec tsv = {0};
     qs_page tiv = {0};
-    measure_isolated(m, &b->u.group.children, colw, cell_align, NULL, &tsv, &tiv);
+    qs_lay_measure_isolated(m, &b->u.group.children, colw, cell_align, NULL, &tsv, &tiv);
     float page = fminf(content_height(&m->doc->first), content_height(&m->doc->rest));
     for (size_t from = 0; from < tsv.n && !m->failed;) {
         float limit = page;
@@ -483,11 +483,11 @@ void measure_columns(measure *m, const qs_block *b, float width, int cell_align,
         for (unsigned k = 0; k < n && from < tsv.n; k++) {
             float h;
             size_t end = column_end(&tsv, from, limit, &h);
-            stack_slices(&tsv, from, end, &tiv, iv, (float)k * (colw + gap), 0);
+            qs_lay_stack_slices(&tsv, from, end, &tiv, iv, (float)k * (colw + gap), 0);
             height = h > height ? h : height;
             from = end;
         }
-        slice *s = new_slice(m, sv, SL_BOX, true);
+        slice *s = qs_lay_new_slice(m, sv, SL_BOX, true);
         s->first = first;
         s->count = iv->count - first;
         s->h = height;
