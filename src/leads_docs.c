@@ -525,8 +525,7 @@ static bool letter_done(size_t i, void *ctx, const qs_pool_result *res)
 {
     letters_run *r = ctx;
     unsigned row = row_of(r->leads[i]);
-    bool ok = res->started && res->replied && WIFEXITED(res->wait_status) &&
-              WEXITSTATUS(res->wait_status) == 0;
+    bool ok = qs_pool_succeeded(res);
     if (!res->started)
         qs_diag_add(r->d, QS_SEV_ERROR, NULL, 0, 0, "internal",
                     "cannot start a worker process: %s", strerror(res->error));

@@ -265,3 +265,9 @@ void qs_pool_run(const qs_pool *p)
     free(running);
     free(pfd);
 }
+
+bool qs_pool_succeeded(const qs_pool_result *r)
+{
+    return r->started && r->replied && WIFEXITED(r->wait_status) &&
+           WEXITSTATUS(r->wait_status) == 0;
+}

@@ -32,6 +32,9 @@ typedef struct {
     double seconds;        /* from fork to the end */
 } qs_pool_result;
 
+/* True when the task's worker started, replied whole and exited 0. */
+bool qs_pool_succeeded(const qs_pool_result *r);
+
 typedef struct {
     size_t count;          /* tasks 0 .. count-1, started in this order */
     unsigned jobs;         /* workers at once, >= 1 */

@@ -184,8 +184,7 @@ static qs_diags *chunk_sink(size_t t, void *ctx)
 static bool chunk_done(size_t t, void *ctx, const qs_pool_result *res)
 {
     loading *L = ctx;
-    bool ok = res->started && res->replied && WIFEXITED(res->wait_status) &&
-              WEXITSTATUS(res->wait_status) == 0;
+    bool ok = qs_pool_succeeded(res);
     if (!res->started)
         qs_diag_add(L->d, QS_SEV_ERROR, NULL, 0, 0, "internal",
                     "cannot start a worker process: %s", strerror(res->error));
