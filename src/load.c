@@ -278,6 +278,18 @@ static void load_tiers(loader *L, const qs_input *src, qs_product *p, const xmlN
     qsort(p->tiers, p->ntiers, sizeof *p->tiers, compare_tiers);
 }
 
+/* The href of `parent`'s child `element` (a product's <image>,
+ * <datasheet>) and where it is written, or NULL when there is none. */
+static const char *child_href(loader *L, const qs_input *src, const xmlNode *parent,
+                              const char *element, qs_origin *at)
+{
+    const xmlNode *child = qs_xml_child(parent, element);
+    if (!child)
+        return NULL;
+    *at = origin_of(src, child, "href");
+    return attr(L, child, "href");
+}
+
 static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *list,
                                 const xmlNode *n, bool list_graduated)
 {
@@ -303,16 +315,8 @@ static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *li
     }
     p->names = load_localized(L, src, n, "name", &p->nnames);
     p->descriptions = load_localized(L, src, n, "description", &p->ndescriptions);
-    const xmlNode *image = qs_xml_child(n, "image");
-    if (image) {
-        p->image = attr(L, image, "href");
-        p->image_at = origin_of(src, image, "href");
-    }
-    const xmlNode *datasheet = qs_xml_child(n, "datasheet");
-    if (datasheet) {
-        p->datasheet = attr(L, datasheet, "href");
-        p->datasheet_at = origin_of(src, datasheet, "href");
-    }
+    p->image = child_href(L, src, n, "image", &p->image_at);
+    p->datasheet = child_href(L, src, n, "datasheet", &p->datasheet_at);
     load_tiers(L, src, p, n);
     if (p->tax && !qs_quote_get_tax_rate(L->q, p->tax))
         report(L, QS_SEV_ERROR, src, n, "tax", "unknown-tax",
