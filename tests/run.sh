@@ -24,6 +24,9 @@
 # under (set by the shim UNIT_DIR/setlocale.so, tests/shim; messages stay
 # in C): their output must not depend on it. The runner, the cases' setup
 # and check scripts and the tools they run stay under LC_ALL=C.
+# QS_CASES (a shell pattern, e.g. 'build-*') runs only the end-to-end
+# cases whose name matches it, for a quick round while working (the unit
+# tests always run): QS_CASES='build-*' make test.
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 unitdir=$(cd "$2" && pwd)
@@ -63,6 +66,8 @@ done
 for dir in "$here"/cases/*/; do
     name=$(basename "$dir")
     [ -f "$dir/cmd" ] || continue
+    # shellcheck disable=SC2254
+    case $name in ${QS_CASES:-*}) ;; *) continue ;; esac
     case_dir="$work/$name"
     cp -R "$dir" "$case_dir"
     (
