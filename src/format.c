@@ -45,6 +45,8 @@ const char *qs_format_status_message(qs_fmt_status st)
         return "number too large";
     case QS_FMT_PATTERN:
         return "not a valid pattern (docs/templates.md, \"Patterns\")";
+    case QS_FMT_IBAN:
+        return "not an IBAN (5 to 34 letters and digits)";
     }
     return "unknown error";
 }
@@ -221,6 +223,36 @@ static qs_fmt_status format_trimmed(const char *value, qs_lang lang, bool groupe
     append(out, &len, num, SIZE_MAX);
     append(out, &len, suffix, SIZE_MAX);
     return QS_FMT_OK;
+}
+
+qs_fmt_status qs_format_iban(const char *value, char out[QS_FORMAT_BUFSIZE])
+{
+    char *o = out;
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = value ? value : ""; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            continue;
+        if ((unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0) {
+            p++;
+            continue;
+        }
+        char c = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) || n == 34) {
+            out[0] = '\0';
+            return QS_FMT_IBAN;
+        }
+        if (n > 0 && n % 4 == 0) {
+            *o++ = (char)0xC2;
+            *o++ = (char)0xA0;
+        }
+        *o++ = c;
+        n++;
+    }
+    *o = '\0';
+    if (n < 5)
+        out[0] = '\0';
+    return n >= 5 ? QS_FMT_OK : QS_FMT_IBAN;
 }
 
 qs_fmt_status qs_format_percent(const char *value, qs_lang lang,

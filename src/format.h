@@ -32,7 +32,8 @@ typedef enum {
     QS_FMT_CURRENCY,  /* not an ISO 4217 code quotesmith knows */
     QS_FMT_DATE,      /* not a real calendar date YYYY-MM-DD */
     QS_FMT_OVERFLOW,  /* rounding overflowed, or the result is too long */
-    QS_FMT_PATTERN    /* not a valid number or date pattern */
+    QS_FMT_PATTERN,   /* not a valid number or date pattern */
+    QS_FMT_IBAN       /* not 5 to 34 letters and digits (spaces aside) */
 } qs_fmt_status;
 
 typedef enum { QS_DATE_SHORT, QS_DATE_LONG } qs_date_style;
@@ -100,6 +101,16 @@ qs_fmt_status qs_format_number(const char *value, const char *pattern,
  * "26. November 2026"; "'KW' ww" gives "KW 48". */
 qs_fmt_status qs_format_date_pattern(const char *iso, const char *pattern, qs_lang lang,
                                      char out[QS_FORMAT_BUFSIZE]);
+
+/* Formats an IBAN as DIN 5008 and the EPC write it: upper case, in groups
+ * of four from the left, the last group shorter when the length is not a
+ * multiple of four, the groups joined by U+00A0 NO-BREAK SPACE (so that a
+ * line never breaks inside it): "de12 3456 7890..." and "DE1234567890..."
+ * both give "DE12 3456 7890 ...". Spaces (also U+00A0) in the value are
+ * dropped first. QS_FMT_IBAN unless 5 to 34 ASCII letters and digits are
+ * left; the check digits are not verified (the rule function iban-valid
+ * does that, docs/rules.md). Any country, any length. */
+qs_fmt_status qs_format_iban(const char *value, char out[QS_FORMAT_BUFSIZE]);
 
 /* A measured quantity (seconds of a run) with `places` (0 to 6) decimals
  * and a '.', never through the C library's locale: 1.23456 at 3 ->

@@ -240,11 +240,66 @@ static bool is_control_cp(uint32_t cp)
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
 }
 
-/* Characters after which a line may break when text follows: hyphens, the
- * en dash, and the slash ("Benutzer/Jahr", "und/oder"). */
+/* Characters after which a line may break inside a word: hyphens, the en
+ * dash, and the slash ("Benutzer/Jahr", "und/oder"); only between two
+ * letters of an ordinary word (word_breaks). */
 static bool is_break_dash(uint32_t cp)
 {
     return cp == '-' || cp == 0x2010 || cp == 0x2013 || cp == '/';
+}
+
+/* A letter of the Latin, Greek or Cyrillic scripts (no digit, no sign). */
+static bool is_letter(uint32_t cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x370 && cp <= 0x52F);
+}
+
+/* The code point at s (n > 0 bytes), -1 when it is not valid UTF-8. */
+static uint32_t next_cp(const char *s, size_t n)
+{
+    size_t used = 1;
+    return (unsigned char)s[0] < 0x80 ? (unsigned char)s[0] : qs_utf8_decode(s, n, &used);
+}
+
+static bool is_ascii_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_word_end(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Whether the word at s (up to the next white space) is an ordinary word,
+ * which may break after a hyphen or slash between letters, rather than an
+ * address or a code, which never breaks there: an e-mail address (an '@'),
+ * a URL ("://", "www."), a domain or file name (a '.' between two letters
+ * or digits), or an id, reference or IBAN (digits and no lower-case
+ * letter: "RV-2024-017", "SRV-RACK-2U"; a byte above ASCII counts as a
+ * lower-case letter). */
+static bool word_breaks(const char *s, size_t len)
+{
+    size_t n = 0;
+    while (n < len && !is_word_end(s[n]))
+        n++;
+    bool digit = false, lower = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool alnum_before = i > 0 && is_ascii_alnum(s[i - 1]);
+        bool alnum_after = i + 1 < n && is_ascii_alnum(s[i + 1]);
+        if (c == '@' || (c == '.' && alnum_before && alnum_after) ||
+            (c == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/'))
+            return false;
+        digit = digit || (c >= '0' && c <= '9');
+        lower = lower || (c >= 'a' && c <= 'z') || c >= 0x80;
+    }
+    if (n >= 4 && (s[0] | 0x20) == 'w' && (s[1] | 0x20) == 'w' &&
+        (s[2] | 0x20) == 'w' && s[3] == '.')
+        return false;
+    return lower || !digit;
 }
 
 static const char *span_text(measure *m, const qs_span *sp)
@@ -257,11 +312,14 @@ static const char *span_text(measure *m, const qs_span *sp)
 }
 
 /* Splits one span into tokens. Spaces collapse (also across spans); a break
- * opportunity follows a hyphen, en dash or slash with text on both sides. */
+ * opportunity follows a hyphen, en dash or slash between two letters of an
+ * ordinary word (word_breaks). */
 static void tokenize_span(measure *m, const qs_span *sp, const qs_font *f)
 {
     const char *text = span_text(m, sp);
     size_t len = strlen(text), i = 0, run = SIZE_MAX;
+    bool word_start = true, ordinary = true;
+    uint32_t prev = 0; /* the character before, 0 after white space */
     while (i < len) {
         /* Most characters are ASCII: no decoder call for them (0.13 M of
          * 2.6 M instructions for the 60-line bench quote). */
@@ -273,22 +331,26 @@ static void tokenize_span(measure *m, const qs_span *sp, const qs_font *f)
         bool plain = cp != (uint32_t)-1 && !is_space_cp(cp) && cp != '\n' &&
                      cp != 0xAD && !is_control_cp(cp);
         if (plain) {
-            bool text_before = run != SIZE_MAX ||
-                               (m->ntok > 0 && m->tok[m->ntok - 1].kind == TK_TEXT);
+            if (word_start)
+                ordinary = word_breaks(text + i, len - i);
+            word_start = false;
             if (run == SIZE_MAX)
                 run = i;
             i += used;
-            if (is_break_dash(cp) && text_before && i < len && text[i] != ' ' &&
-                text[i] != '\t' && text[i] != '\r' && text[i] != '\n') {
+            if (is_break_dash(cp) && ordinary && is_letter(prev) && i < len &&
+                is_letter(next_cp(text + i, len - i))) {
                 tok_text(m, sp, f, text + run, i - run);
                 run = SIZE_MAX;
                 tok_push(m, TK_HBREAK, sp, f);
             }
+            prev = cp;
             continue;
         }
         if (run != SIZE_MAX)
             tok_text(m, sp, f, text + run, i - run);
         run = SIZE_MAX;
+        word_start = cp != 0xAD; /* a soft hyphen goes on with the word */
+        prev = 0;
         if (cp != (uint32_t)-1 && is_space_cp(cp)) {
             if (m->ntok == 0 || m->tok[m->ntok - 1].kind != TK_SPACE)
                 tok_push(m, TK_SPACE, sp, f)->w = qs_font_width(f, " ", 1, sp->size);
@@ -359,9 +421,51 @@ static void text_excerpt(const token *k, char out[40])
     out[n] = '\0';
 }
 
+/* Whether token i is a separator ("·", "•", "|") with a space on either
+ * side, as between the parts of a footer line. */
+static bool spaced_separator(const measure *m, size_t i)
+{
+    if (i == 0 || i + 1 >= m->ntok || m->tok[i - 1].kind != TK_SPACE ||
+        m->tok[i + 1].kind != TK_SPACE || m->tok[i].kind != TK_TEXT)
+        return false;
+    const token *k = &m->tok[i];
+    return (k->len == 1 && k->s[0] == '|') ||
+           (k->len == 2 && memcmp(k->s, "\xC2\xB7", 2) == 0) ||
+           (k->len == 3 && memcmp(k->s, "\xE2\x80\xA2", 3) == 0);
+}
+
+/* The end of the last of `marks` in bytes (o, fit) of token k (past at
+ * least one other byte), or 0. */
+static size_t last_mark(const token *k, size_t o, size_t fit, const char *marks)
+{
+    for (size_t end = fit; end > o + 1; end--)
+        if (strchr(marks, k->s[end - 1]))
+            return end;
+    return 0;
+}
+
+/* The last resort for a word wider than the line, of which bytes [o, fit)
+ * fit: after its last '@' or '/' in them ("lena.hoffmann@" /
+ * "nordlicht-systemhaus.de"), else after its last '.', '-' or '_', the
+ * mark staying at the line's end; else fit, between two characters. *w
+ * becomes the width of the bytes from o to the returned end. */
+static size_t emergency_break(const token *k, size_t o, size_t fit, float *w)
+{
+    if (fit >= k->len)
+        return fit;
+    size_t end = last_mark(k, o, fit, "@/");
+    if (end == 0)
+        end = last_mark(k, o, fit, ".-_");
+    if (end == 0 || end == fit)
+        return fit;
+    *w = qs_font_width(k->font, k->s + o, end - o, k->span->size);
+    return end;
+}
+
 /* Breaks one line starting at token *t, byte *o; advances them past it.
  * Greedy: the line ends at the last break opportunity that fits; a word is
- * broken between characters only when it alone is wider than the line. */
+ * broken inside only when it alone is wider than the line: after its last
+ * punctuation that fits (emergency_break), else between characters. */
 static bool break_one(measure *m, float maxw, size_t *t, size_t *o)
 {
     line l = {.t0 = *t, .o0 = *o, .nl = SIZE_MAX};
@@ -380,10 +484,14 @@ static bool break_one(measure *m, float maxw, size_t *t, size_t *o)
         }
         const token *k = &m->tok[i];
         if (k->kind == TK_SPACE) {
-            if (content) {
-                c = (cand){.set = true, .t = i, .next = i + 1, .w = w};
-                glue = k->w;
+            /* A spaced separator never ends or starts a line: the break
+             * before it drops it, the space after it is no break. */
+            if (content && !spaced_separator(m, i - 1)) {
+                size_t next = spaced_separator(m, i + 1) ? i + 2 : i + 1;
+                c = (cand){.set = true, .t = i, .next = next, .w = w};
             }
+            if (content)
+                glue = k->w;
             i++;
             continue;
         }
@@ -429,6 +537,7 @@ static bool break_one(measure *m, float maxw, size_t *t, size_t *o)
             *t = c.next;
             *o = 0;
         } else if (fit > off) {
+            fit = emergency_break(k, off, fit, &fw);
             l.t1 = i;
             l.o1 = fit;
             l.w = w + glue + fw;

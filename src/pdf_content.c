@@ -8,7 +8,7 @@
 #include "fonts.h"
 #include "utf8.h"
 
-#define WATERMARK_GREY 0.85f
+#define WATERMARK_GREY 0.5f      /* at QS_WATERMARK_ALPHA: 0.91 on white */
 
 /* The graphics state as last set on the page, so that unchanged font,
  * colours and line width are not repeated (they outlive BT/ET). */
@@ -81,12 +81,12 @@ static bool put_name(qs_buf *b, const char *name)
     return true;
 }
 
-/* `text` (valid UTF-8 of the BMP, fonts.c checked) as a hex string of
- * 2-byte codes, the Tj operand of a UTF-8 font. */
-static void put_codes(qs_buf *b, const char *text)
+/* `text` (valid UTF-8 of the BMP, fonts.c checked) as hex digits, four a
+ * character: its UTF-16BE code units, which are also the 2-byte codes of
+ * libharu's UTF-8 fonts. */
+static void put_code_digits(qs_buf *b, const char *text)
 {
     static const char hex[] = "0123456789abcdef";
-    qs_buf_add(b, "<", 1);
     size_t n = strlen(text);
     while (n > 0) {
         uint32_t cp = qs_utf8_take(&text, &n);
@@ -94,6 +94,13 @@ static void put_codes(qs_buf *b, const char *text)
                          hex[(cp >> 4) & 15], hex[cp & 15] };
         qs_buf_add(b, code, 4);
     }
+}
+
+/* `text` as a hex string of 2-byte codes, the Tj operand of a UTF-8 font. */
+static void put_codes(qs_buf *b, const char *text)
+{
+    qs_buf_add(b, "<", 1);
+    put_code_digits(b, text);
     qs_buf_add(b, ">", 1);
 }
 
@@ -223,15 +230,25 @@ bool qs_pdf_watermark_place(const qs_doc *doc, float pw, float ph, float *size,
     return true;
 }
 
-/* doc->watermark across the page centre at 45 degrees, in light grey,
- * inside q ... Q (the graphics state stays as it was). */
+/* doc->watermark across the page centre at 45 degrees, in grey made
+ * translucent by the ExtGState names->watermark_gs, inside q ... Q (the
+ * graphics state stays as it was). Drawn last, over the table fills. A
+ * text extractor would cut the diagonal glyphs into fragments mixed into
+ * the page's lines ("RF"); the /ActualText of a Span around them gives it
+ * the watermark as one word on a line of its own (pdftotext: "ENTWURF"). */
 static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
 {
     float size, x, y;
     if (!qs_pdf_watermark_place(doc, pw, ph, &size, &x, &y))
         return true;
     qs_buf *b = w->b;
-    qs_buf_puts(b, "q\nBT\n");
+    end_text(w);
+    qs_buf_puts(b, "/Span <</ActualText <feff");
+    put_code_digits(b, doc->watermark);
+    qs_buf_puts(b, ">>> BDC\nq\n");
+    if (!put_name(b, w->names->watermark_gs))
+        return false;
+    qs_buf_puts(b, "gs\nBT\n");
     if (!put_name(b, w->names->fonts[doc->watermark_font]))
         return false;
     put_real(b, size);
@@ -249,7 +266,7 @@ static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
     put_real(b, y);
     qs_buf_puts(b, "Tm\n");
     put_codes(b, doc->watermark);
-    qs_buf_puts(b, " Tj\nET\nQ\n");
+    qs_buf_puts(b, " Tj\nET\nQ\nEMC\n");
     return true;
 }
 
@@ -260,8 +277,6 @@ bool qs_pdf_content_page(qs_buf *ops, const qs_doc *doc, const qs_page *p,
     memset(&w, 0, sizeof w);
     w.b = ops;
     w.names = names;
-    if (doc->watermark && doc->watermark[0] && !draw_watermark(&w, doc, pw, ph))
-        return false;
     for (size_t i = 0; i < p->count; i++) {
         const qs_item *it = &p->items[i];
         bool ok = true;
@@ -275,5 +290,7 @@ bool qs_pdf_content_page(qs_buf *ops, const qs_doc *doc, const qs_page *p,
             return false;
     }
     end_text(&w);
+    if (doc->watermark && doc->watermark[0] && !draw_watermark(&w, doc, pw, ph))
+        return false;
     return true;
 }

@@ -5,7 +5,9 @@
  * tagging of issue 15 point 2). Text is BT ... ET with Tf, Td and Tj (the
  * 2-byte codes in hex: for libharu's UTF-8 fonts, code = CID = the
  * character's Unicode value), fills rg/re/f, rules RG/w/m/l/S, images
- * q/cm/Do/Q, the watermark under everything inside q ... Q. Consecutive
+ * q/cm/Do/Q, the watermark over everything, last, inside q ... Q (draw_
+ * watermark: translucent through the ExtGState `watermark_gs`, and one
+ * extractable word through /ActualText). Consecutive
  * text items share one BT ... ET and move with Td by exact differences in
  * 1/1000 pt. Numbers are written from integers, never with printf's %f,
  * so the locale cannot change them.
@@ -18,11 +20,18 @@
 #include "buf.h"
 #include "layout.h"
 
+/* The watermark's opacity for fill and stroke (/ca and /CA of the
+ * ExtGState render_pdf.c adds to every page of a document with one):
+ * light where nothing is drawn, and the text under it stays readable. */
+#define QS_WATERMARK_ALPHA 0.18f
+
 /* The page's resource names, per doc->fonts and doc->images index ("F1",
- * "X1": letters and digits), NULL for one the page does not use. */
+ * "X1": letters and digits), NULL for one the page does not use; and the
+ * name of the watermark's ExtGState ("E1"), NULL when there is none. */
 typedef struct {
     const char *const *fonts;
     const char *const *images;
+    const char *watermark_gs;
 } qs_pdf_names;
 
 /* Where doc->watermark goes on a page of pw x ph pt: across the centre at
@@ -32,7 +41,7 @@ bool qs_pdf_watermark_place(const qs_doc *doc, float pw, float ph, float *size,
                             float *x, float *y);
 
 /* Appends the operators of page `p` (of a pw x ph pt layout from `doc`),
- * the watermark first when the document has one. The items were checked
+ * then the watermark when the document has one. The items were checked
  * (fonts and images exist). False when a name is missing. */
 bool qs_pdf_content_page(qs_buf *ops, const qs_doc *doc, const qs_page *p,
                          float pw, float ph, const qs_pdf_names *names);

@@ -80,6 +80,7 @@ typedef struct {
                                  drawn (USED_WORDS words each) */
     bool *page_fonts;         /* per doc->fonts index: the page uses it */
     bool *page_images;        /* per doc->images index: the page uses it */
+    HPDF_ExtGState watermark_gs; /* the watermark's opacity, when it has one */
     bool have_date;           /* the document date, when known */
     qs_pdfa_date date;
     const qs_doc *doc;
@@ -505,6 +506,23 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
             (!img || HPDF_Page_DrawImage(page, img, 0, 0, 1, 1) != HPDF_OK))
             return fail(c, what);
     }
+    if (c->watermark_gs && HPDF_Page_SetExtGState(page, c->watermark_gs) != HPDF_OK)
+        return fail(c, what);
+    return true;
+}
+
+/* The ExtGState every page draws its watermark with: fill and stroke at
+ * QS_WATERMARK_ALPHA (PDF/A-3 allows it: the output intent gives the
+ * blending colour space). Nothing when the document has no watermark. */
+static bool add_watermark_gs(render_ctx *c)
+{
+    if (!c->doc->watermark || !c->doc->watermark[0])
+        return true;
+    c->watermark_gs = HPDF_CreateExtGState(c->pdf);
+    if (!c->watermark_gs ||
+        HPDF_ExtGState_SetAlphaFill(c->watermark_gs, QS_WATERMARK_ALPHA) != HPDF_OK ||
+        HPDF_ExtGState_SetAlphaStroke(c->watermark_gs, QS_WATERMARK_ALPHA) != HPDF_OK)
+        return fail(c, "making the watermark translucent");
     return true;
 }
 
@@ -946,10 +964,11 @@ static bool take_name(const bool *uses, size_t count, size_t *next,
 
 /* The resource names libharu gave page `index`'s fonts and images, read
  * from its content: the "/NAME 1 Tf" and "/NAME Do" that render_page
- * caused, in index order. False when they do not match the page's uses. */
+ * caused, in index order, and the watermark's "/NAME gs" into gs. False
+ * when they do not match the page's uses. */
 static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
                        const char *ops, size_t n, char (*fonts)[16],
-                       char (*images)[16])
+                       char (*images)[16], char gs[16])
 {
     page_uses(c, l, index, c->page_fonts, c->page_images);
     size_t font = 0, image = 0;
@@ -962,8 +981,14 @@ static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
         size_t len = (size_t)(p - name);
         bool is_font = end - p >= 6 && memcmp(p, " 1 Tf\n", 6) == 0;
         bool is_image = end - p >= 4 && memcmp(p, " Do\n", 4) == 0;
-        if (len == 0 || len >= 16 || (!is_font && !is_image))
+        bool is_gs = end - p >= 4 && memcmp(p, " gs\n", 4) == 0;
+        if (len == 0 || len >= 16 || (!is_font && !is_image && !is_gs))
             continue;
+        if (is_gs) {
+            memcpy(gs, name, len);
+            gs[len] = '\0';
+            continue;
+        }
         bool ok = is_font ? take_name(c->page_fonts, c->doc->nfonts, &font,
                                       fonts, name, len)
                           : take_name(c->page_images, c->doc->nimages, &image,
@@ -985,18 +1010,19 @@ static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
     char (*images)[16] = qs_xcalloc(doc->nimages + 1, sizeof *images);
     const char **font_names = qs_xcalloc(doc->nfonts + 1, sizeof *font_names);
     const char **image_names = qs_xcalloc(doc->nimages + 1, sizeof *image_names);
+    char gs[16] = "";
     const char *data = NULL;
     size_t n = 0;
     unsigned contents = 0;
     bool ok = qs_pdf_update_get_dict(u, page, &dict) &&
               (contents = qs_pdf_update_ref(dict.s, "/Contents")) != 0 &&
               qs_pdf_update_get_stream(u, contents, &data, &n) &&
-              read_names(c, l, index, data, n, fonts, images);
+              read_names(c, l, index, data, n, fonts, images, gs);
     for (size_t i = 0; ok && i < doc->nfonts; i++)
         font_names[i] = fonts[i][0] ? fonts[i] : NULL;
     for (size_t i = 0; ok && i < doc->nimages; i++)
         image_names[i] = images[i][0] ? images[i] : NULL;
-    qs_pdf_names names = { font_names, image_names };
+    qs_pdf_names names = { font_names, image_names, gs[0] ? gs : NULL };
     ok = ok && qs_pdf_content_page(&ops, doc, &l->pages[index], l->width,
                                    l->height, &names) &&
          qs_pdf_update_stream(u, contents, "", (const unsigned char *)ops.s,
@@ -1089,7 +1115,7 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
         return fail(c, "setting up a page tree for many pages");
     if (c->opts && !check_attachments(c))
         return false;
-    if (!load_fonts(c, l))
+    if (!load_fonts(c, l) || !add_watermark_gs(c))
         return false;
     for (size_t i = 0; i < l->npages; i++)
         if (!render_page(c, l, i))

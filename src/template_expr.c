@@ -1,6 +1,6 @@
 /* template_expr: the template's expression language: {interpolations},
  * XPath, the formatting functions (money, percent, qty, date, format-number,
- * format-date, t, total) and the <strings> they look up, parsed once and
+ * format-date, format-iban, t, total) and the <strings> they look up, parsed once and
  * evaluated against the data tree. */
 #include "template_int.h"
 
@@ -65,6 +65,7 @@ static const struct {
     {"t", FN_T, 1, 2},         {"total", FN_TOTAL, 1, 1},
     {"format-number", FN_FORMAT_NUMBER, 2, 2},
     {"format-date", FN_FORMAT_DATE, 2, 2},
+    {"format-iban", FN_FORMAT_IBAN, 1, 1},
 };
 
 /* Index just past the quoted string starting at s[i], or n. */
@@ -625,6 +626,10 @@ value qs_tpl_eval(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
     case FN_FORMAT_DATE:
         fname = "format-date";
         st = qs_format_date_pattern(v.s, e->literal, t->lang, buf);
+        break;
+    case FN_FORMAT_IBAN:
+        fname = "format-iban";
+        st = qs_format_iban(v.s, buf);
         break;
     default:
         break;

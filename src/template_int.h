@@ -83,7 +83,7 @@ typedef struct {
 
 typedef enum {
     FN_MONEY, FN_PERCENT, FN_QTY, FN_DATE, FN_T, FN_TOTAL,
-    FN_FORMAT_NUMBER, FN_FORMAT_DATE
+    FN_FORMAT_NUMBER, FN_FORMAT_DATE, FN_FORMAT_IBAN
 } fn_id;
 
 /* A parsed {expression}: XPath, or a template function call. */

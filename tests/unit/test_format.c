@@ -253,6 +253,49 @@ static void test_date_patterns(void)
         QS_FMT_OK, "three long months fit");
 }
 
+/* format-iban (issue 15): groups of four joined by U+00A0, spaces already
+ * present dropped first, odd lengths, lower case; bad values rejected. */
+static void iban(const char *value, const char *want)
+{
+    char out[QS_FORMAT_BUFSIZE];
+    qs_fmt_status st = qs_format_iban(value, out);
+    CHECK(st == QS_FMT_OK, "format-iban(%s) succeeds", value);
+    CHECK_STR(out, want, "format-iban(%s)", value);
+}
+
+static void test_iban(void)
+{
+    iban("DE12345678901234567890",
+         "DE12" NBSP "3456" NBSP "7890" NBSP "1234" NBSP "5678" NBSP "90");
+    iban("DE12 3456 7890 1234 5678 90",
+         "DE12" NBSP "3456" NBSP "7890" NBSP "1234" NBSP "5678" NBSP "90");
+    iban(" DE1 23456789 0123456 7890 ",
+         "DE12" NBSP "3456" NBSP "7890" NBSP "1234" NBSP "5678" NBSP "90");
+    iban("DE12" NBSP "3456\t7890 12345678 90",
+         "DE12" NBSP "3456" NBSP "7890" NBSP "1234" NBSP "5678" NBSP "90");
+    iban("nl91abna0417164300", "NL91" NBSP "ABNA" NBSP "0417" NBSP "1643" NBSP "00");
+    iban("NO9386011117947", "NO93" NBSP "8601" NBSP "1117" NBSP "947");
+    iban("BE68539007547034", "BE68" NBSP "5390" NBSP "0754" NBSP "7034");
+    iban("MT84MALT011000012345MTLCAST001S",
+         "MT84" NBSP "MALT" NBSP "0110" NBSP "0001" NBSP "2345" NBSP "MTLC" NBSP
+         "AST0" NBSP "01S");
+    iban("LC55HEMM000100010012001200023015",
+         "LC55" NBSP "HEMM" NBSP "0001" NBSP "0001" NBSP "0012" NBSP "0012" NBSP
+         "0002" NBSP "3015");
+    iban("AB12345678901234567890123456789012",
+         "AB12" NBSP "3456" NBSP "7890" NBSP "1234" NBSP "5678" NBSP "9012" NBSP
+         "3456" NBSP "7890" NBSP "12");
+    char out[QS_FORMAT_BUFSIZE];
+    bad(qs_format_iban("AB123456789012345678901234567890123", out), QS_FMT_IBAN,
+        "an IBAN of 35 characters");
+    CHECK_STR(out, "", "a failed format-iban leaves an empty string");
+    bad(qs_format_iban("DE12-3456-7890", out), QS_FMT_IBAN, "an IBAN with hyphens");
+    bad(qs_format_iban("DE12 3456 7890 Ã", out), QS_FMT_IBAN, "an IBAN with an umlaut");
+    bad(qs_format_iban("DE1 2", out), QS_FMT_IBAN, "an IBAN of 4 characters");
+    bad(qs_format_iban("   ", out), QS_FMT_IBAN, "an empty IBAN");
+    bad(qs_format_iban(NULL, out), QS_FMT_IBAN, "a NULL IBAN");
+}
+
 static void test_lang(void)
 {
     qs_lang l = QS_LANG_EN;
@@ -272,5 +315,6 @@ int main(void)
     test_number_patterns();
     test_date_patterns();
     test_lang();
+    test_iban();
     return check_failures != 0;
 }

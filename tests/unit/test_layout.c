@@ -293,6 +293,79 @@ static void test_hyphen_and_nbsp(void)
     done(&doc, &l);
 }
 
+/* The lines `text` (9 pt) makes in a column `fits` wide plus 0.5 pt, as
+ * "line|line|..." (each line of a plain paragraph is one text item). */
+static char *broken_lines(const char *text, const char *fits)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    float w = qs_font_width(doc.fonts[0], fits, strlen(fits), 9) + 0.5f;
+    doc.first.margin_right = doc.rest.margin_right = doc.first.width - 56.7f - w;
+    add_para(&doc, text, 9, QS_ALIGN_LEFT);
+    char *out = calloc(1, 512);
+    if (!run(&doc, &l))
+        strcpy(out, "(layout failed)");
+    for (size_t p = 0; p < l.npages; p++)
+        for (size_t i = 0; i < l.pages[p].count; i++) {
+            if (out[0])
+                strcat(out, "|");
+            strncat(out, l.pages[p].items[i].text, 100);
+        }
+    done(&doc, &l);
+    return out;
+}
+
+/* Issue 15: no break inside an e-mail address, a URL, an id or a
+ * reference; a hyphen breaks only between letters of an ordinary word; a
+ * spaced separator never ends or starts a line; a word wider than the line
+ * breaks after its last '@' or '/', else after '.', '-' or '_'. */
+static void test_no_break_in_codes(void)
+{
+    static const struct {
+        const char *text, *fits, *want, *what;
+    } cases[] = {
+        {"Ihre Anfrage, Rahmenvertrag RV-2024-017", "Ihre Anfrage, Rahmenvertrag RV-2024-",
+         "Ihre Anfrage, Rahmenvertrag|RV-2024-017", "a reference keeps its hyphens"},
+        {"Kunde K-10023 SRV-RACK-2U", "Kunde K-10023 SRV-RACK-",
+         "Kunde K-10023|SRV-RACK-2U", "an id of capitals and digits keeps its hyphens"},
+        {"E-Mail lena.hoffmann@nordlicht-systemhaus.de",
+         "E-Mail lena.hoffmann@nordlicht-systemhaus.de",
+         "E-Mail lena.hoffmann@nordlicht-systemhaus.de", "an address that fits stays"},
+        {"E-Mail lena.hoffmann@nordlicht-systemhaus.de", "lena.hoffmann@nordlicht-systemhaus.de",
+         "E-Mail|lena.hoffmann@nordlicht-systemhaus.de", "an e-mail address moves whole"},
+        {"Web www.nordlicht-systemhaus.de", "www.nordlicht-systemhaus.de",
+         "Web|www.nordlicht-systemhaus.de", "a URL moves whole"},
+        {"Siehe https://example.com/a-b/c-d", "Siehe https://example.com/a-",
+         "Siehe|https://example.com/a-b/c-d", "a URL keeps its slashes and hyphens"},
+        {"Datei nordlicht-angebot.pdf", "nordlicht-angebot.pdf",
+         "Datei|nordlicht-angebot.pdf", "a file name keeps its hyphen"},
+        {"malte.petersen@nordlicht-systemhaus.de", "malte.petersen@nordlicht",
+         "malte.petersen@|nordlicht-systemhaus.de",
+         "an address wider than the line breaks after '@', the hyphen never moves"},
+        {"www.nordlicht-systemhaus.de/angebote/2026", "www.nordlicht-systemhaus.de/ange",
+         "www.nordlicht-systemhaus.de/|angebote/2026", "a long URL breaks after a slash"},
+        {"ABCDEFGH-IJKLMNOP", "ABCDEFGH-IJ", "ABCDEFGH-|IJKLMNOP",
+         "a long code without '@' or '/' breaks after its hyphen"},
+        {"die IT-Infrastruktur", "Infrastruktur", "die IT-|Infrastruktur",
+         "an ordinary word breaks after a hyphen between letters"},
+        {"ein 10-GbE-Netzwerk", "ein 10-GbE", "ein|10-GbE-|Netzwerk",
+         "not after a hyphen next to a digit"},
+        {"Anna · Bremen · Hamburg", "Anna · Bremen ·", "Anna · Bremen|Hamburg",
+         "a separator never ends a line"},
+        {"Anna · Bremen · Hamburg", "Anna · Bremen · Ha", "Anna · Bremen|Hamburg",
+         "a separator never starts a line"},
+        {"Anna | Bremen • Hamburg", "Anna | Bremen • Ha", "Anna | Bremen|Hamburg",
+         "'|' and '•' are separators too"},
+        {"Anna ·Bremen", "·Bremen", "Anna|·Bremen", "an unspaced '·' is text"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = broken_lines(cases[i].text, cases[i].fits);
+        CHECK_STR(got, cases[i].want, "no break in codes: %s", cases[i].what);
+        free(got);
+    }
+}
+
 static void test_alignment(void)
 {
     qs_doc doc;
@@ -1173,6 +1246,7 @@ int main(void)
     test_long_word();
     test_soft_hyphen();
     test_hyphen_and_nbsp();
+    test_no_break_in_codes();
     test_alignment();
     test_inline_fonts();
     test_keep_with_next();

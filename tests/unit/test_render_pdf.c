@@ -272,7 +272,7 @@ static void check_tools(const char *path)
     run(cmd, out, sizeof out);
     CHECK(atoi(out) == 2, "the PNG's alpha is a soft mask");
 
-    /* The content streams, uncompressed: the watermark is drawn first on
+    /* The content streams, uncompressed: the watermark is drawn last on
      * each page, rotated 45 degrees; outline entries go to /XYZ
      * destinations. */
     snprintf(cmd, sizeof cmd,
@@ -283,10 +283,10 @@ static void check_tools(const char *path)
     CHECK(atoi(out) == 4, "two rotated watermarks and two /XYZ destinations "
           "(got %d)", atoi(out));
     snprintf(cmd, sizeof cmd,
-             "qpdf --qdf --object-streams=disable %s - | grep -a -A4 '^stream$' "
+             "qpdf --qdf --object-streams=disable %s - | grep -a -B8 '^endstream$' "
              "| grep -a -c '^/F[0-9] 129.* Tf$'", path);
     run(cmd, out, sizeof out);
-    CHECK(atoi(out) == 2, "each page's content starts with the watermark");
+    CHECK(atoi(out) == 2, "each page's content ends with the watermark");
 }
 
 /* The CIDToGIDMap of the font `face` ("NotoSans-Regular"), inflated:

@@ -415,6 +415,24 @@ static void test_patterns(void)
     }
 }
 
+/* format-iban: the IBAN in groups of four, joined by no-break spaces. */
+static void test_format_iban(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <p>IBAN {format-iban('de12 3456789012345678 90')}</p>\n"
+             "  </body>\n</template>\n";
+    run r;
+    build(&r, text, TREE, "de");
+    CHECK(r.ok && r.d.count == 0 && r.doc.flow.count == 1, "format-iban builds");
+    print_diags(&r);
+    if (r.doc.flow.count == 1)
+        CHECK_STR(para_text(&r.doc.flow.items[0]),
+                  "IBAN DE12" NBSP "3456" NBSP "7890" NBSP "1234" NBSP "5678" NBSP "90",
+                  "format-iban groups in fours");
+    finish(&r);
+}
+
 /* The table box model from the template: a conditional column (its cells
  * dropped, spans shrunk), table width and placement, cell background,
  * borders (cell over row), vertical alignment, keep-with-previous. */
@@ -533,6 +551,13 @@ static void test_errors(void)
                       "  </body>\n</template>\n",
                  NULL, 4, 5, "template",
                  "format-date(): '2026-0142' from /quote/@id (quote.xml:1): not a calendar date");
+    expect_error("format-iban() of a non-IBAN",
+                 HEAD "  <body>\n"
+                      "    <p>{format-iban(@id)}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template",
+                 "format-iban(): '2026-0142' from /quote/@id (quote.xml:1): not an IBAN "
+                 "(5 to 34 letters and digits)");
     expect_error("unknown element",
                  HEAD "  <body>\n"
                       "    <bogus/>\n"
@@ -873,6 +898,7 @@ int main(void)
     test_build_en();
     test_final_has_no_watermark();
     test_patterns();
+    test_format_iban();
     test_table_box();
     test_images();
     test_columns_nesting();
