@@ -35,7 +35,10 @@ typedef enum {
     QS_ALIGN_LEFT,
     QS_ALIGN_RIGHT,
     QS_ALIGN_CENTER,
-    QS_ALIGN_JUSTIFY
+    QS_ALIGN_JUSTIFY,
+    QS_ALIGN_DECIMAL   /* table cells: each line's last decimal mark (the
+                          table's decimal_mark) on one vertical line, the
+                          column's widest part after it left-aligned */
 } qs_align;
 
 /* What a span stands for: literal text, or a number known only after
@@ -67,7 +70,14 @@ typedef struct {
     float indent;      /* left indent, pt */
 } qs_para;
 
-typedef enum { QS_VALIGN_TOP, QS_VALIGN_MIDDLE, QS_VALIGN_BOTTOM } qs_valign;
+/* QS_VALIGN_BASELINE: the first baselines of the row's baseline cells on
+ * one line (the cell whose first line sits lowest stays at the top). */
+typedef enum {
+    QS_VALIGN_TOP,
+    QS_VALIGN_MIDDLE,
+    QS_VALIGN_BOTTOM,
+    QS_VALIGN_BASELINE
+} qs_valign;
 
 /* One side of a cell's border: a line of `width` pt (0: none). */
 typedef struct {
@@ -151,6 +161,13 @@ typedef struct {
      * the table goes on). */
     const char *continued_label;
     qs_span continued_style;
+    /* The decimal separator QS_ALIGN_DECIMAL cells align on ("," or ".");
+     * NULL: ".". */
+    const char *decimal_mark;
+    /* Orphan rule: the first `orphans` rows of the table and of every group
+     * (the rows after a QS_ROW_HEADING row) never end a page apart; 0 or 1:
+     * no rule. */
+    unsigned orphans;
 } qs_table;
 
 typedef struct {
@@ -207,6 +224,9 @@ struct qs_block {
             float x, y, width;  /* QS_BLOCK_ABSOLUTE only */
             unsigned ncolumns;  /* QS_BLOCK_COLUMNS only: 2 or more */
             float gap;          /* QS_BLOCK_COLUMNS only: pt */
+            /* QS_BLOCK_ABSOLUTE only: the flow on the block's page goes on
+             * no higher than space_after below the block's bottom. */
+            bool flow_below;
         } group;
     } u;
 };

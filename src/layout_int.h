@@ -57,6 +57,8 @@ typedef struct {
     float carry_h;
     qs_decimal *running;   /* running[i]: sum of carry_amount of rows 0..i */
     int places;
+    float *decimal_tail;   /* per column: the widest part from a decimal mark
+                              on in its QS_ALIGN_DECIMAL cells, pt */
 } table_info;
 
 typedef struct {
@@ -120,6 +122,11 @@ typedef struct {
     size_t buflen, bufcap;
     /* The table row being measured (diagnostics name its quote line). */
     const qs_row *row;
+    /* QS_ALIGN_DECIMAL lines: the mark they align on, and the width kept
+     * for the part from it on (the cell's column's widest; 0 outside a
+     * decimal cell). */
+    const char *decimal_mark;
+    float decimal_tail;
 } measure;
 
 /* ---- small helpers ---- */
@@ -166,6 +173,11 @@ float qs_lay_stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_
  * footers): no pending space, outline or background leaks in or out. */
 void qs_lay_measure_isolated(measure *m, const qs_blocks *bs, float width, int cell_align,
                              const bg_ref *bg, slice_vec *sv, qs_page *iv);
+
+/* The widest part from the last `mark` of a line on (0 for a line without
+ * one), over the lines of the paragraphs in bs (groups included) broken at
+ * `width` pt. */
+float qs_lay_blocks_tail(measure *m, const qs_blocks *bs, float width, const char *mark);
 
 /* layout_table.c: a table's rows, and a block flowing through columns, as
  * slices. */

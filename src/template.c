@@ -945,6 +945,8 @@ static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *f
                 qs_tpl_length_attr(t, c, "x", &b->u.group.x, false);
                 qs_tpl_length_attr(t, c, "y", &b->u.group.y, false);
                 qs_tpl_length_attr(t, c, "width", &b->u.group.width, false);
+                b->u.group.flow_below = qs_tpl_bool_attr(c, "flow-below", false);
+                qs_tpl_length_attr(t, c, "space-after", &b->space_after, false);
             } else {
                 block_common(t, b, c, ctx, NULL);
             }
@@ -989,14 +991,18 @@ typedef struct {
 } tablebuild;
 
 /* A cell's box: background, vertical alignment and borders, each side from
- * the cell, else the row (or header). */
-static void cell_box(tpl *t, const xmlNode *c, const xmlNode *rowel, qs_cell *cell)
+ * the cell, else the row (or header); the vertical alignment last from the
+ * table. */
+static void cell_box(tpl *t, const xmlNode *c, const xmlNode *rowel, const xmlNode *table,
+                     qs_cell *cell)
 {
     cell->has_background = qs_tpl_color_attr(t, c, "background", &cell->background, false);
     cell->has_padding = qs_tpl_length_attr(t, c, "padding", &cell->padding, false);
-    const char *va = attr(c, "valign") ? attr(c, "valign") : attr(rowel, "valign");
+    const char *va = attr(c, "valign") ? attr(c, "valign")
+                   : attr(rowel, "valign") ? attr(rowel, "valign") : attr(table, "valign");
     cell->valign = !va || strcmp(va, "top") == 0 ? QS_VALIGN_TOP
                  : strcmp(va, "middle") == 0     ? QS_VALIGN_MIDDLE
+                 : strcmp(va, "baseline") == 0   ? QS_VALIGN_BASELINE
                                                  : QS_VALIGN_BOTTOM;
     static const char *const sides[4] = {"border-top", "border-right", "border-bottom",
                                          "border-left"};
@@ -1035,7 +1041,7 @@ static void build_cells(tpl *t, tablebuild *tb, const xmlNode *rowel, xmlNode *c
         const char *a = attr(c, "align");
         if (a)
             qs_tpl_parse_align(a, &cell->align);
-        cell_box(t, c, rowel, cell);
+        cell_box(t, c, rowel, tb->table, cell);
         const style *s = qs_tpl_style_attr(t, c, "style", false);
         flowctx fc = {s ? s : rowstyle, true, cell->align, tb->fields};
         blockvec kids = {0};
@@ -1189,6 +1195,8 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
     tab->cell_padding = 2;
     qs_tpl_length_attr(t, n, "padding", &tab->cell_padding, false);
     tab->zebra = qs_tpl_color_attr(t, n, "zebra", &tab->zebra_color, false);
+    tab->decimal_mark = qs_lang_decimal_mark(t->lang);
+    tab->orphans = attr(n, "orphans") ? (unsigned)atoi(attr(n, "orphans")) : 0;
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (!is_el(c, "header"))
             continue;
