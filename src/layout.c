@@ -247,8 +247,26 @@ static bool is_break_dash(uint32_t cp)
     return cp == '-' || cp == 0x2010 || cp == 0x2013 || cp == '/';
 }
 
+/* The page a page reference (its anchor the span's text) shows: the
+ * anchor's in the pass before, else 0. */
+static unsigned ref_page(measure *m, const qs_span *sp)
+{
+    const char *name = sp->text ? sp->text : "";
+    m->refs = true;
+    for (size_t i = 0; m->known != NULL && i < m->known->n; i++)
+        if (strcmp(m->known->v[i].name, name) == 0)
+            return m->known->v[i].page;
+    if (m->unresolved == NULL)
+        m->unresolved = name;
+    return 0;
+}
+
 static const char *span_text(measure *m, const qs_span *sp)
 {
+    if (sp->field == QS_FIELD_PAGEREF) {
+        unsigned v = ref_page(m, sp);
+        return v == 0 ? "00" : qs_arena_printf(&m->out->arena, "%u", v);
+    }
     unsigned v = sp->field == QS_FIELD_PAGE ? m->page_no
                : sp->field == QS_FIELD_PAGES ? m->pages : 0;
     if (sp->field == QS_FIELD_NONE || v == 0)
@@ -834,6 +852,12 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
         *m->out_tail = o;
         m->out_tail = &o->next;
     }
+    if (b->anchor != NULL && b->kind != QS_BLOCK_ABSOLUTE) {
+        outline_req *o = qs_arena_alloc(&m->scratch, sizeof *o);
+        o->anchor = b->anchor;
+        *m->out_tail = o;
+        m->out_tail = &o->next;
+    }
     if (b->has_background && b->kind != QS_BLOCK_ABSOLUTE) {
         bg_ref *r = qs_arena_alloc(&m->scratch, sizeof *r);
         r->parent = m->bg;
@@ -955,6 +979,12 @@ static void add_outline(pager *P, const outline_req *o, float y)
 {
     qs_layout *out = P->out;
     for (; o != NULL; o = o->next) {
+        if (o->title == NULL) {
+            anchor_vec *f = &P->m->found;
+            f->v = qs_xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);
+            f->v[f->n++] = (anchor_page){o->anchor, (unsigned)out->npages};
+            continue;
+        }
         out->outline = qs_xgrow(out->outline, &P->outlinecap, out->noutline + 1,
                             sizeof *out->outline);
         qs_outline_entry *e = &out->outline[out->noutline++];
@@ -1194,13 +1224,17 @@ static void page_furniture(measure *m, qs_layout *out)
 
 /* ---- public ---- */
 
-bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
+/* One pass of the layout: page references show the pages of `known`; the
+ * anchors placed go to *found (its array the caller's to free), and
+ * *refs tells whether there are page references. */
+static bool layout_pass(const qs_doc *doc, qs_layout *out, qs_diags *d, const anchor_vec *known,
+                        anchor_vec *found, bool *refs)
 {
     memset(out, 0, sizeof *out);
     qs_arena_init(&out->arena);
     out->width = doc->first.width;
     out->height = doc->first.height;
-    measure m = {.doc = doc, .out = out, .d = d};
+    measure m = {.doc = doc, .out = out, .d = d, .known = known};
     qs_arena_init(&m.scratch);
     m.out_tail = &m.out_head;
     slice_vec sv = {0};
@@ -1224,5 +1258,43 @@ bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
     free(m.lines);
     free(m.buf);
     qs_arena_free(&m.scratch);
+    *found = m.found;
+    *refs = m.refs;
+    if (!m.failed && m.refs && known != NULL && m.unresolved != NULL) {
+        char shown[QS_ECHO_SIZE];
+        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "layout",
+                    "a page reference names '%s', the anchor of no block in the flow",
+                    qs_diag_echo(shown, m.unresolved));
+        return false;
+    }
     return !m.failed;
+}
+
+static bool same_pages(const anchor_vec *a, const anchor_vec *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].page != b->v[i].page)
+            return false;
+    return true;
+}
+
+bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
+{
+    anchor_vec known = {0}, found = {0};
+    bool refs = false;
+    bool ok = layout_pass(doc, out, d, NULL, &known, &refs);
+    for (int pass = 1; ok && refs && pass < 3; pass++) {
+        qs_layout_free(out);
+        ok = layout_pass(doc, out, d, &known, &found, &refs);
+        bool stable = same_pages(&known, &found);
+        free(known.v);
+        known = found;
+        found = (anchor_vec){0};
+        if (stable)
+            break;
+    }
+    free(known.v);
+    return ok;
 }

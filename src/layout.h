@@ -42,8 +42,10 @@ typedef enum {
 } qs_align;
 
 /* What a span stands for: literal text, or a number known only after
- * pagination (header and footer only). */
-typedef enum { QS_FIELD_NONE, QS_FIELD_PAGE, QS_FIELD_PAGES } qs_field;
+ * pagination: the page and the page count (header and footer only), or the
+ * page of the block whose anchor is the span's text (anywhere; "00" until
+ * the page is known). */
+typedef enum { QS_FIELD_NONE, QS_FIELD_PAGE, QS_FIELD_PAGES, QS_FIELD_PAGEREF } qs_field;
 
 /* A run of text in one face. Text is valid UTF-8; U+00AD marks a soft
  * hyphen, U+00A0 and U+202F are non-breaking spaces, '\n' a forced break. */
@@ -210,6 +212,10 @@ struct qs_block {
     /* A PDF outline (bookmark) entry pointing at this block, or NULL. */
     const char *outline_title;
     int outline_level;   /* 0 top level */
+    /* A name QS_FIELD_PAGEREF spans refer to, or NULL: the page of the
+     * block's first slice (a block in the flow, not in a cell or an
+     * absolute block). */
+    const char *anchor;
     /* Background and border of the block's box, when set. */
     bool has_background;
     qs_rgb background;
@@ -318,7 +324,9 @@ typedef struct {
 
 /* Lays `doc` out into pages. Returns false after a diagnostic (rule id
  * "layout") when something cannot be placed at all, e.g. a table row taller
- * than a page. `out` is initialised in every case: call qs_layout_free on it
+ * than a page, or a page reference names no anchor. A document with page
+ * references is laid out again with the pages found, until they no longer
+ * change (three passes at most). `out` is initialised in every case: call qs_layout_free on it
  * whatever the result. The pages array, each page's items and the outline
  * array are heap arrays; item texts and outline titles live in out->arena. */
 bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d);

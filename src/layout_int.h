@@ -38,11 +38,24 @@ typedef struct bg_ref {
     qs_rgb color;
 } bg_ref;
 
+/* An outline entry, or (title NULL) an anchor, for the next slice. */
 typedef struct outline_req {
     const char *title;
     int level;
+    const char *anchor;
     struct outline_req *next;
 } outline_req;
+
+/* The page (1-based) an anchor landed on. */
+typedef struct {
+    const char *name;      /* in the doc's arena */
+    unsigned page;
+} anchor_page;
+
+typedef struct {
+    anchor_page *v;
+    size_t n, cap;
+} anchor_vec;
 
 typedef struct {
     const qs_table *t;
@@ -127,6 +140,13 @@ typedef struct {
      * decimal cell). */
     const char *decimal_mark;
     float decimal_tail;
+    /* Page references: the anchors' pages of the pass before (what the
+     * spans show), the anchors this pass places, whether a span refers to
+     * one, and the first name not among `known`. */
+    const anchor_vec *known;
+    anchor_vec found;
+    bool refs;
+    const char *unresolved;
 } measure;
 
 /* ---- small helpers ---- */

@@ -356,11 +356,13 @@ static void pb_break(tpl *t, parabuf *pb, const charfmt *f)
     pb->space = true;
 }
 
-static void pb_field(tpl *t, parabuf *pb, const charfmt *f, qs_field field,
+/* A page number field; `ref` names the anchor of a QS_FIELD_PAGEREF (the
+ * span's text). */
+static void pb_field(tpl *t, parabuf *pb, const charfmt *f, qs_field field, const char *ref,
                      const xmlNode *tnode)
 {
     pb_start(t, pb, f, field);
-    qs_buf_puts(&pb->cur, field == QS_FIELD_PAGE ? "0" : "00");
+    qs_buf_puts(&pb->cur, ref ? ref : field == QS_FIELD_PAGE ? "0" : "00");
     check_glyphs(t, pb->cur_attrs.font, "0123456789", tnode, NULL);
     pb_flush(t, pb);
     pb->space = false;
@@ -428,7 +430,7 @@ static void inline_text(tpl *t, const xmlNode *textnode, xmlNode *ctx,
             value v = qs_tpl_eval(t, pt->ex, ctx, el, NULL);
             pb_text(t, pb, f, v.s, el, v.node);
         } else {
-            pb_field(t, pb, f, pt->kind == PART_PAGE ? QS_FIELD_PAGE : QS_FIELD_PAGES, el);
+            pb_field(t, pb, f, pt->kind == PART_PAGE ? QS_FIELD_PAGE : QS_FIELD_PAGES, NULL, el);
         }
     }
 }
@@ -527,6 +529,8 @@ static void build_inline_node(tpl *t, const xmlNode *c, xmlNode *ctx, charfmt f,
         build_inline(t, c, ctx, f, pb, fields);
     } else if (is_el(c, "br")) {
         pb_break(t, pb, &f);
+    } else if (is_el(c, "page-ref")) {
+        pb_field(t, pb, &f, QS_FIELD_PAGEREF, qs_tpl_interp(t, attr(c, "to"), c, "to", ctx), c);
     } else if (is_el(c, "for-each") && attr(c, "separator")) {
         inline_arg a = {f, pb, fields};
         inline_foreach(t, c, ctx, &a);
@@ -611,6 +615,8 @@ static void block_common(tpl *t, qs_block *b, const xmlNode *n, xmlNode *ctx,
     b->keep_with_previous = qs_tpl_bool_attr(n, "keep-with-previous", false);
     b->keep_together = qs_tpl_bool_attr(n, "keep-together", b->keep_together);
     b->has_background = qs_tpl_color_attr(t, n, "background", &b->background, false);
+    if (attr(n, "anchor"))
+        b->anchor = qs_tpl_interp(t, attr(n, "anchor"), n, "anchor", ctx);
     const char *outline = attr(n, "outline");
     if (outline) {
         b->outline_title = qs_tpl_interp(t, outline, n, "outline", ctx);
@@ -860,7 +866,8 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
 
 static bool is_inline_el(const xmlNode *c)
 {
-    return is_el(c, "b") || is_el(c, "i") || is_el(c, "span") || is_el(c, "br");
+    return is_el(c, "b") || is_el(c, "i") || is_el(c, "span") || is_el(c, "br") ||
+           is_el(c, "page-ref");
 }
 
 /* Whether everything inside `c` (through when and otherwise too) is

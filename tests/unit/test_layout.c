@@ -1338,6 +1338,45 @@ static void test_flow_below(void)
     done(&doc, &l);
 }
 
+/* Page references: a contents line shows the page of a later block's
+ * anchor (laid out again once the page is known); a reference to no
+ * anchor is an error. */
+static void test_page_refs(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *toc = add_para(&doc, "Kapitel 2 ", 10, QS_ALIGN_LEFT);
+    qs_span *spans = qs_arena_array(&doc.arena, 2, sizeof(qs_span));
+    spans[0] = toc->u.para.spans[0];
+    spans[1] = (qs_span){"kap2", 0, 10, {0, 0, 0}, QS_FIELD_PAGEREF};
+    toc->u.para.spans = spans;
+    toc->u.para.count = 2;
+    add_block(&doc, &doc.flow, QS_BLOCK_PAGE_BREAK);
+    add_para(&doc, "Kapitel 1", 10, QS_ALIGN_LEFT);
+    add_block(&doc, &doc.flow, QS_BLOCK_PAGE_BREAK);
+    add_para(&doc, "Kapitel 2", 10, QS_ALIGN_LEFT)->anchor = "kap2";
+    CHECK(run(&doc, &l), "page refs: layout runs");
+    char *text = dump_text(&l);
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  text 56.7 775.1 0 10.0 \"Kapitel 2 3\"\n"
+        "page 2 595.3x841.9\n"
+        "  text 56.7 775.1 0 10.0 \"Kapitel 1\"\n"
+        "page 3 595.3x841.9\n"
+        "  text 56.7 775.1 0 10.0 \"Kapitel 2\"\n";
+    CHECK_STR(text, want, "page refs: exact dump, the anchor's page 3");
+    free(text);
+    qs_layout_free(&l);
+    spans[1].text = "kap9";
+    size_t before = diags.count;
+    CHECK(!run(&doc, &l) && diags.count == before + 1 &&
+              strcmp(diags.items[before].message,
+                     "a page reference names 'kap9', the anchor of no block in the flow") == 0,
+          "page refs: a reference to no anchor is an error");
+    done(&doc, &l);
+}
+
 int main(void)
 {
     qs_diags_init(&diags);
@@ -1373,6 +1412,7 @@ int main(void)
     test_valign_baseline();
     test_table_orphans();
     test_flow_below();
+    test_page_refs();
     test_errors();
     qs_diags_free(&diags);
     return check_failures != 0;

@@ -535,6 +535,40 @@ static void test_table_align(void)
                  NULL, 4, 40, "template", "bad length '8'");
 }
 
+/* <page-ref to> makes a page reference span (its text the anchor), and a
+ * block's anchor attribute names it. */
+static void test_page_ref(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <p>Seite <page-ref to=\"dept-{department/@name}\"/></p>\n"
+             "    <heading anchor=\"dept-{department/@name}\">Hardware</heading>\n"
+             "  </body>\n</template>\n";
+    run r;
+    build(&r, text, TREE, "de");
+    print_diags(&r);
+    CHECK(r.ok && r.doc.flow.count == 2, "page-ref: builds");
+    if (r.ok && r.doc.flow.count == 2) {
+        const qs_para *p = &r.doc.flow.items[0].u.para;
+        CHECK(p->count == 2 && p->spans[1].field == QS_FIELD_PAGEREF &&
+                  strcmp(p->spans[1].text, "dept-hardware") == 0,
+              "page-ref: a page reference span to 'dept-hardware'");
+        const char *anchor = r.doc.flow.items[1].anchor;
+        CHECK(anchor && strcmp(anchor, "dept-hardware") == 0, "page-ref: the heading's anchor");
+    }
+    finish(&r);
+    expect_error("page-ref without to",
+                 HEAD "  <body>\n"
+                      "    <p>Seite <page-ref/></p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 14, "schema", "to");
+    expect_error("page-ref with a bad expression",
+                 HEAD "  <body>\n"
+                      "    <p>Seite <page-ref to=\"{line[}\"/></p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 24, "template", "line[");
+}
+
 static void test_errors(void)
 {
     expect_error("bad border",
@@ -942,6 +976,7 @@ int main(void)
     test_patterns();
     test_table_box();
     test_table_align();
+    test_page_ref();
     test_images();
     test_columns_nesting();
     test_errors();
