@@ -177,8 +177,11 @@ static bool decimal_tails(measure *m, const qs_table *t, table_info *ti)
                 float cw = 0;
                 for (size_t k = col; k < col + span && k < t->ncolumns; k++)
                     cw += ti->col_w[k];
+                const qs_row *outer = m->row;
+                m->row = row;
                 float tail = qs_lay_blocks_tail(m, &cell->content,
                                                 cw - 2 * cell_padding(t, cell), mark);
+                m->row = outer;
                 if (tail > ti->decimal_tail[col])
                     ti->decimal_tail[col] = tail;
             }
@@ -243,6 +246,9 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
     rs->iv.count = 0;
     size_t col = 0;
     float content = 0;
+    /* A table in a decimal cell: the outer cell's alignment comes back. */
+    const char *outer_mark = m->decimal_mark;
+    float outer_tail = m->decimal_tail;
     for (size_t c = 0; c < row->count; c++) {
         const qs_cell *cell = &row->cells[c];
         size_t span = cell->colspan >= 1 ? (size_t)cell->colspan : 1;
@@ -261,7 +267,8 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
         m->decimal_tail = cell->align == QS_ALIGN_DECIMAL ? ti->decimal_tail[col] : 0;
         qs_lay_measure_isolated(m, &cell->content, cw - 2 * pad, (int)cell->align, NULL, &rs->sv,
                                 &rs->iv);
-        m->decimal_tail = 0;
+        m->decimal_mark = outer_mark;
+        m->decimal_tail = outer_tail;
         if (m->failed)
             return -1;
         r[1] = r[4] = rs->sv.n;
