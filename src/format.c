@@ -29,6 +29,11 @@ bool qs_lang_parse(const char *text, qs_lang *out)
     return false;
 }
 
+const char *qs_lang_decimal_mark(qs_lang lang)
+{
+    return lang == QS_LANG_DE ? "," : ".";
+}
+
 const char *qs_format_status_message(qs_fmt_status st)
 {
     switch (st) {
@@ -168,7 +173,7 @@ static qs_fmt_status money_digits(const char *amount, const char *currency, qs_l
         unit /= 10;
     }
     bool de = lang == QS_LANG_DE;
-    return write_number(v, places, false, de ? "." : ",", de ? "," : ".", num,
+    return write_number(v, places, false, de ? "." : ",", qs_lang_decimal_mark(lang), num,
                         NUMBER_BUFSIZE, negative);
 }
 

@@ -41,6 +41,9 @@ typedef enum { QS_DATE_SHORT, QS_DATE_LONG } qs_date_style;
 /* Parses "de" or "en" into *out. Returns false for anything else. */
 bool qs_lang_parse(const char *text, qs_lang *out);
 
+/* The language's decimal separator: "," for German, "." for English. */
+const char *qs_lang_decimal_mark(qs_lang lang);
+
 /* A short English description of a failure, for diagnostics. */
 const char *qs_format_status_message(qs_fmt_status st);
 

@@ -302,8 +302,26 @@ static bool word_breaks(const char *s, size_t len)
     return lower || !digit;
 }
 
+/* The page a page reference (its anchor the span's text) shows: the
+ * anchor's in the pass before, else 0. */
+static unsigned ref_page(measure *m, const qs_span *sp)
+{
+    const char *name = sp->text ? sp->text : "";
+    m->refs = true;
+    for (size_t i = 0; m->known != NULL && i < m->known->n; i++)
+        if (strcmp(m->known->v[i].name, name) == 0)
+            return m->known->v[i].page;
+    if (m->unresolved == NULL)
+        m->unresolved = name;
+    return 0;
+}
+
 static const char *span_text(measure *m, const qs_span *sp)
 {
+    if (sp->field == QS_FIELD_PAGEREF) {
+        unsigned v = ref_page(m, sp);
+        return v == 0 ? "00" : qs_arena_printf(&m->out->arena, "%u", v);
+    }
     unsigned v = sp->field == QS_FIELD_PAGE ? m->page_no
                : sp->field == QS_FIELD_PAGES ? m->pages : 0;
     if (sp->field == QS_FIELD_NONE || v == 0)
@@ -651,6 +669,64 @@ static void add_metrics(metrics *mt, const token *tk)
     mt->desc = d > mt->desc ? d : mt->desc;
 }
 
+/* Where the last occurrence of `mark` lies in bytes [a, b) of s, or SIZE_MAX. */
+static size_t last_occurrence(const char *s, size_t a, size_t b, const char *mark)
+{
+    size_t n = strlen(mark), at = SIZE_MAX;
+    for (size_t i = a; n > 0 && i + n <= b; i++)
+        if (memcmp(s + i, mark, n) == 0)
+            at = i;
+    return at;
+}
+
+/* The width of line l from its last `mark` on (with the spaces inside that
+ * part and a hyphen drawn at its end); 0 when it has none (the line is then
+ * right-aligned). */
+static float line_tail(measure *m, const line *l, const char *mark)
+{
+    float tail = -1, space = 0;
+    for (size_t k = l->t0; k < line_end(l); k++) {
+        const token *tk = &m->tok[k];
+        if (tk->kind == TK_SPACE) {
+            space = tk->w;
+            continue;
+        }
+        if (tk->kind != TK_TEXT)
+            continue;
+        size_t a, b;
+        piece_range(l, k, tk, &a, &b);
+        size_t at = last_occurrence(tk->s, a, b, mark);
+        if (at != SIZE_MAX)
+            tail = qs_font_width(tk->font, tk->s + at, b - at, tk->span->size);
+        else if (tail >= 0)
+            tail += space + qs_font_width(tk->font, tk->s + a, b - a, tk->span->size);
+        space = 0;
+    }
+    if (tail >= 0 && l->hyphen)
+        tail += m->tok[l->t1].w;
+    return tail > 0 ? tail : 0;
+}
+
+float qs_lay_blocks_tail(measure *m, const qs_blocks *bs, float width, const char *mark)
+{
+    float widest = 0;
+    for (size_t i = 0; i < bs->count && !m->failed; i++) {
+        const qs_block *b = &bs->items[i];
+        float tail = 0;
+        if (b->kind == QS_BLOCK_GROUP) {
+            tail = qs_lay_blocks_tail(m, &b->u.group.children, width, mark);
+        } else if (b->kind == QS_BLOCK_PARA && tokenize(m, &b->u.para) &&
+                   break_lines(m, width - b->u.para.indent)) {
+            for (size_t k = 0; k < m->nlines; k++) {
+                float w = line_tail(m, &m->lines[k], mark);
+                tail = w > tail ? w : tail;
+            }
+        }
+        widest = tail > widest ? tail : widest;
+    }
+    return widest;
+}
+
 /* Emits the text items of line l (baseline at y) and returns its height. */
 static float emit_line(measure *m, const line *l, float maxw, float indent, qs_align align,
                        float leading, float top, qs_page *iv)
@@ -681,6 +757,14 @@ static float emit_line(measure *m, const line *l, float maxw, float indent, qs_a
         x += (maxw - l->w) / 2;
     else if (justify)
         extra = (maxw - l->w) / (float)gaps;
+    else if (align == QS_ALIGN_DECIMAL) {
+        /* The mark where the widest part after it still fits; never left
+         * of the line's start. */
+        float tail = line_tail(m, l, m->decimal_mark ? m->decimal_mark : ".");
+        float kept = tail == 0 ? 0 : m->decimal_tail > tail ? m->decimal_tail : tail;
+        float dx = maxw - kept - (l->w - tail);
+        x += dx > 0 ? dx : 0;
+    }
 
     /* A space joins the run around it only when the style goes on after
      * it; justified lines place each word on its own. */
@@ -850,10 +934,12 @@ static void measure_absolute(measure *m, const qs_block *b, slice_vec *sv, qs_pa
     }
     qs_lay_measure_isolated(m, &b->u.group.children, b->u.group.width, -1, bg, &tsv, &tiv);
     size_t first = iv->count;
-    qs_lay_stack_slices(&tsv, 0, tsv.n, &tiv, iv, b->u.group.x, -b->u.group.y);
+    float h = qs_lay_stack_slices(&tsv, 0, tsv.n, &tiv, iv, b->u.group.x, -b->u.group.y);
     slice *s = qs_lay_new_slice(m, sv, SL_ABS, false);
     s->first = first;
     s->count = iv->count - first;
+    /* flow_below: h is where the flow may start, from the page top. */
+    s->h = b->u.group.flow_below ? b->u.group.y + h + b->space_after : 0;
     if (sv->n >= 2)
         s->keep = sv->v[sv->n - 2].keep;
     free(tsv.v);
@@ -872,6 +958,12 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
         outline_req *o = qs_arena_alloc(&m->scratch, sizeof *o);
         o->title = b->outline_title;
         o->level = b->outline_level;
+        *m->out_tail = o;
+        m->out_tail = &o->next;
+    }
+    if (b->anchor != NULL && b->kind != QS_BLOCK_ABSOLUTE) {
+        outline_req *o = qs_arena_alloc(&m->scratch, sizeof *o);
+        o->anchor = b->anchor;
         *m->out_tail = o;
         m->out_tail = &o->next;
     }
@@ -996,6 +1088,12 @@ static void add_outline(pager *P, const outline_req *o, float y)
 {
     qs_layout *out = P->out;
     for (; o != NULL; o = o->next) {
+        if (o->title == NULL) {
+            anchor_vec *f = &P->m->found;
+            f->v = qs_xgrow(f->v, &f->cap, f->n + 1, sizeof *f->v);
+            f->v[f->n++] = (anchor_page){o->anchor, (unsigned)out->npages};
+            continue;
+        }
         out->outline = qs_xgrow(out->outline, &P->outlinecap, out->noutline + 1,
                             sizeof *out->outline);
         qs_outline_entry *e = &out->outline[out->noutline++];
@@ -1023,6 +1121,8 @@ static void place_abs(pager *P, const slice *s)
 {
     qs_page *pg = cur_page(P);
     copy_items(pg, P->pool, s->first, s->count, 0, pg->height);
+    if (s->h > 0 && pg->height - s->h < P->cursor)
+        P->cursor = pg->height - s->h;
     P->placed++;
 }
 
@@ -1057,9 +1157,17 @@ static void place_carry(pager *P, const table_info *ti, size_t row, bool foot)
     }
     const char *texts[2] = {label, amount};
     size_t c = t->carry_column;
-    float aw = qs_font_width(f, amount, strlen(amount), st->size);
+    size_t alen = strlen(amount);
+    float aw = qs_font_width(f, amount, alen, st->size);
+    /* In a decimal-aligned column, the sum's mark goes where the rows'
+     * marks are. */
+    size_t at = ti->decimal_tail[c] > 0
+              ? last_occurrence(amount, 0, alen, t->decimal_mark ? t->decimal_mark : ".") : SIZE_MAX;
+    float tail = at != SIZE_MAX ? qs_font_width(f, amount + at, alen - at, st->size) : 0;
+    float kept = ti->decimal_tail[c] > tail ? ti->decimal_tail[c] : tail;
     float xs[2] = {P->left + ti->col_x[0] + pad,
-                   P->left + ti->col_x[c] + ti->col_w[c] - pad - aw};
+                   P->left + ti->col_x[c] + ti->col_w[c] - pad - aw -
+                       (at != SIZE_MAX ? kept - tail : 0)};
     for (int i = 0; i < 2; i++) {
         if (texts[i][0] == '\0')
             continue;
@@ -1225,13 +1333,17 @@ static void page_furniture(measure *m, qs_layout *out)
 
 /* ---- public ---- */
 
-bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
+/* One pass of the layout: page references show the pages of `known`; the
+ * anchors placed go to *found (its array the caller's to free), and
+ * *refs tells whether there are page references. */
+static bool layout_pass(const qs_doc *doc, qs_layout *out, qs_diags *d, const anchor_vec *known,
+                        anchor_vec *found, bool *refs)
 {
     memset(out, 0, sizeof *out);
     qs_arena_init(&out->arena);
     out->width = doc->first.width;
     out->height = doc->first.height;
-    measure m = {.doc = doc, .out = out, .d = d};
+    measure m = {.doc = doc, .out = out, .d = d, .known = known};
     qs_arena_init(&m.scratch);
     m.out_tail = &m.out_head;
     slice_vec sv = {0};
@@ -1255,5 +1367,43 @@ bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
     free(m.lines);
     free(m.buf);
     qs_arena_free(&m.scratch);
+    *found = m.found;
+    *refs = m.refs;
+    if (!m.failed && m.refs && known != NULL && m.unresolved != NULL) {
+        char shown[QS_ECHO_SIZE];
+        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "layout",
+                    "a page reference names '%s', the anchor of no block in the flow",
+                    qs_diag_echo(shown, m.unresolved));
+        return false;
+    }
     return !m.failed;
+}
+
+static bool same_pages(const anchor_vec *a, const anchor_vec *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].page != b->v[i].page)
+            return false;
+    return true;
+}
+
+bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d)
+{
+    anchor_vec known = {0}, found = {0};
+    bool refs = false;
+    bool ok = layout_pass(doc, out, d, NULL, &known, &refs);
+    for (int pass = 1; ok && refs && pass < 3; pass++) {
+        qs_layout_free(out);
+        ok = layout_pass(doc, out, d, &known, &found, &refs);
+        bool stable = same_pages(&known, &found);
+        free(known.v);
+        known = found;
+        found = (anchor_vec){0};
+        if (stable)
+            break;
+    }
+    free(known.v);
+    return ok;
 }

@@ -35,12 +35,17 @@ typedef enum {
     QS_ALIGN_LEFT,
     QS_ALIGN_RIGHT,
     QS_ALIGN_CENTER,
-    QS_ALIGN_JUSTIFY
+    QS_ALIGN_JUSTIFY,
+    QS_ALIGN_DECIMAL   /* table cells: each line's last decimal mark (the
+                          table's decimal_mark) on one vertical line, the
+                          column's widest part after it left-aligned */
 } qs_align;
 
 /* What a span stands for: literal text, or a number known only after
- * pagination (header and footer only). */
-typedef enum { QS_FIELD_NONE, QS_FIELD_PAGE, QS_FIELD_PAGES } qs_field;
+ * pagination: the page and the page count (header and footer only), or the
+ * page of the block whose anchor is the span's text (anywhere; "00" until
+ * the page is known). */
+typedef enum { QS_FIELD_NONE, QS_FIELD_PAGE, QS_FIELD_PAGES, QS_FIELD_PAGEREF } qs_field;
 
 /* A run of text in one face. Text is valid UTF-8; U+00AD marks a soft
  * hyphen, U+00A0 and U+202F are non-breaking spaces, '\n' a forced break. */
@@ -67,7 +72,14 @@ typedef struct {
     float indent;      /* left indent, pt */
 } qs_para;
 
-typedef enum { QS_VALIGN_TOP, QS_VALIGN_MIDDLE, QS_VALIGN_BOTTOM } qs_valign;
+/* QS_VALIGN_BASELINE: the first baselines of the row's baseline cells on
+ * one line (the cell whose first line sits lowest stays at the top). */
+typedef enum {
+    QS_VALIGN_TOP,
+    QS_VALIGN_MIDDLE,
+    QS_VALIGN_BOTTOM,
+    QS_VALIGN_BASELINE
+} qs_valign;
 
 /* One side of a cell's border: a line of `width` pt (0: none). */
 typedef struct {
@@ -151,6 +163,13 @@ typedef struct {
      * the table goes on). */
     const char *continued_label;
     qs_span continued_style;
+    /* The decimal separator QS_ALIGN_DECIMAL cells align on ("," or ".");
+     * NULL: ".". */
+    const char *decimal_mark;
+    /* Orphan rule: the first `orphans` rows of the table and of every group
+     * (the rows after a QS_ROW_HEADING row) never end a page apart; 0 or 1:
+     * no rule. */
+    unsigned orphans;
 } qs_table;
 
 typedef struct {
@@ -193,6 +212,10 @@ struct qs_block {
     /* A PDF outline (bookmark) entry pointing at this block, or NULL. */
     const char *outline_title;
     int outline_level;   /* 0 top level */
+    /* A name QS_FIELD_PAGEREF spans refer to, or NULL: the page of the
+     * block's first slice (a block in the flow, not in a cell or an
+     * absolute block). */
+    const char *anchor;
     /* Background and border of the block's box, when set. */
     bool has_background;
     qs_rgb background;
@@ -207,6 +230,9 @@ struct qs_block {
             float x, y, width;  /* QS_BLOCK_ABSOLUTE only */
             unsigned ncolumns;  /* QS_BLOCK_COLUMNS only: 2 or more */
             float gap;          /* QS_BLOCK_COLUMNS only: pt */
+            /* QS_BLOCK_ABSOLUTE only: the flow on the block's page goes on
+             * no higher than space_after below the block's bottom. */
+            bool flow_below;
         } group;
     } u;
 };
@@ -298,7 +324,9 @@ typedef struct {
 
 /* Lays `doc` out into pages. Returns false after a diagnostic (rule id
  * "layout") when something cannot be placed at all, e.g. a table row taller
- * than a page. `out` is initialised in every case: call qs_layout_free on it
+ * than a page, or a page reference names no anchor. A document with page
+ * references is laid out again with the pages found, until they no longer
+ * change (three passes at most). `out` is initialised in every case: call qs_layout_free on it
  * whatever the result. The pages array, each page's items and the outline
  * array are heap arrays; item texts and outline titles live in out->arena. */
 bool qs_layout_run(const qs_doc *doc, qs_layout *out, qs_diags *d);

@@ -38,11 +38,24 @@ typedef struct bg_ref {
     qs_rgb color;
 } bg_ref;
 
+/* An outline entry, or (title NULL) an anchor, for the next slice. */
 typedef struct outline_req {
     const char *title;
     int level;
+    const char *anchor;
     struct outline_req *next;
 } outline_req;
+
+/* The page (1-based) an anchor landed on. */
+typedef struct {
+    const char *name;      /* in the doc's arena */
+    unsigned page;
+} anchor_page;
+
+typedef struct {
+    anchor_page *v;
+    size_t n, cap;
+} anchor_vec;
 
 typedef struct {
     const qs_table *t;
@@ -57,6 +70,8 @@ typedef struct {
     float carry_h;
     qs_decimal *running;   /* running[i]: sum of carry_amount of rows 0..i */
     int places;
+    float *decimal_tail;   /* per column: the widest part from a decimal mark
+                              on in its QS_ALIGN_DECIMAL cells, pt */
 } table_info;
 
 typedef struct {
@@ -120,6 +135,18 @@ typedef struct {
     size_t buflen, bufcap;
     /* The table row being measured (diagnostics name its quote line). */
     const qs_row *row;
+    /* QS_ALIGN_DECIMAL lines: the mark they align on, and the width kept
+     * for the part from it on (the cell's column's widest; 0 outside a
+     * decimal cell). */
+    const char *decimal_mark;
+    float decimal_tail;
+    /* Page references: the anchors' pages of the pass before (what the
+     * spans show), the anchors this pass places, whether a span refers to
+     * one, and the first name not among `known`. */
+    const anchor_vec *known;
+    anchor_vec found;
+    bool refs;
+    const char *unresolved;
 } measure;
 
 /* ---- small helpers ---- */
@@ -166,6 +193,11 @@ float qs_lay_stack_slices(const slice_vec *sv, size_t from, size_t to, const qs_
  * footers): no pending space, outline or background leaks in or out. */
 void qs_lay_measure_isolated(measure *m, const qs_blocks *bs, float width, int cell_align,
                              const bg_ref *bg, slice_vec *sv, qs_page *iv);
+
+/* The widest part from the last `mark` of a line on (0 for a line without
+ * one), over the lines of the paragraphs in bs (groups included) broken at
+ * `width` pt. */
+float qs_lay_blocks_tail(measure *m, const qs_blocks *bs, float width, const char *mark);
 
 /* layout_table.c: a table's rows, and a block flowing through columns, as
  * slices. */

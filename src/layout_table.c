@@ -113,6 +113,7 @@ typedef struct {
     size_t *ranges;    /* per cell, RANGE_STRIDE entries: first slice, end
                         * slice, first column, span, end of the part shown */
     float *heights;    /* per cell: its content's height, padding included */
+    float *shifts;     /* per cell: how far a baseline cell moves down */
 } row_scratch;
 
 enum { RANGE_STRIDE = 5 };
@@ -159,6 +160,82 @@ static float cell_padding(const qs_table *t, const qs_cell *cell)
     return cell->has_padding ? cell->padding : t->cell_padding;
 }
 
+/* Decimal alignment: per column, the widest part of a line from its
+ * decimal mark on among the column's QS_ALIGN_DECIMAL cells (header and
+ * rows), measured at the cells' widths. */
+static bool decimal_tails(measure *m, const qs_table *t, table_info *ti)
+{
+    ti->decimal_tail = qs_arena_array(&m->scratch, t->ncolumns, sizeof(float));
+    const char *mark = t->decimal_mark ? t->decimal_mark : ".";
+    for (size_t r = 0; r <= t->nrows && !m->failed; r++) {
+        const qs_row *row = r < t->nrows ? &t->rows[r] : t->header;
+        size_t col = 0;
+        for (size_t c = 0; row != NULL && c < row->count && col < t->ncolumns; c++) {
+            const qs_cell *cell = &row->cells[c];
+            size_t span = cell->colspan >= 1 ? (size_t)cell->colspan : 1;
+            if (cell->align == QS_ALIGN_DECIMAL) {
+                float cw = 0;
+                for (size_t k = col; k < col + span && k < t->ncolumns; k++)
+                    cw += ti->col_w[k];
+                const qs_row *outer = m->row;
+                m->row = row;
+                float tail = qs_lay_blocks_tail(m, &cell->content,
+                                                cw - 2 * cell_padding(t, cell), mark);
+                m->row = outer;
+                if (tail > ti->decimal_tail[col])
+                    ti->decimal_tail[col] = tail;
+            }
+            col += span;
+        }
+    }
+    return !m->failed;
+}
+
+/* How far below its top the first baseline of a cell lies: the highest
+ * baseline of the cell's first slice (a line, or a nested table's row),
+ * else that slice's bottom; -1 for an empty cell. */
+static float first_baseline(const row_scratch *rs, const size_t *r, float pad)
+{
+    if (r[0] >= r[1])
+        return -1;
+    const slice *s = &rs->sv.v[r[0]];
+    float depth = s->h;
+    for (size_t k = s->first; k < s->first + s->count; k++) {
+        const qs_item *it = &rs->iv.items[k];
+        if (it->kind == QS_ITEM_TEXT && -it->y < depth)
+            depth = -it->y;
+    }
+    return pad + depth;
+}
+
+/* Baseline alignment: moves each baseline cell of the row down so that
+ * its first baseline meets the lowest first baseline among them (rs->shifts,
+ * rs->heights grow by it). Returns the tallest cell's new height. */
+static float align_baselines(const qs_table *t, const qs_row *row, row_scratch *rs,
+                             float content)
+{
+    float lowest = -1;
+    for (size_t c = 0; c < row->count; c++) {
+        rs->shifts[c] = 0;
+        if (row->cells[c].valign == QS_VALIGN_BASELINE) {
+            float b = first_baseline(rs, &rs->ranges[RANGE_STRIDE * c],
+                                     cell_padding(t, &row->cells[c]));
+            rs->shifts[c] = b;
+            lowest = b > lowest ? b : lowest;
+        }
+    }
+    for (size_t c = 0; c < row->count; c++) {
+        if (row->cells[c].valign != QS_VALIGN_BASELINE || rs->shifts[c] < 0) {
+            rs->shifts[c] = 0;
+            continue;
+        }
+        rs->shifts[c] = lowest - rs->shifts[c];
+        rs->heights[c] += rs->shifts[c];
+        content = rs->heights[c] > content ? rs->heights[c] : content;
+    }
+    return content;
+}
+
 /* Measures the cells of one row into rs (ranges, heights; the part shown
  * is all of each cell). Returns the height of the tallest cell, padding
  * included, or -1 after a diagnostic. */
@@ -169,6 +246,9 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
     rs->iv.count = 0;
     size_t col = 0;
     float content = 0;
+    /* A table in a decimal cell: the outer cell's alignment comes back. */
+    const char *outer_mark = m->decimal_mark;
+    float outer_tail = m->decimal_tail;
     for (size_t c = 0; c < row->count; c++) {
         const qs_cell *cell = &row->cells[c];
         size_t span = cell->colspan >= 1 ? (size_t)cell->colspan : 1;
@@ -183,8 +263,12 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
         size_t *r = &rs->ranges[RANGE_STRIDE * c];
         r[0] = rs->sv.n;
         float pad = cell_padding(t, cell);
+        m->decimal_mark = t->decimal_mark ? t->decimal_mark : ".";
+        m->decimal_tail = cell->align == QS_ALIGN_DECIMAL ? ti->decimal_tail[col] : 0;
         qs_lay_measure_isolated(m, &cell->content, cw - 2 * pad, (int)cell->align, NULL, &rs->sv,
                                 &rs->iv);
+        m->decimal_mark = outer_mark;
+        m->decimal_tail = outer_tail;
         if (m->failed)
             return -1;
         r[1] = r[4] = rs->sv.n;
@@ -195,7 +279,7 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
         content = ch > content ? ch : content;
         col += span;
     }
-    return row->count > 0 ? content : 2 * t->cell_padding;
+    return row->count > 0 ? align_baselines(t, row, rs, content) : 2 * t->cell_padding;
 }
 
 /* Appends the items of one part of a row to iv (relative to its top-left):
@@ -252,9 +336,10 @@ static float emit_part(measure *m, const qs_table *t, const table_info *ti, cons
         const size_t *r = &rs->ranges[RANGE_STRIDE * c];
         float x = ti->col_x[r[2]], pad = cell_padding(t, cell);
         float slack = whole ? content - rs->heights[c] : 0;
-        float down = cell->valign == QS_VALIGN_BOTTOM   ? slack
-                   : cell->valign == QS_VALIGN_MIDDLE ? slack / 2
-                                                      : 0;
+        float down = cell->valign == QS_VALIGN_BOTTOM     ? slack
+                   : cell->valign == QS_VALIGN_MIDDLE   ? slack / 2
+                   : cell->valign == QS_VALIGN_BASELINE ? (whole ? rs->shifts[c] : 0)
+                                                        : 0;
         qs_lay_stack_slices(&rs->sv, r[0], r[4], &rs->iv, iv, x + pad, -pad - label_h - down);
     }
     return h;
@@ -292,10 +377,12 @@ static float fill_part(const row_scratch *rs, size_t c, float room)
  * padding) as slices: one, or, when it is taller than a page can hold
  * under the repeated header and the carry rows, parts cut between its
  * cells' lines, each fitting a page. Keeps: keep-with-previous binds the
- * first part to the slice before, keep-with-next (and a heading) the last
- * to the row after. Returns false after a diagnostic. */
+ * first part to the slice before, keep-with-next (and a heading, and
+ * `orphan`: the row is one of the first rows of its group the orphan rule
+ * holds together) the last to the row after. Returns false after a
+ * diagnostic. */
 static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, const qs_rgb *band,
-                    row_scratch *rs, float content, slice_vec *sv, qs_page *iv)
+                    row_scratch *rs, float content, bool orphan, slice_vec *sv, qs_page *iv)
 {
     const qs_row *row = &t->rows[r];
     float limit = content_height(&m->doc->rest) - ti->header_h -
@@ -333,7 +420,7 @@ static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, con
         s->h = h;
         s->table = ti;
         s->row = r;
-        bool bind_next = row->kind == QS_ROW_HEADING || row->keep_with_next;
+        bool bind_next = row->kind == QS_ROW_HEADING || row->keep_with_next || orphan;
         s->keep = !more && bind_next && r + 1 < t->nrows ? KEEP_STRONG : KEEP_NONE;
         s->what = "a table row";
         if (first && row->keep_with_previous && sv->n >= 2 && sv->v[sv->n - 2].table == ti)
@@ -351,11 +438,13 @@ void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec 
     }
     table_info *ti = qs_arena_alloc(&m->scratch, sizeof *ti);
     ti->t = t;
-    if (!table_columns(m, t, width, ti) || !table_carry(m, t, ti))
+    if (!table_columns(m, t, width, ti) || !table_carry(m, t, ti) ||
+        !decimal_tails(m, t, ti))
         return;
     row_scratch rs = {.sv = {0}, .iv = {0}};
     rs.ranges = qs_xcalloc(RANGE_STRIDE * t->ncolumns, sizeof *rs.ranges);
     rs.heights = qs_xcalloc(t->ncolumns, sizeof *rs.heights);
+    rs.shifts = qs_xcalloc(t->ncolumns, sizeof *rs.shifts);
     if (t->header != NULL) {
         size_t first = iv->count;
         float h = measure_row(m, t, ti, t->header, NULL, &rs, iv);
@@ -380,7 +469,7 @@ void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec 
             ti->header_bg = s->bg;
         }
     }
-    size_t stripe = 0;
+    size_t stripe = 0, in_group = 0;
     for (size_t r = 0; r < t->nrows && !m->failed; r++) {
         const qs_row *row = &t->rows[r];
         const qs_rgb *band = NULL;
@@ -388,14 +477,20 @@ void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec 
             stripe = 0;
         else if (row->kind == QS_ROW_BODY && stripe++ % 2 == 1 && t->zebra)
             band = &t->zebra_color;
+        /* Orphan rule: a row among its group's first `orphans` - 1 binds
+         * the next row of the group. */
+        in_group = row->kind == QS_ROW_HEADING ? 0 : in_group + 1;
+        bool orphan = row->kind != QS_ROW_HEADING && in_group < t->orphans &&
+                      r + 1 < t->nrows && t->rows[r + 1].kind != QS_ROW_HEADING;
         m->row = row;
         float content = measure_cells(m, t, ti, row, &rs);
-        bool added = content >= 0 && add_row(m, t, ti, r, band, &rs, content, sv, iv);
+        bool added = content >= 0 && add_row(m, t, ti, r, band, &rs, content, orphan, sv, iv);
         m->row = NULL;
         if (!added)
             break;
     }
     free(rs.heights);
+    free(rs.shifts);
     free(rs.sv.v);
     free(rs.iv.items);
     free(rs.ranges);

@@ -356,11 +356,13 @@ static void pb_break(tpl *t, parabuf *pb, const charfmt *f)
     pb->space = true;
 }
 
-static void pb_field(tpl *t, parabuf *pb, const charfmt *f, qs_field field,
+/* A page number field; `ref` names the anchor of a QS_FIELD_PAGEREF (the
+ * span's text). */
+static void pb_field(tpl *t, parabuf *pb, const charfmt *f, qs_field field, const char *ref,
                      const xmlNode *tnode)
 {
     pb_start(t, pb, f, field);
-    qs_buf_puts(&pb->cur, field == QS_FIELD_PAGE ? "0" : "00");
+    qs_buf_puts(&pb->cur, ref ? ref : field == QS_FIELD_PAGE ? "0" : "00");
     check_glyphs(t, pb->cur_attrs.font, "0123456789", tnode, NULL);
     pb_flush(t, pb);
     pb->space = false;
@@ -428,7 +430,7 @@ static void inline_text(tpl *t, const xmlNode *textnode, xmlNode *ctx,
             value v = qs_tpl_eval(t, pt->ex, ctx, el, NULL);
             pb_text(t, pb, f, v.s, el, v.node);
         } else {
-            pb_field(t, pb, f, pt->kind == PART_PAGE ? QS_FIELD_PAGE : QS_FIELD_PAGES, el);
+            pb_field(t, pb, f, pt->kind == PART_PAGE ? QS_FIELD_PAGE : QS_FIELD_PAGES, NULL, el);
         }
     }
 }
@@ -527,6 +529,8 @@ static void build_inline_node(tpl *t, const xmlNode *c, xmlNode *ctx, charfmt f,
         build_inline(t, c, ctx, f, pb, fields);
     } else if (is_el(c, "br")) {
         pb_break(t, pb, &f);
+    } else if (is_el(c, "page-ref")) {
+        pb_field(t, pb, &f, QS_FIELD_PAGEREF, qs_tpl_interp(t, attr(c, "to"), c, "to", ctx), c);
     } else if (is_el(c, "for-each") && attr(c, "separator")) {
         inline_arg a = {f, pb, fields};
         inline_foreach(t, c, ctx, &a);
@@ -611,6 +615,8 @@ static void block_common(tpl *t, qs_block *b, const xmlNode *n, xmlNode *ctx,
     b->keep_with_previous = qs_tpl_bool_attr(n, "keep-with-previous", false);
     b->keep_together = qs_tpl_bool_attr(n, "keep-together", b->keep_together);
     b->has_background = qs_tpl_color_attr(t, n, "background", &b->background, false);
+    if (attr(n, "anchor"))
+        b->anchor = qs_tpl_interp(t, attr(n, "anchor"), n, "anchor", ctx);
     const char *outline = attr(n, "outline");
     if (outline) {
         b->outline_title = qs_tpl_interp(t, outline, n, "outline", ctx);
@@ -860,7 +866,8 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
 
 static bool is_inline_el(const xmlNode *c)
 {
-    return is_el(c, "b") || is_el(c, "i") || is_el(c, "span") || is_el(c, "br");
+    return is_el(c, "b") || is_el(c, "i") || is_el(c, "span") || is_el(c, "br") ||
+           is_el(c, "page-ref");
 }
 
 /* Whether everything inside `c` (through when and otherwise too) is
@@ -945,6 +952,8 @@ static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *f
                 qs_tpl_length_attr(t, c, "x", &b->u.group.x, false);
                 qs_tpl_length_attr(t, c, "y", &b->u.group.y, false);
                 qs_tpl_length_attr(t, c, "width", &b->u.group.width, false);
+                b->u.group.flow_below = qs_tpl_bool_attr(c, "flow-below", false);
+                qs_tpl_length_attr(t, c, "space-after", &b->space_after, false);
             } else {
                 block_common(t, b, c, ctx, NULL);
             }
@@ -989,14 +998,18 @@ typedef struct {
 } tablebuild;
 
 /* A cell's box: background, vertical alignment and borders, each side from
- * the cell, else the row (or header). */
-static void cell_box(tpl *t, const xmlNode *c, const xmlNode *rowel, qs_cell *cell)
+ * the cell, else the row (or header); the vertical alignment last from the
+ * table. */
+static void cell_box(tpl *t, const xmlNode *c, const xmlNode *rowel, const xmlNode *table,
+                     qs_cell *cell)
 {
     cell->has_background = qs_tpl_color_attr(t, c, "background", &cell->background, false);
     cell->has_padding = qs_tpl_length_attr(t, c, "padding", &cell->padding, false);
-    const char *va = attr(c, "valign") ? attr(c, "valign") : attr(rowel, "valign");
+    const char *va = attr(c, "valign") ? attr(c, "valign")
+                   : attr(rowel, "valign") ? attr(rowel, "valign") : attr(table, "valign");
     cell->valign = !va || strcmp(va, "top") == 0 ? QS_VALIGN_TOP
                  : strcmp(va, "middle") == 0     ? QS_VALIGN_MIDDLE
+                 : strcmp(va, "baseline") == 0   ? QS_VALIGN_BASELINE
                                                  : QS_VALIGN_BOTTOM;
     static const char *const sides[4] = {"border-top", "border-right", "border-bottom",
                                          "border-left"};
@@ -1035,7 +1048,7 @@ static void build_cells(tpl *t, tablebuild *tb, const xmlNode *rowel, xmlNode *c
         const char *a = attr(c, "align");
         if (a)
             qs_tpl_parse_align(a, &cell->align);
-        cell_box(t, c, rowel, cell);
+        cell_box(t, c, rowel, tb->table, cell);
         const style *s = qs_tpl_style_attr(t, c, "style", false);
         flowctx fc = {s ? s : rowstyle, true, cell->align, tb->fields};
         blockvec kids = {0};
@@ -1189,6 +1202,8 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
     tab->cell_padding = 2;
     qs_tpl_length_attr(t, n, "padding", &tab->cell_padding, false);
     tab->zebra = qs_tpl_color_attr(t, n, "zebra", &tab->zebra_color, false);
+    tab->decimal_mark = qs_lang_decimal_mark(t->lang);
+    tab->orphans = attr(n, "orphans") ? (unsigned)atoi(attr(n, "orphans")) : 0;
     for (const xmlNode *c = n->children; c; c = c->next) {
         if (!is_el(c, "header"))
             continue;

@@ -27,6 +27,7 @@ typedef struct {
 
 /* Every attribute the check pass parses, sorted by name (bsearch). */
 static const checked_attr checked_attrs[] = {
+    {"anchor", CHECK_TEXT},
     {"background", CHECK_COLOR},       {"border", CHECK_BORDER},
     {"border-bottom", CHECK_BORDER},   {"border-left", CHECK_BORDER},
     {"border-right", CHECK_BORDER},    {"border-top", CHECK_BORDER},
@@ -44,7 +45,8 @@ static const checked_attr checked_attrs[] = {
     {"padding", CHECK_LENGTH},         {"select", CHECK_XPATH},
     {"space-after", CHECK_LENGTH},     {"space-before", CHECK_LENGTH},
     {"style", CHECK_STYLE},            {"test", CHECK_XPATH},
-    {"thickness", CHECK_LENGTH},       {"width", CHECK_WIDTH},
+    {"thickness", CHECK_LENGTH},       {"to", CHECK_TEXT},
+    {"width", CHECK_WIDTH},
     {"x", CHECK_LENGTH},               {"y", CHECK_LENGTH},
     {"zebra", CHECK_COLOR},
 };

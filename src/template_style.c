@@ -90,7 +90,8 @@ bool qs_tpl_parse_align(const char *s, qs_align *out)
         const char *name;
         qs_align align;
     } aligns[] = {{"left", QS_ALIGN_LEFT}, {"right", QS_ALIGN_RIGHT},
-                  {"center", QS_ALIGN_CENTER}, {"justify", QS_ALIGN_JUSTIFY}};
+                  {"center", QS_ALIGN_CENTER}, {"justify", QS_ALIGN_JUSTIFY},
+                  {"decimal", QS_ALIGN_DECIMAL}};
     for (size_t i = 0; s && i < sizeof aligns / sizeof aligns[0]; i++)
         if (strcmp(s, aligns[i].name) == 0) {
             *out = aligns[i].align;

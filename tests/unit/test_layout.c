@@ -1232,6 +1232,224 @@ static void test_columns(void)
     done(&doc, &l);
 }
 
+/* A one-column table (120 pt, padding 2) of the given cells, aligned
+ * `align`, with a header "Preis" of the same alignment. */
+static qs_table *add_column_table(qs_doc *doc, const char *const *texts, size_t n,
+                                  qs_align align)
+{
+    qs_block *b = add_block(doc, &doc->flow, QS_BLOCK_TABLE);
+    qs_table *t = &b->u.table;
+    t->columns = qs_arena_array(&doc->arena, 1, sizeof(qs_column));
+    t->columns[0] = (qs_column){120, false};
+    t->ncolumns = 1;
+    t->cell_padding = 2;
+    t->header = qs_arena_alloc(&doc->arena, sizeof(qs_row));
+    t->header->cells = qs_arena_array(&doc->arena, 1, sizeof(qs_cell));
+    t->header->count = 1;
+    set_cell(doc, &t->header->cells[0], "Preis", align);
+    t->rows = qs_arena_array(&doc->arena, n, sizeof(qs_row));
+    t->nrows = n;
+    for (size_t i = 0; i < n; i++) {
+        t->rows[i].cells = qs_arena_array(&doc->arena, 1, sizeof(qs_cell));
+        t->rows[i].count = 1;
+        set_cell(doc, &t->rows[i].cells[0], texts[i], align);
+        t->rows[i].cells[0].content.items[0].u.para.align = align;
+    }
+    return t;
+}
+
+/* x of the first byte of `mark` in a text item (the item's font 0). */
+static float mark_x(const qs_doc *doc, const qs_item *it, const char *mark)
+{
+    const char *at = it ? strstr(it->text, mark) : NULL;
+    if (at == NULL)
+        return -1;
+    return it->x + qs_font_width(doc->fonts[it->font], it->text, (size_t)(at - it->text),
+                                 it->size);
+}
+
+/* Decimal alignment: the commas of "1.190,00 €", "48,100 €" and
+ * "0,1250 €" on one line, the widest part after it (",1250 €") ending at
+ * the padding; a header without a comma right-aligned; "." in English. */
+static void test_decimal_align(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    const char *const de[] = {"1.190,00 €", "48,100 €", "0,1250 €"};
+    qs_table *t = add_column_table(&doc, de, 3, QS_ALIGN_DECIMAL);
+    t->decimal_mark = ",";
+    CHECK(run(&doc, &l), "decimal: layout runs");
+    float a = mark_x(&doc, find_text(&l, 0, "1.190,00 €"), ",");
+    float b = mark_x(&doc, find_text(&l, 0, "48,100 €"), ",");
+    const qs_item *c = find_text(&l, 0, "0,1250 €");
+    float cx = mark_x(&doc, c, ",");
+    CHECK(a > 0 && fabsf(a - b) < 0.01f && fabsf(a - cx) < 0.01f,
+          "decimal: the commas on one line (%.2f %.2f %.2f)", a, b, cx);
+    CHECK(c && fabsf(c->x + item_width(&doc, c) - (56.7f + 120 - 2)) < 0.05f,
+          "decimal: the widest part after the comma ends at the padding");
+    char *text = dump_text(&l);
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  text 153.8 774.3 0 9.0 \"Preis\"\n"
+        "  line 56.7 770.4 176.7 770.4 0.5\n"
+        "  text 121.2 759.5 0 9.0 \"1.190,00 €\"\n"
+        "  text 133.9 744.7 0 9.0 \"48,100 €\"\n"
+        "  text 139.1 729.9 0 9.0 \"0,1250 €\"\n";
+    CHECK_STR(text, want, "decimal: exact dump");
+    free(text);
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    doc_open(&doc);
+    const char *const en[] = {"€1,190.00", "€48.1"};
+    t = add_column_table(&doc, en, 2, QS_ALIGN_DECIMAL);
+    CHECK(run(&doc, &l), "decimal en: layout runs");
+    a = mark_x(&doc, find_text(&l, 0, "€1,190.00"), ".");
+    b = mark_x(&doc, find_text(&l, 0, "€48.1"), ".");
+    CHECK(a > 0 && fabsf(a - b) < 0.01f, "decimal en: the points on one line");
+    done(&doc, &l);
+}
+
+/* Baseline alignment: a 7 pt label beside a 10 pt value share the first
+ * baseline; a top-aligned row does not. */
+static void test_valign_baseline(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_table *t = add_table(&doc, 2);
+    t->header = NULL;
+    t->zebra = false;
+    t->cell_padding = 1;
+    for (int r = 0; r < 2; r++) {
+        t->rows[r] = make_row(&doc, r ? "Datum" : "Kundennummer", r ? "03.12.2026" : "K-10023",
+                              NULL);
+        t->rows[r].cells[0].content.items[0].u.para.spans[0].size = 7;
+        t->rows[r].cells[1].content.items[0].u.para.spans[0].size = 10;
+        t->rows[r].cells[1].align = QS_ALIGN_LEFT;
+        if (r == 1)
+            t->rows[r].cells[0].valign = t->rows[r].cells[1].valign = QS_VALIGN_BASELINE;
+    }
+    CHECK(run(&doc, &l), "baseline: layout runs");
+    const qs_item *k = find_text(&l, 0, "Kundennummer"), *kv = find_text(&l, 0, "K-10023");
+    const qs_item *d = find_text(&l, 0, "Datum"), *dv = find_text(&l, 0, "03.12.2026");
+    CHECK(k && kv && k->y > kv->y + 1, "baseline: a top-aligned label sits higher");
+    CHECK(d && dv && fabsf(d->y - dv->y) < 0.01f, "baseline: label and value on one baseline");
+    char *text = dump_text(&l);
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  text 57.7 777.3 0 7.0 \"Kundennummer\"\n"
+        "  text 117.7 774.3 0 10.0 \"K-10023\"\n"
+        "  text 57.7 760.3 0 7.0 \"Datum\"\n"
+        "  text 117.7 760.3 0 10.0 \"03.12.2026\"\n";
+    CHECK_STR(text, want, "baseline: exact dump");
+    free(text);
+    done(&doc, &l);
+}
+
+/* Orphan rule: a group heading with one row at a page foot moves to the
+ * next page with its rows when the table asks for 3. */
+static void test_table_orphans(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    int first, per;
+    doc_open(&doc);
+    add_table(&doc, 200);
+    CHECK(run(&doc, &l), "orphans: plain table runs");
+    per = rows_on_page(&l, 0, &first);
+    qs_layout_free(&l);
+    qs_doc_free(&doc);
+
+    for (unsigned orphans = 0; orphans <= 3; orphans += 3) {
+        doc_open(&doc);
+        qs_table *t = add_table(&doc, 200);
+        t->orphans = orphans;
+        /* The heading and one row of its group fill page 1. */
+        t->rows[per - 2].kind = QS_ROW_HEADING;
+        t->rows[per - 2].cells[0].content.items[0].u.para.spans[0].text = "Gruppe";
+        char last[32];
+        snprintf(last, sizeof last, "Row %d", per);
+        CHECK(run(&doc, &l), "orphans %u: layout runs", orphans);
+        int want = orphans ? 1 : 0;
+        CHECK(page_of(&l, "Gruppe") == want && page_of(&l, last) == want,
+              "orphans %u: heading and first row of the group on page %d", orphans, want + 1);
+        done(&doc, &l);
+    }
+}
+
+/* An absolute block with flow_below pushes the flow on its page down to
+ * space_after below its bottom; without it the flow stays. */
+static void test_flow_below(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *a = add_block(&doc, &doc.flow, QS_BLOCK_ABSOLUTE);
+    a->u.group.x = 300;
+    a->u.group.y = 40;
+    a->u.group.width = 200;
+    a->u.group.flow_below = true;
+    a->space_after = 20;
+    a->u.group.children = one_para(&doc, "Kundennummer\nIhr Zeichen\nDatum", 10,
+                                   QS_ALIGN_LEFT);
+    add_para(&doc, "Angebot", 11, QS_ALIGN_LEFT);
+    CHECK(run(&doc, &l), "flow below: layout runs");
+    char *text = dump_text(&l);
+    /* Three 12.5 pt lines from 40 pt: the block ends 77.5 pt from the top,
+     * the flow starts 20 pt lower (841.9 - 97.5 = 744.4; the baseline of
+     * 11 pt type at leading 1.25 sits 11.1 pt lower). */
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  text 300.0 791.8 0 10.0 \"Kundennummer\"\n"
+        "  text 300.0 779.3 0 10.0 \"Ihr Zeichen\"\n"
+        "  text 300.0 766.8 0 10.0 \"Datum\"\n"
+        "  text 56.7 733.2 0 11.0 \"Angebot\"\n";
+    CHECK_STR(text, want, "flow below: exact dump");
+    free(text);
+    done(&doc, &l);
+}
+
+/* Page references: a contents line shows the page of a later block's
+ * anchor (laid out again once the page is known); a reference to no
+ * anchor is an error. */
+static void test_page_refs(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    doc_open(&doc);
+    qs_block *toc = add_para(&doc, "Kapitel 2 ", 10, QS_ALIGN_LEFT);
+    qs_span *spans = qs_arena_array(&doc.arena, 2, sizeof(qs_span));
+    spans[0] = toc->u.para.spans[0];
+    spans[1] = (qs_span){"kap2", 0, 10, {0, 0, 0}, QS_FIELD_PAGEREF};
+    toc->u.para.spans = spans;
+    toc->u.para.count = 2;
+    add_block(&doc, &doc.flow, QS_BLOCK_PAGE_BREAK);
+    add_para(&doc, "Kapitel 1", 10, QS_ALIGN_LEFT);
+    add_block(&doc, &doc.flow, QS_BLOCK_PAGE_BREAK);
+    add_para(&doc, "Kapitel 2", 10, QS_ALIGN_LEFT)->anchor = "kap2";
+    CHECK(run(&doc, &l), "page refs: layout runs");
+    char *text = dump_text(&l);
+    const char *want =
+        "page 1 595.3x841.9\n"
+        "  text 56.7 775.1 0 10.0 \"Kapitel 2 3\"\n"
+        "page 2 595.3x841.9\n"
+        "  text 56.7 775.1 0 10.0 \"Kapitel 1\"\n"
+        "page 3 595.3x841.9\n"
+        "  text 56.7 775.1 0 10.0 \"Kapitel 2\"\n";
+    CHECK_STR(text, want, "page refs: exact dump, the anchor's page 3");
+    free(text);
+    qs_layout_free(&l);
+    spans[1].text = "kap9";
+    size_t before = diags.count;
+    CHECK(!run(&doc, &l) && diags.count == before + 1 &&
+              strcmp(diags.items[before].message,
+                     "a page reference names 'kap9', the anchor of no block in the flow") == 0,
+          "page refs: a reference to no anchor is an error");
+    done(&doc, &l);
+}
+
 int main(void)
 {
     qs_diags_init(&diags);
@@ -1264,6 +1482,11 @@ int main(void)
     test_columns();
     test_images();
     test_absolute();
+    test_decimal_align();
+    test_valign_baseline();
+    test_table_orphans();
+    test_flow_below();
+    test_page_refs();
     test_errors();
     qs_diags_free(&diags);
     return check_failures != 0;

@@ -486,6 +486,107 @@ static void test_table_box(void)
     finish(&r);
 }
 
+/* The table model of decimal and baseline alignment, orphans and a flow
+ * below an absolute block, from the template's attributes; the decimal
+ * mark follows the document language. */
+static void test_table_align(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <absolute x=\"125mm\" y=\"50mm\" width=\"65mm\" flow-below=\"true\" "
+             "space-after=\"10pt\"><p>Info</p></absolute>\n"
+             "    <table orphans=\"3\" valign=\"baseline\">\n"
+             "      <column width=\"1*\"/><column width=\"25mm\" align=\"decimal\"/>\n"
+             "      <row valign=\"top\"><cell>a</cell><cell>1</cell></row>\n"
+             "      <row><cell>b</cell><cell align=\"right\">2</cell></row>\n"
+             "    </table>\n"
+             "  </body>\n</template>\n";
+    const char *langs[2] = {"de", "en"}, *marks[2] = {",", "."};
+    for (int i = 0; i < 2; i++) {
+        run r;
+        build(&r, text, TREE, langs[i]);
+        print_diags(&r);
+        CHECK(r.ok && r.doc.flow.count == 2, "align %s: builds", langs[i]);
+        if (r.ok && r.doc.flow.count == 2) {
+            const qs_block *a = &r.doc.flow.items[0];
+            CHECK(a->u.group.flow_below && a->space_after == 10, "align: flow-below, space-after");
+            const qs_table *t = &r.doc.flow.items[1].u.table;
+            CHECK(t->orphans == 3 && strcmp(t->decimal_mark, marks[i]) == 0,
+                  "align %s: orphans 3, decimal mark '%s'", langs[i], marks[i]);
+            CHECK(t->rows[0].cells[1].align == QS_ALIGN_DECIMAL &&
+                      t->rows[1].cells[1].align == QS_ALIGN_RIGHT,
+                  "align: the column's decimal, a cell's own align wins");
+            CHECK(t->rows[0].cells[0].valign == QS_VALIGN_TOP &&
+                      t->rows[1].cells[0].valign == QS_VALIGN_BASELINE,
+                  "align: the table's valign, a row's own wins");
+        }
+        finish(&r);
+    }
+    expect_error("decimal on a paragraph",
+                 HEAD "  <body>\n"
+                      "    <p align=\"decimal\">x</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "schema", "align");
+    expect_error("bad table valign",
+                 HEAD "  <body>\n"
+                      "    <table valign=\"base\"><column width=\"1*\"/>\n"
+                      "      <row><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "schema", "valign");
+    expect_error("orphans 0",
+                 HEAD "  <body>\n"
+                      "    <table orphans=\"0\"><column width=\"1*\"/>\n"
+                      "      <row><cell>x</cell></row>\n"
+                      "    </table>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "schema", "orphans");
+    expect_error("flow-below not a boolean",
+                 HEAD "  <body>\n"
+                      "    <absolute x=\"0\" y=\"0\" width=\"10mm\" flow-below=\"yes\"/>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "schema", "flow-below");
+    expect_error("bad space-after of an absolute block",
+                 HEAD "  <body>\n"
+                      "    <absolute x=\"0\" y=\"0\" width=\"10mm\" space-after=\"8\"/>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 40, "template", "bad length '8'");
+}
+
+/* <page-ref to> makes a page reference span (its text the anchor), and a
+ * block's anchor attribute names it. */
+static void test_page_ref(void)
+{
+    static const char *text =
+        HEAD "  <body>\n"
+             "    <p>Seite <page-ref to=\"dept-{department/@name}\"/></p>\n"
+             "    <heading anchor=\"dept-{department/@name}\">Hardware</heading>\n"
+             "  </body>\n</template>\n";
+    run r;
+    build(&r, text, TREE, "de");
+    print_diags(&r);
+    CHECK(r.ok && r.doc.flow.count == 2, "page-ref: builds");
+    if (r.ok && r.doc.flow.count == 2) {
+        const qs_para *p = &r.doc.flow.items[0].u.para;
+        CHECK(p->count == 2 && p->spans[1].field == QS_FIELD_PAGEREF &&
+                  strcmp(p->spans[1].text, "dept-hardware") == 0,
+              "page-ref: a page reference span to 'dept-hardware'");
+        const char *anchor = r.doc.flow.items[1].anchor;
+        CHECK(anchor && strcmp(anchor, "dept-hardware") == 0, "page-ref: the heading's anchor");
+    }
+    finish(&r);
+    expect_error("page-ref without to",
+                 HEAD "  <body>\n"
+                      "    <p>Seite <page-ref/></p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 14, "schema", "to");
+    expect_error("page-ref with a bad expression",
+                 HEAD "  <body>\n"
+                      "    <p>Seite <page-ref to=\"{line[}\"/></p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 24, "template", "line[");
+}
+
 static void test_errors(void)
 {
     expect_error("bad border",
@@ -900,6 +1001,8 @@ int main(void)
     test_patterns();
     test_format_iban();
     test_table_box();
+    test_table_align();
+    test_page_ref();
     test_images();
     test_columns_nesting();
     test_errors();
