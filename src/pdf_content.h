@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "layout.h"
+#include "pdf_tags.h"
 
 /* The page's resource names, per doc->fonts and doc->images index ("F1",
  * "X1": letters and digits), NULL for one the page does not use. */
@@ -33,8 +34,15 @@ bool qs_pdf_watermark_place(const qs_doc *doc, float pw, float ph, float *size,
 
 /* Appends the operators of page `p` (of a pw x ph pt layout from `doc`),
  * the watermark first when the document has one. The items were checked
- * (fonts and images exist). False when a name is missing. */
+ * (fonts and images exist). With `tags` (the page's index `page`), every
+ * operator that draws lies in marked content: a sequence per run of items
+ * of one structure element, `/TD <</MCID n>> BDC ... EMC` with the MCID
+ * taken from `tags`, or `/Artifact BMC ... EMC` (`/Artifact <</Type
+ * /Pagination>> BDC` for page furniture, with /Subtype /Watermark for the
+ * watermark); a sequence never straddles BT ... ET. False when a name is
+ * missing. */
 bool qs_pdf_content_page(qs_buf *ops, const qs_doc *doc, const qs_page *p,
-                         float pw, float ph, const qs_pdf_names *names);
+                         float pw, float ph, const qs_pdf_names *names,
+                         qs_pdf_tags *tags, size_t page);
 
 #endif
