@@ -1,8 +1,9 @@
 /* pdf_content: a laid-out page as the operators of its PDF content stream,
  * written here rather than through libharu's page operators
  * (HPDF_Page_TextOut clears a 512-byte buffer and converts and measures
- * every string again per call), and the seam for marked content (the
- * tagging of issue 15 point 2). Text is BT ... ET with Tf, Td and Tj (the
+ * every string again per call), with the marked content of the tagged PDF
+ * (each item in its structure element's sequence or an artifact;
+ * pdf_tags.h). Text is BT ... ET with Tf, Td and Tj (the
  * 2-byte codes in hex: for libharu's UTF-8 fonts, code = CID = the
  * character's Unicode value), fills rg/re/f, rules RG/w/m/l/S, images
  * q/cm/Do/Q, the watermark under everything inside q ... Q. Consecutive

@@ -37,8 +37,9 @@
  *   input gives the same bytes;
  * - libharu writes PDF 1.3 and nothing of PDF/A: the update also carries
  *   the PDF/A-3b parts (pdfa.c: XMP metadata agreeing with the Info
- *   dictionary, the sRGB output intent, header 1.7, /Lang) and the links
- *   of the e-mail and web addresses (pdf_links.c).
+ *   dictionary, the sRGB output intent, header 1.7, /Lang), the links
+ *   of the e-mail and web addresses (pdf_links.c) and the structure tree
+ *   of the tagged PDF (pdf_tags.c; the marked content is pdf_content.c's).
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG alpha becomes a soft mask (SMask); JPEG bytes pass through. */
