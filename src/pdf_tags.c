@@ -94,7 +94,8 @@ static void collect_own(tree *tr, const qs_pdf_tags *t)
 
 /* Which elements are written, and each one's children in reading order:
  * the Document's from page headers first, then the flow's, then the
- * footers'. */
+ * footers'; after an element's children its Link elements (a kid k < 0 is
+ * link -k - 1). */
 static void collect_kids(tree *tr, const qs_pdf_tags *t)
 {
     for (size_t i = 0; i < tr->n; i++)
@@ -108,6 +109,8 @@ static void collect_kids(tree *tr, const qs_pdf_tags *t)
     for (size_t i = 1; i < tr->n; i++)
         if (tr->live[i])
             tr->kid_at[tr->tags[i].parent + 1]++;
+    for (size_t k = 0; k < t->nlinks; k++)
+        tr->kid_at[t->links[k].tag + 1]++;
     for (size_t i = 0; i < tr->n; i++)
         tr->kid_at[i + 1] += tr->kid_at[i];
     tr->kids = qs_xcalloc(tr->kid_at[tr->n] + 1, sizeof *tr->kids);
@@ -121,20 +124,21 @@ static void collect_kids(tree *tr, const qs_pdf_tags *t)
         if (tr->live[i] && parent != 0)
             tr->kids[tr->kid_at[parent] + fill[parent]++] = (int)i;
     }
+    for (size_t k = 0; k < t->nlinks; k++) {
+        int tag = t->links[k].tag;
+        tr->kids[tr->kid_at[tag] + fill[tag]++] = -(int)k - 1;
+    }
     free(fill);
 }
 
 /* Element i's dictionary. */
-static void put_element(qs_buf *d, const tree *tr, const qs_pdf_tags *t, size_t i,
-                        unsigned parent, const unsigned *pages)
+static void put_element(qs_buf *d, const tree *tr, size_t i, unsigned parent,
+                        const unsigned *pages)
 {
     const qs_tag *tag = &tr->tags[i];
     size_t own0 = tr->own_at[i], own1 = tr->own_at[i + 1];
     size_t kid0 = tr->kid_at[i], kid1 = tr->kid_at[i + 1];
-    size_t nlinks = 0;
-    for (size_t k = 0; k < t->nlinks; k++)
-        nlinks += t->links[k].tag == (int)i;
-    size_t count = (own1 - own0) + (kid1 - kid0) + nlinks;
+    size_t count = (own1 - own0) + (kid1 - kid0);
     qs_buf_printf(d, "/S /%s /P %u 0 R", tag->role, parent);
     size_t page = own1 > own0 ? tr->own[own0].page : 0;
     if (own1 > own0)
@@ -161,11 +165,10 @@ static void put_element(qs_buf *d, const tree *tr, const qs_pdf_tags *t, size_t 
         else
             qs_buf_printf(d, "<< /Type /MCR /Pg %u 0 R /MCID %d >> ", pages[r->page], r->mcid);
     }
-    for (size_t k = kid0; k < kid1; k++)
-        qs_buf_printf(d, "%u 0 R ", tr->num[tr->kids[k]]);
-    for (size_t k = 0; k < t->nlinks; k++)
-        if (t->links[k].tag == (int)i)
-            qs_buf_printf(d, "%u 0 R ", tr->link_num[k]);
+    for (size_t k = kid0; k < kid1; k++) {
+        int kid = tr->kids[k];
+        qs_buf_printf(d, "%u 0 R ", kid >= 0 ? tr->num[kid] : tr->link_num[-kid - 1]);
+    }
     if (count != 1)
         qs_buf_puts(d, "]");
 }
@@ -214,7 +217,7 @@ void qs_pdf_tags_write(qs_pdf_tags *t, qs_pdf_update *u, const unsigned *pages)
             continue;
         d.len = 0;
         int parent = tr.tags[i].parent;
-        put_element(&d, &tr, t, i, parent < 0 ? root : tr.num[parent], pages);
+        put_element(&d, &tr, i, parent < 0 ? root : tr.num[parent], pages);
         qs_pdf_update_dict(u, tr.num[i], d.s);
     }
     for (size_t k = 0; k < t->nlinks; k++) {
