@@ -29,6 +29,7 @@ MODULES   = main arena buf diag decimal input values load merge price explain ba
             fonts image layout layout_model \
             render_pdf ubl package sha256 catalog
 MODULES  += layout_table
+MODULES  += layout_tags pdf_tags
 MODULES  += pdf_update
 MODULES  += diff
 MODULES  += lock

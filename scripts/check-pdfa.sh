@@ -52,11 +52,21 @@ check "catalog /Metadata is an XMP stream (/Type /Metadata /Subtype /XML)" \
 check "the metadata stream has no /Filter" q "\$o[\"$meta\"].stream.dict[\"/Filter\"] == null"
 stream "$meta" >"$tmp/xmp.xml" 2>/dev/null
 check "XMP is well-formed XML" xmllint --noout --nonet "$tmp/xmp.xml"
-xmp() { # the text of the XMP property with local name $1
-    xmllint --nonet --xpath "string((//*[local-name()='$1'])[1])" "$tmp/xmp.xml" 2>/dev/null
+xmp() { # the text of the XMP property with local name $1 (not one of the
+    # extension schemas' descriptions, pdfaExtension:schemas)
+    xmllint --nonet --xpath "string((//*[local-name()='$1' and not(ancestor::*[local-name()='schemas'])])[1])" \
+        "$tmp/xmp.xml" 2>/dev/null
 }
 check "pdfaid:part is 3" test "$(xmp part)" = 3
 check "pdfaid:conformance is B, U or A" sh -c 'case "$1" in A|B|U) ;; *) exit 1;; esac' sh "$(xmp conformance)"
+# PDF/UA-1 (ISO 14289-1, 5): pdfuaid:part 1, a property PDF/A wants
+# declared by an extension schema (ISO 19005-3, 6.6.2.3.2).
+check "pdfuaid:part is 1" test "$(xmllint --nonet --xpath \
+    "string(//*[local-name()='part' and namespace-uri()='http://www.aiim.org/pdfua/ns/id/'])" \
+    "$tmp/xmp.xml" 2>/dev/null)" = 1
+check "an extension schema declares pdfuaid" test "$(xmllint --nonet --xpath \
+    "string(//*[local-name()='schemas']//*[local-name()='namespaceURI'])" \
+    "$tmp/xmp.xml" 2>/dev/null)" = "http://www.aiim.org/pdfua/ns/id/"
 # 6.6.2.3 The Info entries and their XMP equivalents agree.
 info() { q "\$o[\$t[\"/Info\"]].value[\"/$1\"] // \"\" | sub(\"^u:\"; \"\")"; }
 xmp_date() { # an XMP date (2026-11-26T00:00:00Z) as a PDF date's digits

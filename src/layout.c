@@ -627,6 +627,7 @@ static void run_flush(measure *m, run_state *r, qs_page *iv)
         it->size = r->style->size;
         it->color = r->style->color;
         it->text = qs_arena_strndup(&m->out->arena, m->buf, m->buflen);
+        it->tag = m->tag;
     }
     r->style = NULL;
     m->buflen = 0;
@@ -893,6 +894,7 @@ static void measure_image(measure *m, const qs_image_ref *ref, float width,
     qs_item *it = item_push(iv);
     it->kind = QS_ITEM_IMAGE;
     it->image = ref->image;
+    it->tag = m->tag;
     it->w = w;
     it->h = h;
     it->y = -h;
@@ -952,6 +954,8 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
 {
     size_t fs = sv->n;
     const bg_ref *saved_bg = m->bg;
+    int saved_tag = m->tag;
+    m->tag = qs_lay_tag_block(m, b);
     if (b->kind != QS_BLOCK_SPACE && b->kind != QS_BLOCK_ABSOLUTE)
         m->pending += b->space_before;
     if (b->outline_title != NULL && b->kind != QS_BLOCK_ABSOLUTE) {
@@ -1009,6 +1013,7 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
     case QS_BLOCK_CHART: {
         size_t first = iv->count;
         float h = qs_chart_draw(b->u.chart, m->doc->fonts, width, iv, &m->out->arena);
+        qs_lay_tag_items(iv, first, m->tag);
         slice *s = qs_lay_new_slice(m, sv, SL_BOX, true);
         s->first = first;
         s->count = iv->count - first;
@@ -1018,6 +1023,7 @@ static void measure_block(measure *m, const qs_block *b, float width, int cell_a
     }
     }
     m->bg = saved_bg;
+    m->tag = saved_tag;
     if (b->kind == QS_BLOCK_ABSOLUTE || b->kind == QS_BLOCK_PAGE_BREAK || m->failed)
         return;
     if (b->keep_together)
@@ -1197,8 +1203,10 @@ static void break_page(pager *P, const slice *next)
     const table_info *ti = continued_table(P, next);
     const slice *last = P->last;
     bool rows = ti != NULL && last->kind == SL_ROW;
+    size_t foot = cur_page(P)->count;
     if (rows && ti->carry_foot)
         place_carry(P, ti, last->row, true);
+    qs_lay_tag_items(cur_page(P), foot, QS_TAG_PAGINATION);
     new_page(P, false);
     if (ti == NULL)
         return;
@@ -1210,6 +1218,7 @@ static void break_page(pager *P, const slice *next)
     }
     if (rows && ti->carry_head)
         place_carry(P, ti, last->row, false);
+    qs_lay_tag_items(cur_page(P), 0, QS_TAG_PAGINATION);
 }
 
 /* Room a fresh page offers for a chain starting at `s`. */
@@ -1315,17 +1324,22 @@ static void page_furniture(measure *m, qs_layout *out)
     for (size_t p = 0; p < out->npages && !m->failed; p++) {
         const qs_master *ms = page_master(m->doc, p);
         qs_page *pg = &out->pages[p];
+        size_t from = pg->count;
         float w = ms->width - ms->margin_left - ms->margin_right;
         m->page_no = (unsigned)p + 1;
         sv.n = 0;
         iv.count = 0;
+        m->tag = QS_TAG_PAGINATION;
+        m->furniture = -1;
         qs_lay_measure_isolated(m, &ms->header, w, -1, NULL, &sv, &iv);
         qs_lay_stack_slices(&sv, 0, sv.n, &iv, pg, ms->margin_left, ms->height - ms->header_offset);
         sv.n = 0;
         iv.count = 0;
+        m->furniture = 1;
         qs_lay_measure_isolated(m, &ms->footer, w, -1, NULL, &sv, &iv);
         float h = qs_lay_stack_height(&sv, 0);
         qs_lay_stack_slices(&sv, 0, sv.n, &iv, pg, ms->margin_left, ms->footer_offset + h);
+        qs_lay_tag_artifacts(pg, from, QS_TAG_PAGINATION);
     }
     free(sv.v);
     free(iv.items);
@@ -1346,6 +1360,7 @@ static bool layout_pass(const qs_doc *doc, qs_layout *out, qs_diags *d, const an
     measure m = {.doc = doc, .out = out, .d = d, .known = known};
     qs_arena_init(&m.scratch);
     m.out_tail = &m.out_head;
+    qs_lay_tag_root(&m);
     slice_vec sv = {0};
     qs_page pool = {0};
     float w1 = doc->first.width - doc->first.margin_left - doc->first.margin_right;

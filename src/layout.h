@@ -204,6 +204,12 @@ struct qs_chart;
 
 struct qs_block {
     qs_block_kind kind;
+    /* The structure element the block makes in the tagged PDF (a standard
+     * type, qs_tag_role; "Artifact": none, its content is decoration), or
+     * NULL for the kind's default (layout_tags.c). `alt`: the text
+     * alternative of a Figure (image, chart), or NULL. */
+    const char *role;
+    const char *alt;
     float space_before;  /* pt */
     float space_after;   /* pt */
     bool keep_with_next;
@@ -298,7 +304,37 @@ typedef struct {
     qs_rgb color;      /* TEXT and LINE: stroke/fill; RECT: fill */
     const char *text;  /* TEXT: UTF-8, no soft hyphens or control chars */
     int image;         /* IMAGE */
+    /* The structure element (index into qs_layout.tags) the item's content
+     * belongs to, or QS_TAG_ARTIFACT (decoration: rules, fills, borders) or
+     * QS_TAG_PAGINATION (headers, footers, the repeated header rows and
+     * carried-forward rows of a continued table). */
+    int tag;
 } qs_item;
+
+enum { QS_TAG_ARTIFACT = -1, QS_TAG_PAGINATION = -2 };
+
+/* A structure element of the tagged PDF (ISO 32000-1, 14.7/14.8): the
+ * layout engine makes them while it measures the flow, in reading order
+ * (a parent before its children; tags[0] is the Document). */
+typedef struct {
+    const char *role;      /* a standard structure type, static ("P", "TD") */
+    int parent;            /* index of the parent; -1 for the Document */
+    const char *alt;       /* Figure: the text alternative, in the layout's
+                              arena; else NULL */
+    bool scope_column;     /* a TH of a header row: /Scope /Column */
+    bool cell;             /* a TH or TD: written even when empty, so that
+                              every row has its cells */
+    unsigned colspan;      /* a TH or TD: the columns it spans (>= 1) */
+    signed char place;     /* 0: in the flow; -1: in a page header (read
+                              before the flow), 1: in a footer (after) */
+} qs_tag;
+
+/* The standard structure type called `name` (the static string of the
+ * table in layout_tags.c, or "Artifact"), or NULL when there is none:
+ * the values a template's role attribute takes. */
+const char *qs_tag_role(const char *name);
+/* The role names qs_tag_role knows, comma-separated, for diagnostics. */
+const char *qs_tag_roles(void);
 
 typedef struct {
     qs_item *items;    /* heap array (qs_xrealloc), freed by qs_layout_free */
@@ -320,6 +356,8 @@ typedef struct {
     size_t npages;
     qs_outline_entry *outline;
     size_t noutline;
+    qs_tag *tags;          /* heap array; tags[0] the Document (tagged PDF) */
+    size_t ntags, tagcap;
 } qs_layout;
 
 /* Lays `doc` out into pages. Returns false after a diagnostic (rule id

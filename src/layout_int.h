@@ -147,6 +147,12 @@ typedef struct {
     anchor_vec found;
     bool refs;
     const char *unresolved;
+    /* The structure element the content measured now belongs to (an index
+     * into out->tags, or QS_TAG_ARTIFACT / QS_TAG_PAGINATION); 0, the
+     * Document, at the start. `furniture`: -1 measuring a page header, 1 a
+     * footer, 0 the flow. */
+    int tag;
+    int furniture;
 } measure;
 
 /* ---- small helpers ---- */
@@ -156,6 +162,7 @@ static inline qs_item *item_push(qs_page *p)
     p->items = qs_xgrow(p->items, &p->cap, p->count + 1, sizeof *p->items);
     qs_item *it = &p->items[p->count++];
     memset(it, 0, sizeof *it);
+    it->tag = QS_TAG_ARTIFACT;
     return it;
 }
 
@@ -198,6 +205,27 @@ void qs_lay_measure_isolated(measure *m, const qs_blocks *bs, float width, int c
  * one), over the lines of the paragraphs in bs (groups included) broken at
  * `width` pt. */
 float qs_lay_blocks_tail(measure *m, const qs_blocks *bs, float width, const char *mark);
+/* layout_tags.c: the structure elements of the tagged PDF. */
+/* Makes the Document, tags[0], and starts measuring in it. */
+void qs_lay_tag_root(measure *m);
+/* Opens a structure element of `role` (static) under m->tag; returns its
+ * index, or m->tag itself when that is an artifact (nothing in an artifact
+ * is tagged). `alt` is copied. */
+int qs_lay_tag_open(measure *m, const char *role, const char *alt);
+/* The element block b's content belongs to: a new one of its role (or its
+ * kind's default), m->tag for a kind that makes none (groups, columns,
+ * absolute blocks without a role; a paragraph in a table cell or list
+ * item), an artifact for rules and role="Artifact". */
+int qs_lay_tag_block(measure *m, const qs_block *b);
+/* Sets the tag of items [from, p->count) of p. */
+void qs_lay_tag_items(qs_page *p, size_t from, int tag);
+/* The same for those of them that are artifacts. */
+void qs_lay_tag_artifacts(qs_page *p, size_t from, int tag);
+/* A table cell's element, spanning `span` columns: a TH (of a header row:
+ * `header`) or TD under m->tag when that is a TR, else m->tag. */
+int qs_lay_tag_cell(measure *m, bool header, size_t span);
+/* Whether element `tag` is a Table whose rows and cells get elements. */
+bool qs_lay_tag_is_table(const measure *m, int tag);
 
 /* layout_table.c: a table's rows, and a block flowing through columns, as
  * slices. */

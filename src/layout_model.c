@@ -90,6 +90,7 @@ void qs_layout_free(qs_layout *l)
         free(l->pages[i].items);
     free(l->pages);
     free(l->outline);
+    free(l->tags);
     qs_arena_free(&l->arena);
     memset(l, 0, sizeof *l);
 }

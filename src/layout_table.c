@@ -249,9 +249,11 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
     /* A table in a decimal cell: the outer cell's alignment comes back. */
     const char *outer_mark = m->decimal_mark;
     float outer_tail = m->decimal_tail;
+    int row_tag = m->tag;
     for (size_t c = 0; c < row->count; c++) {
         const qs_cell *cell = &row->cells[c];
         size_t span = cell->colspan >= 1 ? (size_t)cell->colspan : 1;
+        m->tag = qs_lay_tag_cell(m, row == t->header, span);
         if (span > t->ncolumns - col) {
             qs_lay_fail(m, "a table row has more cells than the table has columns (%zu)",
                         t->ncolumns);
@@ -269,6 +271,7 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
                                 &rs->iv);
         m->decimal_mark = outer_mark;
         m->decimal_tail = outer_tail;
+        m->tag = row_tag;
         if (m->failed)
             return -1;
         r[1] = r[4] = rs->sv.n;
@@ -445,9 +448,17 @@ void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec 
     rs.ranges = qs_xcalloc(RANGE_STRIDE * t->ncolumns, sizeof *rs.ranges);
     rs.heights = qs_xcalloc(t->ncolumns, sizeof *rs.heights);
     rs.shifts = qs_xcalloc(t->ncolumns, sizeof *rs.shifts);
+    /* Structure: Table > THead > TR > TH, TBody > TR > TD (layout_tags.c). */
+    const int table_tag = m->tag;
+    const bool tagged = qs_lay_tag_is_table(m, table_tag);
     if (t->header != NULL) {
         size_t first = iv->count;
+        if (tagged) {
+            m->tag = qs_lay_tag_open(m, "THead", NULL);
+            m->tag = qs_lay_tag_open(m, "TR", NULL);
+        }
         float h = measure_row(m, t, ti, t->header, NULL, &rs, iv);
+        m->tag = table_tag;
         if (h >= 0) {
             qs_item *it = item_push(iv);
             it->kind = QS_ITEM_LINE;
@@ -470,6 +481,8 @@ void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec 
         }
     }
     size_t stripe = 0, in_group = 0;
+    m->tag = tagged && t->nrows > 0 ? qs_lay_tag_open(m, "TBody", NULL) : table_tag;
+    const int body_tag = m->tag;
     for (size_t r = 0; r < t->nrows && !m->failed; r++) {
         const qs_row *row = &t->rows[r];
         const qs_rgb *band = NULL;
@@ -483,12 +496,15 @@ void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec 
         bool orphan = row->kind != QS_ROW_HEADING && in_group < t->orphans &&
                       r + 1 < t->nrows && t->rows[r + 1].kind != QS_ROW_HEADING;
         m->row = row;
+        m->tag = tagged ? qs_lay_tag_open(m, "TR", NULL) : body_tag;
         float content = measure_cells(m, t, ti, row, &rs);
         bool added = content >= 0 && add_row(m, t, ti, r, band, &rs, content, orphan, sv, iv);
         m->row = NULL;
+        m->tag = body_tag;
         if (!added)
             break;
     }
+    m->tag = table_tag;
     free(rs.heights);
     free(rs.shifts);
     free(rs.sv.v);

@@ -21,7 +21,15 @@ typedef struct {
     int font;
     float size, width;
     qs_rgb fill, stroke;
+    /* Marked content: the tree taking the MCIDs (NULL: none), the page,
+     * and the tag of the open sequence (NOT_MARKED: none). */
+    qs_pdf_tags *tags;
+    size_t page;
+    int marked;
+    bool marked_in_text;  /* the open sequence began inside BT ... ET */
 } writer;
+
+#define NOT_MARKED (-100)
 
 /* Appends `n` / 10^decimals as a PDF number (no exponent, no trailing
  * zeros) and a space. */
@@ -104,11 +112,26 @@ static void put_codes(qs_buf *b, const char *text)
     qs_buf_add(b, ">", 1);
 }
 
+/* Ends the text object, and first the marked-content sequence opened in
+ * it (a sequence never straddles BT ... ET). */
 static void end_text(writer *w)
 {
+    if (w->in_text && w->marked_in_text) {
+        qs_buf_puts(w->b, "EMC\n");
+        w->marked = NOT_MARKED;
+    }
     if (w->in_text)
         qs_buf_puts(w->b, "ET\n");
-    w->in_text = false;
+    w->in_text = w->marked_in_text = false;
+}
+
+static void begin_text(writer *w)
+{
+    if (!w->in_text) {
+        qs_buf_puts(w->b, "BT\n");
+        w->in_text = true;
+        w->tx = w->ty = 0; /* BT starts at the origin */
+    }
 }
 
 static bool same_rgb(qs_rgb a, qs_rgb b)
@@ -127,16 +150,52 @@ static void set_fill(writer *w, qs_rgb rgb)
     qs_buf_puts(w->b, "rg\n");
 }
 
+/* Closes the open marked-content sequence (and the text object). */
+static void end_marked(writer *w)
+{
+    end_text(w);
+    if (w->marked != NOT_MARKED)
+        qs_buf_puts(w->b, "EMC\n");
+    w->marked = NOT_MARKED;
+}
+
+/* Puts the next item, of element `tag` (or an artifact), in a marked-content
+ * sequence: the open one when it is of the same tag (and, for a text item,
+ * inside the text object; for another, outside), else a new one: an
+ * element's content with the next MCID of the page, an artifact as
+ * /Artifact (page furniture: /Type /Pagination). Text items' sequences
+ * open inside BT ... ET, so that consecutive runs share one text object. */
+static void mark(writer *w, int tag, bool text)
+{
+    if (!w->tags)
+        return;
+    if (w->marked == tag && (text ? w->in_text && w->marked_in_text : !w->in_text))
+        return;
+    if (text && w->in_text && w->marked_in_text) {
+        qs_buf_puts(w->b, "EMC\n");
+    } else {
+        end_marked(w);
+        if (text)
+            begin_text(w);
+    }
+    w->marked = tag;
+    w->marked_in_text = text;
+    if (tag == QS_TAG_ARTIFACT) {
+        qs_buf_puts(w->b, "/Artifact BMC\n");
+    } else if (tag < 0) {
+        qs_buf_puts(w->b, "/Artifact <</Type /Pagination>> BDC\n");
+    } else {
+        qs_buf_printf(w->b, "/%s <</MCID %d>> BDC\n", qs_pdf_tags_role(w->tags, tag),
+                      qs_pdf_tags_mcid(w->tags, w->page, tag));
+    }
+}
+
 static bool draw_text(writer *w, const qs_item *it)
 {
     if (!it->text || !it->text[0])
         return true;
     qs_buf *b = w->b;
-    if (!w->in_text) {
-        qs_buf_puts(b, "BT\n");
-        w->in_text = true;
-        w->tx = w->ty = 0; /* BT starts at the origin */
-    }
+    begin_text(w);
     if (!w->font_set || w->font != it->font || w->size != it->size) {
         w->font_set = true;
         w->font = it->font;
@@ -242,7 +301,9 @@ static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
     if (!qs_pdf_watermark_place(doc, pw, ph, &size, &x, &y))
         return true;
     qs_buf *b = w->b;
-    end_text(w);
+    end_marked(w);
+    if (w->tags)
+        qs_buf_puts(b, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n");
     qs_buf_puts(b, "/Span <</ActualText <feff");
     put_code_digits(b, doc->watermark);
     qs_buf_puts(b, ">>> BDC\nq\n");
@@ -267,19 +328,28 @@ static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
     qs_buf_puts(b, "Tm\n");
     put_codes(b, doc->watermark);
     qs_buf_puts(b, " Tj\nET\nQ\nEMC\n");
+    if (w->tags)
+        qs_buf_puts(b, "EMC\n");
     return true;
 }
 
 bool qs_pdf_content_page(qs_buf *ops, const qs_doc *doc, const qs_page *p,
-                         float pw, float ph, const qs_pdf_names *names)
+                         float pw, float ph, const qs_pdf_names *names,
+                         qs_pdf_tags *tags, size_t page)
 {
     writer w;
     memset(&w, 0, sizeof w);
     w.b = ops;
     w.names = names;
+    w.tags = tags;
+    w.page = page;
+    w.marked = NOT_MARKED;
     for (size_t i = 0; i < p->count; i++) {
         const qs_item *it = &p->items[i];
         bool ok = true;
+        if (it->kind == QS_ITEM_TEXT && (!it->text || !it->text[0]))
+            continue;
+        mark(&w, it->tag, it->kind == QS_ITEM_TEXT);
         switch (it->kind) {
         case QS_ITEM_TEXT: ok = draw_text(&w, it); break;
         case QS_ITEM_RECT: draw_rect(&w, it); break;
@@ -289,7 +359,7 @@ bool qs_pdf_content_page(qs_buf *ops, const qs_doc *doc, const qs_page *p,
         if (!ok)
             return false;
     }
-    end_text(&w);
+    end_marked(&w);
     if (doc->watermark && doc->watermark[0] && !draw_watermark(&w, doc, pw, ph))
         return false;
     return true;

@@ -1,8 +1,9 @@
 /* pdf_content: a laid-out page as the operators of its PDF content stream,
  * written here rather than through libharu's page operators
  * (HPDF_Page_TextOut clears a 512-byte buffer and converts and measures
- * every string again per call), and the seam for marked content (the
- * tagging of issue 15 point 2). Text is BT ... ET with Tf, Td and Tj (the
+ * every string again per call), with the marked content of the tagged PDF
+ * (each item in its structure element's sequence or an artifact;
+ * pdf_tags.h). Text is BT ... ET with Tf, Td and Tj (the
  * 2-byte codes in hex: for libharu's UTF-8 fonts, code = CID = the
  * character's Unicode value), fills rg/re/f, rules RG/w/m/l/S, images
  * q/cm/Do/Q, the watermark over everything, last, inside q ... Q (draw_
@@ -19,6 +20,7 @@
 
 #include "buf.h"
 #include "layout.h"
+#include "pdf_tags.h"
 
 /* The watermark's opacity for fill and stroke (/ca and /CA of the
  * ExtGState render_pdf.c adds to every page of a document with one):
@@ -42,8 +44,15 @@ bool qs_pdf_watermark_place(const qs_doc *doc, float pw, float ph, float *size,
 
 /* Appends the operators of page `p` (of a pw x ph pt layout from `doc`),
  * then the watermark when the document has one. The items were checked
- * (fonts and images exist). False when a name is missing. */
+ * (fonts and images exist). With `tags` (the page's index `page`), every
+ * operator that draws lies in marked content: a sequence per run of items
+ * of one structure element, `/TD <</MCID n>> BDC ... EMC` with the MCID
+ * taken from `tags`, or `/Artifact BMC ... EMC` (`/Artifact <</Type
+ * /Pagination>> BDC` for page furniture, with /Subtype /Watermark for the
+ * watermark); a sequence never straddles BT ... ET. False when a name is
+ * missing. */
 bool qs_pdf_content_page(qs_buf *ops, const qs_doc *doc, const qs_page *p,
-                         float pw, float ph, const qs_pdf_names *names);
+                         float pw, float ph, const qs_pdf_names *names,
+                         qs_pdf_tags *tags, size_t page);
 
 #endif

@@ -142,12 +142,22 @@ static void put_pt(qs_buf *b, float v)
     qs_buf_printf(b, "%s%lld.%02lld", n < 0 ? "-" : "", llabs(n) / 100, llabs(n) % 100);
 }
 
+/* Where the links of a page go: the update, the document's fonts, the
+ * structure tree and the page's index (tagged as Link), and the page's
+ * /Annots references. */
+typedef struct {
+    qs_pdf_update *u;
+    const qs_doc *doc;
+    qs_pdf_tags *tags;
+    size_t page;
+    qs_buf annots;
+} linker;
+
 /* One link annotation over bytes [from, to) of text item `it`, to `uri`;
- * its reference appended to `annots`. */
-static void add_annot(qs_pdf_update *u, const qs_doc *doc, const qs_item *it,
-                      size_t from, size_t to, const char *uri, qs_buf *annots)
+ * its reference appended to the page's. */
+static void add_annot(linker *k, const qs_item *it, size_t from, size_t to, const char *uri)
 {
-    const qs_font *font = doc->fonts[it->font];
+    const qs_font *font = k->doc->fonts[it->font];
     float x0 = it->x + qs_font_width(font, it->text, from, it->size);
     float x1 = x0 + qs_font_width(font, it->text + from, to - from, it->size);
     float rect[4] = { x0, it->y - BOX_BELOW * it->size, x1,
@@ -163,20 +173,22 @@ static void add_annot(qs_pdf_update *u, const qs_doc *doc, const qs_item *it,
     qs_buf_puts(&d, " /A << /S /URI /URI ");
     qs_pdf_put_literal(&d, uri);
     qs_buf_puts(&d, " >>");
-    unsigned num = qs_pdf_update_new(u);
-    qs_pdf_update_dict(u, num, d.s);
-    qs_buf_printf(annots, "%u 0 R ", num);
+    unsigned num = qs_pdf_update_new(k->u);
+    if (k->tags)
+        qs_buf_printf(&d, " /StructParent %u",
+                      qs_pdf_tags_annot(k->tags, k->page, it->tag, num));
+    qs_pdf_update_dict(k->u, num, d.s);
+    qs_buf_printf(&k->annots, "%u 0 R ", num);
     qs_buf_free(&d);
 }
 
 /* The links of the addresses within one text item. */
-static void item_links(qs_pdf_update *u, const qs_doc *doc, const qs_item *it,
-                       qs_buf *annots)
+static void item_links(linker *k, const qs_item *it)
 {
     size_t from = 0, start, len;
     qs_buf uri = { 0 };
     while (qs_link_find(it->text, from, &start, &len, &uri)) {
-        add_annot(u, doc, it, start, start + len, uri.s, annots);
+        add_annot(k, it, start, start + len, uri.s);
         from = start + len;
         uri.len = 0;
     }
@@ -187,8 +199,7 @@ static void item_links(qs_pdf_update *u, const qs_doc *doc, const qs_item *it,
  * first word of `b` (the next line), when the break lies where a line may
  * break inside an address and only together they make one, get one link
  * each, to the same target. */
-static void broken_links(qs_pdf_update *u, const qs_doc *doc, const qs_item *a,
-                         const qs_item *b, qs_buf *annots)
+static void broken_links(linker *k, const qs_item *a, const qs_item *b)
 {
     size_t n = strlen(a->text), s = n, m = strcspn(b->text, " ");
     while (s > 0 && a->text[s - 1] != ' ')
@@ -209,8 +220,8 @@ static void broken_links(qs_pdf_update *u, const qs_doc *doc, const qs_item *a,
     uri.len = 0;
     if (!alone && qs_link_find(joined.s, 0, &start, &len, &uri) &&
         start < head && start + len > head) {
-        add_annot(u, doc, a, s + start, n, uri.s, annots);
-        add_annot(u, doc, b, 0, start + len - head, uri.s, annots);
+        add_annot(k, a, s + start, n, uri.s);
+        add_annot(k, b, 0, start + len - head, uri.s);
     }
     qs_buf_free(&joined);
     qs_buf_free(&uri);
@@ -231,33 +242,36 @@ static const qs_item *next_line(const qs_page *page, size_t i)
 }
 
 bool qs_pdf_links_add(qs_pdf_update *u, const qs_doc *doc, const qs_layout *l,
-                      const unsigned *pages)
+                      const unsigned *pages, qs_pdf_tags *tags)
 {
     bool ok = true;
-    qs_buf annots = { 0 }, dict = { 0 };
+    linker k = { .u = u, .doc = doc, .tags = tags };
+    qs_buf dict = { 0 };
     for (size_t p = 0; ok && p < l->npages; p++) {
-        annots.len = 0;
+        k.annots.len = 0;
+        k.page = p;
         const qs_page *page = &l->pages[p];
         for (size_t i = 0; i < page->count; i++) {
             const qs_item *it = &page->items[i];
             if (it->kind != QS_ITEM_TEXT || !it->text)
                 continue;
-            item_links(u, doc, it, &annots);
+            item_links(&k, it);
             const qs_item *next = next_line(page, i);
             if (next)
-                broken_links(u, doc, it, next, &annots);
+                broken_links(&k, it, next);
         }
-        if (annots.len == 0)
+        if (k.annots.len == 0)
             continue;
         dict.len = 0;
         ok = qs_pdf_update_get_dict(u, pages[p], &dict) &&
              !strstr(dict.s, "/Annots");
         if (ok) {
-            qs_buf_printf(&dict, " /Annots [ %s]", annots.s);
-            qs_pdf_update_dict(u, pages[p], dict.s);
+            dict.len = 0;
+            qs_buf_printf(&dict, " /Annots [ %s]", k.annots.s);
+            qs_pdf_update_dict_add(u, pages[p], dict.s);
         }
     }
-    qs_buf_free(&annots);
+    qs_buf_free(&k.annots);
     qs_buf_free(&dict);
     return ok;
 }

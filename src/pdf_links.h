@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "layout.h"
+#include "pdf_tags.h"
 #include "pdf_update.h"
 
 /* Finds the first address in text[from..), a word between white space,
@@ -24,11 +25,12 @@ bool qs_link_find(const char *text, size_t from, size_t *start, size_t *len,
                   qs_buf *uri);
 
 /* Adds the links of every text item of `l` (laid out from `doc`) to the
- * update: the annotations, and each page that has some rewritten with an
- * /Annots array. `pages` holds the page objects' numbers, l->npages of
- * them. Returns false when a page's dictionary cannot be read (or already
- * has annotations). */
+ * update: the annotations, and an /Annots array on each page that has some
+ * (qs_pdf_update_dict_add). `pages` holds the page objects' numbers,
+ * l->npages of them. With `tags`, each annotation gets a /StructParent and
+ * a Link element under its text's element (pdf_tags.c). Returns false when
+ * a page's dictionary cannot be read (or already has annotations). */
 bool qs_pdf_links_add(qs_pdf_update *u, const qs_doc *doc, const qs_layout *l,
-                      const unsigned *pages);
+                      const unsigned *pages, qs_pdf_tags *tags);
 
 #endif

@@ -197,6 +197,9 @@ void qs_pdf_update_free(qs_pdf_update *u)
     qs_buf_free(&u->catalog_keys);
     free(u->xref);
     free(u->orig);
+    for (size_t i = 0; i < u->nadds; i++)
+        free(u->adds[i].entries);
+    free(u->adds);
     memset(u, 0, sizeof *u);
 }
 
@@ -458,6 +461,14 @@ void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
     put_stream(u, num, dict, "", (const char *)data, n);
 }
 
+void qs_pdf_update_dict_add(qs_pdf_update *u, unsigned num, const char *entries)
+{
+    u->adds = qs_xgrow(u->adds, &u->capadds, u->nadds + 1, sizeof *u->adds);
+    u->adds[u->nadds].num = num;
+    u->adds[u->nadds].entries = qs_xstrdup(entries);
+    u->nadds++;
+}
+
 void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries)
 {
     qs_buf_puts(&u->catalog_keys, entries);
@@ -673,6 +684,31 @@ static bool finish_catalog(qs_pdf_update *u)
     return true;
 }
 
+/* The original dictionaries with the entries added to them, as objects
+ * of the update (each once, with all of its entries, in the order added). */
+static bool finish_dict_adds(qs_pdf_update *u)
+{
+    qs_buf d = { 0 };
+    bool ok = true;
+    for (size_t i = 0; ok && i < u->nadds; i++) {
+        unsigned num = u->adds[i].num;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = u->adds[k].num == num;
+        if (seen)
+            continue;
+        d.len = 0;
+        ok = qs_pdf_update_get_dict(u, num, &d);
+        for (size_t k = i; ok && k < u->nadds; k++)
+            if (u->adds[k].num == num)
+                qs_buf_puts(&d, u->adds[k].entries);
+        if (ok)
+            qs_pdf_update_dict(u, num, d.s);
+    }
+    qs_buf_free(&d);
+    return ok;
+}
+
 bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size)
 {
     *out = NULL;
@@ -686,7 +722,7 @@ bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size)
     size_t *offset = qs_xcalloc(cap, sizeof *offset);
     unsigned *where = qs_xcalloc(cap, sizeof *where);
     unsigned *index = qs_xcalloc(cap, sizeof *index);
-    bool ok = finish_catalog(u);
+    bool ok = finish_catalog(u) && finish_dict_adds(u);
     memcpy(objs, u->orig, u->norig * sizeof *objs);
     qs_buf b = { 0 };
     if (ok) {

@@ -40,6 +40,10 @@ typedef struct {
     qs_pdf_span *orig;      /* the original's objects by number, from its
                                cross-reference table */
     unsigned norig;         /* their count: the original's /Size */
+    /* Entries added to the original's dictionaries (qs_pdf_update_dict_add),
+     * in the order added. */
+    struct { unsigned num; char *entries; } *adds;
+    size_t nadds, capadds;
 } qs_pdf_update;
 
 /* Starts an update of pdf[0..len): reads its trailer and cross-reference
@@ -62,6 +66,10 @@ bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
  * metadata stream readable without decoding). */
 void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
                               const unsigned char *data, size_t n);
+/* Appends entries ("/Key value ...") to the original's dictionary object
+ * `num` (a page), rewritten at finish with every entry added to it: so
+ * several writers (links, tags) can each add theirs. */
+void qs_pdf_update_dict_add(qs_pdf_update *u, unsigned num, const char *entries);
 /* Appends entries ("/Key value ...") to the catalog, rewritten at finish. */
 void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries);
 /* The object numbers `ref` ("/ToUnicode") points at, `N 0 R`, anywhere in

@@ -88,8 +88,11 @@ static void xmp_property(qs_buf *b, const char *name, const char *container,
     qs_buf_printf(b, "</%s>\n", name);
 }
 
-/* The XMP packet: pdfaid part 3, conformance B, and the Info's values in
- * the properties PDF/A maps them to (ISO 19005-3, 6.6.2.3.1). */
+/* The XMP packet: pdfaid part 3, conformance B, pdfuaid part 1 (the
+ * document is tagged per PDF/UA-1, ISO 14289-1 5: pdf_tags.c) with the
+ * extension schema PDF/A requires for that property (ISO 19005-3,
+ * 6.6.2.3.2), and the Info's values in the properties PDF/A maps them to
+ * (6.6.2.3.1). */
 static void xmp_packet(qs_buf *b, char *const f[NFIELDS], const qs_pdfa_date *date)
 {
     qs_buf_puts(b,
@@ -100,9 +103,11 @@ static void xmp_packet(qs_buf *b, char *const f[NFIELDS], const qs_pdfa_date *da
         "    xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\"\n"
         "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
         "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-        "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
+        "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+        "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
         "   <pdfaid:part>3</pdfaid:part>\n"
         "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+        "   <pdfuaid:part>1</pdfuaid:part>\n"
         "   <dc:format>application/pdf</dc:format>\n");
     xmp_property(b, "dc:title", "Alt", f[TITLE]);
     xmp_property(b, "dc:creator", "Seq", f[AUTHOR]);
@@ -119,6 +124,22 @@ static void xmp_packet(qs_buf *b, char *const f[NFIELDS], const qs_pdfa_date *da
         }
     }
     qs_buf_puts(b,
+        "  </rdf:Description>\n"
+        "  <rdf:Description rdf:about=\"\"\n"
+        "    xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
+        "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
+        "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
+        "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+        "    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n"
+        "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n"
+        "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+        "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
+        "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+        "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+        "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+        "     <pdfaProperty:description>Part of ISO 14289 the document conforms to</pdfaProperty:description>\n"
+        "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+        "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
         "  </rdf:Description>\n"
         " </rdf:RDF>\n"
         "</x:xmpmeta>\n"

@@ -37,8 +37,9 @@
  *   input gives the same bytes;
  * - libharu writes PDF 1.3 and nothing of PDF/A: the update also carries
  *   the PDF/A-3b parts (pdfa.c: XMP metadata agreeing with the Info
- *   dictionary, the sRGB output intent, header 1.7, /Lang) and the links
- *   of the e-mail and web addresses (pdf_links.c).
+ *   dictionary, the sRGB output intent, header 1.7, /Lang), the links
+ *   of the e-mail and web addresses (pdf_links.c) and the structure tree
+ *   of the tagged PDF (pdf_tags.c; the marked content is pdf_content.c's).
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG alpha becomes a soft mask (SMask); JPEG bytes pass through. */
@@ -1002,7 +1003,7 @@ static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
 /* Replaces page `index`'s content stream (object `page`'s /Contents) by
  * the operators pdf_content.c writes for it. */
 static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
-                         size_t index, unsigned page)
+                         size_t index, unsigned page, qs_pdf_tags *tags)
 {
     const qs_doc *doc = c->doc;
     qs_buf dict = { 0 }, ops = { 0 };
@@ -1024,7 +1025,7 @@ static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
         image_names[i] = images[i][0] ? images[i] : NULL;
     qs_pdf_names names = { font_names, image_names, gs[0] ? gs : NULL };
     ok = ok && qs_pdf_content_page(&ops, doc, &l->pages[index], l->width,
-                                   l->height, &names) &&
+                                   l->height, &names, tags, index) &&
          qs_pdf_update_stream(u, contents, "", (const unsigned char *)ops.s,
                               ops.len);
     qs_buf_free(&dict);
@@ -1037,22 +1038,28 @@ static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
 }
 
 /* The pages' contents (pdf_content.c) and the links of the e-mail and web
- * addresses (pdf_links.c), on the pages of the saved document's tree. */
+ * addresses (pdf_links.c), on the pages of the saved document's tree, and
+ * the structure tree of both (pdf_tags.c). */
 static bool add_pages(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
 {
+    qs_pdf_tags tags;
+    qs_pdf_tags_init(&tags, l);
     unsigned *pages = qs_xcalloc(l->npages, sizeof *pages);
     bool ok = qs_pdf_update_pages(u, pages, l->npages) == l->npages;
     if (!ok)
         fail(c, "finding the pages in the page tree");
     for (size_t i = 0; ok && i < l->npages; i++) {
-        ok = page_content(c, u, l, i, pages[i]);
+        ok = page_content(c, u, l, i, pages[i], &tags);
         if (!ok) {
             char what[64];
             snprintf(what, sizeof what, "drawing page %zu", i + 1);
             fail(c, what);
         }
     }
-    bool linked = ok && qs_pdf_links_add(u, c->doc, l, pages);
+    bool linked = ok && qs_pdf_links_add(u, c->doc, l, pages, &tags);
+    if (linked)
+        qs_pdf_tags_write(&tags, u, pages);
+    qs_pdf_tags_free(&tags);
     free(pages);
     return linked || (ok && fail(c, "adding the links"));
 }

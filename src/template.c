@@ -602,6 +602,18 @@ typedef struct {
     bool fields;          /* in a master's header or footer */
 } flowctx;
 
+/* The block's structure role and text alternative (docs/templates.md,
+ * "Accessibility: roles and alt text"); the check pass vetted both. */
+static void block_role(tpl *t, qs_block *b, const xmlNode *n, xmlNode *ctx)
+{
+    const char *role = attr(n, "role");
+    if (role)
+        b->role = qs_tag_role(role);
+    const char *alt = attr(n, "alt");
+    if (alt)
+        b->alt = qs_tpl_interp(t, alt, n, "alt", ctx);
+}
+
 static void block_common(tpl *t, qs_block *b, const xmlNode *n, xmlNode *ctx,
                          const style *s)
 {
@@ -617,6 +629,7 @@ static void block_common(tpl *t, qs_block *b, const xmlNode *n, xmlNode *ctx,
     b->has_background = qs_tpl_color_attr(t, n, "background", &b->background, false);
     if (attr(n, "anchor"))
         b->anchor = qs_tpl_interp(t, attr(n, "anchor"), n, "anchor", ctx);
+    block_role(t, b, n, ctx);
     const char *outline = attr(n, "outline");
     if (outline) {
         b->outline_title = qs_tpl_interp(t, outline, n, "outline", ctx);
@@ -659,6 +672,12 @@ static void build_para(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *fc
             b->outline_title = pb_plain(t, &pb);
             const char *lvl = attr(n, "outline-level");
             b->outline_level = lvl ? atoi(lvl) : 0;
+        }
+        if (heading && !b->role && !fc->fields) { /* H1 to H6 by level */
+            static const char *const levels[] = {"H1", "H2", "H3", "H4", "H5", "H6"};
+            const char *lvl = attr(n, "outline-level");
+            int level = lvl ? atoi(lvl) : 0;
+            b->role = levels[level < 0 ? 0 : level > 5 ? 5 : level];
         }
     }
     free(pb.plain.s);
@@ -949,6 +968,7 @@ static void build_flow(tpl *t, const xmlNode *el, xmlNode *ctx, const flowctx *f
             qs_block *b = bv_add(t, out, absolute ? QS_BLOCK_ABSOLUTE : QS_BLOCK_GROUP);
             b->u.group.children = bv_done(&kids);
             if (absolute) {
+                block_role(t, b, c, ctx);
                 qs_tpl_length_attr(t, c, "x", &b->u.group.x, false);
                 qs_tpl_length_attr(t, c, "y", &b->u.group.y, false);
                 qs_tpl_length_attr(t, c, "width", &b->u.group.width, false);

@@ -28,6 +28,7 @@ typedef struct {
 /* Every attribute the check pass parses, sorted by name (bsearch). */
 static const checked_attr checked_attrs[] = {
     {"anchor", CHECK_TEXT},
+    {"alt", CHECK_TEXT},
     {"background", CHECK_COLOR},       {"border", CHECK_BORDER},
     {"border-bottom", CHECK_BORDER},   {"border-left", CHECK_BORDER},
     {"border-right", CHECK_BORDER},    {"border-top", CHECK_BORDER},
@@ -73,6 +74,26 @@ static void check_row_width(tpl *t, const xmlNode *r)
     if (span != ncol)
         qs_tpl_error(t, r, NULL, "the cells of this %s span %zu columns, the table has %zu",
              (const char *)r->name, span, ncol);
+}
+
+/* The role attribute names a structure type, and a figure (an image or
+ * chart) that is tagged has a text alternative (PDF/UA-1 7.3): in the
+ * body unless role="Artifact"; in a header or footer (an artifact there)
+ * only when it has a role. */
+static void check_role(tpl *t, const xmlNode *n, bool fields)
+{
+    const char *role = attr(n, "role");
+    if (role && !qs_tag_role(role)) {
+        qs_tpl_error(t, n, "role", "unknown role '%.40s' (a PDF structure type: %s)", role,
+                     qs_tag_roles());
+        return;
+    }
+    bool artifact = role && strcmp(role, "Artifact") == 0;
+    bool figure = is_el(n, "image") || is_el(n, "chart");
+    if (figure && !attr(n, "alt") && !artifact && (!fields || role))
+        qs_tpl_error(t, n, NULL, "<%s> needs alt=\"...\", the text a screen reader says "
+                     "for it (PDF/UA), or role=\"Artifact\" when it is decoration",
+                     (const char *)n->name);
 }
 
 /* Parses and compiles everything in element n and below, reporting each
@@ -126,6 +147,7 @@ void qs_tpl_check_tree(tpl *t, const xmlNode *n, bool fields)
     }
     if (is_el(n, "row") || is_el(n, "header"))
         check_row_width(t, n);
+    check_role(t, n, fields);
     if (is_el(n, "columns") && attr(n, "count") &&
         (atoi(attr(n, "count")) < 2 || atoi(attr(n, "count")) > 8))
         qs_tpl_error(t, n, "count", "count %s: columns are 2 to 8", attr(n, "count"));

@@ -891,10 +891,10 @@ static void test_images(void)
         const char *image;
         unsigned width; /* of the image loaded: 8 (the PNG), 32 (the JPEG) */
     } cases[] = {
-        {"<image href=\"img/{@id}.png\"/>", 8},
-        {"<image href=\"img/{@id}-x.png\" fallback=\"img/none.jpg\"/>", 32},
-        {"<image select=\"seller/logo\" href=\"img/{@id}.png\"/>", 8},
-        {"<image select=\"seller/name\" fallback=\"img/{'none'}.jpg\"/>", 32},
+        {"<image href=\"img/{@id}.png\" alt=\"x\"/>", 8},
+        {"<image href=\"img/{@id}-x.png\" fallback=\"img/none.jpg\" alt=\"x\"/>", 32},
+        {"<image select=\"seller/logo\" href=\"img/{@id}.png\" alt=\"x\"/>", 8},
+        {"<image select=\"seller/name\" fallback=\"img/{'none'}.jpg\" alt=\"x\"/>", 32},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char text[1024];
@@ -916,21 +916,21 @@ static void test_images(void)
      * fallback (a name from the data is named with its node), a bad
      * interpolation, a fallback leaving the root. */
     expect_error("image href missing",
-                 HEAD "  <body>\n    <image href=\"img/{@id}-x.png\"/>\n  </body>\n</template>\n",
+                 HEAD "  <body>\n    <image href=\"img/{@id}-x.png\" alt=\"x\"/>\n  </body>\n</template>\n",
                  NULL, 4, 12, "template", "image 'img/2026-0142-x.png' does not exist (a fallback");
     expect_error("image fallback missing",
-                 HEAD "  <body>\n    <image select=\"seller/name\" fallback=\"img/x.png\"/>\n"
+                 HEAD "  <body>\n    <image select=\"seller/name\" fallback=\"img/x.png\" alt=\"x\"/>\n"
                       "  </body>\n</template>\n",
                  NULL, 4, 33, "template", "image 'img/x.png' does not exist");
     expect_error("image select missing",
-                 HEAD "  <body>\n    <image select=\"seller/name\"/>\n  </body>\n</template>\n",
+                 HEAD "  <body>\n    <image select=\"seller/name\" alt=\"x\"/>\n  </body>\n</template>\n",
                  NULL, 4, 12, "template",
                  "image 'Nordlicht Systemhaus GmbH' from /quote/seller/name");
     expect_error("image href bad expression",
-                 HEAD "  <body>\n    <image href=\"img/{@id(}.png\"/>\n  </body>\n</template>\n",
+                 HEAD "  <body>\n    <image href=\"img/{@id(}.png\" alt=\"x\"/>\n  </body>\n</template>\n",
                  NULL, 4, 12, "template", "");
     expect_error("image fallback outside the root",
-                 HEAD "  <body>\n    <image href=\"x.png\" fallback=\"../{@id}.png\"/>\n"
+                 HEAD "  <body>\n    <image href=\"x.png\" fallback=\"../{@id}.png\" alt=\"x\"/>\n"
                       "  </body>\n</template>\n",
                  NULL, 4, 25, "path-outside-root", "leads outside the project root");
 }
