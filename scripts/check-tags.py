@@ -202,8 +202,9 @@ def artifacts(objs, pages):
     for n, page in enumerate(pages, 1):
         runs = {}
         for op, operands, stack in walk(objs, page):
-            if op == "Tj" and stack and stack[-1][0] == "Artifact":
-                m = re.findall(r"/(?:Type|Subtype) /(\w+)", stack[-1][1])
+            outer = [props for tag, props in stack if tag == "Artifact"]
+            if op == "Tj" and outer:
+                m = re.findall(r"/(?:Type|Subtype) /(\w+)", outer[0])
                 key = "/".join(m) if m else "Layout"
                 runs.setdefault(key, []).append(decode(operands[-1]))
         for key, texts in runs.items():

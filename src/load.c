@@ -296,6 +296,7 @@ static qs_product *load_product(loader *L, const qs_input *src, qs_pricelist *li
     qs_product *p = qs_arena_alloc(&L->q->arena, sizeof *p);
     p->sku = attr(L, n, "sku");
     p->unit = attr(L, n, "unit");
+    p->unit_plural = attr(L, n, "unit-plural");
     p->tax = attr(L, n, "tax");
     p->category = attr(L, n, "category");
     qs_supply_parse(attr(L, n, "supply"), &p->supply); /* default goods */
@@ -692,8 +693,12 @@ static void load_item(loader *L, const qs_input *src, const xmlNode *item,
     /* An item's own unit and supply win over the price list's
      * (docs/formats.md). */
     line.unit = attr(L, item, "unit");
-    if (!line.unit)
+    line.unit_plural = attr(L, item, "unit-plural");
+    if (!line.unit) {
         line.unit = line.product ? line.product->unit : "";
+        if (!line.unit_plural && line.product)
+            line.unit_plural = line.product->unit_plural;
+    }
     line.supply = line.product ? line.product->supply : QS_SUPPLY_GOODS;
     qs_supply_parse(attr(L, item, "supply"), &line.supply);
     name_line(L, src, item, &line);
@@ -794,8 +799,11 @@ static void load_department(loader *L, const qs_input *quote, const xmlNode *ref
     q->departments = qs_xgrow(q->departments, &L->departments_cap,
                               q->ndepartments + 1, sizeof *q->departments);
     qs_department *dep = &q->departments[q->ndepartments++];
+    /* The quote's title for the department wins over the file's own. */
+    const char *title = attr(L, ref, "title");
     *dep = (qs_department){
         .name = name, .owner = attr(L, root, "owner"),
+        .title = title ? title : attr(L, root, "title"),
         .approved_by = attr(L, root, "approved-by"), .path = src->path,
         .at = origin_of(src, root, NULL), .ref_at = at,
     };

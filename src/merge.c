@@ -123,6 +123,8 @@ static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *g
     add_attr(b, line, "sku", l->sku);
     add_attr(b, line, "qty", l->qty.text);
     add_attr(b, line, "unit", l->unit);
+    if (l->unit_plural)
+        add_attr(b, line, "unit-plural", l->unit_plural);
     if (l->optional)
         add_attr(b, line, "optional", "true");
     if (l->alternative_to) {
@@ -166,6 +168,8 @@ static void add_department(builder *b, const qs_department *dep, xmlNode *parent
     const qs_quote *q = b->q;
     xmlNode *out = add_element(b, parent, "department", NULL, &dep->at);
     add_attr(b, out, "name", dep->name);
+    if (dep->title)
+        add_attr(b, out, "title", dep->title);
     if (dep->owner)
         add_attr(b, out, "owner", dep->owner);
     if (dep->approved_by)

@@ -8,6 +8,7 @@
 #include "fonts.h"
 #include "utf8.h"
 
+#define WATERMARK_TEXT_SIZE 6.0f
 #define WATERMARK_GREY 0.5f      /* at QS_WATERMARK_ALPHA: 0.91 on white */
 
 /* The graphics state as last set on the page, so that unchanged font,
@@ -292,9 +293,12 @@ bool qs_pdf_watermark_place(const qs_doc *doc, float pw, float ph, float *size,
 /* doc->watermark across the page centre at 45 degrees, in grey made
  * translucent by the ExtGState names->watermark_gs, inside q ... Q (the
  * graphics state stays as it was). Drawn last, over the table fills. A
- * text extractor would cut the diagonal glyphs into fragments mixed into
- * the page's lines ("RF"); the /ActualText of a Span around them gives it
- * the watermark as one word on a line of its own (pdftotext: "ENTWURF"). */
+ * text extractor cuts diagonal glyphs into fragments or puts the word into
+ * whichever line of text the diagonal crosses ("Hiermit ENTWURF erteilen
+ * wir"), so the diagonal's glyphs carry an empty /ActualText, and the word
+ * is drawn once more, invisible (text render mode 3), centred at the top
+ * edge of the page: a reader searching for it finds it, and pdftotext
+ * gives it as the first line of every page. */
 static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
 {
     float size, x, y;
@@ -304,9 +308,7 @@ static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
     end_marked(w);
     if (w->tags)
         qs_buf_puts(b, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n");
-    qs_buf_puts(b, "/Span <</ActualText <feff");
-    put_code_digits(b, doc->watermark);
-    qs_buf_puts(b, ">>> BDC\nq\n");
+    qs_buf_puts(b, "q\n");
     if (!put_name(b, w->names->watermark_gs))
         return false;
     qs_buf_puts(b, "gs\nBT\n");
@@ -325,9 +327,18 @@ static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
     put_scaled(b, r, 5);
     put_real(b, x);
     put_real(b, y);
+    qs_buf_puts(b, "Tm\n/Span <</ActualText ()>> BDC\n");
+    put_codes(b, doc->watermark);
+    qs_buf_puts(b, " Tj\nEMC\n3 Tr\n");
+    put_name(b, w->names->fonts[doc->watermark_font]);
+    put_real(b, WATERMARK_TEXT_SIZE);
+    qs_buf_puts(b, "Tf\n1 0 0 1 ");
+    put_real(b, (pw - qs_font_width(doc->fonts[doc->watermark_font], doc->watermark,
+                                    strlen(doc->watermark), WATERMARK_TEXT_SIZE)) / 2.0f);
+    put_real(b, ph - WATERMARK_TEXT_SIZE);
     qs_buf_puts(b, "Tm\n");
     put_codes(b, doc->watermark);
-    qs_buf_puts(b, " Tj\nET\nQ\nEMC\n");
+    qs_buf_puts(b, " Tj\nET\nQ\n");
     if (w->tags)
         qs_buf_puts(b, "EMC\n");
     return true;

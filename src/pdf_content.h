@@ -8,7 +8,7 @@
  * character's Unicode value), fills rg/re/f, rules RG/w/m/l/S, images
  * q/cm/Do/Q, the watermark over everything, last, inside q ... Q (draw_
  * watermark: translucent through the ExtGState `watermark_gs`, and one
- * extractable word through /ActualText). Consecutive
+ * extractable word, invisible, at the page's top edge). Consecutive
  * text items share one BT ... ET and move with Td by exact differences in
  * 1/1000 pt. Numbers are written from integers, never with printf's %f,
  * so the locale cannot change them.

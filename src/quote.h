@@ -67,6 +67,7 @@ typedef struct qs_pricelist qs_pricelist;
 typedef struct {
     const char *sku;
     const char *unit;
+    const char *unit_plural;   /* the unit's plural, or NULL */
     const char *tax;           /* tax-rate id */
     const char *category;      /* or NULL */
     qs_supply supply;          /* goods unless supply="services" */
@@ -127,6 +128,8 @@ typedef struct {
     unsigned pos;
     const char *sku;
     const char *unit;          /* the item's own, else the product's */
+    const char *unit_plural;   /* the item's own; else the product's when
+                                  the item has no unit; or NULL */
     const qs_product *product; /* NULL for a custom line */
     const qs_tax_rate *tax;
     qs_supply supply;          /* the item's own, else the product's */
@@ -158,6 +161,8 @@ typedef struct {
 
 typedef struct {
     const char *name;
+    const char *title;         /* the quote's <department title>, else the
+                                  file's root title, or NULL */
     const char *owner, *approved_by; /* or NULL */
     const char *path;          /* display path of the department file */
     qs_origin at;              /* its root element */

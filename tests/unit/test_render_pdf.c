@@ -283,10 +283,11 @@ static void check_tools(const char *path)
     CHECK(atoi(out) == 4, "two rotated watermarks and two /XYZ destinations "
           "(got %d)", atoi(out));
     snprintf(cmd, sizeof cmd,
-             "qpdf --qdf --object-streams=disable %s - | grep -a -B8 '^endstream$' "
-             "| grep -a -c '^/F[0-9] 129.* Tf$'", path);
+             "qpdf --qdf --object-streams=disable %s - | grep -a -B14 '^endstream$' "
+             "| grep -a -c -e '^/F[0-9] 129.* Tf$' -e '^3 Tr$'", path);
     run(cmd, out, sizeof out);
-    CHECK(atoi(out) == 2, "each page's content ends with the watermark");
+    CHECK(atoi(out) == 4, "each page's content ends with the watermark: the "
+          "diagonal word and its invisible copy (got %d)", atoi(out));
 }
 
 /* The CIDToGIDMap of the font `face` ("NotoSans-Regular"), inflated:
