@@ -200,34 +200,11 @@ void qs_pdf_update_free(qs_pdf_update *u)
     memset(u, 0, sizeof *u);
 }
 
-size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
-                          unsigned *nums, size_t max)
-{
-    size_t k = strlen(key), found = 0;
-    const char *p = u->pdf, *end = u->pdf + u->len;
-    while (found < max && (p = memchr(p, key[0], (size_t)(end - p))) != NULL) {
-        if ((size_t)(end - p) > k + 6 && memcmp(p, key, k) == 0 &&
-            p[k] == ' ' && p[k + 1] >= '1' && p[k + 1] <= '9') {
-            unsigned long long v = 0;
-            const char *q = p + k + 1;
-            while (q < end && *q >= '0' && *q <= '9' && v < (1ULL << 32))
-                v = v * 10 + (unsigned)(*q++ - '0');
-            if (v < u->norig && end - q >= 4 && memcmp(q, " 0 R", 4) == 0)
-                nums[found++] = (unsigned)v;
-        }
-        p++;
-    }
-    return found;
-}
-
-/* The dictionary of object `num` in the original, between its outer << and
+/* The dictionary of the object text p[0..end), between its outer << and
  * >>: *from and *to, or false. */
-static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
-                      const char **to)
+static bool dict_in(const char *p, const char *end, const char **from,
+                    const char **to)
 {
-    if (num >= u->norig || !u->orig[num].text)
-        return false;
-    const char *p = u->orig[num].text, *end = p + u->orig[num].len;
     while (p + 3 <= end && memcmp(p, "obj", 3) != 0)
         p++;
     while (p < end && *p != '<')
@@ -266,11 +243,29 @@ static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
     return true;
 }
 
+/* The dictionary of object `num` in the original. */
+static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
+                      const char **to)
+{
+    if (num >= u->norig || !u->orig[num].text)
+        return false;
+    return dict_in(u->orig[num].text, u->orig[num].text + u->orig[num].len,
+                   from, to);
+}
+
 bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out)
 {
     const char *from, *to;
-    if (!find_dict(u, num, &from, &to))
+    size_t i = u->nxref;
+    while (i > 0 && u->xref[i - 1].num != num)
+        i--;
+    if (i > 0) { /* written by the update: its last version */
+        size_t end = i < u->nxref ? u->xref[i].off : u->body.len;
+        if (!dict_in(u->body.s + u->xref[i - 1].off, u->body.s + end, &from, &to))
+            return false;
+    } else if (!find_dict(u, num, &from, &to)) {
         return false;
+    }
     qs_buf_add(out, from, (size_t)(to - from));
     return true;
 }

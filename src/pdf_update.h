@@ -64,18 +64,16 @@ void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
                               const unsigned char *data, size_t n);
 /* Appends entries ("/Key value ...") to the catalog, rewritten at finish. */
 void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries);
-/* The object numbers `ref` ("/ToUnicode") points at, `N 0 R`, anywhere in
- * the original (up to max; returns how many). */
-size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
-                          unsigned *nums, size_t max);
 
 /* The object numbers of the pages, in page order, from the original's page
  * tree (/Root's /Pages, its /Kids, depth first), into nums (at most max).
  * Returns how many; fewer than the document has when max is too small or
  * the tree is not as libharu writes it. */
 size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max);
-/* The original dictionary of object `num`, the text between its outer <<
- * and >>, appended to `out`. False when there is no such dictionary. */
+/* The dictionary of object `num`, the text between its outer << and >>,
+ * appended to `out`: the update's last version when it wrote the object
+ * (so that several stages can each add entries to a page), else the
+ * original's. False when there is no such dictionary. */
 bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out);
 
 /* The data of the original's unfiltered stream object `num` (its /Length
