@@ -53,7 +53,7 @@ SCHEMAS  += $(UBL_SCHEMAS)
 ICC_PROFILE = /usr/share/color/icc/sRGB.icc
 SCHEMAS  += $(ICC_PROFILE)
 MODULES  += pdfa pdf_links pdf_content
-MODULES  += pdf_fonts
+MODULES  += pdf_fonts pdf_images
 LIB_OBJS  = $(filter-out $(BUILD)/main.o,$(OBJECTS))
 UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_image test_layout test_render_pdf test_ubl test_package \

@@ -58,8 +58,9 @@ void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict);
  * /Filter). False when zlib fails. */
 bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
                           const unsigned char *data, size_t n);
-/* The same without a filter: the bytes as they are (PDF/A wants the XMP
- * metadata stream readable without decoding). */
+/* The same without deflating: the bytes as they are (PDF/A wants the XMP
+ * metadata stream readable without decoding), or bytes already encoded,
+ * their /Filter in `dict` (a PNG's image data). */
 void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
                               const unsigned char *data, size_t n);
 /* Appends entries ("/Key value ...") to the catalog, rewritten at finish. */

@@ -40,7 +40,8 @@
  *   of the e-mail and web addresses (pdf_links.c).
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
- * PNG alpha becomes a soft mask (SMask); JPEG bytes pass through. */
+ * PNG images are written by pdf_images.c (an RGB PNG's own image data,
+ * alpha as a soft mask), JPEG files by libharu (their bytes pass through). */
 #include "render_pdf.h"
 
 #include <errno.h>
@@ -59,6 +60,7 @@
 #include "pdf_links.h"
 #include "pdf_content.h"
 #include "pdf_fonts.h"
+#include "pdf_images.h"
 #include "pdf_update.h"
 #include "pdfa.h"
 
@@ -74,7 +76,10 @@ typedef struct {
     unsigned *font_obj;       /* per doc->fonts index (its owner's): the
                                  Type0 font object pdf_fonts.c wrote, 0 for
                                  a face never drawn with */
-    HPDF_Image *images;       /* per doc->images index, loaded on first use */
+    HPDF_Image *images;       /* per doc->images index: a JPEG's, loaded on
+                                 first use */
+    unsigned *image_obj;      /* per doc->images index: a PNG's XObject
+                                 (pdf_images.c), 0 until written */
     HPDF_Page *pages;
     size_t *owner;            /* per doc->fonts index: the first index of
                                  the same file (the face's owner) */
@@ -242,73 +247,23 @@ static void plan_fonts(render_ctx *c, const qs_layout *l)
 
 /* ---- images ---- */
 
-/* A PNG file of the 8-bit RGB image data `png` kept (signature, IHDR,
- * IDAT, IEND), for HPDF_LoadPngImageFromMem. */
-static void png_file(qs_buf *b, const qs_image *png)
+/* Whether doc->images[index] is a JPEG file: libharu embeds those (their
+ * bytes pass through); the PNGs are pdf_images.c's. */
+static bool is_jpeg(const render_ctx *c, size_t index)
 {
-    unsigned char ihdr[13] = { 0 };
-    for (int i = 0; i < 4; i++) {
-        ihdr[i] = (unsigned char)(png->width >> (24 - 8 * i));
-        ihdr[4 + i] = (unsigned char)(png->height >> (24 - 8 * i));
-    }
-    ihdr[8] = 8; /* bit depth */
-    ihdr[9] = 2; /* colour type: RGB */
-    qs_buf_add(b, "\x89PNG\r\n\x1a\n", 8);
-    const struct { const char *type; const unsigned char *data; size_t n; } chunks[] = {
-        { "IHDR", ihdr, sizeof ihdr },
-        { "IDAT", png->png_data, png->png_data_size },
-        { "IEND", NULL, 0 },
-    };
-    for (size_t k = 0; k < 3; k++) {
-        unsigned char len[4], crc[4];
-        uLong sum = crc32(0L, (const Bytef *)chunks[k].type, 4);
-        sum = crc32(sum, chunks[k].data, (uInt)chunks[k].n);
-        for (int i = 0; i < 4; i++) {
-            len[i] = (unsigned char)(chunks[k].n >> (24 - 8 * i));
-            crc[i] = (unsigned char)(sum >> (24 - 8 * i));
-        }
-        qs_buf_add(b, (const char *)len, 4);
-        qs_buf_add(b, chunks[k].type, 4);
-        if (chunks[k].n)
-            qs_buf_add(b, (const char *)chunks[k].data, chunks[k].n);
-        qs_buf_add(b, (const char *)crc, 4);
-    }
+    return c->doc->images[index]->kind == QS_IMAGE_JPEG;
 }
 
-/* Returns the libharu image for doc->images[index], loading it once with
- * the public loaders (libharu deflates the pixels when saving). */
+/* Returns the libharu image of JPEG doc->images[index], loading it once
+ * with the public loader. */
 static HPDF_Image get_image(render_ctx *c, int index)
 {
-    if (c->images[index])
-        return c->images[index];
     const qs_image *img = c->doc->images[index];
-    HPDF_Image h = NULL;
-    if (img->kind == QS_IMAGE_JPEG) {
-        if (img->jpeg_size > UINT32_MAX)
-            return NULL;
-        h = HPDF_LoadJpegImageFromMem(c->pdf, img->jpeg,
-                                      (HPDF_UINT)img->jpeg_size);
-    } else if (img->png_data) {
-        qs_buf file = { 0 };
-        png_file(&file, img);
-        if (file.len <= UINT32_MAX)
-            h = HPDF_LoadPngImageFromMem(c->pdf, (const HPDF_BYTE *)file.s,
-                                         (HPDF_UINT)file.len);
-        qs_buf_free(&file);
-    } else {
-        h = HPDF_LoadRawImageFromMem(c->pdf, img->rgb, img->width, img->height,
-                                     HPDF_CS_DEVICE_RGB, 8);
-        if (h && img->alpha) {
-            HPDF_Image mask = HPDF_LoadRawImageFromMem(
-                c->pdf, img->alpha, img->width, img->height, HPDF_CS_DEVICE_GRAY, 8);
-            if (!mask || HPDF_Image_AddSMask(h, mask) != HPDF_OK)
-                return NULL;
-        }
-    }
-    c->images[index] = h;
-    return h;
+    if (!c->images[index] && img->jpeg_size <= UINT32_MAX)
+        c->images[index] = HPDF_LoadJpegImageFromMem(c->pdf, img->jpeg,
+                                                     (HPDF_UINT)img->jpeg_size);
+    return c->images[index];
 }
-
 
 /* Checks the indexes a page's items refer to; the layout is trusted for
  * everything else. */
@@ -371,8 +326,9 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
             return false;
     page_uses(c, l, index, c->page_fonts, c->page_images);
     for (size_t i = 0; i < c->doc->nimages; i++) {
-        HPDF_Image img = c->page_images[i] ? get_image(c, (int)i) : NULL;
-        if (c->page_images[i] &&
+        bool jpeg = c->page_images[i] && is_jpeg(c, i);
+        HPDF_Image img = jpeg ? get_image(c, (int)i) : NULL;
+        if (jpeg &&
             (!img || HPDF_Page_DrawImage(page, img, 0, 0, 1, 1) != HPDF_OK))
             return fail(c, what);
     }
@@ -655,6 +611,27 @@ static bool add_fonts(render_ctx *c, qs_pdf_update *u)
     return true;
 }
 
+/* The XObjects of the PNG images the pages draw (pdf_images.c), each
+ * once, in index order. */
+static bool add_images(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
+{
+    bool *drawn = qs_xcalloc(c->doc->nimages + 1, sizeof *drawn);
+    for (size_t p = 0; p < l->npages; p++) {
+        page_uses(c, l, p, c->page_fonts, c->page_images);
+        for (size_t i = 0; i < c->doc->nimages; i++)
+            drawn[i] = drawn[i] || c->page_images[i];
+    }
+    bool ok = true;
+    for (size_t i = 0; ok && i < c->doc->nimages; i++) {
+        if (drawn[i] && !is_jpeg(c, i)) {
+            c->image_obj[i] = qs_pdf_image_add(u, c->doc->images[i]);
+            ok = c->image_obj[i] != 0 || fail(c, "writing an image");
+        }
+    }
+    free(drawn);
+    return ok;
+}
+
 /* The PDF/A-3b parts (pdfa.c): the Info dictionary in place of libharu's
  * (UTF-16 strings where needed: libharu's UTF-8 strings turn code points
  * above U+FFFF into spaces), the XMP metadata that agrees with it, the
@@ -672,9 +649,9 @@ static bool write_pdfa(render_ctx *c, qs_pdf_update *u)
     return qs_pdfa_write(u, &info) || fail(c, "writing the PDF/A metadata");
 }
 
-/* The resource names libharu gave page `index`'s images, read from its
- * content: the "/NAME Do" that render_page caused, in index order. False
- * when they do not match the page's uses. */
+/* The resource names libharu gave page `index`'s JPEG images, read from
+ * its content: the "/NAME Do" that render_page caused, in index order.
+ * False when they do not match the page's uses. */
 static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
                        const char *ops, size_t n, char (*images)[16])
 {
@@ -689,7 +666,8 @@ static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
         size_t len = (size_t)(p - name);
         if (len == 0 || len >= 16 || end - p < 4 || memcmp(p, " Do\n", 4) != 0)
             continue;
-        while (next < c->doc->nimages && !c->page_images[next])
+        while (next < c->doc->nimages &&
+               !(c->page_images[next] && is_jpeg(c, next)))
             next++;
         if (next == c->doc->nimages)
             return false;
@@ -700,47 +678,70 @@ static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
 }
 
 /* The page dictionary `dict` (as libharu wrote it, with /Resources << ...
- * >>) with a /Font entry naming the faces the page draws with (page_fonts,
- * page_uses') "F1", "F2", ... by their owner's index, into `out`; the
- * names into `names`. */
-static void font_resources(render_ctx *c, const char *dict, qs_buf *out,
-                           char (*names)[16])
+ * >>, and /XObject << ... >> in it when the page draws a JPEG) with the
+ * faces and PNG images the page draws (page_uses') added to its resources,
+ * into `out`: the faces as "F1", "F2", ... by their owner's index, the
+ * images as "I1", "I2", ... by theirs; the names into `fonts` and
+ * `images`. */
+static void page_resources(render_ctx *c, const char *dict, qs_buf *out,
+                           char (*fonts)[16], char (*images)[16])
 {
-    qs_buf fonts = { 0 };
-    qs_buf_puts(&fonts, "/Font <<");
+    qs_buf add = { 0 }, xobjects = { 0 };
+    qs_buf_puts(&add, "");
+    qs_buf_puts(&xobjects, "");
     for (size_t i = 0; i < c->doc->nfonts; i++) {
         size_t o = c->owner[i];
         if (!c->page_fonts[i] || c->font_obj[o] == 0)
             continue;
-        snprintf(names[i], sizeof names[i], "F%zu", o + 1);
+        snprintf(fonts[i], sizeof fonts[i], "F%u", (unsigned)(o + 1));
         bool listed = false; /* by an index of the same face before */
         for (size_t k = 0; k < i; k++)
             listed = listed || (c->page_fonts[k] && c->owner[k] == o);
         if (!listed)
-            qs_buf_printf(&fonts, " /F%zu %u 0 R", o + 1, c->font_obj[o]);
+            qs_buf_printf(&add, "%s /F%u %u 0 R", add.len ? "" : "/Font <<",
+                          (unsigned)(o + 1), c->font_obj[o]);
     }
-    qs_buf_puts(&fonts, " >> ");
+    if (add.len)
+        qs_buf_puts(&add, " >> ");
+    for (size_t i = 0; i < c->doc->nimages; i++) {
+        if (!c->page_images[i] || c->image_obj[i] == 0)
+            continue;
+        snprintf(images[i], sizeof images[i], "I%u", (unsigned)(i + 1));
+        qs_buf_printf(&xobjects, " /I%u %u 0 R", (unsigned)(i + 1),
+                      c->image_obj[i]);
+    }
     const char *res = strstr(dict, "/Resources");
     const char *open = res ? strstr(res, "<<") : NULL;
-    if (open) {
+    const char *xo = open ? strstr(open, "/XObject") : NULL;
+    const char *xopen = xo ? strstr(xo, "<<") : NULL;
+    if (xobjects.len && !xopen)
+        qs_buf_printf(&add, "/XObject <<%s >> ", xobjects.s);
+    if (!open) {
+        qs_buf_printf(out, "%s /Resources << %s>>", dict, add.s);
+    } else {
         qs_buf_add(out, dict, (size_t)(open + 2 - dict));
         qs_buf_puts(out, " ");
-        qs_buf_add(out, fonts.s, fonts.len);
-        qs_buf_puts(out, open + 2);
-    } else {
-        qs_buf_printf(out, "%s /Resources << %s>>", dict, fonts.s);
+        qs_buf_add(out, add.s, add.len);
+        if (xobjects.len && xopen) {
+            qs_buf_add(out, open + 2, (size_t)(xopen - open));
+            qs_buf_add(out, xobjects.s, xobjects.len);
+            qs_buf_puts(out, xopen + 2);
+        } else {
+            qs_buf_puts(out, open + 2);
+        }
     }
-    qs_buf_free(&fonts);
+    qs_buf_free(&add);
+    qs_buf_free(&xobjects);
 }
 
 /* Replaces page `index`'s content stream (object `page`'s /Contents) by
- * the operators pdf_content.c writes for it, and adds its fonts to its
- * resources. */
+ * the operators pdf_content.c writes for it, and adds its fonts and PNG
+ * images to its resources. */
 static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
                          size_t index, unsigned page)
 {
     const qs_doc *doc = c->doc;
-    qs_buf dict = { 0 }, ops = { 0 }, with_fonts = { 0 };
+    qs_buf dict = { 0 }, ops = { 0 }, resources = { 0 };
     char (*fonts)[16] = qs_xcalloc(doc->nfonts + 1, sizeof *fonts);
     char (*images)[16] = qs_xcalloc(doc->nimages + 1, sizeof *images);
     const char **font_names = qs_xcalloc(doc->nfonts + 1, sizeof *font_names);
@@ -753,8 +754,8 @@ static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
               qs_pdf_update_get_stream(u, contents, &data, &n) &&
               read_names(c, l, index, data, n, images);
     if (ok) {
-        font_resources(c, dict.s, &with_fonts, fonts);
-        qs_pdf_update_dict(u, page, with_fonts.s);
+        page_resources(c, dict.s, &resources, fonts, images);
+        qs_pdf_update_dict(u, page, resources.s);
     }
     for (size_t i = 0; ok && i < doc->nfonts; i++)
         font_names[i] = fonts[i][0] ? fonts[i] : NULL;
@@ -767,7 +768,7 @@ static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
                               ops.len);
     qs_buf_free(&dict);
     qs_buf_free(&ops);
-    qs_buf_free(&with_fonts);
+    qs_buf_free(&resources);
     free(fonts);
     free(images);
     free(font_names);
@@ -813,8 +814,8 @@ static bool save(render_ctx *c, const qs_layout *l, unsigned char **pdf,
         free(saved);
         return fail(c, "saving the document");
     }
-    ok = add_fonts(c, &u) && add_attachments(c, &u) && add_pages(c, &u, l) &&
-         write_pdfa(c, &u);
+    ok = add_fonts(c, &u) && add_images(c, &u, l) && add_attachments(c, &u) &&
+         add_pages(c, &u, l) && write_pdfa(c, &u);
     if (ok && !qs_pdf_update_finish(&u, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);
@@ -878,6 +879,7 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
         return fail(&c, "creating the document");
     c.font_obj = qs_xcalloc(doc->nfonts + 1, sizeof *c.font_obj);
     c.images = qs_xcalloc(doc->nimages + 1, sizeof *c.images);
+    c.image_obj = qs_xcalloc(doc->nimages + 1, sizeof *c.image_obj);
     c.pages = qs_xcalloc(l->npages + 1, sizeof *c.pages);
     c.owner = qs_xcalloc(doc->nfonts + 1, sizeof *c.owner);
     c.used = qs_xcalloc((doc->nfonts + 1) * USED_WORDS, sizeof *c.used);
@@ -887,6 +889,7 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     HPDF_Free(c.pdf);
     free(c.font_obj);
     free(c.images);
+    free(c.image_obj);
     free(c.pages);
     free(c.owner);
     free(c.used);
