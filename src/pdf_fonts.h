@@ -28,7 +28,7 @@
 
 /* Writes the objects of face `f` for the code points `used` (a set of
  * QS_PDF_FONT_SET_WORDS words, not empty) into `u`. Returns the Type0
- * font's object number, for the pages' /Resources, or 0 when zlib
+ * font's object number, for the pages' /Resources, or 0 when deflating
  * fails. */
 unsigned qs_pdf_font_add(qs_pdf_update *u, const qs_font *f,
                          const uint32_t *used);

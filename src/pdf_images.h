@@ -14,7 +14,7 @@
 #include "pdf_update.h"
 
 /* Writes the XObject of PNG image `img` (kind QS_IMAGE_PNG) into `u`.
- * Returns its object number, or 0 when zlib fails. */
+ * Returns its object number, or 0 when deflating fails. */
 unsigned qs_pdf_image_add(qs_pdf_update *u, const qs_image *img);
 
 #endif

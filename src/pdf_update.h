@@ -40,6 +40,7 @@ typedef struct {
     qs_pdf_span *orig;      /* the original's objects by number, from its
                                cross-reference table */
     unsigned norig;         /* their count: the original's /Size */
+    struct libdeflate_compressor *deflater; /* for every stream deflated */
 } qs_pdf_update;
 
 /* Starts an update of pdf[0..len): reads its trailer and cross-reference
@@ -53,9 +54,10 @@ unsigned qs_pdf_update_new(qs_pdf_update *u);
 /* Writes object `num` (new or replaced) as the dictionary `dict` (the text
  * between << and >>). */
 void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict);
-/* Writes object `num` as a stream of data[0..n), deflated (qs_pdf_deflate),
+/* Writes object `num` as a stream of data[0..n), deflated (libdeflate,
+ * level 6, the zlib format: the same bytes for the same input and version),
  * with `dict` (text between << and >>, without /Length and
- * /Filter). False when zlib fails. */
+ * /Filter). False when deflating fails. */
 bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
                           const unsigned char *data, size_t n);
 /* The same without deflating: the bytes as they are (PDF/A wants the XMP
@@ -90,7 +92,7 @@ unsigned qs_pdf_update_ref(const char *dict, const char *key);
  * Both halves of the trailer /ID are the first 16 bytes of a SHA-256 over
  * every byte before the cross-reference stream: the same document always
  * gets the same ID, any change a new one, and the clock plays no part. False when the
- * original's cross-reference table cannot be read or zlib fails. */
+ * original's cross-reference table cannot be read or deflating fails. */
 bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size);
 
 /* Appends `utf8` as a PDF text string: printable ASCII as a literal
@@ -101,8 +103,5 @@ void qs_pdf_put_text_string(qs_buf *b, const char *utf8);
 /* Appends a PDF literal string (ASCII), escaping ( ) and \. */
 void qs_pdf_put_literal(qs_buf *b, const char *s);
 
-/* Deflates data[0..n) into `out` at zlib level 6 (the same bytes for the
- * same input and zlib). */
-bool qs_pdf_deflate(qs_buf *out, const unsigned char *data, size_t n);
 
 #endif
