@@ -55,9 +55,9 @@ int qs_font_advance(const qs_font *f, uint32_t cp);
 float qs_font_width(const qs_font *f, const char *utf8, size_t len, float size_pt);
 /* The glyph id of a code point (the (3,1) cmap's), 0 without a glyph. */
 unsigned qs_font_glyph(const qs_font *f, uint32_t cp);
-/* The table `tag` ("glyf", 4 characters): its bytes (inside
- * qs_font_data's) and *len, or NULL and 0 when the font has no such table
- * or it lies past the end of the file. */
+/* The table `tag` (its 4 characters, "glyf"; no NUL needed): its bytes
+ * (inside qs_font_data's) and *len, or NULL and 0 when the font has no
+ * such table or it lies past the end of the file. */
 const unsigned char *qs_font_table(const qs_font *f, const char *tag,
                                    uint32_t *len);
 /* Ascender and descender (descender negative) in 1/1000 em. */

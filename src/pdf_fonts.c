@@ -119,12 +119,11 @@ static uint32_t checksum(const char *data, size_t n)
     return sum;
 }
 
-/* The tables kept, in the order of their tags. */
-static const char *const program_tags[] = {
-    "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca",
-    "maxp", "name", "post", "prep",
-};
-#define NTAGS (sizeof program_tags / sizeof *program_tags)
+/* The tables kept, in the order of their tags: 4 characters each. */
+static const char program_tags[] =
+    "OS/2" "cmap" "cvt " "fpgm" "glyf" "head" "hhea" "hmtx" "loca" "maxp"
+    "name" "post" "prep";
+#define NTAGS ((sizeof program_tags - 1) / 4)
 
 /* The font program of `f` with only the glyphs `keep` marks outlined:
  * the table directory, each table 4-byte aligned with its checksum, and
@@ -138,15 +137,15 @@ static void subset_program(const qs_font *f, const outlines *o,
     uint32_t len[NTAGS];
     unsigned n = 0;
     for (size_t k = 0; k < NTAGS; k++) {
-        tag[n] = program_tags[k];
+        tag[n] = program_tags + 4 * k;
         data[n] = (const char *)qs_font_table(f, tag[n], &len[n]);
-        if (strcmp(tag[n], "glyf") == 0) {
+        if (memcmp(tag[n], "glyf", 4) == 0) {
             data[n] = glyf.s ? glyf.s : "";
             len[n] = (uint32_t)glyf.len;
-        } else if (strcmp(tag[n], "loca") == 0) {
+        } else if (memcmp(tag[n], "loca", 4) == 0) {
             data[n] = loca.s;
             len[n] = (uint32_t)loca.len;
-        } else if (strcmp(tag[n], "head") == 0) {
+        } else if (memcmp(tag[n], "head", 4) == 0) {
             qs_buf_add(&head, data[n], len[n]);
             set32(head.s + 8, 0); /* checkSumAdjustment, set below */
             data[n] = head.s;
@@ -174,7 +173,7 @@ static void subset_program(const qs_font *f, const outlines *o,
         qs_buf_add(out, data[i], len[i]);
         while (out->len % 4)
             qs_buf_add(out, "", 1);
-        if (strcmp(tag[i], "head") == 0)
+        if (memcmp(tag[i], "head", 4) == 0)
             head_at = at;
         char *e = out->s + dir + 16 * (size_t)i;
         memcpy(e, tag[i], 4);

@@ -836,14 +836,11 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     if (!(l->width >= 3.0f && l->width <= 14400.0f && l->height >= 3.0f &&
           l->height <= 14400.0f))
         return fail(c, "page sides must lie between 3 and 14400 pt");
-    /* Only the images compressed by libharu (their pixels, decoded from
-     * PNG, would otherwise pass plain through its memory streams and our
-     * copy: 0.5 ms of page faults more for the ordinary quote). The page
-     * contents are replaced (page_content), the CIDToGIDMaps cut
-     * (shrink_cid_maps), and qs_pdf_update_finish deflates every stream
-     * without a filter (fonts, maps) once. */
-    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_IMAGE) != HPDF_OK ||
-        HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
+    /* libharu compresses nothing (its default): the fonts and PNG images
+     * are written into the update, a JPEG keeps its DCT bytes, the page
+     * contents are replaced (page_content), and qs_pdf_update_finish
+     * deflates every other stream without a filter once. */
+    if (HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
         return fail(c, "setting up the document");
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
         HPDF_SetPagesConfiguration(c->pdf, 1024) != HPDF_OK)
