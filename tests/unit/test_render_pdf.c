@@ -381,6 +381,15 @@ static bool temp_file(char *path, const char *what)
     return fd >= 0;
 }
 
+/* The length of glyph g's outline in a font's loca table. */
+static uint32_t glyph_length(const unsigned char *loca, bool long_loca,
+                             unsigned g)
+{
+    if (long_loca)
+        return qs_be32(loca + 4 * (size_t)g + 4) - qs_be32(loca + 4 * (size_t)g);
+    return 2u * (qs_be16(loca + 2 * (size_t)g + 2) - qs_be16(loca + 2 * (size_t)g));
+}
+
 /* The regular face's font program (FontFile2), as written by pdf_fonts.c:
  * a sound TrueType file (every table's checksum and head's
  * checkSumAdjustment right), every glyph id of the font kept, the outlines
@@ -452,13 +461,11 @@ static void check_font_program(const char *path, const qs_font *regular)
           "glyphs, the font has %u", nglyphs, orig_glyphs);
     unsigned m = qs_font_glyph(regular, 'M'), q = qs_font_glyph(regular, 'Q');
     if (loca && m > 0 && q > 0 && m < nglyphs && q < nglyphs) {
-        #define GLYPH_LEN(g) (long_loca ? qs_be32(loca + 4 * (g) + 4) - qs_be32(loca + 4 * (g)) \
-                                        : 2u * (qs_be16(loca + 2 * (g) + 2) - qs_be16(loca + 2 * (g))))
-        CHECK(GLYPH_LEN(0) > 0 && GLYPH_LEN(m) > 0, ".notdef and 'M' (drawn) "
-              "keep their outlines");
-        CHECK(GLYPH_LEN(q) == 0, "'Q' (never drawn) has no outline: %u bytes",
-              (unsigned)GLYPH_LEN(q));
-        #undef GLYPH_LEN
+        CHECK(glyph_length(loca, long_loca, 0) > 0 &&
+              glyph_length(loca, long_loca, m) > 0,
+              ".notdef and 'M' (drawn) keep their outlines");
+        CHECK(glyph_length(loca, long_loca, q) == 0, "'Q' (never drawn) has "
+              "no outline: %u bytes", (unsigned)glyph_length(loca, long_loca, q));
     } else {
         CHECK(false, "the font has glyphs for 'M' and 'Q'");
     }
