@@ -22,6 +22,8 @@ packages="$packages icc-profiles-free jq"
 packages="$packages libsqlite3-dev"
 # ... and its tests look into it with the sqlite3 shell
 packages="$packages sqlite3"
+# PDF streams are deflated with libdeflate (src/pdf_update.c)
+packages="$packages libdeflate-dev"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

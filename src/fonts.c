@@ -2,20 +2,20 @@
  *
  * The font file is read whole (at most 16 MiB) and its table directory parsed
  * here, with a bounds check on every offset and length, so a malformed font
- * is a diagnostic and never reaches libharu. The checks go a little beyond
- * what measuring needs: they also cover what libharu 2.3.0 reads to embed the
- * font (every cmap encoding record's subtable, a (3,1) format-4 cmap, every
- * glyph's header and a composite glyph's components, a name table with a
- * PostScript name, an OS/2 table whose fsType allows embedding and
- * subsetting), so a font that passes here does not fail later in the
- * renderer.
+ * is a diagnostic and never reaches the renderer. The checks go a little
+ * beyond what measuring needs: they also cover what pdf_fonts.c reads to
+ * embed and subset the font (every cmap encoding record's subtable, a (3,1)
+ * format-4 cmap, every glyph's header and a composite glyph's components, a
+ * name table with a PostScript name, an OS/2 table whose fsType allows
+ * embedding and subsetting), so a font that passes here does not fail later
+ * in the renderer.
  *
  * Coverage and widths: only the Basic Multilingual Plane, because libharu
  * 2.3.0 draws nothing above U+FFFF (it turns such code points into spaces).
  * Code points above U+FFFF therefore count as missing, and the coverage check
- * reports them. Advances are in 1/1000 em, truncated exactly as libharu
- * computes the widths it writes into the PDF (units * 1000 / unitsPerEm), so
- * layout and the PDF viewer agree on every width.
+ * reports them. Advances are in 1/1000 em, truncated (units * 1000 /
+ * unitsPerEm), and are the widths pdf_fonts.c writes into the PDF, so layout
+ * and the PDF viewer agree on every width.
  *
  * Non-breaking spaces: U+00A0 and U+202F must be in the font (the shipped
  * fonts have both); the renderer draws them as they are, so pdftotext gives
@@ -42,6 +42,7 @@ struct qs_font {
      * rows of 256 per high byte, allocated for the rows the cmap uses: a
      * font for Latin text fills a handful of rows, not 128 KiB. */
     int16_t *advance[256];
+    uint16_t *glyph[256];      /* glyph ids, in the same rows */
     int ascent, descent;  /* 1/1000 em */
 };
 
@@ -50,25 +51,6 @@ typedef struct {
     uint32_t len;
     int found;
 } table;
-
-/* ---- big-endian reads; callers have checked the bounds ---- */
-
-static unsigned rd16(const unsigned char *p)
-{
-    return ((unsigned)p[0] << 8) | p[1];
-}
-
-static int rds16(const unsigned char *p)
-{
-    unsigned v = rd16(p);
-    return v >= 0x8000u ? (int)v - 0x10000 : (int)v;
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-           ((uint32_t)p[2] << 8) | p[3];
-}
 
 /* ---- vetting ---- */
 
@@ -84,21 +66,21 @@ static const char *read_directory(const unsigned char *data, size_t size,
 {
     if (size < 12)
         return "file too short for a TrueType header";
-    uint32_t version = rd32(data);
+    uint32_t version = qs_be32(data);
     if (version == 0x4F54544Fu) /* 'OTTO' */
         return "not a TrueType font with glyf outlines (CFF outlines)";
     if (version == 0x74746366u) /* 'ttcf' */
         return "font collections (.ttc) are not supported";
     if (version != 0x00010000u && version != 0x74727565u) /* 'true' */
         return "not a TrueType font with glyf outlines (bad sfnt version)";
-    unsigned ntables = rd16(data + 4);
+    unsigned ntables = qs_be16(data + 4);
     if (ntables == 0)
         return "table directory is empty";
     if ((size_t)12 + (size_t)ntables * 16 > size)
         return "table directory runs past the end of the file";
     for (unsigned i = 0; i < ntables; i++) {
         const unsigned char *e = data + 12 + (size_t)i * 16;
-        uint32_t off = rd32(e + 8), len = rd32(e + 12);
+        uint32_t off = qs_be32(e + 8), len = qs_be32(e + 12);
         if (memcmp(e, "CFF ", 4) == 0 || memcmp(e, "CFF2", 4) == 0)
             return "not a TrueType font with glyf outlines (CFF table)";
         for (int k = 0; k < T_COUNT; k++) {
@@ -125,11 +107,11 @@ static const unsigned char *find_cmap4(const table *cmap, uint32_t *sublen,
                                        const char **why)
 {
     const unsigned char *c = cmap->p;
-    if (cmap->len < 4 || rd16(c) != 0) {
+    if (cmap->len < 4 || qs_be16(c) != 0) {
         *why = "cmap table is malformed";
         return NULL;
     }
-    unsigned n = rd16(c + 2);
+    unsigned n = qs_be16(c + 2);
     if ((uint32_t)4 + (uint32_t)n * 8 > cmap->len) {
         *why = "cmap encoding records run past the table";
         return NULL;
@@ -137,7 +119,7 @@ static const unsigned char *find_cmap4(const table *cmap, uint32_t *sublen,
     /* libharu reads the format of every subtable up to the one it takes:
      * each must lie inside the table. */
     for (unsigned i = 0; i < n; i++) {
-        uint32_t off = rd32(c + 4 + (size_t)i * 8 + 4);
+        uint32_t off = qs_be32(c + 4 + (size_t)i * 8 + 4);
         if (off > cmap->len || cmap->len - off < 4) {
             *why = "a cmap subtable lies outside the cmap table";
             return NULL;
@@ -145,16 +127,16 @@ static const unsigned char *find_cmap4(const table *cmap, uint32_t *sublen,
     }
     for (unsigned i = 0; i < n; i++) {
         const unsigned char *r = c + 4 + (size_t)i * 8;
-        uint32_t off = rd32(r + 4);
-        if (rd16(r) != 3 || rd16(r + 2) != 1)
+        uint32_t off = qs_be32(r + 4);
+        if (qs_be16(r) != 3 || qs_be16(r + 2) != 1)
             continue;
         if (off > cmap->len || cmap->len - off < 14) {
             *why = "cmap subtable lies outside the cmap table";
             return NULL;
         }
-        if (rd16(c + off) != 4)
+        if (qs_be16(c + off) != 4)
             continue;
-        uint32_t len = rd16(c + off + 2);
+        uint32_t len = qs_be16(c + off + 2);
         if (len < 16 || len > cmap->len - off) {
             *why = "cmap format 4 subtable has a wrong length";
             return NULL;
@@ -166,16 +148,19 @@ static const unsigned char *find_cmap4(const table *cmap, uint32_t *sublen,
     return NULL;
 }
 
-/* Records the advance of code point `cp` (< BMP_SIZE), making its row. */
-static void set_advance(qs_font *f, uint32_t cp, int adv)
+/* Records the advance and glyph of code point `cp` (< BMP_SIZE), making
+ * their rows. */
+static void set_advance(qs_font *f, uint32_t cp, int adv, unsigned gid)
 {
     int16_t **row = &f->advance[cp >> 8];
     if (!*row) {
         *row = qs_xmalloc(256 * sizeof **row);
         for (size_t i = 0; i < 256; i++)
             (*row)[i] = -1;
+        f->glyph[cp >> 8] = qs_xcalloc(256, sizeof *f->glyph[cp >> 8]);
     }
     (*row)[cp & 0xFFu] = (int16_t)adv;
+    f->glyph[cp >> 8][cp & 0xFFu] = (uint16_t)gid;
 }
 
 /* Fills f->advance from a format-4 subtable. Returns an error or NULL. */
@@ -183,7 +168,7 @@ static const char *build_advances(qs_font *f, const unsigned char *sub,
                                   uint32_t sublen, const unsigned char *hmtx,
                                   unsigned nhm, unsigned nglyphs, unsigned upem)
 {
-    unsigned segx2 = rd16(sub + 6);
+    unsigned segx2 = qs_be16(sub + 6);
     if (segx2 == 0 || segx2 % 2 != 0)
         return "cmap format 4 has a bad segment count";
     uint32_t need = 16 + (uint32_t)segx2 * 4;
@@ -197,10 +182,10 @@ static const char *build_advances(qs_font *f, const unsigned char *sub,
     long next_free = 0; /* first code point not yet visited: bounds the work */
 
     for (unsigned s = 0; s < nseg; s++) {
-        long end = (long)rd16(ends + 2 * s);
-        long start = (long)rd16(starts + 2 * s);
-        unsigned delta = rd16(deltas + 2 * s);
-        unsigned roff = rd16(ranges + 2 * s);
+        long end = (long)qs_be16(ends + 2 * s);
+        long start = (long)qs_be16(starts + 2 * s);
+        unsigned delta = qs_be16(deltas + 2 * s);
+        unsigned roff = qs_be16(ranges + 2 * s);
         if (start < next_free)
             start = next_free;
         for (long c = start; c <= end && c < 0xFFFF; c++) {
@@ -210,19 +195,19 @@ static const char *build_advances(qs_font *f, const unsigned char *sub,
             } else {
                 /* Address of glyphIdArray entry, relative to the subtable. */
                 size_t at = (size_t)(ranges - sub) + 2 * s + roff +
-                            2 * (size_t)(c - (long)rd16(starts + 2 * s));
+                            2 * (size_t)(c - (long)qs_be16(starts + 2 * s));
                 if (at + 2 > sublen)
                     return "cmap format 4 glyph index lies past the subtable";
-                gid = rd16(sub + at);
+                gid = qs_be16(sub + at);
                 if (gid != 0)
                     gid = (gid + delta) & 0xFFFFu;
             }
             if (gid == 0 || gid >= nglyphs)
                 continue;
             unsigned m = gid < nhm ? gid : nhm - 1;
-            long aw = (long)rd16(hmtx + 4 * (size_t)m);
+            long aw = (long)qs_be16(hmtx + 4 * (size_t)m);
             int adv = scale(aw, upem);
-            set_advance(f, (uint32_t)c, adv > 32767 ? 32767 : adv);
+            set_advance(f, (uint32_t)c, adv > 32767 ? 32767 : adv, gid);
         }
         if (end + 1 > next_free)
             next_free = end + 1;
@@ -236,8 +221,8 @@ static const char *check_loca(const table *loca, const table *glyf,
 {
     uint32_t prev = 0;
     for (unsigned i = 0; i <= nglyphs; i++) {
-        uint32_t off = long_format ? rd32(loca->p + 4 * (size_t)i)
-                                   : 2u * rd16(loca->p + 2 * (size_t)i);
+        uint32_t off = long_format ? qs_be32(loca->p + 4 * (size_t)i)
+                                   : 2u * qs_be16(loca->p + 2 * (size_t)i);
         if (off < prev)
             return "loca offsets are not in ascending order";
         if (off > glyf->len)
@@ -256,10 +241,10 @@ static const char *check_composites(const table *loca, const table *glyf, size_t
 {
     enum { WORDS = 1, SCALE = 8, MORE = 32, XY_SCALE = 64, TWO_BY_TWO = 128 };
     for (unsigned g = 0; g < nglyphs; g++) {
-        uint32_t off = long_format ? rd32(loca->p + 4 * (size_t)g)
-                                   : 2u * rd16(loca->p + 2 * (size_t)g);
-        uint32_t end = long_format ? rd32(loca->p + 4 * (size_t)g + 4)
-                                   : 2u * rd16(loca->p + 2 * (size_t)g + 2);
+        uint32_t off = long_format ? qs_be32(loca->p + 4 * (size_t)g)
+                                   : 2u * qs_be16(loca->p + 2 * (size_t)g);
+        uint32_t end = long_format ? qs_be32(loca->p + 4 * (size_t)g + 4)
+                                   : 2u * qs_be16(loca->p + 2 * (size_t)g + 2);
         if (off == end) {
             if (base + off + 2 > file_size)   /* libharu reads 2 bytes anyway */
                 return "an empty glyph lies at the end of the file";
@@ -268,15 +253,15 @@ static const char *check_composites(const table *loca, const table *glyf, size_t
         if (end - off < 10)
             return "a glyph is shorter than its header";
         const unsigned char *p = glyf->p + off, *stop = glyf->p + end;
-        if (rds16(p) != -1)
+        if (qs_be16s(p) != -1)
             continue;
         p += 10;
         unsigned flags;
         do {
             if (stop - p < 4)
                 return "a composite glyph's component runs past the glyph";
-            flags = rd16(p);
-            if (rd16(p + 2) >= nglyphs)
+            flags = qs_be16(p);
+            if (qs_be16(p + 2) >= nglyphs)
                 return "a composite glyph refers to a glyph the font does not have";
             size_t more = 4 + (flags & WORDS ? 4 : 2) +
                           (flags & SCALE ? 2 : flags & XY_SCALE ? 4 : flags & TWO_BY_TWO ? 8 : 0);
@@ -296,17 +281,17 @@ static const char *check_names(const table *name)
 {
     if (name->len < 6)
         return "name table is too short";
-    unsigned count = rd16(name->p + 2);
-    uint32_t strings = rd16(name->p + 4);
+    unsigned count = qs_be16(name->p + 2);
+    uint32_t strings = qs_be16(name->p + 4);
     if ((uint32_t)6 + (uint32_t)count * 12 > name->len || strings > name->len)
         return "name records run past the name table";
     uint32_t len6 = 0, len2 = 0;
     int have6 = 0, have2 = 0;
     for (unsigned i = 0; i < count; i++) {
         const unsigned char *r = name->p + 6 + (size_t)i * 12;
-        unsigned platform = rd16(r), encoding = rd16(r + 2);
-        unsigned language = rd16(r + 4), id = rd16(r + 6);
-        uint32_t len = rd16(r + 8), off = rd16(r + 10);
+        unsigned platform = qs_be16(r), encoding = qs_be16(r + 2);
+        unsigned language = qs_be16(r + 4), id = qs_be16(r + 6);
+        uint32_t len = qs_be16(r + 8), off = qs_be16(r + 10);
         if (strings + off + len > name->len)
             return "a name string lies outside the name table";
         uint32_t chars;
@@ -351,24 +336,24 @@ static const char *vet_font(qs_font *f, char *buf, size_t bufsize)
     }
 
     const table *head = &t[T_HEAD], *hhea = &t[T_HHEA], *maxp = &t[T_MAXP];
-    if (head->len < 54 || rd32(head->p + 12) != 0x5F0F3CF5u)
+    if (head->len < 54 || qs_be32(head->p + 12) != 0x5F0F3CF5u)
         return "head table is malformed";
-    unsigned upem = rd16(head->p + 18);
+    unsigned upem = qs_be16(head->p + 18);
     if (upem < 16 || upem > 16384)
         return "unitsPerEm is outside 16..16384";
-    int loc_format = rds16(head->p + 50);
+    int loc_format = qs_be16s(head->p + 50);
     if (loc_format != 0 && loc_format != 1)
         return "indexToLocFormat is neither 0 nor 1";
 
     if (maxp->len < 6)
         return "maxp table is too short";
-    unsigned nglyphs = rd16(maxp->p + 4);
+    unsigned nglyphs = qs_be16(maxp->p + 4);
     if (nglyphs < 1)
         return "font has no glyphs";
 
     if (hhea->len < 36)
         return "hhea table is too short";
-    unsigned nhm = rd16(hhea->p + 34);
+    unsigned nhm = qs_be16(hhea->p + 34);
     if (nhm < 1 || nhm > nglyphs)
         return "numberOfHMetrics is outside 1..numGlyphs";
     if ((uint32_t)nhm * 4 + (uint32_t)(nglyphs - nhm) * 2 > t[T_HMTX].len)
@@ -387,21 +372,21 @@ static const char *vet_font(qs_font *f, char *buf, size_t bufsize)
     const table *os2 = &t[T_OS2];
     if (os2->len < 78)
         return "OS/2 table is too short";
-    unsigned fs_type = rd16(os2->p + 8);
+    unsigned fs_type = qs_be16(os2->p + 8);
     if (fs_type & 0x0002u)
         return "the font's licence forbids embedding (OS/2 fsType restricted)";
     if (fs_type & 0x0300u)
         return "the font's licence forbids subset or outline embedding "
                "(OS/2 fsType)";
-    unsigned os2_version = rd16(os2->p);
+    unsigned os2_version = qs_be16(os2->p);
     if (os2->len < (os2_version == 0 ? 78u : os2_version == 1 ? 86u : 90u))
         return "OS/2 table is shorter than its version requires";
     why = check_names(&t[T_NAME]);
     if (why)
         return why;
 
-    f->ascent = scale(rds16(hhea->p + 4), upem);
-    f->descent = scale(rds16(hhea->p + 6), upem);
+    f->ascent = scale(qs_be16s(hhea->p + 4), upem);
+    f->descent = scale(qs_be16s(hhea->p + 6), upem);
 
     uint32_t sublen = 0;
     const unsigned char *sub = find_cmap4(&t[T_CMAP], &sublen, &why);
@@ -451,8 +436,10 @@ void qs_font_free(qs_font *f)
         return;
     free(f->path);
     free(f->owned);
-    for (size_t row = 0; row < 256; row++)
+    for (size_t row = 0; row < 256; row++) {
         free(f->advance[row]);
+        free(f->glyph[row]);
+    }
     free(f);
 }
 
@@ -472,6 +459,29 @@ int qs_font_advance(const qs_font *f, uint32_t cp)
     if (cp >= BMP_SIZE || !f->advance[cp >> 8])
         return -1;
     return f->advance[cp >> 8][cp & 0xFFu];
+}
+
+unsigned qs_font_glyph(const qs_font *f, uint32_t cp)
+{
+    if (cp >= BMP_SIZE || !f->glyph[cp >> 8])
+        return 0;
+    return f->glyph[cp >> 8][cp & 0xFFu];
+}
+
+const unsigned char *qs_font_table(const qs_font *f, const char *tag,
+                                   uint32_t *len)
+{
+    unsigned ntables = qs_be16(f->data + 4);
+    for (unsigned i = 0; i < ntables; i++) {
+        const unsigned char *e = f->data + 12 + (size_t)i * 16;
+        uint32_t off = qs_be32(e + 8), n = qs_be32(e + 12);
+        if (memcmp(e, tag, 4) == 0 && off <= f->size && n <= f->size - off) {
+            *len = n;
+            return f->data + off;
+        }
+    }
+    *len = 0;
+    return NULL;
 }
 
 int qs_font_ascent(const qs_font *f)

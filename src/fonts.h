@@ -15,6 +15,25 @@
 
 typedef struct qs_font qs_font;
 
+/* Big-endian reads of font data (TrueType is big-endian); the caller
+ * checks the bounds. */
+static inline unsigned qs_be16(const unsigned char *p)
+{
+    return ((unsigned)p[0] << 8) | p[1];
+}
+
+static inline int qs_be16s(const unsigned char *p)
+{
+    unsigned v = qs_be16(p);
+    return v >= 0x8000u ? (int)v - 0x10000 : (int)v;
+}
+
+static inline uint32_t qs_be32(const unsigned char *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
+           ((uint32_t)p[2] << 8) | p[3];
+}
+
 /* Reads and vets the TrueType font at `path` (shown as `display` in
  * diagnostics). Returns NULL after adding a diagnostic when the file cannot
  * be read or is not a sane TrueType font with glyf outlines. */
@@ -34,6 +53,13 @@ const unsigned char *qs_font_data(const qs_font *f, size_t *size);
 int qs_font_advance(const qs_font *f, uint32_t cp);
 /* Width in points of `len` bytes of valid UTF-8 at size_pt. */
 float qs_font_width(const qs_font *f, const char *utf8, size_t len, float size_pt);
+/* The glyph id of a code point (the (3,1) cmap's), 0 without a glyph. */
+unsigned qs_font_glyph(const qs_font *f, uint32_t cp);
+/* The table `tag` (its 4 characters, "glyf"; no NUL needed): its bytes
+ * (inside qs_font_data's) and *len, or NULL and 0 when the font has no
+ * such table or it lies past the end of the file. */
+const unsigned char *qs_font_table(const qs_font *f, const char *tag,
+                                   uint32_t *len);
 /* Ascender and descender (descender negative) in 1/1000 em. */
 int qs_font_ascent(const qs_font *f);
 int qs_font_descent(const qs_font *f);

@@ -6,47 +6,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "arena.h"
 #include "sha256.h"
 #include "utf8.h"
 
-/* The zlib level of every stream deflated here (page contents, object
- * streams, the attachment, the ICC profile): zlib's default, 6. Level 3
- * takes about 40 % of its time but gives about 10 % more bytes, which
- * with PDF/A and links put the ordinary proposal over 64 KiB
- * (docs/performance.md). */
-#define ZLIB_LEVEL 6
+/* The level of every stream deflated here (page contents, object streams,
+ * fonts, the attachments, the ICC profile), with libdeflate: its level 6
+ * gives the bytes of zlib's default level 6 (a little fewer) in about half
+ * the time; it compresses whole buffers, which is all this module has.
+ * Level 3 of zlib took about 40 % of the time but gave about 10 % more
+ * bytes (docs/performance.md). */
+#define DEFLATE_LEVEL 6
 
-bool qs_pdf_deflate(qs_buf *out, const unsigned char *data, size_t n)
+/* Appends data[0..n) deflated with the update's compressor (one per
+ * update: a level-6 compressor is some 600 KB, whose pages the process
+ * would otherwise fault in again for every stream). False when it fails
+ * (never expected: the room is its bound). */
+static bool deflate_into(const qs_pdf_update *u, qs_buf *out,
+                         const unsigned char *data, size_t n)
 {
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    int init = deflateInit2(&z, ZLIB_LEVEL, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY);
-    if (init == Z_MEM_ERROR)
-        qs_out_of_memory();
-    if (init != Z_OK)
-        return false;
-    unsigned char buf[16384];
-    int rc = Z_OK;
-    z.next_in = (Bytef *)data;
-    while (rc == Z_OK) {
-        /* avail_in is 32 bits wide: feed at most 1 GiB at a time. */
-        if (z.avail_in == 0 && n > 0) {
-            z.avail_in = n > (1u << 30) ? (1u << 30) : (uInt)n;
-            n -= z.avail_in;
-        }
-        z.next_out = buf;
-        z.avail_out = sizeof buf;
-        rc = deflate(&z, n == 0 ? Z_FINISH : Z_NO_FLUSH);
-        if (rc == Z_OK || rc == Z_STREAM_END)
-            qs_buf_add(out, (const char *)buf, sizeof buf - z.avail_out);
-        if (rc == Z_BUF_ERROR) /* no progress possible: never expected */
-            rc = Z_STREAM_ERROR;
-    }
-    deflateEnd(&z);
-    return rc == Z_STREAM_END;
+    size_t bound = libdeflate_zlib_compress_bound(u->deflater, n);
+    qs_buf_reserve(out, bound);
+    size_t got = libdeflate_zlib_compress(u->deflater, data, n,
+                                          out->s + out->len, bound);
+    out->len += got;
+    out->s[out->len] = '\0';
+    return got > 0;
 }
 
 /* ---- reading the original ---- */
@@ -184,8 +171,12 @@ bool qs_pdf_update_begin(qs_pdf_update *u, const unsigned char *pdf, size_t len)
     u->prev = (size_t)prev;
     u->norig = u->size;
     u->orig = qs_xcalloc(u->norig + 1, sizeof *u->orig);
-    if (original_objects(u, u->orig))
+    if (original_objects(u, u->orig)) {
+        u->deflater = libdeflate_alloc_compressor(DEFLATE_LEVEL);
+        if (!u->deflater)
+            qs_out_of_memory();
         return true;
+    }
     free(u->orig);
     u->orig = NULL;
     return false;
@@ -200,37 +191,15 @@ void qs_pdf_update_free(qs_pdf_update *u)
     for (size_t i = 0; i < u->nadds; i++)
         free(u->adds[i].entries);
     free(u->adds);
+    libdeflate_free_compressor(u->deflater);
     memset(u, 0, sizeof *u);
 }
 
-size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
-                          unsigned *nums, size_t max)
-{
-    size_t k = strlen(key), found = 0;
-    const char *p = u->pdf, *end = u->pdf + u->len;
-    while (found < max && (p = memchr(p, key[0], (size_t)(end - p))) != NULL) {
-        if ((size_t)(end - p) > k + 6 && memcmp(p, key, k) == 0 &&
-            p[k] == ' ' && p[k + 1] >= '1' && p[k + 1] <= '9') {
-            unsigned long long v = 0;
-            const char *q = p + k + 1;
-            while (q < end && *q >= '0' && *q <= '9' && v < (1ULL << 32))
-                v = v * 10 + (unsigned)(*q++ - '0');
-            if (v < u->norig && end - q >= 4 && memcmp(q, " 0 R", 4) == 0)
-                nums[found++] = (unsigned)v;
-        }
-        p++;
-    }
-    return found;
-}
-
-/* The dictionary of object `num` in the original, between its outer << and
+/* The dictionary of the object text p[0..end), between its outer << and
  * >>: *from and *to, or false. */
-static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
-                      const char **to)
+static bool dict_in(const char *p, const char *end, const char **from,
+                    const char **to)
 {
-    if (num >= u->norig || !u->orig[num].text)
-        return false;
-    const char *p = u->orig[num].text, *end = p + u->orig[num].len;
     while (p + 3 <= end && memcmp(p, "obj", 3) != 0)
         p++;
     while (p < end && *p != '<')
@@ -269,11 +238,29 @@ static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
     return true;
 }
 
+/* The dictionary of object `num` in the original. */
+static bool find_dict(const qs_pdf_update *u, unsigned num, const char **from,
+                      const char **to)
+{
+    if (num >= u->norig || !u->orig[num].text)
+        return false;
+    return dict_in(u->orig[num].text, u->orig[num].text + u->orig[num].len,
+                   from, to);
+}
+
 bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out)
 {
     const char *from, *to;
-    if (!find_dict(u, num, &from, &to))
+    size_t i = u->nxref;
+    while (i > 0 && u->xref[i - 1].num != num)
+        i--;
+    if (i > 0) { /* written by the update: its last version */
+        size_t end = i < u->nxref ? u->xref[i].off : u->body.len;
+        if (!dict_in(u->body.s + u->xref[i - 1].off, u->body.s + end, &from, &to))
+            return false;
+    } else if (!find_dict(u, num, &from, &to)) {
         return false;
+    }
     qs_buf_add(out, from, (size_t)(to - from));
     return true;
 }
@@ -448,7 +435,7 @@ bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
                           const unsigned char *data, size_t n)
 {
     qs_buf z = { 0 };
-    bool ok = qs_pdf_deflate(&z, data, n);
+    bool ok = deflate_into(u, &z, data, n);
     if (ok)
         put_stream(u, num, dict, " /Filter /FlateDecode", z.s, z.len);
     qs_buf_free(&z);
@@ -541,7 +528,8 @@ static void put_xref_entry(qs_buf *x, unsigned type, size_t f2, unsigned f3)
 /* Writes the non-stream objects (kind[num] == 2) into object streams of at
  * most OBJSTM_MAX, numbered from *next on; records each object's stream
  * and index in where[num] (stream number) and index[num]. */
-static bool write_object_streams(qs_buf *b, const qs_pdf_span *values,
+static bool write_object_streams(const qs_pdf_update *u, qs_buf *b,
+                                 const qs_pdf_span *values,
                                  const unsigned char *kind, unsigned nobjs,
                                  unsigned *next, size_t *offset,
                                  unsigned *where, unsigned *index)
@@ -568,7 +556,7 @@ static bool write_object_streams(qs_buf *b, const qs_pdf_span *values,
         size_t first = head.len;
         qs_buf_add(&head, bodies.s, bodies.len);
         z.len = 0;
-        ok = qs_pdf_deflate(&z, (const unsigned char *)head.s, head.len);
+        ok = deflate_into(u, &z, (const unsigned char *)head.s, head.len);
         offset[stm] = b->len;
         qs_buf_printf(b, "%u 0 obj\n<< /Type /ObjStm /N %u /First %zu /Length %zu "
                       "/Filter /FlateDecode >>\nstream\n", stm, count, first, z.len);
@@ -599,7 +587,7 @@ static bool write_xref_stream(qs_pdf_update *u, qs_buf *b, unsigned self,
         else
             put_xref_entry(&x, 0, 0, num == 0 ? 0xFFFF : 0);
     }
-    bool ok = qs_pdf_deflate(&z, (const unsigned char *)x.s, x.len);
+    bool ok = deflate_into(u, &z, (const unsigned char *)x.s, x.len);
     qs_buf_printf(b, "%u 0 obj\n<< /Type /XRef /Size %u /W [ 1 4 2 ] /Root %u 0 R",
                   self, self + 1, u->root);
     if (u->info)
@@ -644,7 +632,7 @@ static void dict_without_length(qs_buf *out, const char *from, const char *to)
 /* Writes the original's stream object `num` to `b` deflated, when it has
  * no filter yet (libharu saves uncompressed; images it encoded, JPEG's
  * /DCTDecode, keep theirs): true when written, false to copy it as it is.
- * *ok turns false when zlib fails. */
+ * *ok turns false when deflating fails. */
 static bool deflate_original(const qs_pdf_update *u, unsigned num, qs_buf *b,
                              bool *ok)
 {
@@ -654,7 +642,7 @@ static bool deflate_original(const qs_pdf_update *u, unsigned num, qs_buf *b,
         !find_dict(u, num, &from, &to))
         return false;
     qs_buf z = { 0 };
-    if (!qs_pdf_deflate(&z, (const unsigned char *)data, n)) {
+    if (!deflate_into(u, &z, (const unsigned char *)data, n)) {
         *ok = false;
         qs_buf_free(&z);
         return false;
@@ -745,7 +733,8 @@ bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size)
             }
         }
         unsigned next = n;
-        ok = write_object_streams(&b, values, kind, n, &next, offset, where, index);
+        ok = write_object_streams(u, &b, values, kind, n, &next, offset, where,
+                                  index);
         kind = qs_xrealloc(kind, cap);
         memset(kind + n, 1, cap - n); /* the object streams */
         ok = ok && write_xref_stream(u, &b, next, kind, offset, where, index);

@@ -44,6 +44,7 @@ typedef struct {
      * in the order added. */
     struct { unsigned num; char *entries; } *adds;
     size_t nadds, capadds;
+    struct libdeflate_compressor *deflater; /* for every stream deflated */
 } qs_pdf_update;
 
 /* Starts an update of pdf[0..len): reads its trailer and cross-reference
@@ -57,13 +58,15 @@ unsigned qs_pdf_update_new(qs_pdf_update *u);
 /* Writes object `num` (new or replaced) as the dictionary `dict` (the text
  * between << and >>). */
 void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict);
-/* Writes object `num` as a stream of data[0..n), deflated (qs_pdf_deflate),
+/* Writes object `num` as a stream of data[0..n), deflated (libdeflate,
+ * level 6, the zlib format: the same bytes for the same input and version),
  * with `dict` (text between << and >>, without /Length and
- * /Filter). False when zlib fails. */
+ * /Filter). False when deflating fails. */
 bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
                           const unsigned char *data, size_t n);
-/* The same without a filter: the bytes as they are (PDF/A wants the XMP
- * metadata stream readable without decoding). */
+/* The same without deflating: the bytes as they are (PDF/A wants the XMP
+ * metadata stream readable without decoding), or bytes already encoded,
+ * their /Filter in `dict` (a PNG's image data). */
 void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
                               const unsigned char *data, size_t n);
 /* Appends entries ("/Key value ...") to the original's dictionary object
@@ -72,18 +75,16 @@ void qs_pdf_update_raw_stream(qs_pdf_update *u, unsigned num, const char *dict,
 void qs_pdf_update_dict_add(qs_pdf_update *u, unsigned num, const char *entries);
 /* Appends entries ("/Key value ...") to the catalog, rewritten at finish. */
 void qs_pdf_update_catalog_add(qs_pdf_update *u, const char *entries);
-/* The object numbers `ref` ("/ToUnicode") points at, `N 0 R`, anywhere in
- * the original (up to max; returns how many). */
-size_t qs_pdf_update_refs(const qs_pdf_update *u, const char *key,
-                          unsigned *nums, size_t max);
 
 /* The object numbers of the pages, in page order, from the original's page
  * tree (/Root's /Pages, its /Kids, depth first), into nums (at most max).
  * Returns how many; fewer than the document has when max is too small or
  * the tree is not as libharu writes it. */
 size_t qs_pdf_update_pages(const qs_pdf_update *u, unsigned *nums, size_t max);
-/* The original dictionary of object `num`, the text between its outer <<
- * and >>, appended to `out`. False when there is no such dictionary. */
+/* The dictionary of object `num`, the text between its outer << and >>,
+ * appended to `out`: the update's last version when it wrote the object
+ * (so that several stages can each add entries to a page), else the
+ * original's. False when there is no such dictionary. */
 bool qs_pdf_update_get_dict(const qs_pdf_update *u, unsigned num, qs_buf *out);
 
 /* The data of the original's unfiltered stream object `num` (its /Length
@@ -99,7 +100,7 @@ unsigned qs_pdf_update_ref(const char *dict, const char *key);
  * Both halves of the trailer /ID are the first 16 bytes of a SHA-256 over
  * every byte before the cross-reference stream: the same document always
  * gets the same ID, any change a new one, and the clock plays no part. False when the
- * original's cross-reference table cannot be read or zlib fails. */
+ * original's cross-reference table cannot be read or deflating fails. */
 bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size);
 
 /* Appends `utf8` as a PDF text string: printable ASCII as a literal
@@ -110,8 +111,5 @@ void qs_pdf_put_text_string(qs_buf *b, const char *utf8);
 /* Appends a PDF literal string (ASCII), escaping ( ) and \. */
 void qs_pdf_put_literal(qs_buf *b, const char *s);
 
-/* Deflates data[0..n) into `out` at zlib level 6 (the same bytes for the
- * same input and zlib). */
-bool qs_pdf_deflate(qs_buf *out, const unsigned char *data, size_t n);
 
 #endif

@@ -9,26 +9,25 @@
  * LIBHARU.md):
  * - errors are sticky and numeric: the handler keeps the first one only, and
  *   every call's return value is checked, stopping at the first failure;
- * - fonts are loaded with HPDF_LoadTTFontFromFile (embedded, subset, tags
- *   in load order) and used through HPDF_UseUTFEncodings' "UTF-8" encoder;
- *   a face the document never draws with is not loaded;
+ * - libharu loads no font: its UTF-8 fonts build a 65,536-code
+ *   CIDToGIDMap and widths array per face, write a malformed ToUnicode
+ *   CMap, and copy the font program through byte-by-byte memory streams;
+ *   pdf_fonts.c writes each face drawn with (a file listed twice is one
+ *   face; a face never drawn with is left out) as a Type0 font with a
+ *   subset font program, into the update below, and the pages name them
+ *   in their resources ("F1", "F2" ... by the face's first font index);
  * - HPDF_Page_TextOut clears a 512-byte buffer and converts and measures
  *   every string again per call, and the page operators have no marked
- *   content: libharu only learns which fonts and images a page uses (one
- *   Tf and one Do each, giving them resource names) and every glyph drawn
- *   is measured once, for the subset; the page's content stream is then
+ *   content: libharu only learns which images a page uses (one Do each,
+ *   giving them resource names); the page's content stream is then
  *   replaced by the operators pdf_content.c writes;
- * - the ToUnicode CMap libharu writes for a UTF-8 font is malformed, it
- *   writes no /ID, and HPDF_AttachFile names an embedded file after its
- *   path and writes no /AF: the document is saved into memory
+ * - libharu writes no /ID, and HPDF_AttachFile names an embedded file
+ *   after its path and writes no /AF: the document is saved into memory
  *   (HPDF_SaveToStream) and written again with an update (pdf_update.c,
  *   which also packs the dictionaries into compressed object streams):
- *   the contents and the CMaps replaced, the CIDToGIDMaps and /W arrays
- *   (libharu writes them for every code of the font) cut after the
- *   highest code drawn, every stream but the images deflated once
- *   (libharu saves them uncompressed: its deflate runs through
- *   byte-by-byte memory streams),
- *   the embedded files (EmbeddedFile
+ *   the fonts and contents added, every stream but the images deflated
+ *   once (libharu saves them uncompressed: its deflate runs through
+ *   byte-by-byte memory streams), the embedded files (EmbeddedFile
  *   stream, Filespec, EmbeddedFiles name tree, /AF) added from memory and
  *   a trailer /ID derived from a hash of the document's bytes, never the
  *   clock;
@@ -42,7 +41,8 @@
  *   of the tagged PDF (pdf_tags.c; the marked content is pdf_content.c's).
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
- * PNG alpha becomes a soft mask (SMask); JPEG bytes pass through. */
+ * PNG images are written by pdf_images.c (an RGB PNG's own image data,
+ * alpha as a soft mask), JPEG files by libharu (their bytes pass through). */
 #include "render_pdf.h"
 
 #include <errno.h>
@@ -60,6 +60,8 @@
 #include "date.h"
 #include "pdf_links.h"
 #include "pdf_content.h"
+#include "pdf_fonts.h"
+#include "pdf_images.h"
 #include "pdf_update.h"
 #include "pdfa.h"
 
@@ -72,11 +74,16 @@ typedef struct {
     HPDF_Doc pdf;
     HPDF_STATUS error;        /* first libharu error, 0 when none */
     HPDF_STATUS detail;
-    HPDF_Font *fonts;         /* per doc->fonts index */
-    HPDF_Image *images;       /* per doc->images index, loaded on first use */
+    unsigned *font_obj;       /* per doc->fonts index (its owner's): the
+                                 Type0 font object pdf_fonts.c wrote, 0 for
+                                 a face never drawn with */
+    HPDF_Image *images;       /* per doc->images index: a JPEG's, loaded on
+                                 first use */
+    unsigned *image_obj;      /* per doc->images index: a PNG's XObject
+                                 (pdf_images.c), 0 until written */
     HPDF_Page *pages;
-    size_t *owner;            /* per doc->fonts index: the first index that
-                                 loaded the same file */
+    size_t *owner;            /* per doc->fonts index: the first index of
+                                 the same file (the face's owner) */
     uint32_t *used;           /* per owner: a bit set of the BMP code points
                                  drawn (USED_WORDS words each) */
     bool *page_fonts;         /* per doc->fonts index: the page uses it */
@@ -89,7 +96,7 @@ typedef struct {
     qs_diags *diags;
 } render_ctx;
 
-#define USED_WORDS (65536 / 32)
+#define USED_WORDS QS_PDF_FONT_SET_WORDS
 
 /* ---- errors ---- */
 
@@ -222,111 +229,10 @@ static bool set_is_empty(const uint32_t *set)
     return true;
 }
 
-/* A standard ToUnicode CMap for a UTF-8 font (libharu 2.3.0 writes a
- * malformed one): each 2-byte code maps to the same UTF-16 value, as one
- * 256-code bfrange per row (high byte) the document uses (`set`),
- * surrogate rows left out, at most 100 per block. */
-static void to_unicode_cmap(qs_buf *b, const uint32_t *set)
-{
-    qs_buf_puts(b,
-        "/CIDInit /ProcSet findresource begin\n"
-        "12 dict begin\n"
-        "begincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def\n"
-        "/CMapType 2 def\n"
-        "1 begincodespacerange\n"
-        "<0000> <FFFF>\n"
-        "endcodespacerange\n");
-    unsigned rows[256], nrows = 0;
-    for (unsigned hi = 0; hi < 256; hi++) {
-        if (hi >= 0xD8 && hi <= 0xDF)
-            continue;
-        for (unsigned w = hi * 8; w < hi * 8 + 8; w++) {
-            if (set[w]) {
-                rows[nrows++] = hi;
-                break;
-            }
-        }
-    }
-    for (unsigned i = 0; i < nrows; i += 100) {
-        unsigned n = nrows - i < 100 ? nrows - i : 100;
-        qs_buf_printf(b, "%u beginbfrange\n", n);
-        for (unsigned k = i; k < i + n; k++)
-            qs_buf_printf(b, "<%02X00> <%02XFF> <%02X00>\n", rows[k], rows[k],
-                          rows[k]);
-        qs_buf_puts(b, "endbfrange\n");
-    }
-    qs_buf_puts(b,
-        "endcmap\n"
-        "CMapName currentdict /CMap defineresource pop\n"
-        "end\n"
-        "end\n");
-}
-
-/* Loads the face of `font` with libharu's public API: its file read again
- * by HPDF_LoadTTFontFromFile (embedded, subset; the subset tag follows the
- * load order), UTF-8 text through HPDF_UseUTFEncodings. Returns the font,
- * or NULL after a libharu error. */
-static HPDF_Font load_face(render_ctx *c, const qs_font *font)
-{
-    const char *name = HPDF_LoadTTFontFromFile(c->pdf, qs_font_path(font),
-                                               HPDF_TRUE);
-    return name ? HPDF_GetFont(c->pdf, name, "UTF-8") : NULL;
-}
-
-/* Two files that hold a font of the same name are one libharu font
- * (HPDF_LoadTTFontFromFile returns the name loaded before): the code points
- * drawn with doc->fonts[from] and those sharing its file join the set of
- * doc->fonts[to]. */
-static void share_owner(render_ctx *c, size_t from, size_t to)
-{
-    uint32_t *dst = c->used + to * USED_WORDS;
-    const uint32_t *src = c->used + from * USED_WORDS;
-    for (size_t w = 0; w < USED_WORDS; w++)
-        dst[w] |= src[w];
-    for (size_t k = 0; k < c->doc->nfonts; k++)
-        if (c->owner[k] == from)
-            c->owner[k] = to;
-}
-
-/* libharu subsets a font to the glyphs measured or drawn with it; the
- * text is drawn by pdf_content.c, so every code point drawn with face
- * `font` is measured once (HPDF_Font_TextWidth), as one UTF-8 string. */
-static bool mark_glyphs(render_ctx *c, size_t font)
-{
-    const uint32_t *set = used_set(c, font);
-    qs_buf text = { 0 };
-    qs_buf_puts(&text, "");
-    for (uint32_t cp = 0x20; cp < 0x10000; cp++) {
-        if (!(set[cp >> 5] & (UINT32_C(1) << (cp & 31))))
-            continue;
-        char u[3];
-        size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
-        if (n == 1)
-            u[0] = (char)cp;
-        else if (n == 2) {
-            u[0] = (char)(0xC0 | (cp >> 6));
-            u[1] = (char)(0x80 | (cp & 0x3F));
-        } else {
-            u[0] = (char)(0xE0 | (cp >> 12));
-            u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            u[2] = (char)(0x80 | (cp & 0x3F));
-        }
-        qs_buf_add(&text, u, n);
-    }
-    if (text.len > 0) /* at most 3 x 65,536 bytes */
-        HPDF_Font_TextWidth(c->fonts[font], (const HPDF_BYTE *)text.s,
-                            (HPDF_UINT)text.len);
-    qs_buf_free(&text);
-    return c->error == 0;
-}
-
-/* Loads, in index order (the subset tags follow the load order), every font
- * the layout draws with: a face the template declares but the document
- * never draws a character with costs libharu time and the PDF a few
- * objects, so it is left out. A file listed twice is loaded once. */
-static bool load_fonts(render_ctx *c, const qs_layout *l)
+/* Finds the face of each font index (a file listed twice is one face,
+ * its first index the owner) and the code points drawn with each. A face
+ * the document never draws a character with gets no font objects. */
+static void plan_fonts(render_ctx *c, const qs_layout *l)
 {
     const qs_doc *doc = c->doc;
     for (size_t i = 0; i < doc->nfonts; i++) {
@@ -339,103 +245,27 @@ static bool load_fonts(render_ctx *c, const qs_layout *l)
         }
     }
     collect_used(c, l);
-    bool ok = true;
-    for (size_t i = 0; ok && i < doc->nfonts; i++) {
-        if (c->owner[i] != i) {
-            c->fonts[i] = c->fonts[c->owner[i]];
-            continue;
-        }
-        const uint32_t *set = used_set(c, i);
-        if (set_is_empty(set))
-            continue;
-        const char *path = qs_font_path(doc->fonts[i]);
-        char what[300];
-        snprintf(what, sizeof what, "loading font %s", path);
-        c->fonts[i] = load_face(c, doc->fonts[i]);
-        if (!c->fonts[i])
-            ok = fail(c, what);
-        for (size_t j = 0; ok && j < i; j++) {
-            if (c->owner[j] == j && c->fonts[j] == c->fonts[i]) {
-                share_owner(c, i, j);
-                break;
-            }
-        }
-    }
-    for (size_t i = 0; ok && i < doc->nfonts; i++)
-        if (c->owner[i] == i && c->fonts[i])
-            ok = mark_glyphs(c, i) || fail(c, "measuring the text");
-    return ok;
 }
 
 /* ---- images ---- */
 
-/* A PNG file of the 8-bit RGB image data `png` kept (signature, IHDR,
- * IDAT, IEND), for HPDF_LoadPngImageFromMem. */
-static void png_file(qs_buf *b, const qs_image *png)
+/* Whether doc->images[index] is a JPEG file: libharu embeds those (their
+ * bytes pass through); the PNGs are pdf_images.c's. */
+static bool is_jpeg(const render_ctx *c, size_t index)
 {
-    unsigned char ihdr[13] = { 0 };
-    for (int i = 0; i < 4; i++) {
-        ihdr[i] = (unsigned char)(png->width >> (24 - 8 * i));
-        ihdr[4 + i] = (unsigned char)(png->height >> (24 - 8 * i));
-    }
-    ihdr[8] = 8; /* bit depth */
-    ihdr[9] = 2; /* colour type: RGB */
-    qs_buf_add(b, "\x89PNG\r\n\x1a\n", 8);
-    const struct { const char *type; const unsigned char *data; size_t n; } chunks[] = {
-        { "IHDR", ihdr, sizeof ihdr },
-        { "IDAT", png->png_data, png->png_data_size },
-        { "IEND", NULL, 0 },
-    };
-    for (size_t k = 0; k < 3; k++) {
-        unsigned char len[4], crc[4];
-        uLong sum = crc32(0L, (const Bytef *)chunks[k].type, 4);
-        sum = crc32(sum, chunks[k].data, (uInt)chunks[k].n);
-        for (int i = 0; i < 4; i++) {
-            len[i] = (unsigned char)(chunks[k].n >> (24 - 8 * i));
-            crc[i] = (unsigned char)(sum >> (24 - 8 * i));
-        }
-        qs_buf_add(b, (const char *)len, 4);
-        qs_buf_add(b, chunks[k].type, 4);
-        if (chunks[k].n)
-            qs_buf_add(b, (const char *)chunks[k].data, chunks[k].n);
-        qs_buf_add(b, (const char *)crc, 4);
-    }
+    return c->doc->images[index]->kind == QS_IMAGE_JPEG;
 }
 
-/* Returns the libharu image for doc->images[index], loading it once with
- * the public loaders (libharu deflates the pixels when saving). */
+/* Returns the libharu image of JPEG doc->images[index], loading it once
+ * with the public loader. */
 static HPDF_Image get_image(render_ctx *c, int index)
 {
-    if (c->images[index])
-        return c->images[index];
     const qs_image *img = c->doc->images[index];
-    HPDF_Image h = NULL;
-    if (img->kind == QS_IMAGE_JPEG) {
-        if (img->jpeg_size > UINT32_MAX)
-            return NULL;
-        h = HPDF_LoadJpegImageFromMem(c->pdf, img->jpeg,
-                                      (HPDF_UINT)img->jpeg_size);
-    } else if (img->png_data) {
-        qs_buf file = { 0 };
-        png_file(&file, img);
-        if (file.len <= UINT32_MAX)
-            h = HPDF_LoadPngImageFromMem(c->pdf, (const HPDF_BYTE *)file.s,
-                                         (HPDF_UINT)file.len);
-        qs_buf_free(&file);
-    } else {
-        h = HPDF_LoadRawImageFromMem(c->pdf, img->rgb, img->width, img->height,
-                                     HPDF_CS_DEVICE_RGB, 8);
-        if (h && img->alpha) {
-            HPDF_Image mask = HPDF_LoadRawImageFromMem(
-                c->pdf, img->alpha, img->width, img->height, HPDF_CS_DEVICE_GRAY, 8);
-            if (!mask || HPDF_Image_AddSMask(h, mask) != HPDF_OK)
-                return NULL;
-        }
-    }
-    c->images[index] = h;
-    return h;
+    if (!c->images[index] && img->jpeg_size <= UINT32_MAX)
+        c->images[index] = HPDF_LoadJpegImageFromMem(c->pdf, img->jpeg,
+                                                     (HPDF_UINT)img->jpeg_size);
+    return c->images[index];
 }
-
 
 /* Checks the indexes a page's items refer to; the layout is trusted for
  * everything else. */
@@ -478,11 +308,11 @@ static void page_uses(render_ctx *c, const qs_layout *l, size_t index,
 }
 
 /* A page is drawn by pdf_content.c, into the saved document (page_content
- * below). Here libharu only learns what the page uses: each font once
- * through HPDF_Page_SetFontAndSize and each image once through
- * HPDF_Page_DrawImage, in index order, which adds them to the page's
- * resources under names of libharu's making; those few operators are the
- * page's content until it is replaced. */
+ * below). Here libharu only learns which images the page uses: each once
+ * through HPDF_Page_DrawImage, in index order, which adds them to the
+ * page's resources under names of libharu's making; those few operators
+ * are the page's content until it is replaced. Its fonts are added to its
+ * resources there too (libharu loads none). */
 static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
 {
     HPDF_Page page = HPDF_AddPage(c->pdf);
@@ -497,13 +327,10 @@ static bool render_page(render_ctx *c, const qs_layout *l, size_t index)
         if (!check_item(c, &p->items[i]))
             return false;
     page_uses(c, l, index, c->page_fonts, c->page_images);
-    for (size_t i = 0; i < c->doc->nfonts; i++)
-        if (c->page_fonts[i] &&
-            HPDF_Page_SetFontAndSize(page, c->fonts[i], 1) != HPDF_OK)
-            return fail(c, what);
     for (size_t i = 0; i < c->doc->nimages; i++) {
-        HPDF_Image img = c->page_images[i] ? get_image(c, (int)i) : NULL;
-        if (c->page_images[i] &&
+        bool jpeg = c->page_images[i] && is_jpeg(c, i);
+        HPDF_Image img = jpeg ? get_image(c, (int)i) : NULL;
+        if (jpeg &&
             (!img || HPDF_Page_DrawImage(page, img, 0, 0, 1, 1) != HPDF_OK))
             return fail(c, what);
     }
@@ -703,11 +530,11 @@ static size_t *attachment_order(const qs_pdf_options *o)
 
 /* ---- what libharu's public API cannot write ----
  *
- * libharu 2.3.0 writes a malformed ToUnicode CMap, no /ID, and embeds
- * files only from a path named after it (without /AF, /UF, /Params or a
- * MIME type). These go into an update of the saved document
- * (pdf_update.c): the fonts' ToUnicode streams replaced, the
- * attachments' objects added, the catalog with /Names and /AF, and a
+ * libharu 2.3.0 writes no /ID, and embeds files only from a path named
+ * after it (without /AF, /UF, /Params or a MIME type); its fonts cost more
+ * than all the rest of the PDF (see pdf_fonts.h). These go into an update
+ * of the saved document (pdf_update.c): the fonts' objects (pdf_fonts.c),
+ * the attachments' objects, the catalog with /Names and /AF, and a
  * trailer with the /ID. */
 
 /* Appends `s` as a PDF name's characters: bytes outside ! to ~ and the
@@ -789,147 +616,39 @@ static bool add_attachments(render_ctx *c, qs_pdf_update *u)
     return ok || fail(c, "embedding an attached file");
 }
 
-/* Every font's ToUnicode stream replaced by to_unicode_cmap's, for the
- * code points drawn with any face (libharu's objects do not say which
- * face is which; mapping a code to itself is right for every face). */
-static bool replace_to_unicode(render_ctx *c, qs_pdf_update *u,
-                               const uint32_t *all)
+/* The font objects of every face drawn with (pdf_fonts.c), in index
+ * order. */
+static bool add_fonts(render_ctx *c, qs_pdf_update *u)
 {
-    qs_buf cmap = { 0 };
-    to_unicode_cmap(&cmap, all);
-    unsigned nums[64];
-    size_t n = qs_pdf_update_refs(u, "/ToUnicode", nums, 64);
-    bool ok = true;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = qs_pdf_update_stream(u, nums[i], "", (const unsigned char *)cmap.s,
-                                  cmap.len);
-    qs_buf_free(&cmap);
-    return ok || fail(c, "writing the ToUnicode CMaps");
-}
-
-/* One past the highest code point in `set`, 0 when it is empty. */
-static uint32_t set_top(const uint32_t *set)
-{
-    for (size_t w = USED_WORDS; w-- > 0;)
-        if (set[w]) {
-            uint32_t top = (uint32_t)w * 32;
-            for (uint32_t bits = set[w]; bits; bits >>= 1)
-                top++;
-            return top;
-        }
-    return 0;
-}
-
-/* The code points drawn with the face whose CIDFont dictionary is `dict`
- * (matched by its /BaseFont after the subset tag "ABCDEF+" with the name
- * HPDF_Font_GetFontName gives), or every face's together (`all`) when no
- * face matches. */
-static const uint32_t *face_set(render_ctx *c, const char *dict,
-                                const uint32_t *all)
-{
-    const char *base = strstr(dict, "/BaseFont /");
-    if (!base)
-        return all;
-    base += strlen("/BaseFont /");
-    if (strlen(base) > 7 && base[6] == '+')
-        base += 7;
     for (size_t i = 0; i < c->doc->nfonts; i++) {
-        const char *name = c->owner[i] == i && c->fonts[i]
-                               ? HPDF_Font_GetFontName(c->fonts[i]) : NULL;
-        size_t k = name ? strlen(name) : 0;
-        if (name && strncmp(base, name, k) == 0 && base[k] != '\0' &&
-            strchr(" \r\n/>", base[k]) != NULL)
-            return used_set(c, i);
+        if (c->owner[i] != i || set_is_empty(used_set(c, i)))
+            continue;
+        c->font_obj[i] = qs_pdf_font_add(u, c->doc->fonts[i], used_set(c, i));
+        if (c->font_obj[i] == 0)
+            return fail(c, "writing the fonts");
     }
-    return all;
-}
-
-/* The integer at *p after white space, *p moved past it; false when
- * there is none. */
-static bool take_int(const char **p, long *v)
-{
-    char *end;
-    while (**p == ' ' || **p == '\n' || **p == '\r')
-        (*p)++;
-    *v = strtol(*p, &end, 10);
-    if (end == *p)
-        return false;
-    *p = end;
     return true;
 }
 
-/* The CIDFont dictionary `dict` with its /W array cut to the codes below
- * `top`, into `out`; false (out untouched) when the array is not in the
- * form libharu writes ("/W [c [w ...] c [w ...] ...]"). */
-static bool cut_widths(qs_buf *out, const char *dict, uint32_t top)
+/* The XObjects of the PNG images the pages draw (pdf_images.c), each
+ * once, in index order. */
+static bool add_images(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
 {
-    const char *at = strstr(dict, "/W [");
-    if (!at)
-        return false;
-    qs_buf w = { 0 };
-    const char *p = at + 4;
-    long code, width;
+    bool *drawn = qs_xcalloc(c->doc->nimages + 1, sizeof *drawn);
+    for (size_t p = 0; p < l->npages; p++) {
+        page_uses(c, l, p, c->page_fonts, c->page_images);
+        for (size_t i = 0; i < c->doc->nimages; i++)
+            drawn[i] = drawn[i] || c->page_images[i];
+    }
     bool ok = true;
-    while (ok && take_int(&p, &code)) {
-        while (*p == ' ' || *p == '\n' || *p == '\r')
-            p++;
-        ok = code >= 0 && *p++ == '[';
-        bool open = false;
-        for (long k = code; ok && take_int(&p, &width); k++) {
-            if (k >= (long)top)
-                continue;
-            if (!open)
-                qs_buf_printf(&w, " %ld [", code);
-            qs_buf_printf(&w, " %ld", width);
-            open = true;
+    for (size_t i = 0; ok && i < c->doc->nimages; i++) {
+        if (drawn[i] && !is_jpeg(c, i)) {
+            c->image_obj[i] = qs_pdf_image_add(u, c->doc->images[i]);
+            ok = c->image_obj[i] != 0 || fail(c, "writing an image");
         }
-        while (*p == ' ' || *p == '\n' || *p == '\r')
-            p++;
-        ok = ok && *p++ == ']';
-        if (open)
-            qs_buf_puts(&w, "]");
     }
-    while (*p == ' ' || *p == '\n' || *p == '\r')
-        p++;
-    if (ok && *p == ']') {
-        qs_buf_add(out, dict, (size_t)(at - dict));
-        qs_buf_printf(out, "/W [%s ]%s", w.len ? w.s : "", p + 1);
-    }
-    qs_buf_free(&w);
-    return ok && *p == ']';
-}
-
-/* Every font's CIDToGIDMap and /W array cut after the highest code point
- * drawn with its face: libharu 2.3.0 writes all 65,536 codes (128 KiB)
- * and the widths of every code the font has; a code beyond a map's end
- * maps to glyph 0 and one beyond /W takes /DW, and no drawn code is
- * there. The document is saved uncompressed, so the map's bytes are plain
- * here. */
-static bool shrink_cid_maps(render_ctx *c, qs_pdf_update *u, const uint32_t *all)
-{
-    bool ok = true;
-    qs_buf dict = { 0 }, cut = { 0 };
-    for (unsigned num = 1; ok && num < u->norig; num++) {
-        dict.len = 0;
-        if (!qs_pdf_update_get_dict(u, num, &dict))
-            continue;
-        unsigned map = qs_pdf_update_ref(dict.s, "/CIDToGIDMap");
-        const char *data;
-        size_t n;
-        if (map == 0)
-            continue;
-        ok = qs_pdf_update_get_stream(u, map, &data, &n);
-        uint32_t top = set_top(face_set(c, dict.s, all));
-        size_t keep = 2 * (size_t)top;
-        ok = ok && qs_pdf_update_stream(u, map, "", (const unsigned char *)data,
-                                        keep < n ? keep : n);
-        cut.len = 0;
-        if (ok && cut_widths(&cut, dict.s, top))
-            qs_pdf_update_dict(u, num, cut.s);
-    }
-    qs_buf_free(&dict);
-    qs_buf_free(&cut);
-    return ok || fail(c, "cutting the CIDToGIDMaps");
+    free(drawn);
+    return ok;
 }
 
 /* The PDF/A-3b parts (pdfa.c): the Info dictionary in place of libharu's
@@ -949,30 +668,15 @@ static bool write_pdfa(render_ctx *c, qs_pdf_update *u)
     return qs_pdfa_write(u, &info) || fail(c, "writing the PDF/A metadata");
 }
 
-/* Stores the resource name name[0..len) for the next index from *next on
- * that `uses` marks (of count). False when there is none. */
-static bool take_name(const bool *uses, size_t count, size_t *next,
-                      char (*names)[16], const char *name, size_t len)
-{
-    while (*next < count && !uses[*next])
-        (*next)++;
-    if (*next == count)
-        return false;
-    memcpy(names[*next], name, len);
-    names[(*next)++][len] = '\0';
-    return true;
-}
-
-/* The resource names libharu gave page `index`'s fonts and images, read
- * from its content: the "/NAME 1 Tf" and "/NAME Do" that render_page
- * caused, in index order, and the watermark's "/NAME gs" into gs. False
- * when they do not match the page's uses. */
+/* The resource names libharu gave page `index`'s JPEG images, read from
+ * its content: the "/NAME Do" that render_page caused, in index order, and
+ * the watermark's "/NAME gs" into gs. False when they do not match the
+ * page's uses. */
 static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
-                       const char *ops, size_t n, char (*fonts)[16],
-                       char (*images)[16], char gs[16])
+                       const char *ops, size_t n, char (*images)[16], char gs[16])
 {
     page_uses(c, l, index, c->page_fonts, c->page_images);
-    size_t font = 0, image = 0;
+    size_t next = 0;
     const char *p = ops, *end = ops + n;
     while ((p = memchr(p, '/', (size_t)(end - p))) != NULL) {
         const char *name = ++p;
@@ -980,33 +684,90 @@ static bool read_names(render_ctx *c, const qs_layout *l, size_t index,
                            (*p >= '0' && *p <= '9')))
             p++;
         size_t len = (size_t)(p - name);
-        bool is_font = end - p >= 6 && memcmp(p, " 1 Tf\n", 6) == 0;
-        bool is_image = end - p >= 4 && memcmp(p, " Do\n", 4) == 0;
         bool is_gs = end - p >= 4 && memcmp(p, " gs\n", 4) == 0;
-        if (len == 0 || len >= 16 || (!is_font && !is_image && !is_gs))
-            continue;
-        if (is_gs) {
+        if (is_gs && len > 0 && len < 16) {
             memcpy(gs, name, len);
             gs[len] = '\0';
             continue;
         }
-        bool ok = is_font ? take_name(c->page_fonts, c->doc->nfonts, &font,
-                                      fonts, name, len)
-                          : take_name(c->page_images, c->doc->nimages, &image,
-                                      images, name, len);
-        if (!ok)
+        if (len == 0 || len >= 16 || end - p < 4 || memcmp(p, " Do\n", 4) != 0)
+            continue;
+        while (next < c->doc->nimages &&
+               !(c->page_images[next] && is_jpeg(c, next)))
+            next++;
+        if (next == c->doc->nimages)
             return false;
+        memcpy(images[next], name, len);
+        images[next++][len] = '\0';
     }
     return true;
 }
 
+/* The page dictionary `dict` (as libharu wrote it, with /Resources << ...
+ * >>, and /XObject << ... >> in it when the page draws a JPEG) with the
+ * faces and PNG images the page draws (page_uses') added to its resources,
+ * into `out`: the faces as "F1", "F2", ... by their owner's index, the
+ * images as "I1", "I2", ... by theirs; the names into `fonts` and
+ * `images`. */
+static void page_resources(render_ctx *c, const char *dict, qs_buf *out,
+                           char (*fonts)[16], char (*images)[16])
+{
+    qs_buf add = { 0 }, xobjects = { 0 };
+    qs_buf_puts(&add, "");
+    qs_buf_puts(&xobjects, "");
+    for (size_t i = 0; i < c->doc->nfonts; i++) {
+        size_t o = c->owner[i];
+        if (!c->page_fonts[i] || c->font_obj[o] == 0)
+            continue;
+        snprintf(fonts[i], sizeof fonts[i], "F%u", (unsigned)(o + 1));
+        bool listed = false; /* by an index of the same face before */
+        for (size_t k = 0; k < i; k++)
+            listed = listed || (c->page_fonts[k] && c->owner[k] == o);
+        if (!listed)
+            qs_buf_printf(&add, "%s /F%u %u 0 R", add.len ? "" : "/Font <<",
+                          (unsigned)(o + 1), c->font_obj[o]);
+    }
+    if (add.len)
+        qs_buf_puts(&add, " >> ");
+    for (size_t i = 0; i < c->doc->nimages; i++) {
+        if (!c->page_images[i] || c->image_obj[i] == 0)
+            continue;
+        snprintf(images[i], sizeof images[i], "I%u", (unsigned)(i + 1));
+        qs_buf_printf(&xobjects, " /I%u %u 0 R", (unsigned)(i + 1),
+                      c->image_obj[i]);
+    }
+    const char *res = strstr(dict, "/Resources");
+    const char *open = res ? strstr(res, "<<") : NULL;
+    const char *xo = open ? strstr(open, "/XObject") : NULL;
+    const char *xopen = xo ? strstr(xo, "<<") : NULL;
+    if (xobjects.len && !xopen)
+        qs_buf_printf(&add, "/XObject <<%s >> ", xobjects.s);
+    if (!open) {
+        qs_buf_printf(out, "%s /Resources << %s>>", dict, add.s);
+    } else {
+        qs_buf_add(out, dict, (size_t)(open + 2 - dict));
+        qs_buf_puts(out, " ");
+        qs_buf_add(out, add.s, add.len);
+        if (xobjects.len && xopen) {
+            qs_buf_add(out, open + 2, (size_t)(xopen - open));
+            qs_buf_add(out, xobjects.s, xobjects.len);
+            qs_buf_puts(out, xopen + 2);
+        } else {
+            qs_buf_puts(out, open + 2);
+        }
+    }
+    qs_buf_free(&add);
+    qs_buf_free(&xobjects);
+}
+
 /* Replaces page `index`'s content stream (object `page`'s /Contents) by
- * the operators pdf_content.c writes for it. */
+ * the operators pdf_content.c writes for it, and adds its fonts and PNG
+ * images to its resources. */
 static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
                          size_t index, unsigned page, qs_pdf_tags *tags)
 {
     const qs_doc *doc = c->doc;
-    qs_buf dict = { 0 }, ops = { 0 };
+    qs_buf dict = { 0 }, ops = { 0 }, resources = { 0 };
     char (*fonts)[16] = qs_xcalloc(doc->nfonts + 1, sizeof *fonts);
     char (*images)[16] = qs_xcalloc(doc->nimages + 1, sizeof *images);
     const char **font_names = qs_xcalloc(doc->nfonts + 1, sizeof *font_names);
@@ -1018,7 +779,11 @@ static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
     bool ok = qs_pdf_update_get_dict(u, page, &dict) &&
               (contents = qs_pdf_update_ref(dict.s, "/Contents")) != 0 &&
               qs_pdf_update_get_stream(u, contents, &data, &n) &&
-              read_names(c, l, index, data, n, fonts, images, gs);
+              read_names(c, l, index, data, n, images, gs);
+    if (ok) {
+        page_resources(c, dict.s, &resources, fonts, images);
+        qs_pdf_update_dict(u, page, resources.s);
+    }
     for (size_t i = 0; ok && i < doc->nfonts; i++)
         font_names[i] = fonts[i][0] ? fonts[i] : NULL;
     for (size_t i = 0; ok && i < doc->nimages; i++)
@@ -1030,6 +795,7 @@ static bool page_content(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
                               ops.len);
     qs_buf_free(&dict);
     qs_buf_free(&ops);
+    qs_buf_free(&resources);
     free(fonts);
     free(images);
     free(font_names);
@@ -1081,13 +847,8 @@ static bool save(render_ctx *c, const qs_layout *l, unsigned char **pdf,
         free(saved);
         return fail(c, "saving the document");
     }
-    uint32_t *all = qs_xcalloc(USED_WORDS, sizeof *all); /* every face's */
-    for (size_t i = 0; i < c->doc->nfonts; i++)
-        for (size_t w = 0; c->owner[i] == i && w < USED_WORDS; w++)
-            all[w] |= used_set(c, i)[w];
-    ok = replace_to_unicode(c, &u, all) && shrink_cid_maps(c, &u, all) &&
-         add_attachments(c, &u) && add_pages(c, &u, l) && write_pdfa(c, &u);
-    free(all);
+    ok = add_fonts(c, &u) && add_images(c, &u, l) && add_attachments(c, &u) &&
+         add_pages(c, &u, l) && write_pdfa(c, &u);
     if (ok && !qs_pdf_update_finish(&u, pdf, size))
         ok = fail(c, "updating the saved document");
     qs_pdf_update_free(&u);
@@ -1108,21 +869,19 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     if (!(l->width >= 3.0f && l->width <= 14400.0f && l->height >= 3.0f &&
           l->height <= 14400.0f))
         return fail(c, "page sides must lie between 3 and 14400 pt");
-    /* Only the images compressed by libharu (their pixels, decoded from
-     * PNG, would otherwise pass plain through its memory streams and our
-     * copy: 0.5 ms of page faults more for the ordinary quote). The page
-     * contents are replaced (page_content), the CIDToGIDMaps cut
-     * (shrink_cid_maps), and qs_pdf_update_finish deflates every stream
-     * without a filter (fonts, maps) once. */
-    if (HPDF_SetCompressionMode(c->pdf, HPDF_COMP_IMAGE) != HPDF_OK ||
-        HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
+    /* libharu compresses nothing (its default): the fonts and PNG images
+     * are written into the update, a JPEG keeps its DCT bytes, the page
+     * contents are replaced (page_content), and qs_pdf_update_finish
+     * deflates every other stream without a filter once. */
+    if (HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
         return fail(c, "setting up the document");
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
         HPDF_SetPagesConfiguration(c->pdf, 1024) != HPDF_OK)
         return fail(c, "setting up a page tree for many pages");
     if (c->opts && !check_attachments(c))
         return false;
-    if (!load_fonts(c, l) || !add_watermark_gs(c))
+    plan_fonts(c, l);
+    if (!add_watermark_gs(c))
         return false;
     for (size_t i = 0; i < l->npages; i++)
         if (!render_page(c, l, i))
@@ -1150,8 +909,9 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     c.pdf = HPDF_NewEx(on_hpdf_error, hpdf_alloc, free, 0, &c);
     if (!c.pdf)
         return fail(&c, "creating the document");
-    c.fonts = qs_xcalloc(doc->nfonts + 1, sizeof *c.fonts);
+    c.font_obj = qs_xcalloc(doc->nfonts + 1, sizeof *c.font_obj);
     c.images = qs_xcalloc(doc->nimages + 1, sizeof *c.images);
+    c.image_obj = qs_xcalloc(doc->nimages + 1, sizeof *c.image_obj);
     c.pages = qs_xcalloc(l->npages + 1, sizeof *c.pages);
     c.owner = qs_xcalloc(doc->nfonts + 1, sizeof *c.owner);
     c.used = qs_xcalloc((doc->nfonts + 1) * USED_WORDS, sizeof *c.used);
@@ -1159,8 +919,9 @@ bool qs_render_pdf_opts(const qs_doc *doc, const qs_layout *l,
     c.page_images = qs_xcalloc(doc->nimages + 1, sizeof *c.page_images);
     bool ok = render(&c, l, pdf, size);
     HPDF_Free(c.pdf);
-    free(c.fonts);
+    free(c.font_obj);
     free(c.images);
+    free(c.image_obj);
     free(c.pages);
     free(c.owner);
     free(c.used);

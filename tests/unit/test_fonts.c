@@ -1,7 +1,9 @@
 /* Unit tests for fonts.c: the shipped faces load and measure, strict UTF-8
- * decoding, coverage checks, and broken fonts refused with one "font"
- * diagnostic and no crash. Run from the repository root. */
+ * decoding, coverage checks, glyph ids and tables for the PDF writer, and
+ * broken fonts refused with one "font" diagnostic and no crash. Run from
+ * the repository root. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -117,6 +119,57 @@ static void test_measure(void)
     qs_diags_free(&d);
 }
 
+/* What the PDF writer reads beyond the metrics: glyph ids by code point
+ * and tables by tag, bounds-checked. A font whose post table (which the
+ * vetting does not need) lies past the end of the file still loads, and
+ * qs_font_table gives no such table rather than bytes past the end. */
+static void test_tables(void)
+{
+    qs_diags d;
+    qs_diags_init(&d);
+    qs_font *f = qs_font_load(FONT_DIR "NotoSans-Regular.ttf", "regular", &d);
+    CHECK(f != NULL, "the regular face loads");
+    if (!f) {
+        qs_diags_free(&d);
+        return;
+    }
+    CHECK(qs_font_glyph(f, 'A') > 0 && qs_font_glyph(f, 'A') != qs_font_glyph(f, 'B'),
+          "'A' and 'B' have glyphs of their own");
+    CHECK(qs_font_glyph(f, 0x0E3F) == 0 && qs_font_glyph(f, 0x1F600) == 0,
+          "no glyph for a Thai baht sign or U+1F600: 0");
+    uint32_t len = 1;
+    const unsigned char *head = qs_font_table(f, "head", &len);
+    CHECK(head && len >= 54 && qs_be32(head + 12) == 0x5F0F3CF5u,
+          "the head table by its tag, with its magic number");
+    CHECK(qs_font_table(f, "zzzz", &len) == NULL && len == 0,
+          "no table 'zzzz': NULL, length 0");
+    size_t n;
+    const unsigned char *bytes = qs_font_data(f, &n);
+    unsigned char *copy = malloc(n);
+    memcpy(copy, bytes, n);
+    int moved = 0;
+    for (unsigned i = 0; i < qs_be16(copy + 4); i++) {
+        unsigned char *e = copy + 12 + 16 * (size_t)i;
+        if (memcmp(e, "post", 4) == 0) {
+            e[8] = (unsigned char)(n >> 24); /* offset: the end of the file */
+            e[9] = (unsigned char)(n >> 16);
+            e[10] = (unsigned char)(n >> 8);
+            e[11] = (unsigned char)n;
+            moved = 1;
+        }
+    }
+    qs_font *g = moved ? qs_font_new(copy, n, "post-past-eof.ttf",
+                                     "post-past-eof.ttf", &d) : NULL;
+    CHECK(g != NULL && d.count == 0, "a font whose post table lies past the "
+          "end loads (the vetting does not read post)");
+    CHECK(g && qs_font_table(g, "post", &len) == NULL && len == 0,
+          "its post table is not given out");
+    qs_font_free(g);
+    free(copy);
+    qs_font_free(f);
+    qs_diags_free(&d);
+}
+
 static void expect_rejected(const char *file, const char *fragment)
 {
     char path[256];
@@ -144,6 +197,7 @@ int main(void)
     test_utf8();
     test_shipped();
     test_measure();
+    test_tables();
     expect_rejected("font-truncated.ttf", "past the end");
     expect_rejected("font-random.ttf", "not a TrueType font");
     expect_rejected("font-cff.otf", "not a TrueType font with glyf outlines");

@@ -5,8 +5,9 @@
  * is sound, and rendering twice gives the same bytes. The hybrid PDF: an
  * attached XML file comes back byte for byte with pdfdetach. The size
  * measures: each CIDToGIDMap ends at the highest code its face draws (no
- * longer than 2 x (that code + 1) bytes); two files of one
- * font share one set of maps. Run from the
+ * longer than 2 x (that code + 1) bytes); the font program is a sound
+ * TrueType file with the outlines of the glyphs never drawn emptied; two
+ * files of one font are two subset faces. Run from the
  * repository root; needs pdftotext, pdffonts, pdfinfo, pdfdetach and qpdf. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "input.h"
 #include "layout.h"
 #include "render_pdf.h"
 
@@ -290,17 +292,18 @@ static void check_tools(const char *path)
           "diagonal word and its invisible copy (got %d)", atoi(out));
 }
 
-/* The CIDToGIDMap of the font `face` ("NotoSans-Regular"), inflated:
+/* The CIDToGIDMap of the font on the line of pdffonts' output that the
+ * awk pattern `line` picks ("/NotoSans-Regular/", "NR == 3"), inflated:
  * its length in bytes, or -1. */
-static long cid_map_length(const char *path, const char *face)
+static long cid_map_length(const char *path, const char *line)
 {
     char cmd[1024], out[256];
     snprintf(cmd, sizeof cmd,
-             "f=%s; id=$(pdffonts $f | awk '/%s/ { print $(NF-1) }'); "
+             "f=%s; id=$(pdffonts $f | awk '%s { print $(NF-1) }'); "
              "d=$(qpdf --show-object=$id $f | sed -n 's/.*DescendantFonts \\[ *\\([0-9]*\\) 0 R.*/\\1/p'); "
              "m=$(qpdf --show-object=$d $f | sed -n 's/.*CIDToGIDMap \\([0-9]*\\) 0 R.*/\\1/p'); "
              "[ -n \"$m\" ] && qpdf --show-object=$m --filtered-stream-data $f | wc -c",
-             path, face);
+             path, line);
     if (run(cmd, out, sizeof out) != 0)
         return -1;
     return atol(out);
@@ -341,19 +344,25 @@ static long highest_width_code(const char *path, const char *face)
     return top;
 }
 
+/* The CIDToGIDMap of the font on pdffonts' line `line` (as for
+ * cid_map_length) ends at code `top`: 2 x (top + 1) bytes. */
+static void check_map_end(const char *path, const char *line, long top,
+                          const char *face)
+{
+    long n = cid_map_length(path, line);
+    CHECK(n == (top + 1) * 2, "the %s CIDToGIDMap ends at the highest code "
+          "drawn, U+%04lX: %ld bytes", face, (unsigned long)top, n);
+}
+
 static void check_sizes(const char *path)
 {
     /* Each map ends at the highest code drawn with its face (2 bytes a
      * code), not at U+FFFF: the regular face draws nothing above U+20AC
      * (the euro sign), the bold one nothing above U+00DC (Ü). */
-    long n = cid_map_length(path, "NotoSans-Regular");
-    CHECK(n == (0x20AC + 1) * 2, "the regular CIDToGIDMap ends at the highest "
-          "code drawn, U+20AC: %ld bytes", n);
-    n = cid_map_length(path, "NotoSans-Bold");
-    CHECK(n == (0xDC + 1) * 2, "the bold CIDToGIDMap ends at the highest "
-          "code drawn, U+00DC: %ld bytes", n);
+    check_map_end(path, "/NotoSans-Regular/", 0x20AC, "regular");
+    check_map_end(path, "/NotoSans-Bold/", 0xDC, "bold");
     /* The /W arrays likewise: no width for a code above the highest drawn
-     * (libharu writes them for the font's whole repertoire). */
+     * (pdf_fonts.c writes the codes drawn only). */
     long w = highest_width_code(path, "NotoSans-Bold");
     CHECK(w >= 0xD0 && w <= 0xDC, "the bold /W array ends at or before "
           "U+00DC: U+%04lX", (unsigned long)w);
@@ -362,17 +371,118 @@ static void check_sizes(const char *path)
           "U+20AC: U+%04lX", (unsigned long)w);
 }
 
-/* Two font files holding the same font (a copy under another name) are one
- * libharu font: the glyphs drawn with either must all be in its maps. The
- * first file draws the euro sign, the copy only ASCII. */
+/* Makes the temporary file of the mkstemp template `path` and closes it
+ * (the test writes it by name). */
+static bool temp_file(char *path, const char *what)
+{
+    int fd = mkstemp(path);
+    CHECK(fd >= 0, "temporary file for %s", what);
+    if (fd >= 0)
+        close(fd);
+    return fd >= 0;
+}
+
+/* The length of glyph g's outline in a font's loca table. */
+static uint32_t glyph_length(const unsigned char *loca, bool long_loca,
+                             unsigned g)
+{
+    if (long_loca)
+        return qs_be32(loca + 4 * (size_t)g + 4) - qs_be32(loca + 4 * (size_t)g);
+    return 2u * (qs_be16(loca + 2 * (size_t)g + 2) - qs_be16(loca + 2 * (size_t)g));
+}
+
+/* The regular face's font program (FontFile2), as written by pdf_fonts.c:
+ * a sound TrueType file (every table's checksum and head's
+ * checkSumAdjustment right), every glyph id of the font kept, the outlines
+ * of the glyphs drawn ('M') and of .notdef there, those of glyphs never
+ * drawn ('Q') emptied. */
+static void check_font_program(const char *path, const qs_font *regular)
+{
+    char prog[] = "/tmp/qs-render-font-XXXXXX";
+    if (!temp_file(prog, "the font program"))
+        return;
+    char cmd[1024], out[64];
+    snprintf(cmd, sizeof cmd,
+             "f=%s; id=$(pdffonts $f | awk '/NotoSans-Regular/ { print $(NF-1) }'); "
+             "d=$(qpdf --show-object=$id $f | sed -n 's/.*DescendantFonts \\[ *\\([0-9]*\\) 0 R.*/\\1/p'); "
+             "fd=$(qpdf --show-object=$d $f | sed -n 's/.*FontDescriptor \\([0-9]*\\) 0 R.*/\\1/p'); "
+             "ff=$(qpdf --show-object=$fd $f | sed -n 's/.*FontFile2 \\([0-9]*\\) 0 R.*/\\1/p'); "
+             "qpdf --show-object=$ff --filtered-stream-data $f > %s", path, prog);
+    int st = run(cmd, out, sizeof out);
+    qs_diags d;
+    qs_diags_init(&d);
+    size_t n = 0;
+    unsigned char *font = st == 0 ? qs_file_read_reported(prog, 1u << 24, prog,
+                                                          "font", "font", &n, &d)
+                                  : NULL;
+    unlink(prog);
+    CHECK(font && n > 12 && n % 4 == 0, "the font program is extracted "
+          "(%zu bytes, a multiple of 4)", n);
+    if (!font || n <= 12 || n % 4) {
+        free(font);
+        qs_diags_free(&d);
+        return;
+    }
+    uint32_t sum = 0;
+    for (size_t i = 0; i < n; i += 4)
+        sum += qs_be32(font + i);
+    CHECK(sum == 0xB1B0AFBAu, "the whole font sums to 0xB1B0AFBA (head's "
+          "checkSumAdjustment): 0x%08X", (unsigned)sum);
+    unsigned ntables = qs_be16(font + 4), bad = 0, nglyphs = 0;
+    const unsigned char *loca = NULL, *glyf = NULL;
+    bool long_loca = false;
+    for (unsigned t = 0; t < ntables && 12 + 16 * (size_t)t + 16 <= n; t++) {
+        const unsigned char *e = font + 12 + 16 * (size_t)t;
+        uint32_t off = qs_be32(e + 8), len = qs_be32(e + 12), table_sum = 0;
+        if (off > n || (len + 3) / 4 * 4 > n - off) {
+            bad++;
+            continue;
+        }
+        for (uint32_t i = 0; i < len; i += 4)
+            table_sum += memcmp(e, "head", 4) == 0 && i == 8 ? 0 : qs_be32(font + off + i);
+        bad += table_sum != qs_be32(e + 4);
+        if (memcmp(e, "maxp", 4) == 0)
+            nglyphs = qs_be16(font + off + 4);
+        else if (memcmp(e, "head", 4) == 0)
+            long_loca = qs_be16(font + off + 50) == 1;
+        else if (memcmp(e, "loca", 4) == 0)
+            loca = font + off;
+        else if (memcmp(e, "glyf", 4) == 0)
+            glyf = font + off;
+    }
+    CHECK(bad == 0 && loca && glyf, "every table's checksum is right (%u "
+          "wrong), loca and glyf present", bad);
+    size_t orig_n;
+    const unsigned char *orig = qs_font_data(regular, &orig_n);
+    unsigned orig_glyphs = 0;
+    for (unsigned t = 0; t < qs_be16(orig + 4); t++)
+        if (memcmp(orig + 12 + 16 * (size_t)t, "maxp", 4) == 0)
+            orig_glyphs = qs_be16(orig + qs_be32(orig + 12 + 16 * (size_t)t + 8) + 4);
+    CHECK(nglyphs == orig_glyphs && nglyphs > 0, "every glyph id kept: %u "
+          "glyphs, the font has %u", nglyphs, orig_glyphs);
+    unsigned m = qs_font_glyph(regular, 'M'), q = qs_font_glyph(regular, 'Q');
+    if (loca && m > 0 && q > 0 && m < nglyphs && q < nglyphs) {
+        CHECK(glyph_length(loca, long_loca, 0) > 0 &&
+              glyph_length(loca, long_loca, m) > 0,
+              ".notdef and 'M' (drawn) keep their outlines");
+        CHECK(glyph_length(loca, long_loca, q) == 0, "'Q' (never drawn) has "
+              "no outline: %u bytes", (unsigned)glyph_length(loca, long_loca, q));
+    } else {
+        CHECK(false, "the font has glyphs for 'M' and 'Q'");
+    }
+    free(font);
+    qs_diags_free(&d);
+}
+
+/* Two font files holding the same font (a copy under another name) are two
+ * faces, each with the glyphs drawn with it: the first file draws the euro
+ * sign, the copy only ASCII ("Angebot", up to U+0074). Both keep the
+ * font's name, under different subset tags. */
 static void check_same_font_twice(void)
 {
     char copy[] = "/tmp/qs-render-copy-XXXXXX";
-    int fd = mkstemp(copy);
-    CHECK(fd >= 0, "temporary font file");
-    if (fd < 0)
+    if (!temp_file(copy, "the font's copy"))
         return;
-    close(fd);
     qs_diags d;
     qs_diags_init(&d);
     qs_doc doc;
@@ -401,13 +511,19 @@ static void check_same_font_twice(void)
     bool ok = doc.fonts[1] && render_to_file(&doc, &l, path, &d);
     CHECK(ok && d.count == 0, "renders with a font and its copy");
     if (ok) {
-        long len = cid_map_length(path, "NotoSans-Regular");
-        CHECK(len == (0x20AC + 1) * 2, "one CIDToGIDMap for both files, "
-              "reaching the euro sign the first drew: %ld bytes", len);
+        check_map_end(path, "NR == 3", 0x20AC, "first file's");
+        check_map_end(path, "NR == 4", 0x74, "copy's");
         char cmd[512], out[4096];
-        snprintf(cmd, sizeof cmd, "pdffonts %s | tail -n +3 | wc -l", path);
+        snprintf(cmd, sizeof cmd, "pdffonts %s | tail -n +3 | "
+                 "sed -n 's/^[A-Z]\\{6\\}+\\(NotoSans-Regular\\) .*yes yes yes.*/\\1/p' | "
+                 "uniq -c", path);
         run(cmd, out, sizeof out);
-        CHECK(atoi(out) == 1, "one font in the PDF (got %d)", atoi(out));
+        CHECK_STR(out, "      2 NotoSans-Regular\n", "two subset NotoSans-Regular "
+                  "fonts in the PDF, embedded, with ToUnicode");
+        snprintf(cmd, sizeof cmd, "pdffonts %s | tail -n +3 | cut -c1-6 | "
+                 "sort -u | wc -l", path);
+        run(cmd, out, sizeof out);
+        CHECK(atoi(out) == 2, "under two subset tags (got %d)", atoi(out));
         unlink(path);
     }
     qs_arena_free(&l.arena);
@@ -712,6 +828,7 @@ int main(void)
         CHECK(write_file(path, pdf, size), "PDF written to %s", path);
         check_tools(path);
         check_sizes(path);
+        check_font_program(path, doc.fonts[0]);
         unlink(path);
     }
     free(pdf);
