@@ -252,8 +252,8 @@ template-pages: demo-modern
 	cp docs/examples/acme-template.xml out/acme-template/template.xml
 	./quotesmith build samples/muster-logistik/quote.xml -t out/acme-template/template.xml \
 	    -o out/acme
-	pdftoppm -r 50 -png out/acme/2026-0142.pdf docs/images/first-template
-	pdftoppm -r 50 -png -f 1 -l 2 out/modern/2026-0142.pdf docs/images/modern-page
+	pdftoppm -r 50 -png out/acme/2026-0142-r2.pdf docs/images/first-template
+	pdftoppm -r 50 -png -f 1 -l 2 out/modern/2026-0142-r2.pdf docs/images/modern-page
 
 .PHONY: demo-modern template-pages
 # ---- end templates ------------------------------------------------------------
