@@ -767,17 +767,19 @@ static float emit_line(measure *m, const line *l, float maxw, float indent, qs_a
         x += dx > 0 ? dx : 0;
     }
 
-    /* A space joins the run around it only when the style goes on after
-     * it; justified lines place each word on its own. */
+    /* A space between two words ends the run before it, as a character
+     * (a word break a text extractor or screen reader sees, PDF 14.8.2.5),
+     * where the style changes after it or the line is justified (each word
+     * then placed on its own); the x of the next run is the layout's. */
     run_state r = {.style = NULL, .y = baseline};
-    bool space = false;
     m->buflen = 0;
     for (size_t k = l->t0; last_text != SIZE_MAX && k <= last_text; k++) {
         const token *tk = &m->tok[k];
         if (tk->kind == TK_SPACE) {
+            if (r.style != NULL && m->buflen > 0 && m->buf[m->buflen - 1] != ' ')
+                buf_add(m, " ", 1);
             if (justify)
                 run_flush(m, &r, iv);
-            space = true;
             x += tk->w + (justify ? extra : 0);
             continue;
         }
@@ -789,9 +791,6 @@ static float emit_line(measure *m, const line *l, float maxw, float indent, qs_a
             continue;
         float w = (a == 0 && b == tk->len) ? tk->w
                 : qs_font_width(tk->font, tk->s + a, b - a, tk->span->size);
-        if (space && r.style != NULL && same_style(r.style, tk->span))
-            buf_add(m, " ", 1);
-        space = false;
         run_text(m, &r, iv, tk->span, x, tk->s + a, b - a);
         x += w;
     }
