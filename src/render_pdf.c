@@ -38,7 +38,10 @@
  *   the PDF/A-3b parts (pdfa.c: XMP metadata agreeing with the Info
  *   dictionary, the sRGB output intent, header 1.7, /Lang), the links
  *   of the e-mail and web addresses (pdf_links.c) and the structure tree
- *   of the tagged PDF (pdf_tags.c; the marked content is pdf_content.c's).
+ *   of the tagged PDF (pdf_tags.c; the marked content is pdf_content.c's);
+ * - libharu's outline titles need its UTF-8 encoder, whose set-up clears
+ *   256 KiB byte by byte: the outline is written into the update too
+ *   (add_outline), its destinations keeping the viewer's zoom.
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG images are written by pdf_images.c (an RGB PNG's own image data,
