@@ -135,13 +135,6 @@ bool qs_link_find(const char *text, size_t from, size_t *start, size_t *len,
     return false;
 }
 
-/* A number of points with two decimals, without the C locale. */
-static void put_pt(qs_buf *b, float v)
-{
-    long long n = llround((double)v * 100.0);
-    qs_buf_printf(b, "%s%lld.%02lld", n < 0 ? "-" : "", llabs(n) / 100, llabs(n) % 100);
-}
-
 /* Where the links of a page go: the update, the document's fonts, the
  * structure tree and the page's index (tagged as Link), and the page's
  * /Annots references. */
@@ -166,7 +159,7 @@ static void add_annot(linker *k, const qs_item *it, size_t from, size_t to, cons
     qs_buf_puts(&d, "/Type /Annot /Subtype /Link /Rect [");
     for (int k = 0; k < 4; k++) {
         qs_buf_puts(&d, " ");
-        put_pt(&d, rect[k]);
+        qs_pdf_put_number(&d, rect[k]);
     }
     qs_buf_puts(&d, " ] /Border [ 0 0 0 ] /F 4 /Contents ");
     qs_pdf_put_literal(&d, uri);

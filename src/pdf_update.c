@@ -2,6 +2,7 @@
  * pdf_update.h). */
 #include "pdf_update.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -776,6 +777,12 @@ void qs_pdf_put_text_string(qs_buf *b, const char *utf8)
             qs_buf_printf(b, "%04X", (unsigned)cp);
     }
     qs_buf_puts(b, ">");
+}
+
+void qs_pdf_put_number(qs_buf *b, float v)
+{
+    long long n = llround((double)v * 100.0);
+    qs_buf_printf(b, "%s%lld.%02lld", n < 0 ? "-" : "", llabs(n) / 100, llabs(n) % 100);
 }
 
 void qs_pdf_put_literal(qs_buf *b, const char *s)

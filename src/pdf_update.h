@@ -110,6 +110,9 @@ bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size);
 void qs_pdf_put_text_string(qs_buf *b, const char *utf8);
 /* Appends a PDF literal string (ASCII), escaping ( ) and \. */
 void qs_pdf_put_literal(qs_buf *b, const char *s);
+/* Appends `v` (a length in points) with two decimals, whatever the C
+ * locale ("12.50", "-3.00"). */
+void qs_pdf_put_number(qs_buf *b, float v);
 
 
 #endif

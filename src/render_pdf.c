@@ -38,7 +38,10 @@
  *   the PDF/A-3b parts (pdfa.c: XMP metadata agreeing with the Info
  *   dictionary, the sRGB output intent, header 1.7, /Lang), the links
  *   of the e-mail and web addresses (pdf_links.c) and the structure tree
- *   of the tagged PDF (pdf_tags.c; the marked content is pdf_content.c's).
+ *   of the tagged PDF (pdf_tags.c; the marked content is pdf_content.c's);
+ * - libharu's outline titles need its UTF-8 encoder, whose set-up clears
+ *   256 KiB byte by byte: the outline is written into the update too
+ *   (add_outline), its destinations keeping the viewer's zoom.
  * Non-breaking spaces (U+00A0, U+202F) are drawn as they are: fonts.c
  * requires them to be in the font, and text extraction gives them back.
  * PNG images are written by pdf_images.c (an RGB PNG's own image data,
@@ -356,50 +359,89 @@ static bool add_watermark_gs(render_ctx *c)
 
 /* ---- outline and metadata ---- */
 
-/* Makes `dst` show its page with `top` at the window's top, at 100 %
- * (libharu 2.3.0 takes no null zoom). */
-static bool set_destination(HPDF_Destination dst, float top)
-{
-    return HPDF_Destination_SetXYZ(dst, 0, top, 1) == HPDF_OK;
-}
+/* The outline (bookmarks), written into the update: an entry per layout
+ * outline entry, all open, each going to its page with the top of its
+ * block at the window's top (/XYZ, zoom unchanged). Written here rather
+ * than by libharu, whose outline titles need its UTF-8 encoder: setting
+ * that up clears 256 KiB byte by byte (docs/performance.md, "CPU after
+ * tagging"). */
+typedef struct {
+    size_t parent;          /* index + 1; 0: the outline's root */
+    size_t first, last;     /* children, index + 1; 0: none */
+    size_t prev, next;      /* siblings, index + 1; 0: none */
+    size_t count;           /* descendants */
+} outline_node;
 
-/* A new outline entry titled `title` (UTF-8) under `parent` (NULL: the
- * root). */
-static HPDF_Outline new_outline(render_ctx *c, HPDF_Outline parent,
-                                const char *title)
-{
-    return HPDF_CreateOutline(c->pdf, parent, title,
-                              HPDF_GetEncoder(c->pdf, "UTF-8"));
-}
-
-
-static bool add_outline(render_ctx *c, const qs_layout *l)
+static bool add_outline(render_ctx *c, qs_pdf_update *u, const qs_layout *l,
+                        const unsigned *pages)
 {
     if (l->noutline == 0)
         return true;
-    HPDF_Outline parents[MAX_OUTLINE_DEPTH] = {0};
+    size_t n = l->noutline;
+    outline_node *t = qs_xcalloc(n + 1, sizeof *t); /* t[0]: the root */
+    size_t parents[MAX_OUTLINE_DEPTH + 1] = {0};   /* by level, index + 1 */
     int depth = 0; /* number of valid entries in parents */
-    for (size_t i = 0; i < l->noutline; i++) {
+    for (size_t i = 0; i < n; i++) {
         const qs_outline_entry *e = &l->outline[i];
-        if (e->page >= l->npages)
+        if (e->page >= l->npages) {
+            free(t);
             return fail(c, "an outline entry points past the last page");
+        }
         int level = e->level < 0 ? 0 : e->level;
         if (level > depth)
             level = depth; /* no skipped levels */
         if (level >= MAX_OUTLINE_DEPTH)
             level = MAX_OUTLINE_DEPTH - 1;
-        HPDF_Outline parent = level > 0 ? parents[level - 1] : NULL;
-        HPDF_Outline o = new_outline(c, parent, e->title ? e->title : "");
-        HPDF_Destination dst = o ? HPDF_Page_CreateDestination(
-                                       c->pages[e->page]) : NULL;
-        float top = e->y < 0 ? 0 : (e->y > l->height ? l->height : e->y);
-        if (!o || !dst || !set_destination(dst, top) ||
-            HPDF_Outline_SetDestination(o, dst) != HPDF_OK ||
-            HPDF_Outline_SetOpened(o, HPDF_TRUE) != HPDF_OK)
-            return fail(c, "adding an outline entry");
-        parents[level] = o;
+        size_t self = i + 1, up = level > 0 ? parents[level - 1] : 0;
+        t[self].parent = up;
+        if (t[up].last) {
+            t[t[up].last].next = self;
+            t[self].prev = t[up].last;
+        } else {
+            t[up].first = self;
+        }
+        t[up].last = self;
+        for (size_t a = up;; a = t[a].parent) {
+            t[a].count++;
+            if (a == 0)
+                break;
+        }
+        parents[level] = self;
         depth = level + 1;
     }
+    unsigned base = qs_pdf_update_new(u); /* the root; entry i is base + 1 + i */
+    for (size_t i = 0; i < n; i++)
+        qs_pdf_update_new(u);
+    qs_buf d = { 0 };
+    for (size_t k = 0; k <= n; k++) {
+        d.len = 0;
+        if (k == 0) {
+            qs_buf_puts(&d, "/Type /Outlines");
+        } else {
+            const qs_outline_entry *e = &l->outline[k - 1];
+            float top = e->y < 0 ? 0 : (e->y > l->height ? l->height : e->y);
+            qs_buf_puts(&d, "/Title ");
+            qs_pdf_put_text_string(&d, e->title ? e->title : "");
+            qs_buf_printf(&d, " /Parent %zu 0 R", base + t[k].parent);
+            if (t[k].prev)
+                qs_buf_printf(&d, " /Prev %zu 0 R", base + t[k].prev);
+            if (t[k].next)
+                qs_buf_printf(&d, " /Next %zu 0 R", base + t[k].next);
+            qs_buf_printf(&d, " /Dest [ %u 0 R /XYZ 0 ", pages[e->page]);
+            qs_pdf_put_number(&d, top);
+            qs_buf_puts(&d, " null ]");
+        }
+        if (t[k].first)
+            qs_buf_printf(&d, " /First %zu 0 R /Last %zu 0 R /Count %zu",
+                          base + t[k].first, base + t[k].last, t[k].count);
+        qs_pdf_update_dict(u, base + (unsigned)k, d.s);
+    }
+    qs_buf_free(&d);
+    free(t);
+    qs_buf cat = { 0 };
+    qs_buf_printf(&cat, "/Outlines %u 0 R", base);
+    qs_pdf_update_catalog_add(u, cat.s);
+    qs_buf_free(&cat);
     return true;
 }
 
@@ -822,6 +864,7 @@ static bool add_pages(render_ctx *c, qs_pdf_update *u, const qs_layout *l)
             fail(c, what);
         }
     }
+    ok = ok && add_outline(c, u, l, pages);
     bool linked = ok && qs_pdf_links_add(u, c->doc, l, pages, &tags);
     if (linked)
         qs_pdf_tags_write(&tags, u, pages);
@@ -873,8 +916,6 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
      * are written into the update, a JPEG keeps its DCT bytes, the page
      * contents are replaced (page_content), and qs_pdf_update_finish
      * deflates every other stream without a filter once. */
-    if (HPDF_UseUTFEncodings(c->pdf) != HPDF_OK)
-        return fail(c, "setting up the document");
     if (l->npages > HPDF_LIMIT_MAX_ARRAY &&
         HPDF_SetPagesConfiguration(c->pdf, 1024) != HPDF_OK)
         return fail(c, "setting up a page tree for many pages");
@@ -886,7 +927,7 @@ static bool render(render_ctx *c, const qs_layout *l, unsigned char **pdf,
     for (size_t i = 0; i < l->npages; i++)
         if (!render_page(c, l, i))
             return false;
-    return add_outline(c, l) && set_date(c) && save(c, l, pdf, size);
+    return set_date(c) && save(c, l, pdf, size);
 }
 
 bool qs_render_pdf(const qs_doc *doc, const qs_layout *l,
