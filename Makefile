@@ -27,7 +27,7 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 # One module per pipeline stage, plus the shared machinery.
 MODULES   = main arena buf diag decimal input values load merge price explain batch report \
-            regex xpath rules checks format template template_check template_expr template_style \
+            regex xpath rules checks format template template_check template_expr template_res template_style \
             fonts image layout layout_model \
             render_pdf ubl package sha256 catalog
 MODULES  += layout_table

@@ -19,6 +19,7 @@
 #include "load.h"
 #include "quote.h"
 #include "regex.h"
+#include "utf8.h"
 #include "xpath.h"
 
 typedef enum {
@@ -132,25 +133,6 @@ static locale_t utf8_locale(void)
     return loc;
 }
 
-/* Appends the code point cp as UTF-8. */
-static void put_utf8(qs_buf *b, uint32_t cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp, n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-    } else {
-        u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-    }
-    qs_buf_add(b, u, n);
-}
-
 /* Case-folds UTF-8 `s` into b: each code point lowered (in the C.UTF-8
  * locale, never the user's), ß and ẞ as "ss". With `words`, every
  * character that is neither a letter nor a digit ends a word, and words
@@ -176,9 +158,12 @@ static void fold(qs_buf *b, const char *s, bool words)
         gap = false;
         if (cp == 0xDF || cp == 0x1E9E)
             qs_buf_puts(b, "ss");
-        else
-            put_utf8(b, loc ? (uint32_t)towlower_l((wint_t)cp, loc)
-                            : cp < 0x80 && cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+        else {
+            char u[4];
+            uint32_t lower = loc ? (uint32_t)towlower_l((wint_t)cp, loc)
+                           : cp < 0x80 && cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+            qs_buf_add(b, u, qs_utf8_encode(lower, u));
+        }
     }
     if (!b->s)
         qs_buf_puts(b, "");

@@ -33,7 +33,6 @@
 #include "version.h"
 #include "xpath.h"
 
-#define MAX_GLYPH_REPORTS 100
 /* Blocks, spans and rows one build may create: a template whose for-each
  * loops multiply beyond this is stopped with a diagnostic instead of
  * exhausting memory (a 500-line quote needs a few thousand). */
@@ -43,7 +42,7 @@
 
 /* The line and column of element n (or of its attribute attr_name) in the
  * template; text nodes are located at their element. */
-static void locate(const tpl *t, const xmlNode *n, const char *attr_name,
+void qs_tpl_locate(const tpl *t, const xmlNode *n, const char *attr_name,
                    unsigned *line, unsigned *col)
 {
     while (n && n->type != XML_ELEMENT_NODE)
@@ -63,7 +62,7 @@ void qs_tpl_error(tpl *t, const xmlNode *n, const char *attr_name,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     unsigned line, col;
-    locate(t, n, attr_name, &line, &col);
+    qs_tpl_locate(t, n, attr_name, &line, &col);
     qs_diag_add(t->d, QS_SEV_ERROR, t->path, line, col, "template", "%s", msg);
     t->failed = true;
 }
@@ -85,7 +84,7 @@ static bool count_item(tpl *t)
 qs_xpath_origin qs_tpl_origin(const tpl *t, const xmlNode *n, const char *attr_name)
 {
     qs_xpath_origin o = {t->path, 0, 0, "template"};
-    locate(t, n, attr_name, &o.line, &o.col);
+    qs_tpl_locate(t, n, attr_name, &o.line, &o.col);
     return o;
 }
 
@@ -105,164 +104,6 @@ const char *qs_tpl_describe_node(tpl *t, const xmlNode *node)
         s = qs_arena_printf(&t->values, "%s", path ? (char *)path : "?");
     xmlFree(path);
     return s;
-}
-
-/* ---- fonts and images ---- */
-
-/* Fonts and images are loaded once per display path: `paths` runs beside
- * doc->fonts or doc->images. The index of `path` among the n loaded, or
- * -1. */
-static int loaded_index(char *const *paths, size_t n, const char *path)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(paths[i], path) == 0)
-            return (int)i;
-    return -1;
-}
-
-/* Keeps `paths` as long as its array after qs_arena_grow moved *cap from
- * `old_cap`. */
-static char **paths_follow(char **paths, size_t old_cap, size_t cap)
-{
-    return cap == old_cap ? paths : qs_xrealloc(paths, cap * sizeof *paths);
-}
-
-static int add_font(tpl *t, const xmlNode *n, const char *attr_name)
-{
-    const char *href = attr(n, attr_name);
-    qs_origin at = {t->path, 0, 0};
-    locate(t, n, attr_name, &at.line, &at.col);
-    char *path = NULL;
-    if (!qs_input_resolve(t->in, t->path, href, &at, &path, t->d)) {
-        t->failed = true;
-        return -1;
-    }
-    int known = loaded_index(t->font_paths, t->doc->nfonts, path);
-    if (known >= 0) {
-        free(path);
-        return known;
-    }
-    qs_input *file = qs_input_read(t->in, path, &at, t->d);
-    qs_font *f = file ? qs_font_new(file->data, file->size, file->real, path, t->d) : NULL;
-    if (!f) {
-        free(path);
-        t->failed = true;
-        return -1;
-    }
-    size_t cap = t->fonts_cap;
-    t->doc->fonts = qs_arena_grow(t->A, t->doc->fonts, t->doc->nfonts, &t->fonts_cap,
-                                  t->doc->nfonts + 1, sizeof(qs_font *));
-    t->font_paths = paths_follow(t->font_paths, cap, t->fonts_cap);
-    t->font_paths[t->doc->nfonts] = path;
-    t->doc->fonts[t->doc->nfonts] = f;
-    return (int)t->doc->nfonts++;
-}
-
-/* Loads every <font> in declaration order: regular, bold, italic,
- * bold-italic. A missing variant falls back to the nearest face. */
-static void load_fonts(tpl *t, const xmlNode *fonts)
-{
-    size_t n = 0;
-    for (const xmlNode *c = fonts->children; c; c = c->next)
-        n += is_el(c, "font");
-    t->families = qs_arena_array(&t->scratch, n ? n : 1, sizeof(family));
-    static const char *const faces[4] = {"href", "bold", "italic", "bold-italic"};
-    for (const xmlNode *c = fonts->children; c; c = c->next) {
-        if (!is_el(c, "font"))
-            continue;
-        family *f = &t->families[t->nfamilies++];
-        f->name = attr(c, "name");
-        for (int i = 0; i < 4; i++)
-            f->face[i] = attr(c, faces[i]) ? add_font(t, c, faces[i]) : -1;
-        if (f->face[1] < 0)
-            f->face[1] = f->face[0];
-        if (f->face[2] < 0)
-            f->face[2] = f->face[0];
-        if (f->face[3] < 0)
-            f->face[3] = attr(c, "bold") ? f->face[1] : f->face[2];
-    }
-}
-
-static int face_of(const tpl *t, int fam, bool bold, bool italic)
-{
-    if (fam < 0 || (size_t)fam >= t->nfamilies)
-        return 0;
-    int i = t->families[fam].face[(bold ? 1 : 0) + (italic ? 2 : 0)];
-    return i < 0 ? 0 : i;
-}
-
-/* Loads (once) the image at display path `path`; returns its index or -1
- * after a diagnostic at `at`. */
-static int load_image(tpl *t, const char *path, const qs_origin *at)
-{
-    int known = loaded_index(t->image_paths, t->doc->nimages, path);
-    if (known >= 0)
-        return known;
-    qs_input *file = qs_input_read(t->in, path, at, t->d);
-    qs_image *img = file ? qs_image_new(file->data, file->size, path, t->d) : NULL;
-    if (!img) {
-        t->failed = true;
-        return -1;
-    }
-    size_t cap = t->images_cap;
-    t->doc->images = qs_arena_grow(t->A, t->doc->images, t->doc->nimages,
-                                   &t->images_cap, t->doc->nimages + 1, sizeof(qs_image *));
-    t->image_paths = paths_follow(t->image_paths, cap, t->images_cap);
-    t->image_paths[t->doc->nimages] = qs_xstrdup(path);
-    t->doc->images[t->doc->nimages] = img;
-    return (int)t->doc->nimages++;
-}
-
-/* ---- glyph coverage ---- */
-
-static void check_glyphs(tpl *t, int font, const char *text, const xmlNode *tnode,
-                         const xmlNode *dnode)
-{
-    if (font < 0 || (size_t)font >= t->doc->nfonts)
-        return;
-    uint32_t cp = qs_font_first_missing(t->doc->fonts[font], text);
-    if (!cp)
-        return;
-    t->failed = true;
-    if (++t->glyph_reports > MAX_GLYPH_REPORTS)
-        return;
-    char shown[8] = "";
-    if (cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0)) {
-        /* The character itself, as UTF-8. */
-        if (cp < 0x80) {
-            shown[0] = (char)cp;
-            shown[1] = '\0';
-        } else if (cp < 0x800) {
-            shown[0] = (char)(0xC0 | (cp >> 6));
-            shown[1] = (char)(0x80 | (cp & 0x3F));
-            shown[2] = '\0';
-        } else if (cp < 0x10000) {
-            shown[0] = (char)(0xE0 | (cp >> 12));
-            shown[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            shown[2] = (char)(0x80 | (cp & 0x3F));
-            shown[3] = '\0';
-        } else {
-            shown[0] = (char)(0xF0 | (cp >> 18));
-            shown[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            shown[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            shown[3] = (char)(0x80 | (cp & 0x3F));
-            shown[4] = '\0';
-        }
-    }
-    unsigned line, col;
-    locate(t, tnode, NULL, &line, &col);
-    const char *font_path = t->font_paths[font];
-    if (dnode)
-        qs_diag_add(t->d, QS_SEV_ERROR, t->path, line, col, "missing-glyph",
-                    "the font '%s' has no glyph for U+%04X '%s' in the text of %s",
-                    font_path, (unsigned)cp, shown, qs_tpl_describe_node(t, dnode));
-    else
-        qs_diag_add(t->d, QS_SEV_ERROR, t->path, line, col, "missing-glyph",
-                    "the font '%s' has no glyph for U+%04X '%s' in the template's text",
-                    font_path, (unsigned)cp, shown);
-    if (t->glyph_reports == MAX_GLYPH_REPORTS)
-        qs_diag_add(t->d, QS_SEV_NOTE, t->path, line, col, "missing-glyph",
-                    "further missing glyphs are not reported");
 }
 
 /* ---- paragraphs ---- */
@@ -309,7 +150,7 @@ static void pb_flush(tpl *t, parabuf *pb)
 
 static void pb_start(tpl *t, parabuf *pb, const charfmt *f, qs_field field)
 {
-    int font = face_of(t, f->family, f->bold, f->italic);
+    int font = qs_tpl_face_of(t, f->family, f->bold, f->italic);
     qs_span want = {NULL, font, f->size, f->color, field};
     if (pb->has_cur && field == QS_FIELD_NONE && pb->cur_attrs.field == QS_FIELD_NONE &&
         pb->cur_attrs.font == font && pb->cur_attrs.size == f->size &&
@@ -343,7 +184,7 @@ static void pb_text(tpl *t, parabuf *pb, const charfmt *f, const char *text,
         pb_start(t, pb, f, QS_FIELD_NONE);
         qs_buf_add(&pb->cur, out, n);
         qs_buf_add(&pb->plain, out, n);
-        check_glyphs(t, pb->cur_attrs.font, out, tnode, dnode);
+        qs_tpl_check_glyphs(t, pb->cur_attrs.font, out, tnode, dnode);
     }
 }
 
@@ -363,7 +204,7 @@ static void pb_field(tpl *t, parabuf *pb, const charfmt *f, qs_field field, cons
 {
     pb_start(t, pb, f, field);
     qs_buf_puts(&pb->cur, ref ? ref : field == QS_FIELD_PAGE ? "0" : "00");
-    check_glyphs(t, pb->cur_attrs.font, "0123456789", tnode, NULL);
+    qs_tpl_check_glyphs(t, pb->cur_attrs.font, "0123456789", tnode, NULL);
     pb_flush(t, pb);
     pb->space = false;
 }
@@ -724,7 +565,7 @@ static bool image_path(tpl *t, const xmlNode *n, const char *name, const char *b
                        const char *text, qs_origin *at, char **path)
 {
     at->file = t->path;
-    locate(t, n, name, &at->line, &at->col);
+    qs_tpl_locate(t, n, name, &at->line, &at->col);
     if (qs_input_resolve(t->in, base, text, at, path, t->d))
         return true;
     t->failed = true;
@@ -790,7 +631,7 @@ static void build_image(tpl *t, const xmlNode *n, xmlNode *ctx, blockvec *out)
     char *path = image_file(t, n, ctx, &at);
     if (!path)
         return;
-    int idx = load_image(t, path, &at);
+    int idx = qs_tpl_load_image(t, path, &at);
     free(path);
     if (idx < 0)
         return;
@@ -826,7 +667,7 @@ static void build_chart(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
                                                                          : QS_CHART_BARS);
     const style *st = qs_tpl_style_attr(t, n, "style", false);
     st = st ? st : fc->base;
-    c->font = face_of(t, st->family, st->bold, st->italic);
+    c->font = qs_tpl_face_of(t, st->family, st->bold, st->italic);
     c->size = st->size;
     c->text_color = st->color;
     c->lang = t->lang;
@@ -839,7 +680,7 @@ static void build_chart(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         const char *text = attr(n, legends[i]) ? qs_tpl_interp(t, attr(n, legends[i]), n,
                                                                legends[i], ctx) : NULL;
         if (text)
-            check_glyphs(t, c->font, text, n, NULL);
+            qs_tpl_check_glyphs(t, c->font, text, n, NULL);
         *(i == 0 ? &c->value_legend : &c->target_legend) = text;
     }
     xmlXPathObjectPtr obj = qs_tpl_select(t, n, ctx);
@@ -850,9 +691,9 @@ static void build_chart(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         bool noted = attr(n, "note") &&
                      (!attr(n, "note-test") || qs_tpl_test_attr(t, n, "note-test", data));
         const char *note = noted ? qs_tpl_interp(t, attr(n, "note"), n, "note", data) : NULL;
-        check_glyphs(t, c->font, label, n, data);
+        qs_tpl_check_glyphs(t, c->font, label, n, data);
         if (note)
-            check_glyphs(t, c->font, note, n, data);
+            qs_tpl_check_glyphs(t, c->font, note, n, data);
         bool has_value, has_target;
         qs_decimal value = 0, target = 0;
         if (chart_amount(t, n, "value", data, &has_value, &value) &&
@@ -1252,14 +1093,14 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         if (!cs)
             cs = tb.base;
         charfmt cf = fmt_of(cs);
-        tab->carry_style = (qs_span){"", face_of(t, cf.family, cf.bold, cf.italic),
+        tab->carry_style = (qs_span){"", qs_tpl_face_of(t, cf.family, cf.bold, cf.italic),
                                      cf.size, cf.color, QS_FIELD_NONE};
-        check_glyphs(t, tab->carry_style.font, tab->carry_label_head, n, NULL);
-        check_glyphs(t, tab->carry_style.font, tab->carry_label_foot, n, NULL);
+        qs_tpl_check_glyphs(t, tab->carry_style.font, tab->carry_label_head, n, NULL);
+        qs_tpl_check_glyphs(t, tab->carry_style.font, tab->carry_label_foot, n, NULL);
         char sample[QS_FORMAT_BUFSIZE];
         if (t->currency &&
             qs_format_money("-1234567.89", t->currency, t->lang, sample) == QS_FMT_OK)
-            check_glyphs(t, tab->carry_style.font, sample, n, NULL);
+            qs_tpl_check_glyphs(t, tab->carry_style.font, sample, n, NULL);
         const char **cfg = qs_arena_array(t->A, 2, sizeof(char *));
         cfg[0] = t->currency ? qs_arena_strdup(t->A, t->currency) : "EUR";
         cfg[1] = qs_arena_strdup(t->A, t->lang_code);
@@ -1271,9 +1112,9 @@ static void build_table(tpl *t, const xmlNode *n, xmlNode *ctx, const flowctx *f
         tab->continued_label = qs_tpl_interp(t, continued, n, "continued-label", ctx);
         const style *cs = qs_tpl_style_attr(t, n, "carry-style", false);
         charfmt cf = fmt_of(cs ? cs : tb.base);
-        tab->continued_style = (qs_span){"", face_of(t, cf.family, cf.bold, cf.italic),
+        tab->continued_style = (qs_span){"", qs_tpl_face_of(t, cf.family, cf.bold, cf.italic),
                                          cf.size, cf.color, QS_FIELD_NONE};
-        check_glyphs(t, tab->continued_style.font, tab->continued_label, n, NULL);
+        qs_tpl_check_glyphs(t, tab->continued_style.font, tab->continued_label, n, NULL);
     }
     block_common(t, b, n, ctx, NULL);
 }
@@ -1397,8 +1238,8 @@ static void build_watermark(tpl *t, const xmlNode *tplroot)
         if (!s)
             s = t->heading_style;
         t->doc->watermark = qs_tpl_interp(t, text, c, NULL, t->root);
-        t->doc->watermark_font = face_of(t, s->family, s->bold, s->italic);
-        check_glyphs(t, t->doc->watermark_font, t->doc->watermark, c, NULL);
+        t->doc->watermark_font = qs_tpl_face_of(t, s->family, s->bold, s->italic);
+        qs_tpl_check_glyphs(t, t->doc->watermark_font, t->doc->watermark, c, NULL);
         return;
     }
 }
@@ -1474,7 +1315,7 @@ bool qs_template_build(qs_inputs *in, const char *template_path,
     const xmlNode *troot = xmlDocGetRootElement(t.src->doc);
 
     /* Pass 1: fonts, strings, styles, then every value and expression. */
-    load_fonts(&t, qs_xml_child(troot, "fonts"));
+    qs_tpl_load_fonts(&t, qs_xml_child(troot, "fonts"));
     qs_tpl_index_strings(&t, qs_xml_child(troot, "strings"));
     qs_tpl_load_styles(&t, qs_xml_child(troot, "styles"));
     float w, h, margins[4];

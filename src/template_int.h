@@ -183,6 +183,26 @@ qs_xpath_origin qs_tpl_origin(const tpl *t, const xmlNode *n, const char *attr_n
 /* "/quote/customer/name (file:line)" for a data node, in t->values. */
 const char *qs_tpl_describe_node(tpl *t, const xmlNode *node);
 
+/* The line and column of element n (or of its attribute attr_name) in the
+ * template; text nodes are located at their element. */
+void qs_tpl_locate(const tpl *t, const xmlNode *n, const char *attr_name,
+                   unsigned *line, unsigned *col);
+
+/* ---- template_res.c ---- */
+
+/* Loads every <font> of `fonts` in declaration order: regular, bold,
+ * italic, bold-italic; a missing variant falls back to the nearest face. */
+void qs_tpl_load_fonts(tpl *t, const xmlNode *fonts);
+/* The doc->fonts index of family fam's face (0 for an unknown family). */
+int qs_tpl_face_of(const tpl *t, int fam, bool bold, bool italic);
+/* Loads (once) the image at display path `path`; returns its index or -1
+ * after a diagnostic at `at`. */
+int qs_tpl_load_image(tpl *t, const char *path, const qs_origin *at);
+/* Reports (missing-glyph, at tnode; with the data node dnode the text came
+ * from, if any) the first character of `text` that face `font` lacks. */
+void qs_tpl_check_glyphs(tpl *t, int font, const char *text, const xmlNode *tnode,
+                         const xmlNode *dnode);
+
 /* ---- template_check.c ---- */
 
 /* The check pass over element n and everything below it (`fields`: texts

@@ -1,4 +1,4 @@
-/* utf8: decoding UTF-8 and replacing what is not UTF-8. */
+/* utf8: decoding and encoding UTF-8, and replacing what is not UTF-8. */
 #include "utf8.h"
 
 #include <stdbool.h>
@@ -39,6 +39,30 @@ uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used)
         return (uint32_t)-1;
     *used = len;
     return cp;
+}
+
+size_t qs_utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
 }
 
 uint32_t qs_utf8_take(const char **s, size_t *n)

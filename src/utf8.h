@@ -1,4 +1,4 @@
-/* utf8: the one UTF-8 decoder, and the one rule for text that is not
+/* utf8: the one UTF-8 decoder and encoder, and the one rule for text that is not
  * UTF-8 on its way out (JSON, XML reports): each byte that does not start
  * a valid sequence becomes U+FFFD.
  * Ownership: qs_utf8_valid returns a malloc'd string the caller frees. */
@@ -15,6 +15,9 @@
  * (uint32_t)-1 for invalid UTF-8 (overlongs, surrogates, > U+10FFFF
  * included). */
 uint32_t qs_utf8_decode(const char *s, size_t n, size_t *used);
+/* Writes code point cp (at most U+10FFFF, no surrogate) as UTF-8 into
+ * out; returns its byte length, 1 to 4. */
+size_t qs_utf8_encode(uint32_t cp, char out[4]);
 
 /* The code point at *s (*n bytes left), stepping past it: a byte of
  * invalid UTF-8 comes back as (uint32_t)-1, one byte stepped. *n > 0. */
