@@ -45,6 +45,23 @@ static void test_utf8(void)
           "overlong rejected, one byte");
     CHECK(qs_utf8_decode("\xed\xa0\x80", 3, &used) == (uint32_t)-1, "surrogate rejected");
     CHECK(qs_utf8_decode("\xe2\x82", 2, &used) == (uint32_t)-1, "cut sequence rejected");
+    /* The encoder: exact bytes at each length's edges, and every code
+     * point (surrogates excepted) decodes back to itself. */
+    char u[4];
+    CHECK(qs_utf8_encode(0x7F, u) == 1 && u[0] == 0x7F, "encode U+007F: 1 byte");
+    CHECK(qs_utf8_encode(0x80, u) == 2 && memcmp(u, "\xc2\x80", 2) == 0, "encode U+0080");
+    CHECK(qs_utf8_encode(0x20AC, u) == 3 && memcmp(u, "\xe2\x82\xac", 3) == 0, "encode U+20AC");
+    CHECK(qs_utf8_encode(0x10FFFF, u) == 4 && memcmp(u, "\xf4\x8f\xbf\xbf", 4) == 0,
+          "encode U+10FFFF");
+    uint32_t bad = 0;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        size_t n = qs_utf8_encode(cp, u);
+        if (qs_utf8_decode(u, n, &used) != cp || used != n)
+            bad++;
+    }
+    CHECK(bad == 0, "every code point encodes and decodes back (%u do not)", (unsigned)bad);
     static const struct {
         const char *in, *out;
     } cases[] = {
