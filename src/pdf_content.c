@@ -304,16 +304,17 @@ static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
     float size, x, y;
     if (!qs_pdf_watermark_place(doc, pw, ph, &size, &x, &y))
         return true;
+    const char *font = w->names->fonts[doc->watermark_font];
+    if (!font || !w->names->watermark_gs)
+        return false;
     qs_buf *b = w->b;
     end_marked(w);
     if (w->tags)
         qs_buf_puts(b, "/Artifact <</Type /Pagination /Subtype /Watermark>> BDC\n");
     qs_buf_puts(b, "q\n");
-    if (!put_name(b, w->names->watermark_gs))
-        return false;
+    put_name(b, w->names->watermark_gs);
     qs_buf_puts(b, "gs\nBT\n");
-    if (!put_name(b, w->names->fonts[doc->watermark_font]))
-        return false;
+    put_name(b, font);
     put_real(b, size);
     qs_buf_puts(b, "Tf\n");
     const long long grey = llroundf(WATERMARK_GREY * 10000.0f);
@@ -330,7 +331,7 @@ static bool draw_watermark(writer *w, const qs_doc *doc, float pw, float ph)
     qs_buf_puts(b, "Tm\n/Span <</ActualText ()>> BDC\n");
     put_codes(b, doc->watermark);
     qs_buf_puts(b, " Tj\nEMC\n3 Tr\n");
-    put_name(b, w->names->fonts[doc->watermark_font]);
+    put_name(b, font);
     put_real(b, WATERMARK_TEXT_SIZE);
     qs_buf_puts(b, "Tf\n1 0 0 1 ");
     put_real(b, (pw - qs_font_width(doc->fonts[doc->watermark_font], doc->watermark,
