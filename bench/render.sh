@@ -6,7 +6,8 @@
 #   sh bench/render.sh [BINARY]        (default ./quotesmith)
 #
 # Measures, per quote (an ordinary 60-line quote and a 500-line quote, made
-# by bench/gen.sh with seed 42; $RENDER_SIZES overrides "60 500"):
+# by bench/gen.sh with seed 42; $RENDER_SIZES overrides "60 500"; and the
+# 60-line quote once more with a product datasheet attached, row "60+ds"):
 #   - quotesmith build --timings: CPU (user + sys) and peak RSS of the whole
 #     process (bench/runs.c), the stages' wall times from --timings,
 #     the PDF's size, pages and embedded files ("build ms" is the build
@@ -60,6 +61,25 @@ fi
 BENCH_SIZES=$sizes BENCH_ORDINARY=0 sh "$here/bench/gen.sh" "$dir" 42
 cp -R "$here/templates" "$dir/templates"
 
+# A product datasheet (SPEC 9) is the user's own PDF, embedded as it is:
+# nothing quotesmith does makes it smaller. The rows the targets apply to
+# build their quotes against the price list without its <datasheet>
+# elements; one more row, "N+ds" ($RENDER_DATASHEET, default the first
+# size), builds the same N-line quote with the shipped datasheets on, to
+# show what attaching one costs.
+ds=${RENDER_DATASHEET:-${sizes%% *}}
+mv "$dir/pricelist-2026.xml" "$dir/pricelist-datasheets.xml"
+sed 's|[[:space:]]*<datasheet href="[^"]*"/>||' "$dir/pricelist-datasheets.xml" \
+    >"$dir/pricelist-2026.xml"
+if [ -n "$ds" ] && [ -d "$dir/lines-$ds" ]; then
+    cp -R "$dir/lines-$ds" "$dir/lines-$ds+ds"
+    sed -i 's|href="../pricelist-2026.xml"|href="../pricelist-datasheets.xml"|' \
+        "$dir/lines-$ds+ds/quote.xml"
+    rows="$sizes $ds+ds"
+else
+    rows=$sizes
+fi
+
 # round NAME CMD...: runs CMD $runs times (bench/runs.c: CPU per run from
 # wait4's rusage, in microseconds) and appends "cpu_ms_per_run rss_kib" to
 # $dir/NAME.rounds
@@ -101,28 +121,31 @@ printf '| %-13s | %5s | %5s | %7s | %8s | %8s | %13s | %12s | %7s |\n' \
 printf '| %-13s | %5s | %5s | %7s | %8s | %8s | %13s | %12s | %7s |\n' \
     :-- -----: -----: -----: -----: -----: -----: -----: -----:
 : >"$dir/results"
-for n in $sizes; do
-    q="$dir/lines-$n/quote.xml"
-    out="$dir/out-$n"
+for row in $rows; do
+    n=${row%+ds}
+    q="$dir/lines-$row/quote.xml"
+    out="$dir/out-$row"
     npdf="$dir/naive-$n.pdf"
+    compare=$naive
+    [ "$row" = "$n" ] || compare=0
     k=0
     while [ "$k" -lt "$rounds" ]; do
-        round "qs-$n" "$bin" build --root "$dir" -o "$out" "$q"
-        [ "$naive" = 1 ] && round "naive-$n" "$dir/naive_libharu" "$n" "$npdf" "$fontdir"
+        round "qs-$row" "$bin" build --root "$dir" -o "$out" "$q"
+        [ "$compare" = 1 ] && round "naive-$n" "$dir/naive_libharu" "$n" "$npdf" "$fontdir"
         k=$((k + 1))
     done
     set -- "$bin" build --root "$dir" -o "$out" "$q"
-    r=$(summary "qs-$n")
+    r=$(summary "qs-$row")
     st=$(stages "$@")
     pdf="$out/B-$n.pdf"
     size=$(wc -c <"$pdf")
-    echo "quotesmith $n $r $size" >>"$dir/results"
-    printf '%s\n' "$r $st" | awk -v n="$n" -v size="$size" -v pg="$(pages "$pdf")" \
+    echo "quotesmith $row $r $size" >>"$dir/results"
+    printf '%s\n' "$r $st" | awk -v row="$row" -v size="$size" -v pg="$(pages "$pdf")" \
         -v att="$(attached "$pdf")" '{
-        printf "| %-13s | %5d | %5s | %7.1f | %8.1f | %8.1f | %13s | %12.1f | %7.1f |\n",
-            "quotesmith", n, pg, $1, $2 / 1024, size / 1024, att, $6, $3 + $4 + $5
+        printf "| %-13s | %5s | %5s | %7.1f | %8.1f | %8.1f | %13s | %12.1f | %7.1f |\n",
+            "quotesmith", row, pg, $1, $2 / 1024, size / 1024, att, $6, $3 + $4 + $5
     }'
-    if [ "$naive" = 1 ]; then
+    if [ "$compare" = 1 ]; then
         r=$(summary "naive-$n")
         size=$(wc -c <"$npdf")
         echo "naive $n $r $size" >>"$dir/results"
@@ -137,7 +160,9 @@ echo
 # per ordinary proposal, cost linear in lines (the CPU per added line from
 # the small quote to the large one, next to the small quote's own cost).
 awk -v naive="$naive" '
-    { cpu[$1, $2] = $3; size[$1, $2] = $5; if (!($2 in seen)) { seen[$2] = 1; order[++k] = $2 } }
+    { cpu[$1, $2] = $3; size[$1, $2] = $5 }
+    $2 ~ /[+]ds$/ { ds = $2; next }
+    !($2 in seen) { seen[$2] = 1; order[++k] = $2 }
     END {
         small = order[1]; large = order[k]
         q = cpu["quotesmith", small]
@@ -151,4 +176,10 @@ awk -v naive="$naive" '
             printf "Cost per added line, %d -> %d lines: %.3f ms CPU, %.0f bytes of PDF\n",
                 small, large, (cpu["quotesmith", large] - q) / (large - small),
                 (size["quotesmith", large] - size["quotesmith", small]) / (large - small)
+        if (ds != "") {
+            n = ds; sub(/[+]ds$/, "", n)
+            printf "Datasheet attached to the %d-line quote: %+.1f ms CPU, %+.1f KiB of PDF\n",
+                n, cpu["quotesmith", ds] - cpu["quotesmith", n],
+                (size["quotesmith", ds] - size["quotesmith", n]) / 1024
+        }
     }' "$dir/results"

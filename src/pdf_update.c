@@ -14,15 +14,15 @@
 #include "utf8.h"
 
 /* The level of every stream deflated here (page contents, object streams,
- * fonts, the attachments, the ICC profile), with libdeflate: its level 6
- * gives the bytes of zlib's default level 6 (a little fewer) in about half
- * the time; it compresses whole buffers, which is all this module has.
- * Level 3 of zlib took about 40 % of the time but gave about 10 % more
- * bytes (docs/performance.md). */
-#define DEFLATE_LEVEL 6
+ * fonts, the attachments, the ICC profile), with libdeflate, which
+ * compresses whole buffers, all this module has. Measured on the bench's
+ * 60-line quote (docs/performance.md, "Deflate level"): level 4 takes 72 %
+ * of level 6's time for 3 % more bytes (2.6 KB); level 1 half the time
+ * for 9 % more; levels above 6 add time for under 1 % fewer bytes. */
+#define DEFLATE_LEVEL 4
 
 /* Appends data[0..n) deflated with the update's compressor (one per
- * update: a level-6 compressor is some 600 KB, whose pages the process
+ * update: a compressor is some 650 KB, whose pages the process
  * would otherwise fault in again for every stream). False when it fails
  * (never expected: the room is its bound). */
 static bool deflate_into(const qs_pdf_update *u, qs_buf *out,

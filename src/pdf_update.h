@@ -59,7 +59,7 @@ unsigned qs_pdf_update_new(qs_pdf_update *u);
  * between << and >>). */
 void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict);
 /* Writes object `num` as a stream of data[0..n), deflated (libdeflate,
- * level 6, the zlib format: the same bytes for the same input and version),
+ * level 4, the zlib format: the same bytes for the same input and version),
  * with `dict` (text between << and >>, without /Length and
  * /Filter). False when deflating fails. */
 bool qs_pdf_update_stream(qs_pdf_update *u, unsigned num, const char *dict,
