@@ -43,6 +43,17 @@ void qs_buf_printf(qs_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+void qs_buf_put_uint(qs_buf *b, unsigned long long v)
+{
+    char digits[20];   /* 2^64 - 1 has 20 */
+    size_t at = sizeof digits;
+    do {
+        digits[--at] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    qs_buf_add(b, digits + at, sizeof digits - at);
+}
+
 void qs_buf_free(qs_buf *b)
 {
     free(b->s);

@@ -36,6 +36,10 @@ static inline void qs_buf_puts(qs_buf *b, const char *s)
 }
 
 void qs_buf_printf(qs_buf *b, const char *fmt, ...) QS_PRINTF(2, 3);
+/* Appends the decimal digits of v, as "%llu" would, without printf's
+ * parsing of a format: the PDF writers append some 5,000 object numbers
+ * and marked-content ids for a 60-line quote. */
+void qs_buf_put_uint(qs_buf *b, unsigned long long v);
 void qs_buf_free(qs_buf *b);
 
 #endif

@@ -186,8 +186,11 @@ static void mark(writer *w, int tag, bool text)
     } else if (tag < 0) {
         qs_buf_puts(w->b, "/Artifact <</Type /Pagination>> BDC\n");
     } else {
-        qs_buf_printf(w->b, "/%s <</MCID %d>> BDC\n", qs_pdf_tags_role(w->tags, tag),
-                      qs_pdf_tags_mcid(w->tags, w->page, tag));
+        qs_buf_puts(w->b, "/");
+        qs_buf_puts(w->b, qs_pdf_tags_role(w->tags, tag));
+        qs_buf_puts(w->b, " <</MCID ");
+        qs_buf_put_uint(w->b, (unsigned)qs_pdf_tags_mcid(w->tags, w->page, tag));
+        qs_buf_puts(w->b, ">> BDC\n");
     }
 }
 

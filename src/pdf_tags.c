@@ -139,10 +139,15 @@ static void put_element(qs_buf *d, const tree *tr, size_t i, unsigned parent,
     size_t own0 = tr->own_at[i], own1 = tr->own_at[i + 1];
     size_t kid0 = tr->kid_at[i], kid1 = tr->kid_at[i + 1];
     size_t count = (own1 - own0) + (kid1 - kid0);
-    qs_buf_printf(d, "/S /%s /P %u 0 R", tag->role, parent);
+    qs_buf_puts(d, "/S /");
+    qs_buf_puts(d, tag->role);
+    qs_buf_puts(d, " /P ");
+    qs_pdf_put_ref(d, parent);
     size_t page = own1 > own0 ? tr->own[own0].page : 0;
-    if (own1 > own0)
-        qs_buf_printf(d, " /Pg %u 0 R", pages[page]);
+    if (own1 > own0) {
+        qs_buf_puts(d, " /Pg ");
+        qs_pdf_put_ref(d, pages[page]);
+    }
     if (tag->alt) {
         qs_buf_puts(d, " /Alt ");
         qs_pdf_put_text_string(d, tag->alt);
@@ -160,14 +165,18 @@ static void put_element(qs_buf *d, const tree *tr, size_t i, unsigned parent,
     qs_buf_puts(d, count == 1 ? " /K " : " /K [ ");
     for (size_t k = own0; k < own1; k++) {
         const mcr *r = &tr->own[k];
-        if (r->page == page)
-            qs_buf_printf(d, "%d ", r->mcid);
-        else
-            qs_buf_printf(d, "<< /Type /MCR /Pg %u 0 R /MCID %d >> ", pages[r->page], r->mcid);
+        if (r->page != page) {
+            qs_buf_puts(d, "<< /Type /MCR /Pg ");
+            qs_pdf_put_ref(d, pages[r->page]);
+            qs_buf_puts(d, " /MCID ");
+        }
+        qs_buf_put_uint(d, (unsigned)r->mcid);
+        qs_buf_puts(d, r->page != page ? " >> " : " ");
     }
     for (size_t k = kid0; k < kid1; k++) {
         int kid = tr->kids[k];
-        qs_buf_printf(d, "%u 0 R ", kid >= 0 ? tr->num[kid] : tr->link_num[-kid - 1]);
+        qs_pdf_put_ref(d, kid >= 0 ? tr->num[kid] : tr->link_num[-kid - 1]);
+        qs_buf_add(d, " ", 1);
     }
     if (count != 1)
         qs_buf_puts(d, "]");
@@ -180,9 +189,12 @@ static void put_root(qs_buf *d, const tree *tr, const qs_pdf_tags *t)
     size_t npages = t->l->npages;
     qs_buf_printf(d, "/Type /StructTreeRoot /K %u 0 R /ParentTree << /Nums [ ", tr->num[0]);
     for (size_t p = 0; p < npages; p++) {
-        qs_buf_printf(d, "%zu [ ", p);
-        for (size_t k = 0; k < t->nmcids[p]; k++)
-            qs_buf_printf(d, "%u 0 R ", tr->num[t->mcids[p][k]]);
+        qs_buf_put_uint(d, p);
+        qs_buf_puts(d, " [ ");
+        for (size_t k = 0; k < t->nmcids[p]; k++) {
+            qs_pdf_put_ref(d, tr->num[t->mcids[p][k]]);
+            qs_buf_add(d, " ", 1);
+        }
         qs_buf_puts(d, "] ");
     }
     for (size_t k = 0; k < t->nlinks; k++)

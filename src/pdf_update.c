@@ -410,7 +410,8 @@ static void begin_obj(qs_pdf_update *u, unsigned num)
     u->xref[u->nxref].num = num;
     u->xref[u->nxref].off = u->body.len;
     u->nxref++;
-    qs_buf_printf(&u->body, "%u 0 obj\n", num);
+    qs_buf_put_uint(&u->body, num);
+    qs_buf_puts(&u->body, " 0 obj\n");
 }
 
 void qs_pdf_update_dict(qs_pdf_update *u, unsigned num, const char *dict)
@@ -544,7 +545,10 @@ static bool write_object_streams(const qs_pdf_update *u, qs_buf *b,
         for (; num < nobjs && count < OBJSTM_MAX; num++) {
             if (kind[num] != 2)
                 continue;
-            qs_buf_printf(&head, "%u %zu ", num, bodies.len);
+            qs_buf_put_uint(&head, num);
+            qs_buf_add(&head, " ", 1);
+            qs_buf_put_uint(&head, bodies.len);
+            qs_buf_add(&head, " ", 1);
             qs_buf_add(&bodies, values[num].text, values[num].len);
             qs_buf_add(&bodies, "\n", 1);
             where[num] = stm;
@@ -783,6 +787,12 @@ void qs_pdf_put_number(qs_buf *b, float v)
 {
     long long n = llround((double)v * 100.0);
     qs_buf_printf(b, "%s%lld.%02lld", n < 0 ? "-" : "", llabs(n) / 100, llabs(n) % 100);
+}
+
+void qs_pdf_put_ref(qs_buf *b, unsigned num)
+{
+    qs_buf_put_uint(b, num);
+    qs_buf_puts(b, " 0 R");
 }
 
 void qs_pdf_put_literal(qs_buf *b, const char *s)

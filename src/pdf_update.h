@@ -108,6 +108,8 @@ bool qs_pdf_update_finish(qs_pdf_update *u, unsigned char **out, size_t *size);
  * with a byte order mark, in hex (<FEFF...>); a byte of invalid UTF-8
  * becomes U+FFFD. */
 void qs_pdf_put_text_string(qs_buf *b, const char *utf8);
+/* Appends the indirect reference "NUM 0 R". */
+void qs_pdf_put_ref(qs_buf *b, unsigned num);
 /* Appends a PDF literal string (ASCII), escaping ( ) and \. */
 void qs_pdf_put_literal(qs_buf *b, const char *s);
 /* Appends `v` (a length in points) with two decimals, whatever the C

@@ -1,10 +1,12 @@
 /* test_shared: the shared helpers of issue 12: the one date check, the one
  * UTF-8 decoder and its U+FFFD rule, the one JSON writer and reader, the
- * one SHA-256, the rule-id table and the exit-status policy. */
+ * one SHA-256, the rule-id table and the exit-status policy; the buffer's
+ * number writer. */
 #include "check.h"
 
 #include <stdlib.h>
 
+#include "buf.h"
 #include "date.h"
 #include "diag.h"
 #include "exitcode.h"
@@ -187,9 +189,27 @@ static void test_fixed(void)
     CHECK_STR(qs_format_fixed(-1, 3, out), "0.000", "fixed negative counts as 0");
 }
 
+/* qs_buf_put_uint writes what "%llu" does, at the edges too. */
+static void test_buf_put_uint(void)
+{
+    const unsigned long long values[] = { 0, 7, 10, 99, 4294967295ULL, 18446744073709551615ULL };
+    qs_buf got = { 0 }, want = { 0 };
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        qs_buf_puts(&got, "[");
+        qs_buf_put_uint(&got, values[i]);
+        qs_buf_puts(&got, "]");
+        qs_buf_printf(&want, "[%llu]", values[i]);
+    }
+    CHECK_STR(got.s, "[0][7][10][99][4294967295][18446744073709551615]", "put_uint digits");
+    CHECK_STR(got.s, want.s, "put_uint agrees with printf");
+    qs_buf_free(&got);
+    qs_buf_free(&want);
+}
+
 int main(void)
 {
     test_fixed();
+    test_buf_put_uint();
     test_date();
     test_utf8();
     test_json();
