@@ -3,7 +3,9 @@
 # it (docs/leads.md): UTF-8 with BOM, ';' separators, CRLF, quoted fields
 # with line breaks and doubled quotes, duplicates in other letter case,
 # bad e-mail addresses, countries as names, existing customers of the
-# sample quotes. Deterministic (a fixed linear congruential generator).
+# sample quotes. Deterministic (a fixed linear congruential generator,
+# below), no row twice; the first 200 rows are samples/trade-fair's
+# attendees.csv, whatever ROWS.
 #   scripts/gen-attendees.sh ROWS > attendees.csv
 set -eu
 rows=${1:-200}
@@ -42,6 +44,18 @@ awk -v rows="$rows" 'BEGIN {
             pick(ind), pick(emp), rnd(100) < 10 ? sprintf("DE%09d", rnd(999999999)) : ""
     }
 }
-function rnd(n) { seed = (seed * 1103515245 + 12345) % 2147483648; return int(seed / 2147483648 * n) }
+# rnd: a linear congruential generator, seed = (seed * 1103515245 + 12345)
+# mod 2^31, whose period is 2^31. While i (the row being made) is at most
+# 200, the sample, it keeps the arithmetic those rows were made with: a
+# product in doubles, which lose its low bits, so that its rows repeated
+# after row 849. Later rows compute it exactly: the multiplier split as
+# 16838 * 65536 + 20077 keeps every product below 2^53.
+function rnd(n) {
+    if (i <= 200)
+        seed = (seed * 1103515245 + 12345) % 2147483648
+    else
+        seed = (seed * 16838 % 2147483648 * 65536 + seed * 20077 + 12345) % 2147483648
+    return int(seed / 2147483648 * n)
+}
 function pick(arr,   n, k) { n = 0; for (k in arr) n++; return arr[1 + rnd(n)] }
 function q(s) { if (s ~ /[;"\r\n]/) { gsub(/"/, "\"\"", s); return "\"" s "\"" } return s }'

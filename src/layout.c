@@ -7,9 +7,11 @@
  * above them, and how strongly each is tied to the next one (orphans and
  * widows, keep-with-next, keep-together). Paginating then places the slices
  * on pages greedily, moving a tied chain of slices to the next page when it
- * does not fit, and adds repeated table headers and carried-forward subtotals
- * at table breaks. Headers and footers are measured last, once per page, when
- * the page count is known. Every step is linear in the number of slices.
+ * does not fit, cuts a table row taller than a page into parts (the first
+ * where the row comes), and adds repeated table headers and carried-forward
+ * subtotals at table breaks. Headers and footers are measured last, once per
+ * page, when the page count is known. Every step is linear in the number of
+ * slices.
  * Tables and flowing columns are measured in layout_table.c; the types and
  * helpers the two files share are in layout_int.h.
  *
@@ -846,15 +848,18 @@ void qs_lay_measure_isolated(measure *m, const qs_blocks *bs, float width, int c
     float pending = m->pending;
     outline_req *head = m->out_head, **tail = m->out_tail;
     const bg_ref *saved_bg = m->bg;
+    bool flow = m->flow;
     m->pending = 0;
     m->out_head = NULL;
     m->out_tail = &m->out_head;
     m->bg = bg;
+    m->flow = false;
     measure_blocks(m, bs, width, cell_align, sv, iv);
     m->pending = pending;
     m->out_head = head;
     m->out_tail = tail;
     m->bg = saved_bg;
+    m->flow = flow;
 }
 
 static void measure_image(measure *m, const qs_image_ref *ref, float width,
@@ -1049,7 +1054,7 @@ static void measure_blocks(measure *m, const qs_blocks *bs, float width, int cel
 typedef struct {
     measure *m;
     const slice_vec *sv;
-    const qs_page *pool;
+    qs_page *pool;         /* the measured items; split rows' parts added */
     qs_layout *out;
     size_t pagecap, outlinecap;
     float left, bottom, cursor;
@@ -1220,6 +1225,35 @@ static void break_page(pager *P, const slice *next)
     qs_lay_tag_items(cur_page(P), 0, QS_TAG_PAGINATION);
 }
 
+/* A row taller than a page (s->split): its first part in the room left on
+ * this page (paginate saw its least part fit there), each later part on a
+ * page of its own under the repeated header, filling it. The parts are
+ * slices in the scratch arena, their items added to the pool. */
+static void place_split(pager *P, const slice *s)
+{
+    const table_info *ti = s->table;
+    float foot = ti->carry_foot ? ti->carry_h : 0;
+    bool more = true;
+    for (bool first = true; more; first = false) {
+        if (!first)
+            break_page(P, P->last);
+        float room = P->cursor - P->bottom - foot - (first && !P->at_top ? s->before : 0);
+        size_t from = P->pool->count;
+        float h = qs_lay_split_part(P->m, s->split, room, P->pool, &more);
+        slice *part = qs_arena_alloc(&P->m->scratch, sizeof *part);
+        *part = *s;
+        part->split = NULL;
+        part->first = from;
+        part->count = P->pool->count - from;
+        part->h = h;
+        if (!first) {
+            part->before = 0;
+            part->outline = NULL;
+        }
+        place(P, part);
+    }
+}
+
 /* Room a fresh page offers for a chain starting at `s`. */
 static float fresh_room(const pager *P, const slice *s)
 {
@@ -1235,7 +1269,9 @@ static float fresh_room(const pager *P, const slice *s)
 
 /* The chain of slices tied to i at `level` or stronger: returns its last
  * index; *h is its height without the first slice's space above, plus the
- * room a carried-forward row needs if the table goes on after it. */
+ * room a carried-forward row needs if the table goes on after it. A split
+ * row ends a chain: only its least first part need fit under the slices
+ * before it, and its table goes on after that part. */
 static size_t chain_end(const pager *P, size_t i, int level, float *h)
 {
     const slice_vec *sv = P->sv;
@@ -1244,14 +1280,15 @@ static size_t chain_end(const pager *P, size_t i, int level, float *h)
     for (;;) {
         const slice *s = &sv->v[j];
         if (s->kind != SL_ABS)
-            sum += (j == i ? 0 : s->before) + s->h;
-        if (s->keep < level || j + 1 >= sv->n || sv->v[j + 1].kind == SL_BREAK)
+            sum += (j == i ? 0 : s->before) + (s->split ? qs_lay_split_least(s->split) : s->h);
+        if (s->split || s->keep < level || j + 1 >= sv->n || sv->v[j + 1].kind == SL_BREAK)
             break;
         j++;
     }
     const slice *e = &sv->v[j];
-    if (e->table != NULL && e->table->carry_foot && j + 1 < sv->n &&
-        sv->v[j + 1].kind == SL_ROW && sv->v[j + 1].table == e->table)
+    if (e->table != NULL && e->table->carry_foot &&
+        (e->split || (j + 1 < sv->n && sv->v[j + 1].kind == SL_ROW &&
+                      sv->v[j + 1].table == e->table)))
         sum += e->table->carry_h;
     *h = sum;
     return j;
@@ -1297,6 +1334,8 @@ static bool paginate(pager *P)
                 for (; i <= j; i++)
                     if (sv->v[i].kind == SL_ABS)
                         place_abs(P, &sv->v[i]);
+                    else if (sv->v[i].split)
+                        place_split(P, &sv->v[i]);
                     else
                         place(P, &sv->v[i]);
                 break;
@@ -1356,7 +1395,7 @@ static bool layout_pass(const qs_doc *doc, qs_layout *out, qs_diags *d, const an
     qs_arena_init(&out->arena);
     out->width = doc->first.width;
     out->height = doc->first.height;
-    measure m = {.doc = doc, .out = out, .d = d, .known = known};
+    measure m = {.doc = doc, .out = out, .d = d, .known = known, .flow = true};
     qs_arena_init(&m.scratch);
     m.out_tail = &m.out_head;
     qs_lay_tag_root(&m);

@@ -168,7 +168,8 @@ typedef struct {
     const char *decimal_mark;
     /* Orphan rule: the first `orphans` rows of the table and of every group
      * (the rows after a QS_ROW_HEADING row) never end a page apart; 0 or 1:
-     * no rule. */
+     * no rule. A row taller than a page starts under the rows before it
+     * only with two lines of each cell there, or `orphans` when more. */
     unsigned orphans;
 } qs_table;
 

@@ -46,6 +46,11 @@ typedef struct outline_req {
     struct outline_req *next;
 } outline_req;
 
+/* A body row of a table in the flow that is taller than a page can hold:
+ * measured whole, cut into parts while paginating (layout_table.c; in the
+ * scratch arena). */
+typedef struct split_row split_row;
+
 /* The page (1-based) an anchor landed on. */
 typedef struct {
     const char *name;      /* in the doc's arena */
@@ -84,6 +89,8 @@ typedef struct {
     outline_req *outline;
     table_info *table;     /* SL_HEADER and SL_ROW */
     size_t row;            /* SL_ROW */
+    split_row *split;      /* SL_ROW: a row cut while paginating (its items
+                              come with its parts), else NULL */
     const char *what;      /* names the slice in diagnostics */
 } slice;
 
@@ -153,6 +160,9 @@ typedef struct {
      * footer, 0 the flow. */
     int tag;
     int furniture;
+    /* Measuring the paginated flow itself, not blocks apart from it
+     * (cells, columns, absolute blocks, headers and footers). */
+    bool flow;
 } measure;
 
 /* ---- small helpers ---- */
@@ -232,5 +242,14 @@ bool qs_lay_tag_is_table(const measure *m, int tag);
 void qs_lay_measure_table(measure *m, const qs_table *t, float width, slice_vec *sv, qs_page *iv);
 void qs_lay_measure_columns(measure *m, const qs_block *b, float width, int cell_align,
                             slice_vec *sv, qs_page *iv);
+/* The least room, pt, the first part of split row sr needs on the page
+ * where it starts (its padding included, the carry row not). */
+float qs_lay_split_least(const split_row *sr);
+/* Cuts the next part of split row sr, at most `room` pt high (a later
+ * part's continued label included; at least the least part for the first,
+ * at least a fresh page's room under the repeated header for a later
+ * one), and appends its items to pool; returns its height. *more tells
+ * whether parts remain. */
+float qs_lay_split_part(measure *m, split_row *sr, float room, qs_page *pool, bool *more);
 
 #endif

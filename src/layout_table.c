@@ -285,6 +285,13 @@ static float measure_cells(measure *m, const qs_table *t, const table_info *ti,
     return row->count > 0 ? align_baselines(t, row, rs, content) : 2 * t->cell_padding;
 }
 
+/* The height of the continued label atop a part of a split row: none on
+ * the first part, nor without a label. */
+static float label_height(const qs_table *t, bool first)
+{
+    return !first && t->continued_label ? DEFAULT_LEADING * t->continued_style.size : 0;
+}
+
 /* Appends the items of one part of a row to iv (relative to its top-left):
  * each cell's slices ranges[0] to ranges[4] in `content` pt (padding
  * included), the backgrounds and borders, the rule above (first part
@@ -295,7 +302,7 @@ static float emit_part(measure *m, const qs_table *t, const table_info *ti, cons
                        const qs_rgb *band, const row_scratch *rs, float content, bool first,
                        bool whole, qs_page *iv)
 {
-    float label_h = !first && t->continued_label ? DEFAULT_LEADING * t->continued_style.size : 0;
+    float label_h = label_height(t, first);
     float h = content + label_h;
     const qs_rgb *fill = row->has_background ? &row->background : band;
     if (fill != NULL) {
@@ -358,8 +365,7 @@ static float measure_row(measure *m, const qs_table *t, const table_info *ti, co
 }
 
 /* For one cell: from ranges[0] on, the slices that fit in `room` pt
- * (ranges[4] set past them) and their height; -1 when the first alone is
- * taller. */
+ * (ranges[4] set past them); returns their height. */
 static float fill_part(const row_scratch *rs, size_t c, float room)
 {
     size_t *r = &rs->ranges[RANGE_STRIDE * c];
@@ -373,17 +379,153 @@ static float fill_part(const row_scratch *rs, size_t c, float room)
         h += add;
     }
     r[4] = e;
-    return e == r[0] && r[0] < r[1] ? -1 : h;
+    return h;
+}
+
+/* Cuts the next part of a row measured into rs: from each cell's
+ * ranges[0] on, what fits in `room` pt (the continued label of a later
+ * part included), its items appended to iv; the ranges move past it.
+ * Returns its height; *more tells whether parts remain. */
+static float cut_part(measure *m, const table_info *ti, const qs_row *row, const qs_rgb *band,
+                      const row_scratch *rs, float room, bool first, qs_page *iv, bool *more)
+{
+    const qs_table *t = ti->t;
+    room -= label_height(t, first);
+    float part = 0;
+    for (size_t c = 0; c < row->count; c++) {
+        float pad = cell_padding(t, &row->cells[c]);
+        float ch = fill_part(rs, c, room - 2 * pad) + 2 * pad;
+        part = ch > part ? ch : part;
+    }
+    float h = emit_part(m, t, ti, row, band, rs, part, first, false, iv);
+    *more = false;
+    for (size_t c = 0; c < row->count; c++) {
+        size_t *rc = &rs->ranges[RANGE_STRIDE * c];
+        rc[0] = rc[4];
+        *more = *more || rc[0] < rc[1];
+    }
+    return h;
+}
+
+/* Whether every line of every cell of a row measured into rs fits a later
+ * part of `room` pt, under the continued label: then each part on a fresh
+ * page shows at least one line of a cell. A diagnostic (naming the row's
+ * quote line) otherwise. */
+static bool lines_fit(measure *m, const qs_table *t, const qs_row *row, const row_scratch *rs,
+                      float room)
+{
+    room -= label_height(t, false);
+    for (size_t c = 0; c < row->count; c++) {
+        const size_t *r = &rs->ranges[RANGE_STRIDE * c];
+        float avail = room - 2 * cell_padding(t, &row->cells[c]);
+        for (size_t e = r[0]; e < r[1]; e++) {
+            const slice *s = &rs->sv.v[e];
+            if (stacked(s) && s->h > avail + EPS) {
+                char a[32];
+                qs_lay_fail(m, "a line of a cell does not fit on a page (%s pt of room)",
+                            qs_lay_fmt1(avail, a));
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* A split row starts on a page only with at least this many lines of each
+ * cell there (all of a shorter cell), as a paragraph's orphan rule keeps
+ * two lines together; more when the table's `orphans` asks for more. */
+enum { LEAST_LINES = 2 };
+
+/* The least first part of a row measured into rs: in each cell its first
+ * `lines` lines (slices), and on until the cell's own keeps allow a break
+ * (a paragraph's orphan lines, keep-with-next, a kept-together group); the
+ * tallest cell's, padding included. */
+static float least_part(const qs_table *t, const qs_row *row, const row_scratch *rs,
+                        size_t lines)
+{
+    float least = 0;
+    for (size_t c = 0; c < row->count; c++) {
+        const size_t *r = &rs->ranges[RANGE_STRIDE * c];
+        float h = 0;
+        size_t n = 0;
+        for (size_t e = r[0]; e < r[1]; e++) {
+            const slice *s = &rs->sv.v[e];
+            if (n >= lines && rs->sv.v[e - 1].keep == KEEP_NONE)
+                break;
+            if (stacked(s)) {
+                h += (e == r[0] ? 0 : s->before) + s->h;
+                n++;
+            }
+        }
+        h += 2 * cell_padding(t, &row->cells[c]);
+        least = h > least ? h : least;
+    }
+    return least;
+}
+
+struct split_row {
+    const table_info *ti;
+    const qs_row *row;
+    const qs_rgb *band;
+    row_scratch rs;        /* the measured cells: copies in the scratch arena */
+    float least;           /* least_part, at most a fresh page's room */
+    bool first;            /* the next part is the first */
+};
+
+/* A copy of n elements of `size` bytes in the scratch arena. */
+static void *scratch_copy(measure *m, const void *from, size_t n, size_t size)
+{
+    void *to = qs_arena_array(&m->scratch, n, size);
+    if (n > 0)
+        memcpy(to, from, n * size);
+    return to;
+}
+
+/* Keeps a row measured into rs for the paginator to cut (its lines each
+ * fit a part of `limit` pt, a fresh page's room). */
+static split_row *split_row_new(measure *m, const table_info *ti, const qs_row *row,
+                                const qs_rgb *band, const row_scratch *rs, float limit)
+{
+    const qs_table *t = ti->t;
+    split_row *sr = qs_arena_alloc(&m->scratch, sizeof *sr);
+    sr->ti = ti;
+    sr->row = row;
+    sr->band = band;
+    sr->rs.sv.v = scratch_copy(m, rs->sv.v, rs->sv.n, sizeof *rs->sv.v);
+    sr->rs.sv.n = sr->rs.sv.cap = rs->sv.n;
+    sr->rs.iv.items = scratch_copy(m, rs->iv.items, rs->iv.count, sizeof *rs->iv.items);
+    sr->rs.iv.count = sr->rs.iv.cap = rs->iv.count;
+    sr->rs.ranges = scratch_copy(m, rs->ranges, RANGE_STRIDE * row->count, sizeof *rs->ranges);
+    sr->rs.heights = scratch_copy(m, rs->heights, row->count, sizeof *rs->heights);
+    sr->rs.shifts = scratch_copy(m, rs->shifts, row->count, sizeof *rs->shifts);
+    size_t lines = t->orphans > LEAST_LINES ? t->orphans : LEAST_LINES;
+    float least = least_part(t, row, rs, lines);
+    sr->least = least < limit ? least : limit;
+    sr->first = true;
+    return sr;
+}
+
+float qs_lay_split_least(const split_row *sr)
+{
+    return sr->least;
+}
+
+float qs_lay_split_part(measure *m, split_row *sr, float room, qs_page *pool, bool *more)
+{
+    float h = cut_part(m, sr->ti, sr->row, sr->band, &sr->rs, room, sr->first, pool, more);
+    sr->first = false;
+    return h;
 }
 
 /* Adds row r of the table (measured into rs, `content` pt high with its
  * padding) as slices: one, or, when it is taller than a page can hold
- * under the repeated header and the carry rows, parts cut between its
- * cells' lines, each fitting a page. Keeps: keep-with-previous binds the
- * first part to the slice before, keep-with-next (and a heading, and
- * `orphan`: the row is one of the first rows of its group the orphan rule
- * holds together) the last to the row after. Returns false after a
- * diagnostic. */
+ * under the repeated header and the carry rows, a split row: in the flow
+ * one slice the paginator cuts where the row starts (qs_lay_split_part),
+ * apart from it (in a cell) parts cut between its cells' lines, each
+ * fitting a page. Keeps: keep-with-previous binds the first part to the
+ * slice before, keep-with-next (and a heading, and `orphan`: the row is
+ * one of the first rows of its group the orphan rule holds together) the
+ * last to the row after. Returns false after a diagnostic. */
 static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, const qs_rgb *band,
                     row_scratch *rs, float content, bool orphan, slice_vec *sv, qs_page *iv)
 {
@@ -391,38 +533,26 @@ static bool add_row(measure *m, const qs_table *t, table_info *ti, size_t r, con
     float limit = content_height(&m->doc->rest) - ti->header_h -
                   (ti->carry_foot || ti->carry_head ? 2 * ti->carry_h : 0);
     bool split = content > limit + EPS;
+    if (split && !lines_fit(m, t, row, rs, limit))
+        return false;
     for (bool first = true;; first = false) {
-        float part = content;
-        if (split) {
-            float room = limit - (!first && t->continued_label
-                                  ? DEFAULT_LEADING * t->continued_style.size : 0);
-            part = 0;
-            for (size_t c = 0; c < row->count; c++) {
-                float pad = cell_padding(t, &row->cells[c]);
-                float ch = fill_part(rs, c, room - 2 * pad);
-                if (ch < 0) {
-                    char a[32];
-                    qs_lay_fail(m, "a line of a cell does not fit on a page (%s pt of room)",
-                                qs_lay_fmt1(room - 2 * pad, a));
-                    return false;
-                }
-                part = ch + 2 * pad > part ? ch + 2 * pad : part;
-            }
-        }
         size_t items = iv->count;
-        float h = emit_part(m, t, ti, row, band, rs, part, first, !split, iv);
+        float h = content;
         bool more = false;
-        for (size_t c = 0; c < row->count; c++) {
-            size_t *rc = &rs->ranges[RANGE_STRIDE * c];
-            rc[0] = rc[4];
-            more = more || rc[0] < rc[1];
-        }
+        split_row *later = NULL;
+        if (!split)
+            h = emit_part(m, t, ti, row, band, rs, content, true, true, iv);
+        else if (m->flow)
+            later = split_row_new(m, ti, row, band, rs, limit);
+        else
+            h = cut_part(m, ti, row, band, rs, limit, first, iv, &more);
         slice *s = qs_lay_new_slice(m, sv, SL_ROW, true);
         s->first = items;
         s->count = iv->count - items;
         s->h = h;
         s->table = ti;
         s->row = r;
+        s->split = later;
         bool bind_next = row->kind == QS_ROW_HEADING || row->keep_with_next || orphan;
         s->keep = !more && bind_next && r + 1 < t->nrows ? KEEP_STRONG : KEEP_NONE;
         s->what = "a table row";

@@ -1026,10 +1026,10 @@ static void test_errors(void)
             labels += strcmp(it->text, "(continued)") == 0;
         }
     }
-    /* Each part is cut to fit a fresh page, so the first starts on one. */
+    /* The first part starts under Row 1, each later one fills a page. */
     CHECK(ok && diags.count == before && l.npages >= 3 && xs == 200 &&
-              headers == l.npages && labels == l.npages - 2 &&
-              page_of(&l, "Row 1") == 0 && page_of(&l, "x") == 1 &&
+              headers == l.npages && labels == l.npages - 1 &&
+              page_of(&l, "Row 1") == 0 && page_of(&l, "x") == 0 &&
               page_of(&l, "Row 3") == (int)l.npages - 1,
           "a row taller than a page is split: %zu pages, %zu of 200 lines, %zu headers, "
           "%zu continued labels", ok ? l.npages : 0, xs, headers, labels);
@@ -1395,6 +1395,111 @@ static void test_table_orphans(void)
     }
 }
 
+/* Where a row taller than a page starts: under the rows before it when
+ * two of its lines (as many as the table's `orphans`, if more) fit there,
+ * else on the next page, a heading before it coming along; a row that fits
+ * a page is never split. Rows are 14.8 pt high, the tall row's lines 24.
+ * Apart from the flow (in columns) rows are cut as they always were. */
+static void test_split_row_start(void)
+{
+    qs_doc doc;
+    qs_layout l;
+    int first;
+    doc_open(&doc);
+    add_table(&doc, 200);
+    CHECK(run(&doc, &l), "split row start: the plain table runs");
+    const int per = rows_on_page(&l, 0, &first);
+    done(&doc, &l);
+    const struct {
+        int at;            /* 0-based index of the tall row */
+        unsigned orphans;
+        bool heading;      /* the row before it is a group heading */
+        int lines;         /* of 24 pt */
+        int page;          /* where its first line goes */
+        size_t here;       /* of its lines on page 1 */
+        size_t later;      /* parts after the first, each under the label */
+        const char *what;
+    } cases[] = {
+        {per - 4, 0, false, 50, 0, 2, 2, "room for two lines: it starts under the rows before it"},
+        {per - 1, 0, false, 50, 1, 0, 1, "room for less than two lines: it starts the next page"},
+        {per - 5, 4, false, 50, 1, 0, 1, "orphans 4, room for less than four lines: the next page"},
+        {per - 5, 3, false, 50, 0, 3, 2, "orphans 3, room for three lines: it starts here"},
+        {per - 1, 0, true, 50, 1, 0, 1, "its group heading comes along to the next page"},
+        {per - 4, 0, false, 20, 1, 0, 0, "a row that fits a page moves to the next one whole"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        doc_open(&doc);
+        qs_table *t = add_table(&doc, 200);
+        t->orphans = cases[k].orphans;
+        t->continued_label = "(continued)";
+        t->continued_style = (qs_span){"", 0, 8, {0, 0, 0}, QS_FIELD_NONE};
+        int at = cases[k].at, n = cases[k].lines;
+        char *tall = qs_arena_alloc(&doc.arena, 2 * (size_t)n + 1);
+        for (int i = 0; i < n; i++)
+            memcpy(tall + 2 * i, "x\n", 2);
+        qs_span *sp = &t->rows[at].cells[0].content.items[0].u.para.spans[0];
+        sp->text = tall;
+        sp->size = 20;
+        if (cases[k].heading) {
+            t->rows[at - 1].kind = QS_ROW_HEADING;
+            t->rows[at - 1].cells[0].content.items[0].u.para.spans[0].text = "Gruppe";
+        }
+        bool ok = run(&doc, &l);
+        char before[32], after[32];
+        snprintf(before, sizeof before, "Row %d", at - 1);
+        snprintf(after, sizeof after, "Row %d", at + 2);
+        size_t xs = 0, here = 0, labels = 0;
+        for (size_t p = 0; ok && p < l.npages; p++)
+            for (size_t i = 0; i < l.pages[p].count; i++) {
+                const qs_item *it = &l.pages[p].items[i];
+                if (it->kind == QS_ITEM_TEXT) {
+                    xs += strcmp(it->text, "x") == 0;
+                    here += p == 0 && strcmp(it->text, "x") == 0;
+                    labels += strcmp(it->text, "(continued)") == 0;
+                }
+            }
+        /* A later part on each page after the first; the next row
+         * follows the last part. */
+        int want = cases[k].page;
+        CHECK(ok && page_of(&l, before) == 0 && page_of(&l, "x") == want &&
+                  (!cases[k].heading || page_of(&l, "Gruppe") == want) && xs == (size_t)n &&
+                  here == cases[k].here &&
+                  labels == cases[k].later &&
+                  page_of(&l, after) == want + (int)labels,
+              "split row start: %s (first line on page %d, %zu of %d lines, %zu on page 1, "
+              "%zu labels, next row on page %d)",
+              cases[k].what, ok ? page_of(&l, "x") + 1 : 0, xs, n, here, labels,
+              ok ? page_of(&l, after) + 1 : 0);
+        done(&doc, &l);
+    }
+
+    /* Apart from the flow (in columns), the row is cut into parts that
+     * each fill a page-high column. */
+    doc_open(&doc);
+    qs_block *cols = add_block(&doc, &doc.flow, QS_BLOCK_COLUMNS);
+    cols->u.group.ncolumns = 2;
+    cols->u.group.gap = 20;
+    qs_table *t = add_table(&doc, 3);
+    cols->u.group.children = (qs_blocks){&doc.flow.items[1], 1};
+    doc.flow.count = 1;
+    char *tall = qs_arena_alloc(&doc.arena, 200 * 2 + 1);
+    for (int i = 0; i < 200; i++)
+        memcpy(tall + 2 * i, "x\n", 2);
+    t->rows[1].cells[0].content.items[0].u.para.spans[0].text = tall;
+    bool ok = run(&doc, &l);
+    size_t xs = 0;
+    for (size_t p = 0; ok && p < l.npages; p++)
+        for (size_t i = 0; i < l.pages[p].count; i++)
+            xs += l.pages[p].items[i].kind == QS_ITEM_TEXT &&
+                  strcmp(l.pages[p].items[i].text, "x") == 0;
+    const qs_item *x = ok ? find_text(&l, 0, "x") : NULL;
+    CHECK(ok && xs == 200 && find_text(&l, 0, "Row 1") && x && x->x > 300 &&
+              page_of(&l, "Row 3") == (int)l.npages - 1,
+          "split row start: in columns, a tall row is cut into page-high parts, the first "
+          "in the next column (%zu pages, %zu of 200 lines)", ok ? l.npages : 0, xs);
+    done(&doc, &l);
+}
+
 /* An absolute block with flow_below pushes the flow on its page down to
  * space_after below its bottom; without it the flow stays. */
 static void test_flow_below(void)
@@ -1501,6 +1606,7 @@ int main(void)
     test_decimal_align();
     test_valign_baseline();
     test_table_orphans();
+    test_split_row_start();
     test_flow_below();
     test_page_refs();
     test_errors();
