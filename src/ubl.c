@@ -333,7 +333,7 @@ static tax_kind group_tax(writer *w, const qs_tax_total *g, bool with_reason)
                   g->percent_text, QS_VATEX_NONE, NULL};
     if (with_reason) {
         k.exemption = g->exemption;
-        k.reason = qs_tax_note(g->category, w->language, g->rate->exemption_reason);
+        k.reason = qs_tax_note(g->category, w->language, g->exemption_reason);
     }
     return k;
 }
