@@ -517,8 +517,8 @@ static void quote_allowances(writer *w, const qs_quote *q)
     }
 }
 
-/* cac:TaxTotal: the sum of the rates' tax amounts, then one subtotal per
- * rate. Returns false when the sum overflows. */
+/* cac:TaxTotal: the sum of the groups' tax amounts, then one subtotal per
+ * tax group. Returns false when the sum overflows. */
 static bool tax_total(writer *w, const qs_totals *t)
 {
     qs_decimal sum = 0;
