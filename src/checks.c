@@ -91,6 +91,9 @@ static void check_validity_order(const checker *c)
     free(until);
 }
 
+/* A final quote can be posted: the customer's name, street, postal code
+ * and city. The country may be left out (SPEC 2.3: no customer country,
+ * the lines' own rates; a domestic address names none). */
 static void check_customer_address(const checker *c)
 {
     char *status = attr_of(c->quote, "status");
@@ -99,8 +102,7 @@ static void check_customer_address(const checker *c)
     if (draft)
         return;
 
-    static const char *const fields[] = {"street", "postal-code", "city",
-                                         "country"};
+    static const char *const fields[] = {"street", "postal-code", "city"};
     xmlNode *customer = child(c->quote, "customer");
     xmlNode *address = child(customer, "address");
     char missing[128] = "";

@@ -226,7 +226,7 @@ static void add_totals(builder *b, xmlNode *quote)
         if (g->exemption != QS_VATEX_NONE)
             add_attr(b, tax, "exemption-code", qs_vatex_code(g->exemption));
         /* the exemption note in the quote's language, for templates */
-        const char *note = qs_tax_note(g->category, lang, g->rate->exemption_reason);
+        const char *note = qs_tax_note(g->category, lang, g->exemption_reason);
         if (note)
             add_attr(b, tax, "note", note);
     }

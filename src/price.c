@@ -122,17 +122,21 @@ static bool price_line(qs_quote *q, qs_line *l, qs_diags *d)
     return ok;
 }
 
-/* The tax group of line l (SPEC 2.2: one per category and percent; an
- * exempt rate's reason keeps its own group), added when new. */
+/* Whether a line of treatment x belongs to group g: one group per
+ * category and percent (SPEC 2.2), whatever rate the line names. */
+static bool in_group(const qs_tax_total *g, const qs_tax_line *x)
+{
+    return g->category == x->category && g->percent == x->percent;
+}
+
+/* The tax group of line l, added when new. A group keeps the id and the
+ * percent as written of its first line's rate. */
 static qs_tax_total *group_of(qs_totals *t, const qs_line *l)
 {
     const qs_tax_line *x = &l->treatment;
-    for (size_t i = 0; i < t->ntaxes; i++) {
-        qs_tax_total *g = &t->taxes[i];
-        if (g->category == x->category && g->percent == x->percent &&
-            (x->category != QS_TAX_E || g->rate == l->tax))
-            return g;
-    }
+    for (size_t i = 0; i < t->ntaxes; i++)
+        if (in_group(&t->taxes[i], x))
+            return &t->taxes[i];
     /* S, Z and E are the line's own rate; K, AE, G and O replace it. */
     bool own = x->exemption == QS_VATEX_NONE;
     qs_tax_total *g = &t->taxes[t->ntaxes++];
@@ -141,10 +145,40 @@ static qs_tax_total *group_of(qs_totals *t, const qs_line *l)
         .percent = x->percent,
         .percent_text = own ? l->tax->percent.text : "0",
         .id = own ? l->tax->id : qs_tax_category_code(x->category),
-        .rate = l->tax,
         .exemption = x->exemption,
     };
     return g;
+}
+
+/* The reason of E group g: the distinct exemption-reasons of its counted
+ * lines' rates, in order of first use, joined with
+ * QS_TAX_REASON_SEPARATOR. Each line's rate is one of q->rates, so
+ * there are at most q->nrates. */
+static const char *exemption_reason(qs_quote *q, const qs_tax_total *g)
+{
+    const char **seen = qs_arena_array(&q->arena, q->nrates, sizeof *seen);
+    size_t n = 0, size = 1;
+    for (size_t i = 0; i < q->nlines; i++) {
+        const qs_line *l = &q->lines[i];
+        if (!qs_line_is_counted(l) || !in_group(g, &l->treatment))
+            continue;
+        const char *reason = l->tax->exemption_reason;
+        size_t k = 0;
+        while (k < n && strcmp(seen[k], reason) != 0)
+            k++;
+        if (k < n)
+            continue;
+        seen[n++] = reason;
+        size += strlen(reason) + strlen(QS_TAX_REASON_SEPARATOR);
+    }
+    char *joined = qs_arena_alloc(&q->arena, size);
+    joined[0] = '\0';
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0)
+            strcat(joined, QS_TAX_REASON_SEPARATOR);
+        strcat(joined, seen[k]);
+    }
+    return joined;
 }
 
 /* Each group's allowance, base and amount, and the quote's totals. */
@@ -234,6 +268,9 @@ bool qs_quote_price(qs_quote *q, qs_diags *d)
             ok = false;
         }
     }
+    for (size_t i = 0; i < t->ntaxes; i++)
+        if (t->taxes[i].category == QS_TAX_E)
+            t->taxes[i].exemption_reason = exemption_reason(q, &t->taxes[i]);
     t->priced = ok && price_totals(q, d) && prove_sums(q, d);
     return t->priced;
 }

@@ -199,8 +199,11 @@ typedef struct {
     qs_tax_category category;
     qs_decimal percent;
     const char *percent_text;  /* S, Z, E: the rate's as written; else "0" */
-    const char *id;            /* S, Z, E: the rate's id; else the category code */
-    const qs_tax_rate *rate;   /* the first line's rate (its reason for E) */
+    const char *id;            /* S, Z, E: the id of its first line's rate;
+                                  else the category code */
+    const char *exemption_reason; /* E: the distinct exemption-reasons of its
+                                  lines' rates in order of first use, joined
+                                  with QS_TAX_REASON_SEPARATOR; else NULL */
     qs_vatex exemption;        /* QS_VATEX_NONE for S, Z and E */
     qs_decimal net;            /* sum of net of its counted lines */
     qs_decimal allowance;      /* its share of the quote discount */

@@ -19,7 +19,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"csv-quote", "A CSV field has a quote in the wrong place, or the list ends inside one."},
     {"currency-mismatch", "A currency differs from the one it must match (price list and quote, quote and targets)."},
     {"custom-line", "A custom line lacks its name, price or tax rate."},
-    {"customer-address", "A final quote needs the customer's full address."},
+    {"customer-address", "A final quote needs the customer's name, street, postal code and city."},
     {"datasheet", "A product's datasheet is not a PDF, or shares its file name with another."},
     {"department-name-mismatch", "A department file's name differs from the quote's reference."},
     {"doctype", "Input documents may not have a DOCTYPE."},

@@ -146,10 +146,16 @@ const char *qs_vatex_code(qs_vatex v);
 const char *qs_vatex_text(qs_vatex v);
 
 /* The exemption note printed for a tax group, in the document's language:
- * for E, exemption_reason itself (the rate's `exemption-reason`, may be
+ * for E, exemption_reason itself (the group's reasons, joined; may be
  * NULL); for K, AE, G and O a fixed note (German cites the UStG, English
  * Directive 2006/112/EC); NULL for S and Z, which print no note. */
 const char *qs_tax_note(qs_tax_category c, qs_lang lang, const char *exemption_reason);
+
+/* Joins the distinct exemption-reasons of the exempt rates merged into one
+ * E group (SPEC 2.2: one group per category and percent; EN 16931 BR-E-01:
+ * one E breakdown per document), in order of first use: "A; B". A
+ * semicolon and a space read the same in German and English. */
+#define QS_TAX_REASON_SEPARATOR "; "
 
 /* ---- arithmetic (SPEC 2.2, revised 2026-12) ---- */
 

@@ -333,7 +333,7 @@ static tax_kind group_tax(writer *w, const qs_tax_total *g, bool with_reason)
                   g->percent_text, QS_VATEX_NONE, NULL};
     if (with_reason) {
         k.exemption = g->exemption;
-        k.reason = qs_tax_note(g->category, w->language, g->rate->exemption_reason);
+        k.reason = qs_tax_note(g->category, w->language, g->exemption_reason);
     }
     return k;
 }
@@ -517,8 +517,8 @@ static void quote_allowances(writer *w, const qs_quote *q)
     }
 }
 
-/* cac:TaxTotal: the sum of the rates' tax amounts, then one subtotal per
- * rate. Returns false when the sum overflows. */
+/* cac:TaxTotal: the sum of the groups' tax amounts, then one subtotal per
+ * tax group. Returns false when the sum overflows. */
 static bool tax_total(writer *w, const qs_totals *t)
 {
     qs_decimal sum = 0;
