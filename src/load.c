@@ -984,9 +984,25 @@ static bool check_country(loader *L, const qs_input *src, const xmlNode *party,
     return false;
 }
 
+/* True when the customer has no country and no tax-treatment, but a VAT id
+ * that does not start with the seller's country's prefix ("EL" for GR; a
+ * country outside the EU: its ISO code, "CHE-..." for CH): SPEC 2.3 then
+ * treats the quote as domestic, which is likely a forgotten <country>. */
+static bool foreign_vat_id_without_country(const qs_tax_parties *p, const char *vat_id)
+{
+    if (p->customer_country || !p->seller_country || !vat_id ||
+        p->override != QS_TREATMENT_INFER)
+        return false;
+    const char *prefix = qs_country_vat_prefix(p->seller_country);
+    if (!prefix)
+        prefix = p->seller_country;
+    return strncmp(vat_id, prefix, 2) != 0;
+}
+
 /* Decides the row of SPEC 2.3's table for the quote (q->tax) from the
  * parties' countries, the customer's VAT id and <customer tax-treatment>;
- * warns [oss] for an EU consumer across the border. */
+ * warns [oss] for an EU consumer across the border and [customer-country]
+ * for a foreign VAT id without a country. */
 static void decide_tax(loader *L, const qs_input *src, const xmlNode *root)
 {
     qs_quote *q = L->q;
@@ -1013,6 +1029,15 @@ static void decide_tax(loader *L, const qs_input *src, const xmlNode *root)
                "the customer in %s has no vat-id, so the lines carry the seller's VAT; "
                "destination VAT (OSS) may apply instead (docs/tax.md)",
                q->customer.address.country);
+    else if (foreign_vat_id_without_country(&parties, q->customer.vat_id)) {
+        char shown[QS_ECHO_SIZE];
+        report(L, QS_SEV_WARNING, src, qs_xml_child(customer, "vat-id"), NULL,
+               "customer-country",
+               "the customer has no country, so the lines carry domestic VAT, but its "
+               "vat-id '%s' is not from %s: give its <country>, or tax-treatment "
+               "(docs/tax.md)", qs_diag_echo(shown, q->customer.vat_id),
+               parties.seller_country);
+    }
 }
 
 /* Each line's category, percent and exemption under q->tax. */

@@ -20,6 +20,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"currency-mismatch", "A currency differs from the one it must match (price list and quote, quote and targets)."},
     {"custom-line", "A custom line lacks its name, price or tax rate."},
     {"customer-address", "A final quote needs the customer's name, street, postal code and city."},
+    {"customer-country", "A customer without a country has a VAT id of another country than the seller's: the lines carry domestic VAT."},
     {"datasheet", "A product's datasheet is not a PDF, or shares its file name with another."},
     {"department-name-mismatch", "A department file's name differs from the quote's reference."},
     {"doctype", "Input documents may not have a DOCTYPE."},
