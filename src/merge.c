@@ -255,6 +255,8 @@ static void add_quote(builder *b)
         snprintf(revision, sizeof revision, "%u", q->revision);
         add_attr(b, quote, "revision", revision);
     }
+    if (q->owner)
+        add_attr(b, quote, "owner", q->owner);
     add_attr(b, quote, "src", q->path);
 
     const xmlNode *elements = xmlDocGetRootElement(q->fragments)->children;
