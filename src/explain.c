@@ -1,9 +1,12 @@
 /* explain: the price waterfall of each line (list price -> tier or bands ->
- * amount -> line allowance -> net, tax category) and of the totals (net per
- * tax group -> allowance per group -> base -> tax -> gross), every step
- * naming the file:line it came from. Text for people, JSON for tools. Figures are the ones pricing
- * wrote into the model (qs_line.price, q->totals); nothing is computed
- * twice. */
+ * amount -> line allowance -> net, tax category -> quote discount, tax and
+ * gross) and of the totals (net per tax group -> allowance per group ->
+ * base -> tax -> gross), every step naming the file:line it came from where
+ * one exists. Text for people, JSON for tools. Figures are the ones pricing
+ * wrote into the model (qs_line.price, q->totals); the one exception is a
+ * line's share of its tax group's quote discount and tax (SPEC 2.2 computes
+ * both per group, not per line), computed here, exactly, and marked
+ * informative. */
 #include "explain.h"
 
 #include <string.h>
@@ -37,9 +40,12 @@ static bool is_figure(const char *s)
     return qs_decimal_parse(s[0] == '-' ? s + 1 : s, &v) == QS_DEC_OK;
 }
 
-/* One step: a label, a value, and where it came from (may be NULL).
- * Figures are right-aligned so that columns of money line up. */
-static void step(printer *p, const char *label, const char *value, const char *src)
+/* One step: a label, a value, where it came from (may be NULL) and, for
+ * an informative figure that binds nothing, a note saying so (NULL for a
+ * binding step; in JSON "informative": true and the note). Figures are
+ * right-aligned so that columns of money line up. */
+static void add_step(printer *p, const char *label, const char *value, const char *src,
+                     const char *note)
 {
     if (p->steps) {
         json_t *o = json_object();
@@ -47,12 +53,18 @@ static void step(printer *p, const char *label, const char *value, const char *s
         qs_json_set(o, "value", qs_json_string(value));
         if (src)
             qs_json_set(o, "src", qs_json_string(src));
+        if (note) {
+            qs_json_set(o, "informative", json_true());
+            qs_json_set(o, "note", qs_json_string(note));
+        }
         qs_json_append(p->steps, o);
         return;
     }
     fputs("  ", p->out);
     pad(p->out, label, 22);
-    if (!src)
+    if (note)
+        fprintf(p->out, "%14s  %s\n", value, note);
+    else if (!src)
         fprintf(p->out, is_figure(value) ? "%14s\n" : "%s\n", value);
     else if (is_figure(value))
         fprintf(p->out, "%14s%26s  %s\n", value, "", src);
@@ -60,6 +72,11 @@ static void step(printer *p, const char *label, const char *value, const char *s
         pad(p->out, value, 40);
         fprintf(p->out, "  %s\n", src);
     }
+}
+
+static void step(printer *p, const char *label, const char *value, const char *src)
+{
+    add_step(p, label, value, src, NULL);
 }
 
 /* A decimal with trailing fractional zeros dropped, but at least `places`
@@ -82,11 +99,89 @@ static const char *where(char *buf, size_t n, const qs_origin *at)
     return buf;
 }
 
+/* A tax group's name in a label: its id and percent, with its category
+ * when the id does not say it ("standard 19 %", "K 0 %", "exempt 0 % E"). */
+static const char *group_name(const qs_tax_total *g, char *buf, size_t n)
+{
+    const char *code = qs_tax_category_code(g->category);
+    bool plain = g->category == QS_TAX_S || strcmp(g->id, code) == 0;
+    snprintf(buf, n, "%s %s %%%s%s", g->id, g->percent_text, plain ? "" : " ", plain ? "" : code);
+    return buf;
+}
+
+/* The tax group a counted line was summed into: the one of its category
+ * and percent (and, for an exempt rate, of its rate: each reason keeps its
+ * own group), as pricing formed them (price.c). */
+static const qs_tax_total *group_of_line(const qs_totals *t, const qs_line *l)
+{
+    const qs_tax_line *x = &l->treatment;
+    for (size_t i = 0; i < t->ntaxes; i++) {
+        const qs_tax_total *g = &t->taxes[i];
+        if (g->category == x->category && g->percent == x->percent &&
+            (x->category != QS_TAX_E || g->rate == l->tax))
+            return g;
+    }
+    return NULL;
+}
+
+/* round(v x percent / 100) to `places`, exactly (v and percent in 1/10000). */
+static bool percent_of(qs_decimal v, qs_decimal percent, int places, qs_decimal *out)
+{
+    qs_wide num;
+    return qs_wide_mul(v, percent, &num) &&
+           qs_decimal_from_ratio(num, qs_wide_pow10(2 * QS_DECIMAL_DIGITS + 2), places, out);
+}
+
+/* A counted line's share of its tax group (SPEC 2.2 computes the quote
+ * discount and the tax once per group): the quote discount, the tax, and
+ * the gross they give, each rounded commercially to the minor unit:
+ * discount share = round(net x discount / 100), tax share = round((net -
+ * discount share) x percent / 100), gross = net - discount share + tax
+ * share. Informative: the shares of a group's lines need not add up to
+ * the group's allowance and amount, which alone bind. */
+static bool explain_shares(const qs_quote *q, const qs_line *l, printer *p, qs_diags *d)
+{
+    const qs_tax_total *g = group_of_line(&q->totals, l);
+    if (!g)
+        return true; /* none: pricing puts every counted line in one */
+    int m = q->minor_digits;
+    qs_decimal net = l->price.net, discount = 0, tax = 0, base, gross;
+    bool ok = (!q->has_discount || percent_of(net, q->discount.value, m, &discount)) &&
+              qs_decimal_sub(net, discount, &base) && percent_of(base, g->percent, m, &tax) &&
+              qs_decimal_add(base, tax, &gross);
+    if (!ok) {
+        qs_diag_add(d, QS_SEV_ERROR, l->at.file, l->at.line, l->at.col, "overflow",
+                    "the figures of this line are too large to compute exactly");
+        return false;
+    }
+    char v[256], s[1024], name[128], a[QS_DECIMAL_BUFSIZE + 1];
+    group_name(g, name, sizeof name);
+    if (q->has_discount) {
+        snprintf(v, sizeof v, "%s %% of group %s%s%s%s", q->discount.text, name,
+                 q->discount_reason ? " (" : "", q->discount_reason ? q->discount_reason : "",
+                 q->discount_reason ? ")" : "");
+        step(p, "quote discount", v, where(s, sizeof s, &q->discount_at));
+        a[0] = '-';
+        qs_decimal_format(discount, m, a + 1);
+        add_step(p, "discount share", a, NULL,
+                 "informative; the group's allowance binds (rounded once)");
+    }
+    /* K, AE, G and O replace the line's rate: no price-list line to name */
+    snprintf(v, sizeof v, "%s %% of the base of group %s", g->percent_text, name);
+    step(p, "tax", v,
+         g->exemption == QS_VATEX_NONE ? where(s, sizeof s, &l->tax->at) : NULL);
+    add_step(p, "tax share", qs_decimal_format(tax, m, a), NULL,
+             "informative; the group's tax binds (rounded once)");
+    add_step(p, "gross", qs_decimal_format(gross, m, a), NULL,
+             q->has_discount ? "informative: net - discount share + tax share"
+                             : "informative: net + tax share");
+    return true;
+}
+
 /* `lines` is the JSON array the line goes into, NULL for text. */
 static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *lines,
                          qs_diags *d)
 {
-    (void)d;
     const qs_line_price *lp = &l->price;
     char v[256], s[1024], a[QS_DECIMAL_BUFSIZE], b[QS_DECIMAL_BUFSIZE];
     char src[1024], net[QS_DECIMAL_BUFSIZE];
@@ -160,7 +255,7 @@ static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *line
         char rounded[QS_DECIMAL_BUFSIZE], minus[QS_DECIMAL_BUFSIZE + 1];
         step(p, "amount, rounded", qs_decimal_format(lp->rounded, m, rounded), NULL);
         snprintf(minus, sizeof minus, "-%s", qs_decimal_format(lp->allowance, m, a));
-        step(p, "line allowance", minus, NULL);
+        step(p, "line allowance", minus, where(s, sizeof s, &l->at));
     }
     step(p, "net", net, NULL);
     if (lp->has_margin) {
@@ -175,23 +270,10 @@ static bool explain_line(qs_quote *q, const qs_line *l, printer *p, json_t *line
              trimmed(x->percent, 0, a), code ? " " : "", code ? code : "",
              l->supply == QS_SUPPLY_SERVICES ? "services" : "goods");
     step(p, "tax category", v, NULL);
-    if (q->has_discount && qs_line_is_counted(l)) {
-        snprintf(v, sizeof v, "%s %% on the total of its tax group", q->discount.text);
-        step(p, "quote discount", v, where(s, sizeof s, &q->discount_at));
-    }
+    bool ok = !qs_line_is_counted(l) || explain_shares(q, l, p, d);
     if (!lines)
         fputc('\n', p->out);
-    return true;
-}
-
-/* A tax group's name in a label: its id and percent, with its category
- * when the id does not say it ("standard 19 %", "K 0 %", "exempt 0 % E"). */
-static const char *group_name(const qs_tax_total *g, char *buf, size_t n)
-{
-    const char *code = qs_tax_category_code(g->category);
-    bool plain = g->category == QS_TAX_S || strcmp(g->id, code) == 0;
-    snprintf(buf, n, "%s %s %%%s%s", g->id, g->percent_text, plain ? "" : " ", plain ? "" : code);
-    return buf;
+    return ok;
 }
 
 /* `doc` is the JSON object the totals go into, NULL for text. */
@@ -236,7 +318,8 @@ static void explain_totals(const qs_quote *q, printer *p, json_t *doc)
         snprintf(v, sizeof v, "base %s", g->id);
         step(p, v, qs_decimal_format(g->base, m, a), NULL);
         snprintf(v, sizeof v, "tax %s", group_name(g, name, sizeof name));
-        step(p, v, qs_decimal_format(g->amount, m, a), NULL);
+        step(p, v, qs_decimal_format(g->amount, m, a),
+             g->exemption == QS_VATEX_NONE ? where(s, sizeof s, &g->rate->at) : NULL);
     }
     step(p, "taxable", taxable, NULL);
     step(p, "gross", gross, NULL);

@@ -12,6 +12,7 @@
 
 typedef struct {
     qs_quote *q;
+    unsigned groups;           /* the <group>s made so far, across the quote */
     bool failed;               /* a libxml2 call ran out of memory */
 } builder;
 
@@ -110,7 +111,12 @@ const xmlNode *qs_tree_localized(const xmlNode *parent, const char *element,
     return plain ? plain : first;
 }
 
-static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *group)
+/* A line of the group numbered `group_no` (across the quote), whose first
+ * line has the position `first_pos`: its number by group is "G.N", N
+ * counting the group's lines from 1 as `pos` counts the quote's (optional
+ * lines and alternatives too). An alternative's main line is in its group. */
+static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *group,
+                     unsigned group_no, unsigned first_pos)
 {
     xmlNode *line = add_element(b, group, "line", NULL, &l->at);
     if (!line)
@@ -120,6 +126,8 @@ static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *g
     char buf[64];
     snprintf(buf, sizeof buf, "%u", l->pos);
     add_attr(b, line, "pos", buf);
+    snprintf(buf, sizeof buf, "%u.%u", group_no, l->pos - first_pos + 1);
+    add_attr(b, line, "group-pos", buf);
     add_attr(b, line, "sku", l->sku);
     add_attr(b, line, "qty", l->qty.text);
     add_attr(b, line, "unit", l->unit);
@@ -130,6 +138,8 @@ static void add_line(builder *b, const qs_quote *q, const qs_line *l, xmlNode *g
     if (l->alternative_to) {
         snprintf(buf, sizeof buf, "%u", l->alternative_to);
         add_attr(b, line, "alternative-to", buf);
+        snprintf(buf, sizeof buf, "%u.%u", group_no, l->alternative_to - first_pos + 1);
+        add_attr(b, line, "alternative-to-group-pos", buf);
     }
     if (l->has_discount)
         add_attr(b, line, "discount-percent", l->discount.text);
@@ -184,8 +194,10 @@ static void add_department(builder *b, const qs_department *dep, xmlNode *parent
         xmlNode *group = add_element(b, out, "group", NULL, &part->at);
         if (part->title)
             add_attr(b, group, "title", part->title);
+        unsigned group_no = ++b->groups;
         for (size_t k = 0; k < part->nlines; k++)
-            add_line(b, q, &q->lines[part->first + k], group);
+            add_line(b, q, &q->lines[part->first + k], group, group_no,
+                     q->lines[part->first].pos);
     }
 }
 
@@ -255,6 +267,8 @@ static void add_quote(builder *b)
         snprintf(revision, sizeof revision, "%u", q->revision);
         add_attr(b, quote, "revision", revision);
     }
+    if (q->owner)
+        add_attr(b, quote, "owner", q->owner);
     add_attr(b, quote, "src", q->path);
 
     const xmlNode *elements = xmlDocGetRootElement(q->fragments)->children;
@@ -274,7 +288,7 @@ static void add_quote(builder *b)
 
 bool qs_quote_merge(qs_quote *q, qs_diags *d)
 {
-    builder b = {q, false};
+    builder b = {q, 0, false};
     unsigned long failures = qs_xml_memory_failures();
     q->tree = xmlNewDoc((const xmlChar *)"1.0");
     if (q->tree) {
