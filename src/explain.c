@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "price.h"
 #include "quote.h"
 
 typedef struct {
@@ -109,21 +110,6 @@ static const char *group_name(const qs_tax_total *g, char *buf, size_t n)
     return buf;
 }
 
-/* The tax group a counted line was summed into: the one of its category
- * and percent (and, for an exempt rate, of its rate: each reason keeps its
- * own group), as pricing formed them (price.c). */
-static const qs_tax_total *group_of_line(const qs_totals *t, const qs_line *l)
-{
-    const qs_tax_line *x = &l->treatment;
-    for (size_t i = 0; i < t->ntaxes; i++) {
-        const qs_tax_total *g = &t->taxes[i];
-        if (g->category == x->category && g->percent == x->percent &&
-            (x->category != QS_TAX_E || g->rate == l->tax))
-            return g;
-    }
-    return NULL;
-}
-
 /* round(v x percent / 100) to `places`, exactly (v and percent in 1/10000). */
 static bool percent_of(qs_decimal v, qs_decimal percent, int places, qs_decimal *out)
 {
@@ -141,7 +127,7 @@ static bool percent_of(qs_decimal v, qs_decimal percent, int places, qs_decimal 
  * the group's allowance and amount, which alone bind. */
 static bool explain_shares(const qs_quote *q, const qs_line *l, printer *p, qs_diags *d)
 {
-    const qs_tax_total *g = group_of_line(&q->totals, l);
+    const qs_tax_total *g = qs_tax_group_of(&q->totals, &l->treatment);
     if (!g)
         return true; /* none: pricing puts every counted line in one */
     int m = q->minor_digits;
@@ -319,7 +305,7 @@ static void explain_totals(const qs_quote *q, printer *p, json_t *doc)
         step(p, v, qs_decimal_format(g->base, m, a), NULL);
         snprintf(v, sizeof v, "tax %s", group_name(g, name, sizeof name));
         step(p, v, qs_decimal_format(g->amount, m, a),
-             g->exemption == QS_VATEX_NONE ? where(s, sizeof s, &g->rate->at) : NULL);
+             g->exemption == QS_VATEX_NONE ? where(s, sizeof s, &g->first_rate->at) : NULL);
     }
     step(p, "taxable", taxable, NULL);
     step(p, "gross", gross, NULL);

@@ -129,14 +129,22 @@ static bool in_group(const qs_tax_total *g, const qs_tax_line *x)
     return g->category == x->category && g->percent == x->percent;
 }
 
+const qs_tax_total *qs_tax_group_of(const qs_totals *t, const qs_tax_line *x)
+{
+    for (size_t i = 0; i < t->ntaxes; i++)
+        if (in_group(&t->taxes[i], x))
+            return &t->taxes[i];
+    return NULL;
+}
+
 /* The tax group of line l, added when new. A group keeps the id and the
  * percent as written of its first line's rate. */
 static qs_tax_total *group_of(qs_totals *t, const qs_line *l)
 {
     const qs_tax_line *x = &l->treatment;
-    for (size_t i = 0; i < t->ntaxes; i++)
-        if (in_group(&t->taxes[i], x))
-            return &t->taxes[i];
+    const qs_tax_total *found = qs_tax_group_of(t, x);
+    if (found)
+        return &t->taxes[found - t->taxes];
     /* S, Z and E are the line's own rate; K, AE, G and O replace it. */
     bool own = x->exemption == QS_VATEX_NONE;
     qs_tax_total *g = &t->taxes[t->ntaxes++];
@@ -145,6 +153,7 @@ static qs_tax_total *group_of(qs_totals *t, const qs_line *l)
         .percent = x->percent,
         .percent_text = own ? l->tax->percent.text : "0",
         .id = own ? l->tax->id : qs_tax_category_code(x->category),
+        .first_rate = l->tax,
         .exemption = x->exemption,
     };
     return g;

@@ -13,4 +13,9 @@
  * line (or the quote); an inconsistency is an "internal" error. */
 bool qs_quote_price(qs_quote *q, qs_diags *d);
 
+/* The tax group of t that a line of treatment x is summed into (SPEC 2.2:
+ * one per category and percent, whatever rate the line names), or NULL
+ * when t has none yet. */
+const qs_tax_total *qs_tax_group_of(const qs_totals *t, const qs_tax_line *x);
+
 #endif

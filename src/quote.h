@@ -201,6 +201,8 @@ typedef struct {
     const char *percent_text;  /* S, Z, E: the rate's as written; else "0" */
     const char *id;            /* S, Z, E: the id of its first line's rate;
                                   else the category code */
+    const qs_tax_rate *first_rate; /* its first line's rate (its id, its
+                                  percent as written, its position) */
     const char *exemption_reason; /* E: the distinct exemption-reasons of its
                                   lines' rates in order of first use, joined
                                   with QS_TAX_REASON_SEPARATOR; else NULL */
