@@ -247,17 +247,6 @@ static int compare_ids(const void *a, const void *b)
 /* Resolves every quote, drops repeats of one file, reads the ids, marks
  * every quote whose id another quote has too (across all shards, so the
  * shards' outputs merge without collisions), and selects this shard. */
-/* The part of the real path `real` below `root_real`, or NULL when it is
- * not below it (or NULL). */
-static const char *below_root(const char *real, const char *root_real)
-{
-    size_t rootlen = strlen(root_real);
-    if (real && strncmp(real, root_real, rootlen) == 0 &&
-        (real[rootlen] == '/' || root_real[rootlen - 1] == '/'))
-        return real + rootlen + (real[rootlen] == '/');
-    return NULL;
-}
-
 static void prepare(entry_list *l, const char *root_real, const qs_batch_options *o)
 {
     entry **order = qs_xmalloc((l->count ? l->count : 1) * sizeof *order);
@@ -266,7 +255,7 @@ static void prepare(entry_list *l, const char *root_real, const qs_batch_options
         qs_diags_init(&e->diags);
         e->selected = true;
         e->real = realpath(e->path, NULL);
-        e->rel = below_root(e->real, root_real);
+        e->rel = qs_path_below(e->real, root_real);
         if (e->rel)
             e->id = read_id(e->path, o->max_file_size);
         order[i] = e;
@@ -562,7 +551,7 @@ static void run_workers(entry_list *l, const char *root_real, const qs_batch_opt
                         progress *pr)
 {
     char *template_real = o->template_path ? realpath(o->template_path, NULL) : NULL;
-    const char *template_rel = below_root(template_real, root_real);
+    const char *template_rel = qs_path_below(template_real, root_real);
     if (o->template_path && !template_rel)
         template_rel = "";
     pool_ctx c = {l, root_real, template_rel, o, pr};

@@ -24,12 +24,19 @@
 
 /* ---- paths ---- */
 
-static bool has_prefix_dir(const char *path, const char *dir)
+const char *qs_path_below(const char *real, const char *dir)
 {
     size_t n = strlen(dir);
-    if (strncmp(path, dir, n) != 0)
-        return false;
-    return path[n] == '\0' || path[n] == '/' || (n == 1 && dir[0] == '/');
+    if (!real || n == 0 || strncmp(real, dir, n) != 0)
+        return NULL;
+    if (real[n] == '\0' || dir[n - 1] == '/')
+        return real + n;
+    return real[n] == '/' ? real + n + 1 : NULL;
+}
+
+static bool has_prefix_dir(const char *path, const char *dir)
+{
+    return qs_path_below(path, dir) != NULL;
 }
 
 /* Collapses "." and ".." and repeated slashes in a relative or absolute
@@ -85,6 +92,54 @@ static char *absolute_of(const char *display)
     snprintf(p, n, "%s/%s", cwd, display);
     normalise_path(p);
     return p;
+}
+
+char *qs_path_real(const char *path)
+{
+    char *abs = path[0] == '/' ? qs_xstrdup(path) : NULL;
+    if (!abs) {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd))
+            return NULL;
+        abs = qs_xmalloc(strlen(cwd) + strlen(path) + 2);
+        sprintf(abs, "%s/%s", cwd, path);
+    }
+    /* Cut the path at its last '/' until what is left exists; the part
+     * cut off (the tail) is appended to that part's real path, so a ".."
+     * or a symlink is followed wherever it exists, as the system will
+     * follow it. A tail that climbs ("..") is refused. */
+    char *real = NULL;
+    size_t cut = strlen(abs);
+    for (;;) {
+        char saved = abs[cut];
+        abs[cut] = '\0';
+        char resolved[PATH_MAX];
+        bool found = realpath(cut ? abs : "/", resolved) != NULL;
+        abs[cut] = saved;
+        if (found) {
+            char *tail = qs_xstrdup(abs + cut + (abs[cut] == '/'));
+            normalise_path(tail);
+            bool climbs = strcmp(tail, "..") == 0 || strncmp(tail, "../", 3) == 0;
+            if (!climbs && strcmp(tail, ".") != 0) {
+                real = qs_xmalloc(strlen(resolved) + strlen(tail) + 2);
+                sprintf(real, "%s%s%s", resolved,
+                        resolved[strlen(resolved) - 1] == '/' ? "" : "/", tail);
+            } else if (!climbs) {
+                real = qs_xstrdup(resolved);
+            }
+            free(tail);
+            break;
+        }
+        if (errno != ENOENT && errno != ENOTDIR)
+            break;
+        while (cut > 0 && abs[cut - 1] != '/')
+            cut--;
+        if (cut == 0)
+            break;
+        cut--;
+    }
+    free(abs);
+    return real;
 }
 
 static void at_origin(const qs_origin *at, const char **file, unsigned *line,

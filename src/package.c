@@ -56,12 +56,8 @@ static json_t *money(const qs_quote *q, qs_decimal v)
 
 const char *qs_package_input_path(const qs_inputs *in, const qs_input *f)
 {
-    size_t len = in->root ? strlen(in->root) : 0;
-    if (!f->real || len == 0 || strncmp(f->real, in->root, len) != 0)
-        return f->path;
-    if (in->root[len - 1] == '/')
-        return f->real + len;
-    return f->real[len] == '/' ? f->real + len + 1 : f->path;
+    const char *rel = in->root ? qs_path_below(f->real, in->root) : NULL;
+    return rel && rel[0] ? rel : f->path;
 }
 
 static json_t *totals_json(const qs_quote *q)
