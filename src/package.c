@@ -131,6 +131,7 @@ char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
         qs_json_set(m, "revision", qs_json_integer(q->revision));
     qs_json_set(m, "status", qs_json_string(q->status_name));
     qs_json_set(m, "currency", qs_json_string(q->currency));
+    qs_json_set(m, "lang", qs_json_string(q->lang));
     qs_json_set(m, "totals", totals_json(q));
     json_t *tpl = template_json(q);
     if (tpl)

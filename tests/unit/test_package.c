@@ -152,6 +152,7 @@ static void expected_manifest(char *out, size_t cap, const char *pdf_sha, size_t
         "  \"quote\": \"T-1\",\n"
         "  \"status\": \"final\",\n"
         "  \"currency\": \"EUR\",\n"
+        "  \"lang\": \"de\",\n"
         "  \"totals\": {\n"
         "    \"net\": \"107061.06\",\n"
         "    \"discount\": \"3211.83\",\n"
