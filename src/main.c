@@ -787,6 +787,7 @@ static int run_batch(options *o)
         .keep_going = o->keep_going,
         .force = o->force,
         .template_path = o->template_path,
+        .lang = o->lang,
         .max_file_size = o->max_file_size,
         .junit = o->junit,
         .format = o->diagnostics == OUT_SARIF ? QS_BATCH_SARIF
