@@ -94,6 +94,27 @@ static char *absolute_of(const char *display)
     return p;
 }
 
+/* `resolved` (a real path) with `rest` (the part below it that does not
+ * exist yet) normalised and appended; NULL when `rest` climbs out. */
+static char *append_rest(const char *resolved, const char *rest)
+{
+    char *tail = qs_xmalloc(strlen(rest) + 2);   /* "" normalises to "." */
+    strcpy(tail, rest);
+    normalise_path(tail);
+    char *real = NULL;
+    if (strcmp(tail, "..") == 0 || strncmp(tail, "../", 3) == 0)
+        real = NULL;
+    else if (strcmp(tail, ".") == 0)
+        real = qs_xstrdup(resolved);
+    else {
+        size_t n = strlen(resolved);
+        real = qs_xmalloc(n + strlen(tail) + 2);
+        sprintf(real, "%s%s%s", resolved, resolved[n - 1] == '/' ? "" : "/", tail);
+    }
+    free(tail);
+    return real;
+}
+
 char *qs_path_real(const char *path)
 {
     char *abs = path[0] == '/' ? qs_xstrdup(path) : NULL;
@@ -104,10 +125,9 @@ char *qs_path_real(const char *path)
         abs = qs_xmalloc(strlen(cwd) + strlen(path) + 2);
         sprintf(abs, "%s/%s", cwd, path);
     }
-    /* Cut the path at its last '/' until what is left exists; the part
-     * cut off (the tail) is appended to that part's real path, so a ".."
-     * or a symlink is followed wherever it exists, as the system will
-     * follow it. A tail that climbs ("..") is refused. */
+    /* Cut the path at its last '/' until what is left exists; the rest is
+     * appended to that part's real path, so a ".." or a symlink is
+     * followed wherever it exists, as the system will follow it. */
     char *real = NULL;
     size_t cut = strlen(abs);
     for (;;) {
@@ -117,20 +137,10 @@ char *qs_path_real(const char *path)
         bool found = realpath(cut ? abs : "/", resolved) != NULL;
         abs[cut] = saved;
         if (found) {
-            char *tail = qs_xstrdup(abs + cut + (abs[cut] == '/'));
-            normalise_path(tail);
-            bool climbs = strcmp(tail, "..") == 0 || strncmp(tail, "../", 3) == 0;
-            if (!climbs && strcmp(tail, ".") != 0) {
-                real = qs_xmalloc(strlen(resolved) + strlen(tail) + 2);
-                sprintf(real, "%s%s%s", resolved,
-                        resolved[strlen(resolved) - 1] == '/' ? "" : "/", tail);
-            } else if (!climbs) {
-                real = qs_xstrdup(resolved);
-            }
-            free(tail);
+            real = append_rest(resolved, abs + cut + (abs[cut] == '/'));
             break;
         }
-        if (errno != ENOENT && errno != ENOTDIR)
+        if ((errno != ENOENT && errno != ENOTDIR) || cut == 0)
             break;
         while (cut > 0 && abs[cut - 1] != '/')
             cut--;
