@@ -35,6 +35,7 @@ typedef struct {
     char *real;            /* resolved absolute path, or NULL */
     const char *rel;       /* path relative to the root (into real), or NULL */
     char *id;              /* read before building, or NULL */
+    char *lang;            /* the quote's lang, read with the id, or NULL */
     char *outdir;          /* OUTDIR/ID, or NULL */
     bool selected;         /* in this shard and not a duplicate */
     qs_diags diags;        /* from the worker, or from the batch itself */
@@ -193,11 +194,13 @@ bool qs_batch_find_quotes(char *const *paths, size_t npaths, char ***quotes, siz
  * revision="N" 2 on (SPEC 9; a revision that is not a plain number is
  * left to the worker to report), read with a streaming parser that stops
  * at the root element; NULL for a document with a DOCTYPE or that does
- * not parse that far (the worker reports why). */
-static char *read_id(const char *path, size_t max_size)
+ * not parse that far (the worker reports why). Its lang attribute into
+ * *lang (malloc'd, or NULL), for the up-to-date check. */
+static char *read_id(const char *path, size_t max_size, char **lang)
 {
     unsigned char *data;
     size_t size;
+    *lang = NULL;
     if (qs_file_read(path, max_size, &data, &size) != QS_READ_OK)
         return NULL;
     char *id = NULL;
@@ -211,6 +214,9 @@ static char *read_id(const char *path, size_t max_size)
         if (type == XML_READER_TYPE_ELEMENT) {
             xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)"id");
             xmlChar *rev = xmlTextReaderGetAttribute(r, (const xmlChar *)"revision");
+            xmlChar *l = xmlTextReaderGetAttribute(r, (const xmlChar *)"lang");
+            *lang = l ? qs_xstrdup((const char *)l) : NULL;
+            xmlFree(l);
             unsigned n = 1;
             if (rev)
                 qs_revision_parse((const char *)rev, &n);
@@ -247,17 +253,6 @@ static int compare_ids(const void *a, const void *b)
 /* Resolves every quote, drops repeats of one file, reads the ids, marks
  * every quote whose id another quote has too (across all shards, so the
  * shards' outputs merge without collisions), and selects this shard. */
-/* The part of the real path `real` below `root_real`, or NULL when it is
- * not below it (or NULL). */
-static const char *below_root(const char *real, const char *root_real)
-{
-    size_t rootlen = strlen(root_real);
-    if (real && strncmp(real, root_real, rootlen) == 0 &&
-        (real[rootlen] == '/' || root_real[rootlen - 1] == '/'))
-        return real + rootlen + (real[rootlen] == '/');
-    return NULL;
-}
-
 static void prepare(entry_list *l, const char *root_real, const qs_batch_options *o)
 {
     entry **order = qs_xmalloc((l->count ? l->count : 1) * sizeof *order);
@@ -266,9 +261,9 @@ static void prepare(entry_list *l, const char *root_real, const qs_batch_options
         qs_diags_init(&e->diags);
         e->selected = true;
         e->real = realpath(e->path, NULL);
-        e->rel = below_root(e->real, root_real);
+        e->rel = qs_path_below(e->real, root_real);
         if (e->rel)
-            e->id = read_id(e->path, o->max_file_size);
+            e->id = read_id(e->path, o->max_file_size, &e->lang);
         order[i] = e;
     }
     qsort(order, l->count, sizeof *order, compare_real);
@@ -368,8 +363,8 @@ static void copy_value(char *dst, size_t size, const char *value)
 }
 
 bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *quote_rel,
-                            const char *template_rel, size_t max_file_size,
-                            qs_batch_outcome *out)
+                            const char *template_rel, const char *lang,
+                            size_t max_file_size, qs_batch_outcome *out)
 {
     char *manifest_path = join(outdir, "manifest.json");
     unsigned char *data;
@@ -384,6 +379,8 @@ bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *qu
     bool saw_quote = false;
     bool ok = version && strcmp(version, QS_VERSION) == 0 &&
               template_matches(m, template_rel) &&
+              lang && qs_json_get_string(m, "lang") &&
+              strcmp(qs_json_get_string(m, "lang"), lang) == 0 &&
               files_unchanged(json_object_get(m, "inputs"), "path", root, quote_rel,
                               max_file_size, &saw_quote) &&
               saw_quote &&
@@ -430,7 +427,8 @@ static int work(size_t i, void *ctx, qs_diags *d, qs_buf *payload)
     qs_batch_job job = {e->path, e->id, e->outdir};
     r.skipped = !o->force && e->outdir && e->rel &&
                 qs_batch_is_up_to_date(e->outdir, c->root_real, e->rel, c->template_rel,
-                                       o->max_file_size, &r.outcome);
+                                       o->lang ? o->lang : e->lang, o->max_file_size,
+                                       &r.outcome);
     int status = 0;
     if (r.skipped)
         snprintf(r.outcome.id, sizeof r.outcome.id, "%s", e->id);
@@ -562,7 +560,7 @@ static void run_workers(entry_list *l, const char *root_real, const qs_batch_opt
                         progress *pr)
 {
     char *template_real = o->template_path ? realpath(o->template_path, NULL) : NULL;
-    const char *template_rel = below_root(template_real, root_real);
+    const char *template_rel = qs_path_below(template_real, root_real);
     if (o->template_path && !template_rel)
         template_rel = "";
     pool_ctx c = {l, root_real, template_rel, o, pr};
@@ -711,6 +709,7 @@ int qs_batch_run(char *const *paths, size_t npaths, const qs_batch_options *o)
         free(e->path);
         free(e->real);
         free(e->id);
+        free(e->lang);
         free(e->outdir);
         qs_diags_free(&e->diags);
     }

@@ -47,6 +47,7 @@ typedef struct {
     bool keep_going;           /* start every quote even after a failure */
     bool force;                /* rebuild quotes that are up to date */
     const char *template_path; /* -t: the template of every quote, or NULL */
+    const char *lang;          /* --lang: the language of every quote, or NULL */
     size_t max_file_size;
     const char *junit;         /* JUnit XML file to write, or NULL */
     qs_batch_format format;    /* how diagnostics are printed on stderr */
@@ -77,10 +78,13 @@ bool qs_batch_parse_shard(const char *text, unsigned *shard, unsigned *nshards);
 /* True when the package in `outdir` was built by this version from inputs
  * that still have the hashes its manifest.json lists, the quote file
  * (`quote_rel`, relative to `root`) among them, and its outputs are
- * unchanged. Fills gross and currency from the manifest. Any doubt (no or
- * unreadable manifest, a file missing) answers false. */
+ * unchanged, with the template this run uses (`template_rel`: -t below
+ * the root, "" when it does not resolve, NULL without -t) and in the
+ * language it makes (`lang`: --lang, else the quote's lang). Fills gross
+ * and currency from the manifest. Any doubt (no or unreadable manifest, a
+ * file missing, no "lang" recorded) answers false. */
 bool qs_batch_is_up_to_date(const char *outdir, const char *root, const char *quote_rel,
-                            const char *template_rel, size_t max_file_size,
-                            qs_batch_outcome *out);
+                            const char *template_rel, const char *lang,
+                            size_t max_file_size, qs_batch_outcome *out);
 
 #endif

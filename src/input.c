@@ -24,12 +24,19 @@
 
 /* ---- paths ---- */
 
-static bool has_prefix_dir(const char *path, const char *dir)
+const char *qs_path_below(const char *real, const char *dir)
 {
     size_t n = strlen(dir);
-    if (strncmp(path, dir, n) != 0)
-        return false;
-    return path[n] == '\0' || path[n] == '/' || (n == 1 && dir[0] == '/');
+    if (!real || n == 0 || strncmp(real, dir, n) != 0)
+        return NULL;
+    if (real[n] == '\0' || dir[n - 1] == '/')
+        return real + n;
+    return real[n] == '/' ? real + n + 1 : NULL;
+}
+
+static bool has_prefix_dir(const char *path, const char *dir)
+{
+    return qs_path_below(path, dir) != NULL;
 }
 
 /* Collapses "." and ".." and repeated slashes in a relative or absolute
@@ -85,6 +92,64 @@ static char *absolute_of(const char *display)
     snprintf(p, n, "%s/%s", cwd, display);
     normalise_path(p);
     return p;
+}
+
+/* `resolved` (a real path) with `rest` (the part below it that does not
+ * exist yet) normalised and appended; NULL when `rest` climbs out. */
+static char *append_rest(const char *resolved, const char *rest)
+{
+    char *tail = qs_xmalloc(strlen(rest) + 2);   /* "" normalises to "." */
+    strcpy(tail, rest);
+    normalise_path(tail);
+    char *real = NULL;
+    if (strcmp(tail, "..") == 0 || strncmp(tail, "../", 3) == 0)
+        real = NULL;
+    else if (strcmp(tail, ".") == 0)
+        real = qs_xstrdup(resolved);
+    else {
+        size_t n = strlen(resolved);
+        real = qs_xmalloc(n + strlen(tail) + 2);
+        sprintf(real, "%s%s%s", resolved, resolved[n - 1] == '/' ? "" : "/", tail);
+    }
+    free(tail);
+    return real;
+}
+
+char *qs_path_real(const char *path)
+{
+    char *abs = path[0] == '/' ? qs_xstrdup(path) : NULL;
+    if (!abs) {
+        char cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd))
+            return NULL;
+        abs = qs_xmalloc(strlen(cwd) + strlen(path) + 2);
+        sprintf(abs, "%s/%s", cwd, path);
+    }
+    /* Cut the path at its last '/' until what is left exists; the rest is
+     * appended to that part's real path, so a ".." or a symlink is
+     * followed wherever it exists, as the system will follow it. */
+    char *real = NULL;
+    size_t cut = strlen(abs);
+    for (;;) {
+        char saved = abs[cut];
+        abs[cut] = '\0';
+        char resolved[PATH_MAX];
+        bool found = realpath(cut ? abs : "/", resolved) != NULL;
+        abs[cut] = saved;
+        if (found) {
+            real = append_rest(resolved, abs + cut + (abs[cut] == '/'));
+            break;
+        }
+        if ((errno != ENOENT && errno != ENOTDIR) || cut == 0)
+            break;
+        while (cut > 0 && abs[cut - 1] != '/')
+            cut--;
+        if (cut == 0)
+            break;
+        cut--;
+    }
+    free(abs);
+    return real;
 }
 
 static void at_origin(const qs_origin *at, const char **file, unsigned *line,

@@ -147,6 +147,19 @@ void qs_input_release_document(qs_input *s);
 bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
                       const qs_origin *at, char **out, qs_diags *d);
 
+/* The real path of `path` (a display path) for a confinement check of a
+ * file that may not exist yet: the longest part of it that exists is
+ * resolved (symlinks and ".." followed, as the system will follow them)
+ * and the rest, normalised, appended. NULL when the rest climbs out with
+ * "..", or a folder cannot be searched. Malloc'd. */
+char *qs_path_real(const char *path);
+
+/* The part of `real` (an absolute, resolved path) below the folder `dir`
+ * (absolute, resolved): "" for `dir` itself, NULL when `real` is not
+ * inside it (or is NULL). Points into `real`. The one test of "inside the
+ * project root" (and inside OUTDIR) every reader and writer uses. */
+const char *qs_path_below(const char *real, const char *dir);
+
 /* The display path of `rel` (a path relative to the project root, like
  * "templates/catalog/template.xml"): relative to the working directory
  * when the root lies below it, else under the root. Malloc'd. */

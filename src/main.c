@@ -465,20 +465,27 @@ static void release_inputs(const options *o, qs_inputs *in)
         qs_input_schemas_free();
 }
 
+/* The template the proposal is made with (a display path): -t (SPEC 4)
+ * wins over the quote's <template href>, else the standard template under
+ * the root, written into fallback[size]. */
+static const char *proposal_template(const qs_quote *q, const options *o, char *fallback,
+                                     size_t size)
+{
+    if (o->template_path || q->template_path)
+        return o->template_path ? o->template_path : q->template_path;
+    snprintf(fallback, size, "%s/" QS_DEFAULT_TEMPLATE, o->root);
+    return strcmp(o->root, ".") == 0 ? QS_DEFAULT_TEMPLATE : fallback;
+}
+
 /* The rendering stages: template -> layout -> PDF bytes (malloc'd). */
 static bool render_proposal(qs_quote *q, const options *o, const qs_pdf_options *popts,
                             unsigned char **pdf, size_t *pdf_size, size_t *pages,
                             stage_timer *timer, qs_diags *d)
 {
     char fallback[4096];
-    /* -t (SPEC 4) wins over the quote's <template href>. */
-    const char *tpl = o->template_path ? o->template_path : q->template_path;
+    const char *tpl = proposal_template(q, o, fallback, sizeof fallback);
     const qs_origin *tpl_at = o->template_path ? NULL
                             : q->template_path ? &q->template_at : NULL;
-    if (!tpl) {
-        snprintf(fallback, sizeof fallback, "%s/" QS_DEFAULT_TEMPLATE, o->root);
-        tpl = strcmp(o->root, ".") == 0 ? QS_DEFAULT_TEMPLATE : fallback;
-    }
     qs_doc doc;
     qs_layout layout;
     qs_doc_init(&doc);
@@ -617,7 +624,11 @@ static int make_package(qs_quote *q, const options *o, const char *outdir, int s
     }
     /* A sent package stays as it was sent (SPEC 9): refused before
      * anything is rendered or written. */
-    if (!qs_lock_check(outdir, q, d))
+    char fallback[4096];
+    qs_lock_options lock = {.template_path = proposal_template(q, o, fallback, sizeof fallback),
+                            .template_option = o->template_path != NULL,
+                            .lang_option = o->lang != NULL};
+    if (!qs_lock_check(outdir, q, &lock, d))
         return QS_EXIT_INVALID;
     snprintf(p->ubl_name, sizeof p->ubl_name, "%s.ubl.xml", q->package);
     snprintf(p->pdf_name, sizeof p->pdf_name, "%s.pdf", q->package);
@@ -778,6 +789,7 @@ static int run_batch(options *o)
         .keep_going = o->keep_going,
         .force = o->force,
         .template_path = o->template_path,
+        .lang = o->lang,
         .max_file_size = o->max_file_size,
         .junit = o->junit,
         .format = o->diagnostics == OUT_SARIF ? QS_BATCH_SARIF

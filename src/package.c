@@ -56,12 +56,8 @@ static json_t *money(const qs_quote *q, qs_decimal v)
 
 const char *qs_package_input_path(const qs_inputs *in, const qs_input *f)
 {
-    size_t len = in->root ? strlen(in->root) : 0;
-    if (!f->real || len == 0 || strncmp(f->real, in->root, len) != 0)
-        return f->path;
-    if (in->root[len - 1] == '/')
-        return f->real + len;
-    return f->real[len] == '/' ? f->real + len + 1 : f->path;
+    const char *rel = in->root ? qs_path_below(f->real, in->root) : NULL;
+    return rel && rel[0] ? rel : f->path;
 }
 
 static json_t *totals_json(const qs_quote *q)
@@ -135,6 +131,7 @@ char *qs_package_manifest(const qs_output *outs, size_t n, const qs_quote *q,
         qs_json_set(m, "revision", qs_json_integer(q->revision));
     qs_json_set(m, "status", qs_json_string(q->status_name));
     qs_json_set(m, "currency", qs_json_string(q->currency));
+    qs_json_set(m, "lang", qs_json_string(q->lang));
     qs_json_set(m, "totals", totals_json(q));
     json_t *tpl = template_json(q);
     if (tpl)

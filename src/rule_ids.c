@@ -65,7 +65,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"root", "The project root is not a folder."},
     {"schema", "A file does not match its format's XML Schema."},
     {"seller-country", "The seller has no country, so the tax treatment cannot be inferred."},
-    {"sent-locked", "The output folder holds a sent package that the build would change (raise the revision)."},
+    {"sent-locked", "The output folder holds a sent package that the build would change: another quote or revision, a changed input, another language or template."},
     {"target-scope", "A target names both a rep and a department."},
     {"tax-rate-conflict", "Two price lists define one tax rate differently."},
     {"template", "The template is invalid."},

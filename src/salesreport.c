@@ -104,24 +104,60 @@ static void today(char out[32])
     snprintf(out, 32, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday);
 }
 
-/* The register's file: --register, else report-register.sqlite in the
- * folder that holds OUTDIR (docs/report.md, "The register"). */
-static void register_file(const qs_salesreport_options *o, const char *outdir, char *out,
-                          size_t size)
+/* True when --register's `file` resolves inside the project root (`root`,
+ * resolved) or OUTDIR (SPEC 6); else a [path-outside-root] error (exit 2). */
+static bool register_is_inside(const char *file, const char *outdir, const char *root,
+                               qs_diags *d)
+{
+    char *real = qs_path_real(file);
+    char *outdir_real = qs_path_real(outdir);
+    bool inside = qs_path_below(real, root) ||
+                  (outdir_real && qs_path_below(real, outdir_real));
+    if (!inside && real)
+        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "path-outside-root",
+                    "--register '%s' resolves to '%s', outside the project root '%s' and "
+                    "OUTDIR '%s' (name a file inside either; choose the root with --root)",
+                    file, real, root, outdir);
+    else if (!inside)
+        qs_diag_add(d, QS_SEV_ERROR, NULL, 0, 0, "path-outside-root",
+                    "--register '%s' leads outside the project root '%s' and OUTDIR '%s' "
+                    "(name a file inside either; choose the root with --root)",
+                    file, root, outdir);
+    if (!inside)
+        qs_diags_set_environment_failed(d);
+    free(real);
+    free(outdir_real);
+    return inside;
+}
+
+/* The register's file, into out[size] (docs/report.md, "Where the
+ * register lives"): --register, when it is inside the root or OUTDIR;
+ * else report-register.sqlite in the folder that holds OUTDIR, which the
+ * reports of every period share, when that folder is inside the project
+ * root, and in OUTDIR itself when it is not. False after an error. */
+static bool register_file(const qs_salesreport_options *o, const char *outdir,
+                          const char *root, char *out, size_t size, qs_diags *d)
 {
     if (o->register_path) {
         snprintf(out, size, "%s", o->register_path);
-        return;
+        return register_is_inside(o->register_path, outdir, root, d);
     }
     size_t len = strlen(outdir);
     while (len > 1 && outdir[len - 1] == '/')
         len--;
-    while (len > 0 && outdir[len - 1] != '/')
-        len--;
-    if (len == 0)
-        snprintf(out, size, "report-register.sqlite");
+    size_t base = len;   /* the parent's length, its '/' included */
+    while (base > 0 && outdir[base - 1] != '/')
+        base--;
+    char *parent = qs_xmalloc(base + 2);
+    snprintf(parent, base + 2, "%.*s", (int)base, base ? outdir : ".");
+    char *real = qs_path_real(parent);
+    if (qs_path_below(real, root))
+        snprintf(out, size, "%.*sreport-register.sqlite", (int)base, outdir);
     else
-        snprintf(out, size, "%.*sreport-register.sqlite", (int)len, outdir);
+        snprintf(out, size, "%.*s/report-register.sqlite", (int)len, outdir);
+    free(real);
+    free(parent);
+    return true;
 }
 
 /* The quotes of a run, and what the workers loading the stale ones share. */
@@ -228,12 +264,13 @@ static bool load_stale(loading *L)
  * are unchanged, else by loading and pricing it on the workers (which
  * store them in the register); a quote that fails is counted as failed. */
 static bool load_quotes(qs_sales_history *h, const qs_salesreport_options *o,
-                        const char *outdir, qs_diags *d)
+                        const char *outdir, const char *root, qs_diags *d)
 {
     char file[4096], folder[4096];
     loading L = {.o = o, .register_file = file, .d = d};
     size_t n;
-    register_file(o, outdir, file, sizeof file);
+    if (!register_file(o, outdir, root, file, sizeof file, d))
+        return false;
     snprintf(folder, sizeof folder, "%s", file);
     char *slash = strrchr(folder, '/');
     if (slash)
@@ -347,7 +384,7 @@ int qs_salesreport_run(const qs_salesreport_options *o, qs_diags *d)
         qs_sales_history_free(&h);
         return QS_EXIT_ENVIRONMENT;
     }
-    if (!load_quotes(&h, o, outdir, d))
+    if (!load_quotes(&h, o, outdir, in.root, d))
         status = d->environment_failed ? QS_EXIT_ENVIRONMENT : QS_EXIT_INTERNAL;
     else if (h.nfailed && o->strict)
         status = QS_EXIT_INVALID;

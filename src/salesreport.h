@@ -22,7 +22,8 @@ typedef struct {
     const char *as_of;         /* NULL: today */
     const char *outdir;        /* NULL: out/report-PERIOD */
     const char *lang;          /* NULL: de */
-    const char *register_path; /* NULL: OUTDIR/../report-register.sqlite */
+    const char *register_path; /* NULL: OUTDIR/../report-register.sqlite, or
+                                  OUTDIR/report-register.sqlite (salesreport.c) */
     size_t max_file_size;
     unsigned jobs;             /* worker processes for quotes not in the register */
     bool strict;               /* a quote that fails to load is fatal */

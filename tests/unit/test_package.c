@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "check.h"
+#include "input.h"
 #include "priced.h"
 #include "package.h"
 #include "quote.h"
@@ -151,6 +152,7 @@ static void expected_manifest(char *out, size_t cap, const char *pdf_sha, size_t
         "  \"quote\": \"T-1\",\n"
         "  \"status\": \"final\",\n"
         "  \"currency\": \"EUR\",\n"
+        "  \"lang\": \"de\",\n"
         "  \"totals\": {\n"
         "    \"net\": \"107061.06\",\n"
         "    \"discount\": \"3211.83\",\n"
@@ -456,6 +458,40 @@ static void test_shim(const char *self)
     free(old_manifest);
 }
 
+/* The one "inside this folder" test (qs_path_below) and the real path of
+ * a file that may not exist yet (qs_path_real), which the report's
+ * register and the sent lock use: "..", symlinks and missing folders. */
+static void test_paths(void)
+{
+    CHECK_STR(qs_path_below("/a/b/c", "/a"), "b/c", "qs_path_below: below");
+    CHECK_STR(qs_path_below("/a", "/a"), "", "qs_path_below: the folder itself");
+    CHECK(!qs_path_below("/ab", "/a"), "qs_path_below: /ab is not below /a");
+    CHECK(!qs_path_below("/b", "/a/b"), "qs_path_below: a parent is not below");
+    CHECK_STR(qs_path_below("/a/b", "/"), "a/b", "qs_path_below: below /");
+    CHECK(!qs_path_below(NULL, "/a"), "qs_path_below: NULL is below nothing");
+
+    char real_base[4096], want[4200], link[600];
+    CHECK(realpath(base, real_base) != NULL, "scratch directory resolves");
+    char *r = qs_path_real(path_in("new/sub/x.sqlite"));
+    snprintf(want, sizeof want, "%s/new/sub/x.sqlite", real_base);
+    CHECK_STR(r ? r : "(null)", want, "qs_path_real: missing folders appended");
+    free(r);
+    r = qs_path_real(path_in("new/../../x.sqlite"));
+    CHECK(!r, "qs_path_real: a missing folder's \"..\" climbing out is refused");
+    free(r);
+    r = qs_path_real(path_in("."));
+    CHECK_STR(r ? r : "(null)", real_base, "qs_path_real: an existing folder");
+    free(r);
+    /* A symlink and the ".." after it are followed as the system follows
+     * them (to /usr, not to the scratch directory). */
+    snprintf(link, sizeof link, "%s", path_in("ln"));
+    CHECK(symlink("/usr/share", link) == 0, "symlink ln -> /usr/share");
+    r = qs_path_real(path_in("ln/../qs-none/y"));
+    CHECK_STR(r ? r : "(null)", "/usr/qs-none/y", "qs_path_real: symlink, then \"..\"");
+    free(r);
+    unlink(link);
+}
+
 int main(int argc, char **argv)
 {
     umask(022);
@@ -475,6 +511,7 @@ int main(int argc, char **argv)
     load(&r);
     CHECK(r.ok, "mini fixture loads and prices");
     test_sha256();
+    test_paths();
     if (r.ok) {
         test_good_write_and_rewrite(&r);
         test_outdir_is_file(&r);
