@@ -283,6 +283,32 @@ static bool load_interest(qs_letters *L, const qs_input *rules, const xmlNode *n
     return ok;
 }
 
+/* Warns [letter-date] when the letters' date lies outside the price
+ * list's validity: the letters quote its prices as current (dates are
+ * xs:date, so they compare as strings). */
+static void warn_outside_validity(const qs_letters *L, const qs_input *rules,
+                                  const xmlNode *letter, qs_diags *d)
+{
+    const xmlNode *list = xmlDocGetRootElement(L->catalog[0]);
+    xmlChar *from = xmlGetProp(list, BAD_CAST "valid-from");
+    xmlChar *until = xmlGetProp(list, BAD_CAST "valid-until");
+    xmlChar *id = xmlGetProp(list, BAD_CAST "id");
+    if ((from && strcmp(L->date, (const char *)from) < 0) ||
+        (until && strcmp(L->date, (const char *)until) > 0)) {
+        unsigned line, col;
+        qs_input_locate(rules, letter, "date", &line, &col);
+        char shown[QS_ECHO_SIZE];
+        qs_diag_add(d, QS_SEV_WARNING, rules->path, line, col, "letter-date",
+                    "the letters are dated %s, but price list %s is valid from %s to %s: "
+                    "they would quote its prices as current", L->date,
+                    qs_diag_echo(shown, id ? (const char *)id : "?"),
+                    from ? (const char *)from : "-", until ? (const char *)until : "-");
+    }
+    xmlFree(from);
+    xmlFree(until);
+    xmlFree(id);
+}
+
 qs_letters *qs_letters_load(qs_inputs *in, const qs_input *rules, const xmlNode *letter,
                             qs_diags *d)
 {
@@ -326,6 +352,8 @@ qs_letters *qs_letters_load(qs_inputs *in, const qs_input *rules, const xmlNode 
         xmlChar *from = xmlGetProp(xmlDocGetRootElement(L->catalog[0]), BAD_CAST "valid-from");
         L->date = qs_arena_strdup(&L->A, (const char *)from);
         xmlFree(from);
+    } else if (ok) {
+        warn_outside_validity(L, rules, letter, d);
     }
     L->template_at.file = L->rules_path;
     if (!ok) {

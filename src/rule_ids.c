@@ -47,6 +47,7 @@ const qs_rule_id qs_rule_ids[] = {
     {"layout", "The document could not be laid out."},
     {"lead-country", "A lead's country is not an ISO 3166 code."},
     {"lead-email", "A lead's e-mail address is not plausible."},
+    {"letter-date", "The information letters are dated outside their price list's validity."},
     {"missing-glyph", "A character has no glyph in the template's fonts."},
     {"no-letter", "--letters was given but the leads rules have no <letter> element."},
     {"not-a-file", "A referenced path is not a regular file."},
