@@ -13,7 +13,9 @@
 #   expected-stdout  optional, compared byte for byte
 #   expected-stderr  optional, compared byte for byte
 #   check            optional shell script run after, must exit 0; $QS is
-#                    the binary under test
+#                    the binary under test. A setup or check asserts that
+#                    something is absent with "! CMD || exit 1": under
+#                    set -e a failing "! CMD" alone does not stop the script
 # A case runs in a fresh copy of its folder, with a time limit of
 # $QS_CASE_TIMEOUT seconds (default 60: generous, so that a loaded CI
 # machine running the sanitizer build never fails a correct case; a hang
