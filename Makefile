@@ -36,7 +36,7 @@ MODULES  += pdf_update
 MODULES  += diff
 MODULES  += lock
 MODULES  += csv_read leads leads_docs pool
-MODULES  += tax
+MODULES  += tax country
 MODULES  += utf8 json rule_ids exitcode date
 OBJECTS   = $(MODULES:%=$(BUILD)/%.o) $(BUILD)/embedded.o
 SCHEMAS   = schemas/quote.xsd schemas/pricelist.xsd schemas/department.xsd \
@@ -63,7 +63,7 @@ UNITS     = test_decimal test_rules test_format test_template test_fonts \
             test_catalog test_price_props \
             test_report
 UNITS    += test_leads
-UNITS    += test_tax
+UNITS    += test_tax test_country
 UNITS    += test_shared
 UNITS    += test_merge
 UNITS    += test_pdf_links

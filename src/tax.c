@@ -1,12 +1,9 @@
-/* tax: owns the VAT law of a quote (SPEC 2.3: countries, the treatment of
+/* tax: owns the VAT law of a quote (SPEC 2.3: EU countries, the treatment of
  * each line, VATEX codes and notes) and the arithmetic of its allowances and
  * tax groups (SPEC 2.2). Pure functions over static tables. */
 #include "tax.h"
 
-#include <stdlib.h>
 #include <string.h>
-
-#include "iso3166.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 /* 100 % as a qs_decimal. */
@@ -27,28 +24,9 @@ static const struct {
     {"SI", "SI"}, {"SK", "SK"},
 };
 
-static int compare_code(const void *key, const void *entry)
-{
-    return strcmp(key, entry);
-}
-
-/* Only two-letter strings can be codes; this also keeps bsearch's strcmp
- * within the key. */
-static bool is_two_letters(const char *code)
-{
-    return code != NULL && code[0] != '\0' && code[1] != '\0' && code[2] == '\0';
-}
-
-bool qs_country_is_assigned(const char *code)
-{
-    return is_two_letters(code) &&
-           bsearch(code, iso3166_alpha2, COUNT(iso3166_alpha2), sizeof iso3166_alpha2[0],
-                   compare_code) != NULL;
-}
-
 const char *qs_country_vat_prefix(const char *code)
 {
-    if (!is_two_letters(code))
+    if (code == NULL)
         return NULL;
     for (size_t i = 0; i < COUNT(eu_states); i++)
         if (strcmp(code, eu_states[i].iso) == 0)

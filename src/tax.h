@@ -1,6 +1,6 @@
 /* tax: owns the VAT law of a quote (SPEC 2.3) and the arithmetic of its
- * discounts and tax groups (SPEC 2.2): the ISO 3166-1 alpha-2 country codes,
- * the 27 EU member states with their VAT-id prefixes, the treatment of each
+ * discounts and tax groups (SPEC 2.2): which countries (country.h) are
+ * the 27 EU member states, their VAT-id prefixes, the treatment of each
  * line (category, percent, VATEX exemption code, printed note), and a line's
  * allowance and net and each tax group's allowance, base and amount.
  *
@@ -14,14 +14,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "country.h"
 #include "decimal.h"
 #include "format.h"
 
 /* ---- countries ---- */
-
-/* True when code is one of the officially assigned ISO 3166-1 alpha-2 codes
- * ("DE", "CH", "GR"; not "EL", "UK", "XK", "de"). NULL gives false. */
-bool qs_country_is_assigned(const char *code);
 
 /* True when code is one of the 27 EU member states (ISO code: "GR", not
  * "EL"). NULL gives false. */

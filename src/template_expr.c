@@ -1,7 +1,7 @@
 /* template_expr: the template's expression language: {interpolations},
  * XPath, the formatting functions (money, percent, qty, date, format-number,
- * format-date, format-iban, t, total) and the <strings> they look up, parsed once and
- * evaluated against the data tree. */
+ * format-date, format-iban, country-name, t, total) and the <strings> they
+ * look up, parsed once and evaluated against the data tree. */
 #include "template_int.h"
 
 #include <stdint.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "country.h"
 #include "decimal.h"
 #include "format.h"
 
@@ -66,6 +67,7 @@ static const struct {
     {"format-number", FN_FORMAT_NUMBER, 2, 2},
     {"format-date", FN_FORMAT_DATE, 2, 2},
     {"format-iban", FN_FORMAT_IBAN, 1, 1},
+    {"country-name", FN_COUNTRY_NAME, 1, 2},
 };
 
 /* Index just past the quoted string starting at s[i], or n. */
@@ -178,6 +180,17 @@ static const char *pattern_of(tpl *t, fn_id fn, const char *s, size_t n,
     return pattern;
 }
 
+/* True when `literal` (NULL: not a quoted literal) is a style of date()
+ * ('short', 'long') or country-name() ('upper'). */
+static bool is_style(fn_id fn, const char *literal)
+{
+    if (!literal)
+        return false;
+    if (fn == FN_DATE)
+        return strcmp(literal, "short") == 0 || strcmp(literal, "long") == 0;
+    return strcmp(literal, "upper") == 0;
+}
+
 static expr *parse_expr(tpl *t, const char *s, size_t n, const xmlNode *node,
                         const char *attr_name);
 static void free_expr(expr *e);
@@ -282,11 +295,12 @@ static bool parse_call(tpl *t, const char *s, size_t n, const xmlNode *node,
             e->nargs = 1;
             continue;
         }
-        if (e->fn == FN_DATE && k == 1) {
+        if ((e->fn == FN_DATE || e->fn == FN_COUNTRY_NAME) && k == 1) {
             e->literal = literal_of(t, s + starts[1], ends[1] - starts[1]);
-            if (!e->literal || (strcmp(e->literal, "long") != 0 &&
-                                strcmp(e->literal, "short") != 0)) {
-                qs_tpl_error(t, node, attr_name, "date() style must be 'short' or 'long'");
+            if (!is_style(e->fn, e->literal)) {
+                qs_tpl_error(t, node, attr_name, e->fn == FN_DATE
+                                 ? "date() style must be 'short' or 'long'"
+                                 : "country-name() style must be 'upper'");
                 free_expr(e);
                 return true;
             }
@@ -586,6 +600,11 @@ value qs_tpl_eval(tpl *t, expr *e, xmlNode *ctx, const xmlNode *tnode,
     value v = qs_tpl_eval(t, e->args[0], ctx, tnode, attr_name);
     if (!v.ok)
         return r;
+    if (e->fn == FN_COUNTRY_NAME) {
+        /* Never an error: a code without a name prints as it is. */
+        v.s = qs_country_get_name(v.s, t->lang, e->literal != NULL);
+        return v;
+    }
     char buf[QS_FORMAT_BUFSIZE];
     qs_fmt_status st = QS_FMT_OK;
     const char *fname = "money";

@@ -83,7 +83,7 @@ typedef struct {
 
 typedef enum {
     FN_MONEY, FN_PERCENT, FN_QTY, FN_DATE, FN_T, FN_TOTAL,
-    FN_FORMAT_NUMBER, FN_FORMAT_DATE, FN_FORMAT_IBAN
+    FN_FORMAT_NUMBER, FN_FORMAT_DATE, FN_FORMAT_IBAN, FN_COUNTRY_NAME
 } fn_id;
 
 /* A parsed {expression}: XPath, or a template function call. */
@@ -97,7 +97,8 @@ typedef struct expr {
     struct expr *args[2];
     int nargs;
     const char *literal;       /* t('id') text, date(..., 'long') style,
-                                  format-number/format-date pattern */
+                                  format-number/format-date pattern,
+                                  country-name(..., 'upper') style */
     bool reported;             /* a runtime diagnostic was given already */
 } expr;
 

@@ -433,6 +433,36 @@ static void test_format_iban(void)
     finish(&r);
 }
 
+/* country-name: the name in the document's language, in capitals with
+ * 'upper'; a code without a name prints as it is. */
+static void test_country_name(void)
+{
+    static const char *text =
+        HEAD "  <strings><string id=\"land\"><text>NL</text></string></strings>\n"
+             "  <body>\n"
+             "    <p>{country-name('CH')}|{country-name('AT', 'upper')}|"
+             "{country-name(\"GB\", \"upper\")}|{country-name('XK', 'upper')}|"
+             "{country-name(t('land'))}</p>\n"
+             "  </body>\n</template>\n";
+    static const struct {
+        const char *lang, *want;
+    } want[] = {
+        {"de", "Schweiz|ÖSTERREICH|VEREINIGTES KÖNIGREICH|XK|Niederlande"},
+        {"en", "Switzerland|AUSTRIA|UNITED KINGDOM|XK|Netherlands"},
+    };
+    for (size_t i = 0; i < 2; i++) {
+        run r;
+        build(&r, text, TREE, want[i].lang);
+        CHECK(r.ok && r.d.count == 0 && r.doc.flow.count == 1, "country-name builds (%s)",
+              want[i].lang);
+        print_diags(&r);
+        if (r.doc.flow.count == 1)
+            CHECK_STR(para_text(&r.doc.flow.items[0]), want[i].want, "country-name (%s)",
+                      want[i].lang);
+        finish(&r);
+    }
+}
+
 /* The table box model from the template: a conditional column (its cells
  * dropped, spans shrunk), table width and placement, cell background,
  * borders (cell over row), vertical alignment, keep-with-previous. */
@@ -659,6 +689,22 @@ static void test_errors(void)
                  NULL, 4, 5, "template",
                  "format-iban(): '2026-0142' from /quote/@id (quote.xml:1): not an IBAN "
                  "(5 to 34 letters and digits)");
+    expect_error("country-name() style other than 'upper'",
+                 HEAD "  <body>\n"
+                      "    <p>x</p>\n"
+                      "    <if test=\"false()\"><p>{country-name('CH', 'lower')}</p></if>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 5, 24, "template", "country-name() style must be 'upper'");
+    expect_error("country-name() computed style",
+                 HEAD "  <body>\n"
+                      "    <p>{country-name('CH', concat('up', 'per'))}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template", "country-name() style must be 'upper'");
+    expect_error("country-name() with three arguments",
+                 HEAD "  <body>\n"
+                      "    <p>{country-name('CH', 'upper', 'de')}</p>\n"
+                      "  </body>\n</template>\n",
+                 NULL, 4, 5, "template", "country-name() takes 1 to 2 arguments");
     expect_error("unknown element",
                  HEAD "  <body>\n"
                       "    <bogus/>\n"
@@ -1000,6 +1046,7 @@ int main(void)
     test_final_has_no_watermark();
     test_patterns();
     test_format_iban();
+    test_country_name();
     test_table_box();
     test_table_align();
     test_page_ref();
