@@ -38,7 +38,7 @@ awk -v rows="$rows" 'BEGIN {
         else if (r < 9) title = title "\r\nStandort " pick(b)     # a line break in a field
         if (i > 10 && rnd(100) < 5) mail = toupper(prev)          # the same person again
         prev = mail
-        anrede = first ~ /a$|ie$|ah$/ ? "Frau" : "Herr"
+        anrede = first ~ /^(Anna|Katrin|Sophie|Marie|Lea|Hanna)$/ ? "Frau" : "Herr"
         printf "%s;%s;%s %s;%s;%s;+49 %d %d;%s;%s;%s;%s;%s;%s\r\n", q(company), anrede, first, last, \
             q(title), mail, 30 + rnd(900), 100000 + rnd(899999), country, plz, pick(b) "stadt", \
             pick(ind), pick(emp), rnd(100) < 10 ? sprintf("DE%09d", rnd(999999999)) : ""
