@@ -110,31 +110,23 @@ static const char *group_name(const qs_tax_total *g, char *buf, size_t n)
     return buf;
 }
 
-/* round(v x percent / 100) to `places`, exactly (v and percent in 1/10000). */
-static bool percent_of(qs_decimal v, qs_decimal percent, int places, qs_decimal *out)
-{
-    qs_wide num;
-    return qs_wide_mul(v, percent, &num) &&
-           qs_decimal_from_ratio(num, qs_wide_pow10(2 * QS_DECIMAL_DIGITS + 2), places, out);
-}
-
 /* A counted line's share of its tax group (SPEC 2.2 computes the quote
- * discount and the tax once per group): the quote discount, the tax, and
- * the gross they give, each rounded commercially to the minor unit:
- * discount share = round(net x discount / 100), tax share = round((net -
- * discount share) x percent / 100), gross = net - discount share + tax
- * share. Informative: the shares of a group's lines need not add up to
- * the group's allowance and amount, which alone bind. */
+ * discount and the tax once per group): the line priced as a group of its
+ * own (qs_tax_price_groups, the groups' arithmetic), so discount share =
+ * round(net x discount / 100), tax share = round((net - discount share) x
+ * percent / 100), gross = net - discount share + tax share. Informative:
+ * the shares of a group's lines need not add up to the group's allowance
+ * and amount, which alone bind. */
 static bool explain_shares(const qs_quote *q, const qs_line *l, printer *p, qs_diags *d)
 {
     const qs_tax_total *g = qs_tax_group_of(&q->totals, &l->treatment);
     if (!g)
         return true; /* none: pricing puts every counted line in one */
     int m = q->minor_digits;
-    qs_decimal net = l->price.net, discount = 0, tax = 0, base, gross;
-    bool ok = (!q->has_discount || percent_of(net, q->discount.value, m, &discount)) &&
-              qs_decimal_sub(net, discount, &base) && percent_of(base, g->percent, m, &tax) &&
-              qs_decimal_add(base, tax, &gross);
+    qs_tax_group own = {.category = g->category, .percent = g->percent, .net = l->price.net};
+    qs_tax_totals share;
+    bool ok = qs_tax_price_groups(&own, 1, q->has_discount ? q->discount.value : 0, m, &share);
+    qs_decimal discount = share.discount, tax = share.tax, gross = share.gross;
     if (!ok) {
         qs_diag_add(d, QS_SEV_ERROR, l->at.file, l->at.line, l->at.col, "overflow",
                     "the figures of this line are too large to compute exactly");
