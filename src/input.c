@@ -34,11 +34,6 @@ const char *qs_path_below(const char *real, const char *dir)
     return real[n] == '/' ? real + n + 1 : NULL;
 }
 
-static bool has_prefix_dir(const char *path, const char *dir)
-{
-    return qs_path_below(path, dir) != NULL;
-}
-
 /* Collapses "." and ".." and repeated slashes in a relative or absolute
  * path, in place. A relative path may keep leading ".." segments. */
 static void normalise_path(char *path)
@@ -251,7 +246,7 @@ bool qs_input_resolve(qs_inputs *in, const char *base, const char *href,
     normalise_path(path);
 
     char *abs = absolute_of(path);
-    if (!abs || !has_prefix_dir(abs, in->root)) {
+    if (!abs || !qs_path_below(abs, in->root)) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
                     "href '%s' leads outside the project root '%s' "
                     "(choose the root with --root)", href, in->root);
@@ -375,7 +370,7 @@ qs_input *qs_input_read(qs_inputs *in, const char *path, const qs_origin *at,
             qs_diags_set_environment_failed(d);
         return NULL;
     }
-    if (!has_prefix_dir(real, in->root)) {
+    if (!qs_path_below(real, in->root)) {
         qs_diag_add(d, QS_SEV_ERROR, file, line, col, "path-outside-root",
                     "'%s' resolves to '%s', outside the project root '%s' "
                     "(choose the root with --root)", path, real, in->root);

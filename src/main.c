@@ -479,14 +479,13 @@ static const char *proposal_template(const qs_quote *q, const options *o, char *
     return strcmp(o->root, ".") == 0 ? QS_DEFAULT_TEMPLATE : fallback;
 }
 
-/* The template stage: the proposal's document model. The template is the
- * data tree's last reader: the tree, and the input documents and schemas
- * no later stage reads, are freed once it is done. */
-static bool make_document(qs_quote *q, const options *o, qs_doc *doc, stage_timer *timer,
-                          qs_diags *d)
+/* The template stage: the proposal's document model, made with `tpl`
+ * (proposal_template). The template is the data tree's last reader: the
+ * tree, and the input documents and schemas no later stage reads, are
+ * freed once it is done. */
+static bool make_document(qs_quote *q, const options *o, const char *tpl, qs_doc *doc,
+                          stage_timer *timer, qs_diags *d)
 {
-    char fallback[4096];
-    const char *tpl = proposal_template(q, o, fallback, sizeof fallback);
     const qs_origin *tpl_at = o->template_path ? NULL
                             : q->template_path ? &q->template_at : NULL;
     bool ok = qs_template_build(q->in, tpl, tpl_at, q->tree, q->path, o->lang, doc, d);
@@ -633,7 +632,8 @@ static int make_package(qs_quote *q, const options *o, const char *outdir, int s
     /* A sent package stays as it was sent (SPEC 9): refused before
      * anything is rendered or written. */
     char fallback[4096];
-    qs_lock_options lock = {.template_path = proposal_template(q, o, fallback, sizeof fallback),
+    const char *tpl = proposal_template(q, o, fallback, sizeof fallback);
+    qs_lock_options lock = {.template_path = tpl,
                             .template_option = o->template_path != NULL,
                             .lang_option = o->lang != NULL};
     if (!qs_lock_check(outdir, q, &lock, d))
@@ -660,7 +660,7 @@ static int make_package(qs_quote *q, const options *o, const char *outdir, int s
      * memory peak (10,000 lines: 45 MB of tree, 10 MB of UBL). */
     qs_doc doc;
     qs_doc_init(&doc);
-    bool made = make_document(q, o, &doc, timer, d);
+    bool made = make_document(q, o, tpl, &doc, timer, d);
     made = made && qs_ubl_write(q, &p->ubl, &p->ubl_size, d);
     timer_stop(timer, "ubl");
     if (made) {
